@@ -1,0 +1,75 @@
+package io.pgset.cli;
+
+import io.pgset.core.spec.SpecException;
+import io.pgset.local.Launcher;
+import io.pgset.local.LocalClusters;
+import io.pgset.local.PgsetException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** {@code pgset}: highly-available PostgreSQL clusters with StatefulSet semantics. */
+@Command(name = "pgset", mixinStandardHelpOptions = true, version = "pgset 0.1.0",
+        description = "Highly-available PostgreSQL clusters with StatefulSet semantics.",
+        subcommands = {UpCommand.class, StatusCommand.class, ScaleCommand.class, DeletePodCommand.class,
+                DownCommand.class, DeleteCommand.class, PsqlCommand.class, LogsCommand.class, EventsCommand.class,
+                InstanceCommand.class, ControllerCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    static final String MAIN_CLASS = Main.class.getName();
+
+    @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Where pgset keeps its state (default: $PGSET_HOME, else ~/.pgset; /var/lib/pgset as root).")
+    Path home;
+
+    final PrintStream out;
+    final PrintStream err;
+    /** True when run as the pgset program, so that psql may take over the terminal. */
+    final boolean console;
+
+    Main(PrintStream out, PrintStream err, boolean console) {
+        this.out = out;
+        this.err = err;
+        this.console = console;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, true, args));
+    }
+
+    /** Runs one pgset command; returns its exit code. */
+    public static int run(PrintStream out, PrintStream err, boolean console, String... args) {
+        CommandLine cli = new CommandLine(new Main(out, err, console));
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof PgsetException || e instanceof SpecException) {
+                err.println("error: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    Path pgsetHome() {
+        if (home != null) {
+            return home.toAbsolutePath();
+        }
+        String env = System.getenv("PGSET_HOME");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env).toAbsolutePath();
+        }
+        // postgres runs as its own user when pgset runs as root, and cannot enter root's home.
+        return "root".equals(System.getProperty("user.name"))
+                ? Path.of("/var/lib/pgset")
+                : Path.of(System.getProperty("user.home"), ".pgset");
+    }
+
+    LocalClusters clusters() {
+        return new LocalClusters(pgsetHome(), Launcher.ofCurrentJvm(MAIN_CLASS), out);
+    }
+}

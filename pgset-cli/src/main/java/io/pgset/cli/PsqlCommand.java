@@ -1,0 +1,56 @@
+package io.pgset.cli;
+
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.ClusterStatus;
+import io.pgset.core.spec.SpecReader;
+import io.pgset.local.ClusterHome;
+import io.pgset.local.LocalSecrets;
+import io.pgset.local.PgsetException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "psql", description = "Open psql on the rw service (or ro with --ro) as the app user; arguments after -- go to psql.")
+final class PsqlCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main main;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1..*", paramLabel = "PSQL_ARGS", description = "Passed to psql, e.g. -- -c 'select 1'.")
+    List<String> psqlArgs = new ArrayList<>();
+
+    @Option(names = "--ro", description = "Connect to the ro service (replicas).")
+    boolean readOnly;
+
+    @Override
+    public Integer call() throws Exception {
+        ClusterStatus status = main.clusters().status(name);
+        ClusterHome home = main.clusters().home(name);
+        ClusterSpec spec = SpecReader.read(home.spec());
+        ClusterStatus.ServiceStatus service = status.services().get(readOnly ? "ro" : "rw");
+        if (service == null || service.port() == 0) {
+            throw new PgsetException("cluster " + name + " has no " + (readOnly ? "ro" : "rw") + " service yet; run `pgset up " + name + "`");
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(spec.postgres().binDir(), "psql").toString(),
+                "-h", service.host(), "-p", Integer.toString(service.port()),
+                "-U", spec.bootstrap().initdb().owner(), "-d", spec.bootstrap().initdb().database(), "-w"));
+        command.addAll(psqlArgs);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("PGPASSFILE", LocalSecrets.pgpass(home).toString());
+        pb.environment().put("PGCONNECT_TIMEOUT", "5");
+        if (main.console) {
+            return pb.inheritIO().start().waitFor();
+        }
+        Process psql = pb.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+        psql.getInputStream().transferTo(main.out);
+        return psql.waitFor();
+    }
+}

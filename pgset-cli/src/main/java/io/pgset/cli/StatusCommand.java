@@ -1,0 +1,44 @@
+package io.pgset.cli;
+
+import io.pgset.core.model.ClusterStatus;
+import io.pgset.instance.ApiServer;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "status", description = "Show a cluster's instances, volumes and services (all clusters when no NAME).")
+final class StatusCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main main;
+
+    @Parameters(arity = "0..1", paramLabel = "NAME")
+    String name;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table (default) or json.")
+    String output;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!output.equals("table") && !output.equals("json")) {
+            throw new io.pgset.local.PgsetException("unknown output format '" + output + "'; use table or json");
+        }
+        List<String> names = name != null ? List.of(name) : main.clusters().names();
+        if (names.isEmpty()) {
+            main.out.println(output.equals("json") ? "[]" : "no clusters; `pgset up` creates one");
+            return 0;
+        }
+        List<ClusterStatus> statuses = names.stream().map(n -> main.clusters().status(n)).toList();
+        if (output.equals("json")) {
+            Object value = name != null ? statuses.get(0) : statuses;
+            main.out.println(ApiServer.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value));
+        } else {
+            statuses.forEach(s -> StatusTable.print(main.out, s));
+        }
+        return 0;
+    }
+}

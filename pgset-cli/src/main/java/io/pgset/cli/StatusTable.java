@@ -1,0 +1,40 @@
+package io.pgset.cli;
+
+import io.pgset.core.model.ClusterStatus;
+import java.io.PrintStream;
+
+/** The human-readable form of a cluster's status. */
+final class StatusTable {
+    private StatusTable() {}
+
+    static void print(PrintStream out, ClusterStatus s) {
+        out.printf("cluster %s: %s, %d/%d ready, primary %s%n", s.name(), s.phase().label(), s.readyInstances(),
+                s.instances(), s.primary() == null ? "none" : s.primary());
+        if (!s.message().isEmpty()) {
+            out.println("  " + s.message());
+        }
+        if (!s.pods().isEmpty()) {
+            out.printf("%n  %-14s %-8s %-6s %-8s %-6s %-4s %-12s %-10s %s%n", "INSTANCE", "ROLE", "READY", "PID",
+                    "PORT", "TL", "LSN", "LAG", "VOLUME");
+            for (ClusterStatus.PodStatus p : s.pods()) {
+                out.printf("  %-14s %-8s %-6s %-8d %-6d %-4d %-12s %-10s %s%n", p.name(), p.role(), p.ready() ? "yes" : "no",
+                        p.pid(), p.port(), p.timeline(), p.lsn() == null ? "-" : p.lsn(), bytes(p.lagBytes()), p.volume());
+            }
+        }
+        out.printf("%n  %-8s %s%n", "SERVICE", "URI");
+        s.services().forEach((name, svc) -> out.printf("  %-8s %s%n", name, svc.uri()));
+        long unbound = s.volumes().stream().filter(v -> v.boundTo() == null).count();
+        if (unbound > 0) {
+            out.printf("%n  retained volumes not in use: %s%n", String.join(", ",
+                    s.volumes().stream().filter(v -> v.boundTo() == null).map(ClusterStatus.VolumeStatus::name).toList()));
+        }
+        out.println();
+    }
+
+    private static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        return n < 1024 * 1024 ? (n / 1024) + " kB" : (n / (1024 * 1024)) + " MB";
+    }
+}

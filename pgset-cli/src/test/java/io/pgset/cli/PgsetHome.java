@@ -1,0 +1,115 @@
+package io.pgset.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * A temporary PGSET_HOME for one test: runs pgset commands in this JVM (the daemons they start are
+ * real processes), and on close stops every process whose command line names this home, whatever
+ * state the test left it in.
+ */
+final class PgsetHome implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final Path dir;
+
+    private PgsetHome(Path dir) {
+        this.dir = dir;
+    }
+
+    static PgsetHome create() throws IOException {
+        Path dir = Files.createTempDirectory("pgset-it-");
+        // postgres runs as its own user when tests run as root: it must be able to walk in.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return new PgsetHome(dir);
+    }
+
+    /** The outcome of one command. */
+    record Result(int exit, String out, String err) {
+        Result ok() {
+            assertThat(exit).as("exit code; stdout:%n%s%nstderr:%n%s", out, err).isZero();
+            return this;
+        }
+    }
+
+    Result pgset(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of("--home", dir.toString()));
+        all.addAll(List.of(args));
+        int exit;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            exit = Main.run(o, e, false, all.toArray(String[]::new));
+        }
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    JsonNode status(String cluster) throws IOException {
+        return JSON.readTree(pgset("status", cluster, "-o", "json").ok().out());
+    }
+
+    Path cluster(String name) {
+        return dir.resolve("clusters").resolve(name);
+    }
+
+    String secret(String cluster, String name) throws IOException {
+        return Files.readString(cluster(cluster).resolve("secrets").resolve(name)).strip();
+    }
+
+    /** A connection as the app user, with the generated password, to any port of the cluster. */
+    Connection connect(String cluster, int port) throws SQLException, IOException {
+        Properties props = new Properties();
+        props.setProperty("user", "app");
+        props.setProperty("password", secret(cluster, "app-password"));
+        props.setProperty("connectTimeout", "3");
+        props.setProperty("socketTimeout", "10");
+        props.setProperty("sslmode", "disable");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/app", props);
+    }
+
+    int servicePort(String cluster, String service) throws IOException {
+        return status(cluster).path("services").path(service).path("port").asInt();
+    }
+
+    /** Every live process started for this home: controllers, instance managers, postgres. */
+    List<ProcessHandle> processes() {
+        String marker = dir.toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .toList();
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (ProcessHandle p : processes()) {
+            p.destroyForcibly();
+        }
+        for (ProcessHandle p : processes()) {
+            p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> p).join();
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

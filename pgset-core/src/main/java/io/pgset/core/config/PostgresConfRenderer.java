@@ -1,0 +1,92 @@
+package io.pgset.core.config;
+
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.ClusterSpec.ReplicationMode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Renders an instance's complete postgresql.conf. pgset owns the file: it is rewritten before every
+ * start, so what the user wants changed belongs in {@code spec.postgres.parameters}.
+ */
+public final class PostgresConfRenderer {
+
+    private PostgresConfRenderer() {}
+
+    public static String render(ClusterSpec spec, InstanceConfig instance) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.putAll(managed(spec, instance));
+        settings.putAll(tunables(spec));
+        settings.putAll(spec.postgres().parameters());
+        StringBuilder out = new StringBuilder();
+        out.append("# Written by pgset for ").append(instance.pod())
+                .append(". Rewritten at every start: change spec.postgres.parameters instead.\n");
+        settings.forEach((name, value) -> out.append(name).append(" = ").append(quote(value)).append('\n'));
+        return out.toString();
+    }
+
+    /** Settings pgset depends on; the spec reader refuses user values for these. */
+    private static Map<String, String> managed(ClusterSpec spec, InstanceConfig instance) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("listen_addresses", instance.listenAddresses());
+        s.put("port", Integer.toString(instance.port()));
+        s.put("unix_socket_directories", "");
+        s.put("cluster_name", instance.pod());
+        s.put("wal_level", "replica");
+        s.put("hot_standby", "on");
+        s.put("synchronous_standby_names", synchronousStandbyNames(spec, instance.pod()));
+        instance.upstream().ifPresent(up -> {
+            s.put("primary_conninfo", conninfo(up, instance.pod()));
+            s.put("primary_slot_name", up.slot());
+        });
+        return s;
+    }
+
+    /** Defaults an operator would choose for HA; the user may override any of them. */
+    private static Map<String, String> tunables(ClusterSpec spec) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("password_encryption", "scram-sha-256");
+        s.put("max_wal_senders", Integer.toString(spec.instances() + 6));
+        s.put("max_replication_slots", Integer.toString(spec.instances() + 6));
+        // Enough WAL for a replica that was away briefly (scale-down then up) to catch up from its
+        // own volume, while max_slot_wal_keep_size bounds what a stuck slot can pin.
+        s.put("wal_keep_size", "256MB");
+        s.put("max_slot_wal_keep_size", "1GB");
+        s.put("wal_log_hints", "on");
+        s.put("hot_standby_feedback", "on");
+        s.put("wal_receiver_status_interval", "1s");
+        s.put("wal_retrieve_retry_interval", "1s");
+        s.put("logging_collector", "off");
+        s.put("log_line_prefix", "%m [%p] %q%u@%d ");
+        s.put("log_checkpoints", "on");
+        return s;
+    }
+
+    static String synchronousStandbyNames(ClusterSpec spec, String self) {
+        if (spec.replication().mode() != ReplicationMode.SYNC) {
+            return "";
+        }
+        String names = IntStream.range(0, spec.instances())
+                .mapToObj(spec::podName)
+                .filter(pod -> !pod.equals(self))
+                .map(pod -> '"' + pod + '"')
+                .collect(Collectors.joining(", "));
+        return "ANY " + spec.replication().syncStandbys() + " (" + names + ")";
+    }
+
+    static String conninfo(InstanceConfig.Upstream up, String applicationName) {
+        return "host=" + up.host() + " port=" + up.port() + " user=" + up.user()
+                + " passfile=" + libpqQuote(up.passfile()) + " application_name=" + applicationName
+                + " connect_timeout=2 keepalives_idle=5 keepalives_interval=2 keepalives_count=3";
+    }
+
+    private static String libpqQuote(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    static String quote(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+}

@@ -1,0 +1,143 @@
+package io.pgset.core.control;
+
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.ClusterStatus;
+import io.pgset.core.model.InstanceStatus;
+import io.pgset.core.model.Role;
+import io.pgset.core.plan.Action;
+import io.pgset.core.plan.ObservedPod;
+import io.pgset.core.plan.Observation;
+import io.pgset.core.plan.ScalePlanner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The HA brain's loop: observe, plan, act, publish status. The same controller drives every
+ * runtime; it holds no state but what it reported last, so it can be restarted at any moment.
+ * Not thread-safe: one loop calls {@link #reconcile}.
+ */
+public final class ClusterController {
+
+    private final ClusterRuntime runtime;
+    private final InstanceClient client;
+    private final EventSink events;
+    private String lastWait = "";
+
+    public ClusterController(ClusterRuntime runtime, InstanceClient client, EventSink events) {
+        this.runtime = runtime;
+        this.client = client;
+        this.events = events;
+    }
+
+    public ClusterStatus reconcile(ClusterSpec spec) {
+        Observation observed = observe(spec);
+        rememberPrimary(observed);
+        List<Action> plan = ScalePlanner.plan(observed);
+        List<String> failures = act(plan, observed);
+        return StatusBuilder.build(observed, runtime.volumes(), plan, failures);
+    }
+
+    /** Status from one look at the cluster, changing nothing (for when no controller runs). */
+    public ClusterStatus inspect(ClusterSpec spec) {
+        return StatusBuilder.build(observe(spec), runtime.volumes(), List.of(new Action.Wait("")), List.of());
+    }
+
+    private Observation observe(ClusterSpec spec) {
+        List<ObservedPod> pods = new ArrayList<>();
+        for (PodState pod : runtime.pods()) {
+            if (pod.running()) {
+                pods.add(new ObservedPod(pod, client.status(pod)));
+            }
+        }
+        return new Observation(spec, pods, runtime.recordedPrimary());
+    }
+
+    private void rememberPrimary(Observation observed) {
+        observed.readyPrimary()
+                .filter(p -> !observed.recordedPrimary().equals(Optional.of(p.name())))
+                .ifPresent(p -> {
+                    runtime.recordPrimary(p.name());
+                    events.record("cluster=" + observed.spec().name() + " primary is " + p.name()
+                            + " (timeline " + p.status().timeline() + ")");
+                });
+    }
+
+    private List<String> act(List<Action> plan, Observation observed) {
+        List<String> failures = new ArrayList<>();
+        String cluster = "cluster=" + observed.spec().name() + " ";
+        for (Action action : plan) {
+            try {
+                if (action instanceof Action.CreatePod create) {
+                    Optional<PodState> upstream = create.upstream().flatMap(name -> podNamed(observed, name));
+                    events.record(cluster + "create " + observed.spec().podName(create.ordinal()) + ": " + create.reason());
+                    runtime.createPod(create.ordinal(), upstream);
+                } else if (action instanceof Action.DeletePod delete) {
+                    events.record(cluster + "delete " + delete.pod() + ": " + delete.reason());
+                    runtime.deletePod(podNamed(observed, delete.pod()).orElseThrow());
+                } else if (action instanceof Action.EnsureSlots slots) {
+                    client.ensureSlots(podNamed(observed, slots.primary()).orElseThrow(), slots.slots());
+                } else if (action instanceof Action.Wait wait && !wait.reason().equals(lastWait)) {
+                    lastWait = wait.reason();
+                    if (!wait.reason().isEmpty()) {
+                        events.record(cluster + "waiting: " + wait.reason());
+                    }
+                }
+            } catch (Exception e) {
+                String failure = action.getClass().getSimpleName() + " failed: " + e.getMessage();
+                failures.add(failure);
+                events.record(cluster + failure);
+            }
+        }
+        return failures;
+    }
+
+    private static Optional<PodState> podNamed(Observation observed, String name) {
+        return observed.pods().stream().map(ObservedPod::pod).filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** Status as the planners saw it; kept apart so the loop above stays a list of steps. */
+    static final class StatusBuilder {
+        private StatusBuilder() {}
+
+        static ClusterStatus build(Observation observed, List<VolumeState> volumes, List<Action> plan,
+                                   List<String> failures) {
+            ClusterSpec spec = observed.spec();
+            Optional<ObservedPod> primary = observed.readyPrimary();
+            String primaryLsn = primary.map(p -> p.status().lsn()).orElse(null);
+            List<ClusterStatus.PodStatus> pods = observed.pods().stream()
+                    .map(p -> pod(spec, p, primaryLsn))
+                    .toList();
+            List<ClusterStatus.VolumeStatus> vols = volumes.stream()
+                    .map(v -> new ClusterStatus.VolumeStatus(v.name(), v.path(),
+                            v.ordinal() < spec.instances() ? spec.podName(v.ordinal()) : null))
+                    .toList();
+            long ready = observed.pods().stream().filter(p -> p.ready() && p.ordinal() < spec.instances()).count();
+            boolean settled = plan.stream().allMatch(a -> a instanceof Action.EnsureSlots
+                    || (a instanceof Action.Wait w && w.reason().isEmpty()));
+            String message = failures.isEmpty()
+                    ? plan.stream().filter(a -> !(a instanceof Action.EnsureSlots)).map(Action::reason)
+                        .filter(r -> !r.isEmpty()).findFirst().orElse("")
+                    : String.join("; ", failures);
+            io.pgset.core.model.Phase phase;
+            if (settled && primary.isPresent() && ready == spec.instances() && failures.isEmpty()) {
+                phase = io.pgset.core.model.Phase.HEALTHY;
+            } else if (observed.pods().size() != spec.instances() || !settled) {
+                phase = io.pgset.core.model.Phase.PROGRESSING;
+            } else {
+                phase = io.pgset.core.model.Phase.DEGRADED;
+            }
+            return new ClusterStatus(spec.name(), phase, primary.map(ObservedPod::name).orElse(null),
+                    spec.instances(), (int) ready, pods, vols, Map.of(), message);
+        }
+
+        private static ClusterStatus.PodStatus pod(ClusterSpec spec, ObservedPod p, String primaryLsn) {
+            InstanceStatus s = p.status();
+            long lag = s.role() == Role.REPLICA ? io.pgset.core.model.Lsn.distance(primaryLsn, s.lsn()) : 0;
+            return new ClusterStatus.PodStatus(p.name(), p.ordinal(), s.role().label(), p.ready(), p.pod().host(),
+                    p.pod().port(), p.pod().pid(), s.timeline(), s.lsn(), lag, spec.volumeName(p.ordinal()),
+                    s.restarts(), s.message());
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.pgset.core.control;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What carries out the controller's decisions: local processes and directories, or Kubernetes
+ * pods and volume claims.
+ */
+public interface ClusterRuntime {
+
+    List<PodState> pods();
+
+    List<VolumeState> volumes();
+
+    /** The pod last seen as primary, kept across controller restarts; empty for a new cluster. */
+    Optional<String> recordedPrimary();
+
+    void recordPrimary(String pod);
+
+    /**
+     * Creates the instance with this ordinal on its own volume.
+     *
+     * @param upstream the primary it clones from and follows; empty means it starts on its own
+     *                 (a new cluster's first instance, or the former primary after a full stop)
+     */
+    void createPod(int ordinal, Optional<PodState> upstream) throws Exception;
+
+    /** Stops the instance gracefully; its volume stays. */
+    void deletePod(PodState pod) throws Exception;
+}

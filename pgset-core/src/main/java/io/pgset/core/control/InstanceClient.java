@@ -1,0 +1,13 @@
+package io.pgset.core.control;
+
+import io.pgset.core.model.InstanceStatus;
+import java.util.List;
+
+/** Talks to an instance manager's API. */
+public interface InstanceClient {
+
+    /** Never throws: an unreachable instance yields {@link InstanceStatus#unreachable}. */
+    InstanceStatus status(PodState pod);
+
+    void ensureSlots(PodState primary, List<String> slots) throws Exception;
+}

@@ -1,0 +1,79 @@
+package io.pgset.core.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A PostgreSQL cluster as the user asked for it, with every default applied.
+ *
+ * <p>Only {@link io.pgset.core.spec.SpecReader} builds these from user input; it validates and
+ * defaults once, so code that receives a ClusterSpec never checks for null or range.
+ */
+public record ClusterSpec(
+        String name,
+        int instances,
+        PostgresSpec postgres,
+        StorageSpec storage,
+        ReplicationSpec replication,
+        BootstrapSpec bootstrap,
+        BackupSpec backup,
+        TlsSpec tls,
+        NetworkSpec network,
+        DisruptionSpec disruption,
+        FailoverSpec failover) {
+
+    public ClusterSpec {
+        postgres = postgres.withSortedParameters();
+    }
+
+    /** The stable name of the instance with this ordinal: {@code demo-0}, {@code demo-1}, ... */
+    public String podName(int ordinal) {
+        return name + "-" + ordinal;
+    }
+
+    /** The volume that belongs to an ordinal for life: {@code data-demo-0}. */
+    public String volumeName(int ordinal) {
+        return "data-" + podName(ordinal);
+    }
+
+    /** The replication slot the primary keeps for a replica ordinal (slot names allow [a-z0-9_]). */
+    public String slotName(int ordinal) {
+        return ("pgset_" + name + "_" + ordinal).replace('-', '_');
+    }
+
+    public ClusterSpec withInstances(int count) {
+        return new ClusterSpec(name, count, postgres, storage, replication, bootstrap, backup, tls,
+                network, disruption, failover);
+    }
+
+    public record PostgresSpec(String version, String binDir, Map<String, String> parameters) {
+        PostgresSpec withSortedParameters() {
+            return new PostgresSpec(version, binDir, Map.copyOf(new java.util.TreeMap<>(parameters)));
+        }
+    }
+
+    public record StorageSpec(String size, boolean retainOnScaleDown, boolean retainOnDelete) {}
+
+    public enum ReplicationMode { ASYNC, SYNC }
+
+    public record ReplicationSpec(ReplicationMode mode, int syncStandbys) {}
+
+    public record BootstrapSpec(InitdbSpec initdb) {}
+
+    public record InitdbSpec(String database, String owner, boolean dataChecksums, List<String> initSql) {}
+
+    /** Continuous archiving; {@code enabled} is false when the spec has no backup section. */
+    public record BackupSpec(boolean enabled, RepositorySpec repository, String schedule, RetentionSpec retention) {}
+
+    public record RepositorySpec(String type, String path) {}
+
+    public record RetentionSpec(int full) {}
+
+    public record TlsSpec(boolean enabled) {}
+
+    public record NetworkSpec(List<String> allow) {}
+
+    public record DisruptionSpec(int maxUnavailable) {}
+
+    public record FailoverSpec(int delaySeconds) {}
+}

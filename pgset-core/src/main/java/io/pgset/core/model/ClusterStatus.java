@@ -1,0 +1,41 @@
+package io.pgset.core.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cluster as status shows it ({@code pgset status -o json}).
+ *
+ * @param primary  the ready primary's name, or null when there is none
+ * @param message  what the cluster is waiting for, or empty
+ * @param services rw / ro endpoints, filled in by the runtime that serves them
+ */
+public record ClusterStatus(
+        String name,
+        Phase phase,
+        String primary,
+        int instances,
+        int readyInstances,
+        List<PodStatus> pods,
+        List<VolumeStatus> volumes,
+        Map<String, ServiceStatus> services,
+        String message) {
+
+    public ClusterStatus withServices(Map<String, ServiceStatus> endpoints) {
+        return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, endpoints, message);
+    }
+
+    public ClusterStatus withPhase(Phase newPhase, String why) {
+        return new ClusterStatus(name, newPhase, primary, instances, readyInstances, pods, volumes, services, why);
+    }
+
+    /** One instance; {@code pid} is the instance process's, {@code lagBytes} replay lag behind the primary. */
+    public record PodStatus(String name, int ordinal, String role, boolean ready, String host, int port, long pid,
+                            long timeline, String lsn, long lagBytes, String volume, int restarts, String message) {}
+
+    /** A volume; {@code boundTo} is null when it is retained but no desired instance uses it. */
+    public record VolumeStatus(String name, String path, String boundTo) {}
+
+    /** A service endpoint; {@code uri} is a libpq URI without the password. */
+    public record ServiceStatus(String host, int port, String uri) {}
+}

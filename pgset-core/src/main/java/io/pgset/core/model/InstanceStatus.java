@@ -1,0 +1,36 @@
+package io.pgset.core.model;
+
+/**
+ * What one instance manager reports about its postgres ({@code GET /status}).
+ *
+ * @param pod            instance name, e.g. {@code demo-1}
+ * @param role           primary or replica as postgres itself says (pg_is_in_recovery)
+ * @param started        the instance finished bootstrap and postgres accepted a connection once
+ * @param ready          fit to serve: a primary accepting writes, or a replica that streams
+ * @param postgresPid    the postmaster's pid, 0 when not running
+ * @param timeline       current timeline (for a replica: the one it receives)
+ * @param lsn            primary: current write LSN; replica: last replayed LSN; null when unknown
+ * @param receivedLsn    replica: last WAL position received from the primary; null on a primary
+ * @param streaming      replica: its WAL receiver is streaming
+ * @param volumeBytes    bytes used on the instance's volume
+ * @param restarts       how often the instance manager restarted a crashed postgres
+ * @param message        why it is not ready, when it is not
+ */
+public record InstanceStatus(
+        String pod,
+        Role role,
+        boolean started,
+        boolean ready,
+        long postgresPid,
+        long timeline,
+        String lsn,
+        String receivedLsn,
+        boolean streaming,
+        long volumeBytes,
+        int restarts,
+        String message) {
+
+    public static InstanceStatus unreachable(String pod, String why) {
+        return new InstanceStatus(pod, Role.UNKNOWN, false, false, 0, 0, null, null, false, 0, 0, why);
+    }
+}

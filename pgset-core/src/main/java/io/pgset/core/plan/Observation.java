@@ -1,0 +1,31 @@
+package io.pgset.core.plan;
+
+import io.pgset.core.model.ClusterSpec;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the planners decide from: the spec and one consistent look at the cluster.
+ *
+ * @param pods            running instances, in ordinal order
+ * @param recordedPrimary the last pod known to be primary; empty for a cluster never started
+ */
+public record Observation(ClusterSpec spec, List<ObservedPod> pods, Optional<String> recordedPrimary) {
+
+    public Observation {
+        pods = pods.stream().sorted(Comparator.comparingInt(ObservedPod::ordinal)).toList();
+    }
+
+    public Optional<ObservedPod> pod(int ordinal) {
+        return pods.stream().filter(p -> p.ordinal() == ordinal).findFirst();
+    }
+
+    public Optional<ObservedPod> readyPrimary() {
+        return pods.stream().filter(ObservedPod::isReadyPrimary).findFirst();
+    }
+
+    public boolean allReady() {
+        return pods.stream().allMatch(ObservedPod::ready);
+    }
+}

@@ -1,0 +1,107 @@
+package io.pgset.core.plan;
+
+import io.pgset.core.model.ClusterSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+/**
+ * Decides which instances to create or remove: StatefulSet semantics (OrderedReady), plus the
+ * database-aware steps a StatefulSet controller cannot know about.
+ *
+ * <ol>
+ *   <li><b>Slots first.</b> While a primary is ready it keeps one replication slot for every
+ *       desired replica ordinal and none for any other, so a clone always finds its slot waiting
+ *       and an instance that was scaled away never pins WAL on the primary.</li>
+ *   <li><b>No primary running.</b> A cluster never started creates ordinal 0 alone, which runs
+ *       initdb. A cluster that has run before creates its recorded primary first, with no
+ *       upstream, so it comes back as primary from its own volume; the others wait for it.</li>
+ *   <li><b>Scale up and recreate.</b> With a ready primary, the lowest missing ordinal below
+ *       {@code spec.instances} is created, cloning from and following the primary, and only when
+ *       every lower ordinal is Ready. One instance at a time.</li>
+ *   <li><b>Scale down.</b> Only when every instance is Ready, the highest ordinal at or above
+ *       {@code spec.instances} is removed, one at a time. The primary is never removed this way.</li>
+ *   <li>Otherwise the plan is to wait, and says for what.</li>
+ * </ol>
+ */
+public final class ScalePlanner {
+
+    private ScalePlanner() {}
+
+    public static List<Action> plan(Observation observed) {
+        List<Action> actions = new ArrayList<>();
+        observed.readyPrimary().ifPresent(primary -> actions.add(slots(observed, primary)));
+        actions.add(membership(observed));
+        return actions;
+    }
+
+    private static Action slots(Observation observed, ObservedPod primary) {
+        ClusterSpec spec = observed.spec();
+        List<String> slots = IntStream.range(0, spec.instances())
+                .filter(ordinal -> ordinal != primary.ordinal())
+                .mapToObj(spec::slotName)
+                .toList();
+        return new Action.EnsureSlots(primary.name(), slots, "one slot per desired replica");
+    }
+
+    private static Action membership(Observation observed) {
+        Optional<ObservedPod> primary = observed.readyPrimary();
+        if (primary.isEmpty()) {
+            return withoutPrimary(observed);
+        }
+        ClusterSpec spec = observed.spec();
+        for (int ordinal = 0; ordinal < spec.instances(); ordinal++) {
+            Optional<ObservedPod> pod = observed.pod(ordinal);
+            if (pod.isEmpty()) {
+                return new Action.CreatePod(ordinal, Optional.of(primary.get().name()),
+                        "scale up: " + spec.podName(ordinal) + " is missing (want " + spec.instances() + ")");
+            }
+            if (!pod.get().ready()) {
+                return new Action.Wait(pod.get().name() + " is not ready yet: " + pod.get().status().message());
+            }
+        }
+        return scaleDown(observed, primary.get());
+    }
+
+    private static Action scaleDown(Observation observed, ObservedPod primary) {
+        ClusterSpec spec = observed.spec();
+        List<ObservedPod> surplus = observed.pods().stream().filter(p -> p.ordinal() >= spec.instances()).toList();
+        if (surplus.isEmpty()) {
+            return new Action.Wait("");
+        }
+        if (!observed.allReady()) {
+            return new Action.Wait("scale down waits until every instance is ready");
+        }
+        ObservedPod highest = surplus.get(surplus.size() - 1);
+        if (highest.name().equals(primary.name())) {
+            return new Action.Wait("scale down would remove the primary " + primary.name()
+                    + "; it must be switched over first");
+        }
+        return new Action.DeletePod(highest.name(),
+                "scale down: " + highest.name() + " is beyond " + spec.instances() + " instances");
+    }
+
+    private static Action withoutPrimary(Observation observed) {
+        ClusterSpec spec = observed.spec();
+        if (observed.recordedPrimary().isEmpty()) {
+            if (observed.pod(0).isEmpty()) {
+                return new Action.CreatePod(0, Optional.empty(), "new cluster: " + spec.podName(0) + " runs initdb");
+            }
+            return new Action.Wait("waiting for " + spec.podName(0) + " to finish bootstrap: "
+                    + observed.pod(0).get().status().message());
+        }
+        String recorded = observed.recordedPrimary().get();
+        int ordinal = ordinalOf(recorded);
+        Optional<ObservedPod> pod = observed.pod(ordinal);
+        if (pod.isEmpty()) {
+            return new Action.CreatePod(ordinal, Optional.empty(),
+                    "no primary running: starting the last primary " + recorded + " from its volume");
+        }
+        return new Action.Wait("waiting for the primary " + recorded + ": " + pod.get().status().message());
+    }
+
+    static int ordinalOf(String pod) {
+        return Integer.parseInt(pod.substring(pod.lastIndexOf('-') + 1));
+    }
+}

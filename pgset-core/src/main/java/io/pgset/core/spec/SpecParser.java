@@ -1,0 +1,197 @@
+package io.pgset.core.spec;
+
+import io.pgset.core.config.HbaRenderer;
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.ClusterSpec.BackupSpec;
+import io.pgset.core.model.ClusterSpec.BootstrapSpec;
+import io.pgset.core.model.ClusterSpec.DisruptionSpec;
+import io.pgset.core.model.ClusterSpec.FailoverSpec;
+import io.pgset.core.model.ClusterSpec.InitdbSpec;
+import io.pgset.core.model.ClusterSpec.NetworkSpec;
+import io.pgset.core.model.ClusterSpec.PostgresSpec;
+import io.pgset.core.model.ClusterSpec.ReplicationMode;
+import io.pgset.core.model.ClusterSpec.ReplicationSpec;
+import io.pgset.core.model.ClusterSpec.RepositorySpec;
+import io.pgset.core.model.ClusterSpec.RetentionSpec;
+import io.pgset.core.model.ClusterSpec.StorageSpec;
+import io.pgset.core.model.ClusterSpec.TlsSpec;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a parsed spec document field by field and applies every default. The defaults live here
+ * and nowhere else.
+ */
+final class SpecParser {
+
+    static final String API_VERSION = "pgset.io/v1alpha1";
+    static final String KIND = "PostgresCluster";
+
+    private static final Rule DNS_1035 = Rule.matching("must be a DNS-1035 label (lowercase letters,"
+            + " digits and '-', starting with a letter and ending with a letter or digit)",
+            "[a-z]([-a-z0-9]*[a-z0-9])?");
+    /**
+     * Leaves room for what pgset derives from the name (pod demo-12, volume data-demo-12, slot
+     * pgset_demo_12) within the 63-character limits of Kubernetes names and PostgreSQL identifiers.
+     */
+    private static final Rule NAME_LENGTH = Rule.maxLength(40);
+    private static final Rule DNS_1123 = Rule.matching("must be a DNS-1123 label (lowercase letters,"
+            + " digits and '-', starting and ending with a letter or digit)", "[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Rule NAMESPACE_LENGTH = Rule.maxLength(63);
+    private static final Rule VERSION = Rule.matching("must be a PostgreSQL major version such as \"15\"",
+            "[0-9]+");
+    private static final Rule SUPPORTED_VERSION = Rule.oneOf("12", "13", "14", "15", "16", "17");
+    private static final Rule SINGLE_LINE = Rule.of("must not contain line breaks or other control characters",
+            value -> value.chars().noneMatch(Character::isISOControl));
+    private static final Rule ABSOLUTE_PATH = Rule.of("must be an absolute path", path -> path.startsWith("/"));
+    private static final Rule QUANTITY = Rule.matching("must be a size such as 1Gi (a whole number of bytes,"
+            + " optionally with a Ki, Mi, Gi or Ti suffix)", "[0-9]+(Ki|Mi|Gi|Ti)?");
+    private static final Rule POSITIVE = Rule.of("must be greater than zero",
+            size -> !size.matches("0+(Ki|Mi|Gi|Ti)?"));
+    private static final Rule MODE = Rule.of("must be async or sync",
+            mode -> mode.equalsIgnoreCase("async") || mode.equalsIgnoreCase("sync"));
+    private static final Rule IDENTIFIER = Rule.matching("must be a lowercase SQL identifier (letters,"
+            + " digits and '_', not starting with a digit)", "[a-z_][a-z0-9_]*");
+    private static final Rule IDENTIFIER_LENGTH = Rule.maxLength(63);
+    private static final Rule USER_DATABASE = Rule.of("must not be a database PostgreSQL creates itself"
+            + " (postgres, template0, template1)", db -> !Set.of("postgres", "template0", "template1").contains(db));
+    private static final Rule USER_ROLE = Rule.of("must not be a role PostgreSQL or pgset reserves (postgres, "
+            + HbaRenderer.REPLICATION_USER + ", pg_*)", role -> !role.equals("postgres")
+            && !role.equals(HbaRenderer.REPLICATION_USER) && !role.startsWith("pg_"));
+    private static final Rule NOT_BLANK = Rule.of("must not be blank", sql -> !sql.isBlank());
+    private static final Rule CRON = Rule.matching("must be a 5-field cron expression"
+            + " (minute hour day-of-month month day-of-week) such as \"0 3 * * *\"",
+            "[0-9*/,-]+( +[0-9*/,-]+){4}");
+    private static final Pattern PARAMETER_NAME = Pattern.compile("[a-z_][a-z0-9_.]*");
+    /**
+     * What pgset sets itself to run, connect and replicate instances, or that would turn an
+     * instance into something else (a recovery target, an archive pgset does not know about). A
+     * user value would be overwritten or break the cluster, so it is refused rather than ignored.
+     */
+    private static final Set<String> MANAGED_PARAMETERS = Set.of("port", "listen_addresses",
+            "unix_socket_directories", "data_directory", "hba_file", "ident_file", "config_file",
+            "primary_conninfo", "primary_slot_name", "synchronous_standby_names", "restore_command",
+            "archive_command", "archive_mode", "ssl", "ssl_cert_file", "ssl_key_file", "ssl_ca_file",
+            "hot_standby", "wal_level", "promote_trigger_file", "cluster_name");
+    private static final String MANAGED_PREFIX = "recovery_target";
+
+    private SpecParser() {}
+
+    static ClusterSpec parse(SpecNode root) {
+        root.allowOnly("apiVersion", "kind", "metadata", "spec");
+        root.requiredText("apiVersion", Rule.equalTo(API_VERSION));
+        root.requiredText("kind", Rule.equalTo(KIND));
+        String name = metadata(root.requiredObject("metadata"));
+        return spec(name, section(root, "spec", "instances", "postgres", "storage", "replication",
+                "bootstrap", "backup", "tls", "network", "disruption", "failover"));
+    }
+
+    private static String metadata(SpecNode metadata) {
+        metadata.allowOnly("name", "namespace", "labels", "annotations");
+        String name = metadata.requiredText("name", DNS_1035, NAME_LENGTH);
+        metadata.text("namespace", "", DNS_1123, NAMESPACE_LENGTH);
+        strings(metadata.object("labels"));
+        strings(metadata.object("annotations"));
+        return name;
+    }
+
+    private static ClusterSpec spec(String name, SpecNode spec) {
+        ClusterSpec cluster = new ClusterSpec(name,
+                spec.integer("instances", 3, 1, 99),
+                postgres(section(spec, "postgres", "version", "binDir", "parameters")),
+                storage(section(spec, "storage", "size", "retainOnScaleDown", "retainOnDelete")),
+                replication(section(spec, "replication", "mode", "syncStandbys")),
+                bootstrap(section(spec, "bootstrap", "initdb")),
+                backup(section(spec, "backup", "repository", "schedule", "retention")),
+                new TlsSpec(section(spec, "tls", "enabled").bool("enabled", true)),
+                new NetworkSpec(section(spec, "network", "allow")
+                        .texts("allow", List.of("127.0.0.1/32"), Cidr::check)),
+                new DisruptionSpec(section(spec, "disruption", "maxUnavailable")
+                        .integer("maxUnavailable", 1, 1, Integer.MAX_VALUE)),
+                new FailoverSpec(section(spec, "failover", "delaySeconds").integer("delaySeconds", 0, 0, 3600)));
+        checkSyncStandbys(spec, cluster);
+        return cluster;
+    }
+
+    private static PostgresSpec postgres(SpecNode postgres) {
+        String version = postgres.textOrInteger("version", "15", VERSION, SUPPORTED_VERSION);
+        String binDir = postgres.text("binDir", "/usr/lib/postgresql/" + version + "/bin",
+                SINGLE_LINE, ABSOLUTE_PATH);
+        return new PostgresSpec(version, binDir, parameters(postgres.object("parameters")));
+    }
+
+    private static Map<String, String> parameters(SpecNode parameters) {
+        Map<String, String> values = new TreeMap<>();
+        for (String name : parameters.fieldNames()) {
+            if (!PARAMETER_NAME.matcher(name).matches()) {
+                parameters.report(name, "is not a parameter name (lowercase letters, digits, '_' and '.',"
+                        + " starting with a letter or '_')");
+            } else if (MANAGED_PARAMETERS.contains(name) || name.startsWith(MANAGED_PREFIX)) {
+                parameters.report(name, "pgset manages this parameter itself; remove it from the spec");
+            } else {
+                parameters.scalar(name, SINGLE_LINE).ifPresent(value -> values.put(name, value));
+            }
+        }
+        return values;
+    }
+
+    private static StorageSpec storage(SpecNode storage) {
+        return new StorageSpec(storage.textOrInteger("size", "1Gi", QUANTITY, POSITIVE),
+                storage.bool("retainOnScaleDown", true),
+                storage.bool("retainOnDelete", true));
+    }
+
+    private static ReplicationSpec replication(SpecNode replication) {
+        String mode = replication.text("mode", "async", MODE);
+        return new ReplicationSpec(ReplicationMode.valueOf(mode.toUpperCase(Locale.ROOT)),
+                replication.integer("syncStandbys", 1, 1, Integer.MAX_VALUE));
+    }
+
+    private static BootstrapSpec bootstrap(SpecNode bootstrap) {
+        SpecNode initdb = section(bootstrap, "initdb", "database", "owner", "dataChecksums", "initSql");
+        return new BootstrapSpec(new InitdbSpec(
+                initdb.text("database", "app", IDENTIFIER, IDENTIFIER_LENGTH, USER_DATABASE),
+                initdb.text("owner", "app", IDENTIFIER, IDENTIFIER_LENGTH, USER_ROLE),
+                initdb.bool("dataChecksums", true),
+                initdb.texts("initSql", List.of(), NOT_BLANK)));
+    }
+
+    /** Archiving is on exactly when the spec has a backup section, even an empty one. */
+    private static BackupSpec backup(SpecNode backup) {
+        if (!backup.isPresent()) {
+            return new BackupSpec(false, new RepositorySpec("posix", ""), "", new RetentionSpec(7));
+        }
+        SpecNode repository = section(backup, "repository", "type", "path");
+        return new BackupSpec(true,
+                new RepositorySpec(repository.text("type", "posix", Rule.oneOf("posix", "s3")),
+                        repository.text("path", "", SINGLE_LINE, ABSOLUTE_PATH)),
+                backup.text("schedule", "0 3 * * *", CRON),
+                new RetentionSpec(section(backup, "retention", "full").integer("full", 7, 1, Integer.MAX_VALUE)));
+    }
+
+    /** Sync commits wait for syncStandbys replicas; asking for more than exist would hang every write. */
+    private static void checkSyncStandbys(SpecNode spec, ClusterSpec cluster) {
+        int replicas = cluster.instances() - 1;
+        int wanted = cluster.replication().syncStandbys();
+        if (cluster.replication().mode() == ReplicationMode.SYNC && wanted > replicas
+                && spec.isClean("instances") && spec.isClean("replication")) {
+            spec.report("replication.syncStandbys", "must be <= instances - 1 = " + replicas
+                    + " when mode is sync (the primary is not a standby), got " + wanted);
+        }
+    }
+
+    private static SpecNode section(SpecNode parent, String field, String... known) {
+        SpecNode section = parent.object(field);
+        section.allowOnly(known);
+        return section;
+    }
+
+    /** Labels and annotations are accepted for tools that manage many specs, and otherwise ignored. */
+    private static void strings(SpecNode map) {
+        map.fieldNames().forEach(key -> map.text(key, ""));
+    }
+}

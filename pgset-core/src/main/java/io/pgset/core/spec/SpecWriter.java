@@ -1,0 +1,78 @@
+package io.pgset.core.spec;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.ClusterSpec.BackupSpec;
+import io.pgset.core.model.ClusterSpec.InitdbSpec;
+import io.pgset.core.model.ClusterSpec.PostgresSpec;
+import io.pgset.core.model.ClusterSpec.StorageSpec;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+
+/**
+ * The canonical document for a spec: every field spelled out, in the order the reader documents
+ * them, so that two equal specs always print the same text.
+ */
+final class SpecWriter {
+
+    private SpecWriter() {}
+
+    static String write(ClusterSpec cluster) {
+        ObjectNode root = SpecYaml.objectNode();
+        root.put("apiVersion", SpecParser.API_VERSION);
+        root.put("kind", SpecParser.KIND);
+        root.putObject("metadata").put("name", cluster.name());
+        ObjectNode spec = root.putObject("spec");
+        spec.put("instances", cluster.instances());
+        postgres(spec.putObject("postgres"), cluster.postgres());
+        storage(spec.putObject("storage"), cluster.storage());
+        spec.putObject("replication")
+                .put("mode", cluster.replication().mode().name().toLowerCase(Locale.ROOT))
+                .put("syncStandbys", cluster.replication().syncStandbys());
+        initdb(spec.putObject("bootstrap").putObject("initdb"), cluster.bootstrap().initdb());
+        if (cluster.backup().enabled()) {
+            backup(spec.putObject("backup"), cluster.backup());
+        }
+        spec.putObject("tls").put("enabled", cluster.tls().enabled());
+        strings(spec.putObject("network"), "allow", cluster.network().allow());
+        spec.putObject("disruption").put("maxUnavailable", cluster.disruption().maxUnavailable());
+        spec.putObject("failover").put("delaySeconds", cluster.failover().delaySeconds());
+        return SpecYaml.write(root);
+    }
+
+    private static void postgres(ObjectNode node, PostgresSpec postgres) {
+        node.put("version", postgres.version());
+        node.put("binDir", postgres.binDir());
+        ObjectNode parameters = node.putObject("parameters");
+        new TreeMap<>(postgres.parameters()).forEach(parameters::put);
+    }
+
+    private static void storage(ObjectNode node, StorageSpec storage) {
+        node.put("size", storage.size());
+        node.put("retainOnScaleDown", storage.retainOnScaleDown());
+        node.put("retainOnDelete", storage.retainOnDelete());
+    }
+
+    private static void initdb(ObjectNode node, InitdbSpec initdb) {
+        node.put("database", initdb.database());
+        node.put("owner", initdb.owner());
+        node.put("dataChecksums", initdb.dataChecksums());
+        strings(node, "initSql", initdb.initSql());
+    }
+
+    private static void backup(ObjectNode node, BackupSpec backup) {
+        ObjectNode repository = node.putObject("repository");
+        repository.put("type", backup.repository().type());
+        // An empty path means "the runtime's default"; the reader takes absence to mean that.
+        if (!backup.repository().path().isEmpty()) {
+            repository.put("path", backup.repository().path());
+        }
+        node.put("schedule", backup.schedule());
+        node.putObject("retention").put("full", backup.retention().full());
+    }
+
+    private static void strings(ObjectNode node, String field, List<String> values) {
+        values.forEach(node.putArray(field)::add);
+    }
+}

@@ -1,0 +1,129 @@
+package io.pgset.instance;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A small JSON-over-HTTP server for pgset's APIs (the instance API and the local controller's).
+ * Routes marked {@code open} (the probes, which say only yes or no) need no token; every other
+ * route needs {@code Authorization: Bearer <token>}.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    public static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+
+    /** What a route answers. */
+    public record Response(int code, String contentType, byte[] body) {
+        public static Response json(Object value) {
+            try {
+                return new Response(200, "application/json", JSON.writeValueAsBytes(value));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        public static Response text(int code, String text) {
+            return new Response(code, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        public static Response probe(boolean ok, String why) {
+            return text(ok ? 200 : 503, ok ? "ok\n" : why + "\n");
+        }
+    }
+
+    /** A route's work; an exception becomes a 500 with its message. */
+    @FunctionalInterface
+    public interface Handler {
+        Response handle(byte[] body) throws Exception;
+    }
+
+    private record Route(String method, String path, boolean open, Handler handler) {}
+
+    private final HttpServer server;
+    private final byte[] token;
+    private final List<Route> routes = new ArrayList<>();
+    private final ExecutorService executor;
+
+    public ApiServer(String host, int port, String token, String name) throws IOException {
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 32);
+        this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, name + "-api");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::dispatch);
+    }
+
+    public ApiServer open(String method, String path, Handler handler) {
+        routes.add(new Route(method, path, true, handler));
+        return this;
+    }
+
+    public ApiServer secured(String method, String path, Handler handler) {
+        routes.add(new Route(method, path, false, handler));
+        return this;
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void dispatch(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            Route route = routes.stream()
+                    .filter(r -> r.path.equals(path) && r.method.equals(exchange.getRequestMethod()))
+                    .findFirst().orElse(null);
+            Response response;
+            if (route == null) {
+                response = Response.text(404, "no route " + exchange.getRequestMethod() + " " + path + "\n");
+            } else if (!route.open && !authorized(exchange)) {
+                response = Response.text(401, "a bearer token is required\n");
+            } else {
+                response = handle(route, exchange.getRequestBody().readAllBytes());
+            }
+            exchange.getResponseHeaders().set("Content-Type", response.contentType());
+            exchange.sendResponseHeaders(response.code(), response.body().length == 0 ? -1 : response.body().length);
+            if (response.body().length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(response.body());
+                }
+            }
+        }
+    }
+
+    private static Response handle(Route route, byte[] body) {
+        try {
+            return route.handler.handle(body);
+        } catch (Exception e) {
+            return Response.text(500, String.valueOf(e.getMessage()) + "\n");
+        }
+    }
+
+    private boolean authorized(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        return header != null && MessageDigest.isEqual(token, header.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,86 @@
+package io.pgset.instance;
+
+import io.pgset.core.config.HbaRenderer;
+import io.pgset.core.model.ClusterSpec.InitdbSpec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.postgresql.PGConnection;
+
+/**
+ * What a new cluster's first primary does once postgres accepts connections: the replication and
+ * application roles, the application database, and the user's init SQL.
+ *
+ * <p>Passwords are set with the driver's {@code alterUserPassword}, which hashes them on this side
+ * (SCRAM), so no plain password ever reaches postgres's logs or statement statistics.
+ */
+final class Bootstrap {
+
+    private final PostgresSession session;
+    private final InitdbSpec initdb;
+    private final Secrets secrets;
+
+    Bootstrap(PostgresSession session, InitdbSpec initdb, Secrets secrets) {
+        this.session = session;
+        this.initdb = initdb;
+        this.secrets = secrets;
+    }
+
+    void run() throws SQLException {
+        try (Connection c = session.open("postgres")) {
+            createRole(c, HbaRenderer.REPLICATION_USER, "LOGIN REPLICATION", secrets.replicationPassword());
+            createRole(c, initdb.owner(), "LOGIN", secrets.appPassword());
+            if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", initdb.database())) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE DATABASE " + ident(initdb.database()) + " OWNER " + ident(initdb.owner()));
+                }
+            }
+        }
+        runInitSql(initdb.initSql());
+    }
+
+    private void runInitSql(List<String> statements) throws SQLException {
+        if (statements.isEmpty()) {
+            return;
+        }
+        try (Connection c = session.open(initdb.database())) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                for (int i = 0; i < statements.size(); i++) {
+                    try {
+                        s.execute(statements.get(i));
+                    } catch (SQLException e) {
+                        throw new SQLException("spec.bootstrap.initdb.initSql[" + i + "] failed: " + e.getMessage(), e);
+                    }
+                }
+            }
+            c.commit();
+        }
+    }
+
+    private static void createRole(Connection c, String role, String options, String password) throws SQLException {
+        if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", role)) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE ROLE " + ident(role) + " " + options);
+            }
+        }
+        c.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
+    }
+
+    private static boolean exists(Connection c, String sql, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Names are validated by the spec reader ([a-z_][a-z0-9_]*); quoting keeps keywords safe. */
+    private static String ident(String name) {
+        return '"' + name + '"';
+    }
+}

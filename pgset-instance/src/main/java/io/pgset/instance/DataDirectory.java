@@ -1,0 +1,155 @@
+package io.pgset.instance;
+
+import io.pgset.core.config.HbaRenderer;
+import io.pgset.core.config.InstanceConfig;
+import io.pgset.core.config.PostgresConfRenderer;
+import io.pgset.core.model.ClusterSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * An instance's volume: makes sure it holds a usable PGDATA and writes the configuration pgset
+ * owns before each start.
+ *
+ * <p>How PGDATA comes to be:
+ * <ol>
+ *   <li>A volume whose {@code bootstrapped} marker exists holds data from an earlier life: it is
+ *       used as it is, whatever else happens.</li>
+ *   <li>Otherwise anything in it is the remains of a bootstrap that never finished (nobody ever
+ *       wrote to it), and is removed.</li>
+ *   <li>With no upstream the instance is a new cluster's first primary: initdb with SCRAM and
+ *       data checksums. Roles, database and init SQL follow once postgres runs
+ *       ({@link Bootstrap}); the marker is written only after that.</li>
+ *   <li>With an upstream it clones it with pg_basebackup into a side directory, using its own
+ *       replication slot, and moves the copy into place only when it is complete.</li>
+ * </ol>
+ */
+final class DataDirectory {
+
+    static final String MARKER = "bootstrapped";
+
+    private final InstanceOptions options;
+    private final Tools tools;
+    private final PostgresUser user;
+
+    DataDirectory(InstanceOptions options, Tools tools, PostgresUser user) {
+        this.options = options;
+        this.tools = tools;
+        this.user = user;
+    }
+
+    boolean bootstrapped() {
+        return Files.exists(options.volume().resolve(MARKER));
+    }
+
+    void markBootstrapped() throws IOException {
+        Files.writeString(options.volume().resolve(MARKER), options.pod() + "\n");
+    }
+
+    boolean isStandby() {
+        return Files.exists(options.pgdata().resolve("standby.signal"));
+    }
+
+    Path replicationPassfile() {
+        return options.volume().resolve("replication.pgpass");
+    }
+
+    /** Brings PGDATA into existence when it is not there yet; see the class comment. */
+    void ensure(Secrets secrets) throws IOException {
+        user.privateDirectory(options.volume());
+        user.privateFile(replicationPassfile(),
+                "*:*:*:" + HbaRenderer.REPLICATION_USER + ":" + escape(secrets.replicationPassword()) + "\n");
+        if (bootstrapped()) {
+            return;
+        }
+        deleteRecursively(options.pgdata());
+        Optional<InstanceOptions.Endpoint> upstream = options.upstream();
+        if (upstream.isEmpty()) {
+            initdb(secrets);
+        } else {
+            cloneFrom(upstream.get());
+        }
+    }
+
+    private void initdb(Secrets secrets) throws IOException {
+        System.out.println("pod=" + options.pod() + " initdb " + options.pgdata());
+        Path pwfile = options.volume().resolve("initdb.pw");
+        user.privateFile(pwfile, secrets.superuserPassword() + "\n");
+        try {
+            List<String> args = new ArrayList<>(List.of("-D", options.pgdata().toString(), "-U", "postgres",
+                    "--pwfile=" + pwfile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"));
+            if (options.spec().bootstrap().initdb().dataChecksums()) {
+                args.add("--data-checksums");
+            }
+            tools.run(Duration.ofMinutes(5), "initdb", args.toArray(String[]::new));
+        } finally {
+            Files.deleteIfExists(pwfile);
+        }
+    }
+
+    private void cloneFrom(InstanceOptions.Endpoint upstream) throws IOException {
+        System.out.println("pod=" + options.pod() + " cloning from " + upstream);
+        Path staging = options.volume().resolve("pgdata.clone");
+        deleteRecursively(staging);
+        String conninfo = "host=" + upstream.host() + " port=" + upstream.port() + " user="
+                + HbaRenderer.REPLICATION_USER + " passfile=" + replicationPassfile() + " connect_timeout=5";
+        tools.run(Duration.ofHours(6), "pg_basebackup", "-d", conninfo, "-D", staging.toString(),
+                "-X", "stream", "-S", options.spec().slotName(options.ordinal()), "-c", "fast", "--no-password");
+        Files.writeString(staging.resolve("standby.signal"), "");
+        Files.move(staging, options.pgdata(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        markBootstrapped();
+    }
+
+    /**
+     * Writes postgresql.conf and pg_hba.conf; a replica also gets standby.signal and its upstream.
+     *
+     * @param follow the primary to stream from, for an instance whose data is a standby's
+     */
+    void writeConfig(Optional<InstanceOptions.Endpoint> follow) throws IOException {
+        ClusterSpec spec = options.spec();
+        Optional<InstanceConfig.Upstream> upstream = follow.map(up -> new InstanceConfig.Upstream(up.host(), up.port(),
+                HbaRenderer.REPLICATION_USER, replicationPassfile().toString(), spec.slotName(options.ordinal())));
+        InstanceConfig config = new InstanceConfig(options.pod(), options.host(), options.port(), upstream);
+        Path pgdata = options.pgdata();
+        user.privateFile(pgdata.resolve("postgresql.conf"), PostgresConfRenderer.render(spec, config));
+        user.privateFile(pgdata.resolve("pg_hba.conf"), HbaRenderer.render(spec, List.of(options.host() + "/32")));
+    }
+
+    long volumeBytes() {
+        try (Stream<Path> files = Files.walk(options.volume())) {
+            return files.filter(Files::isRegularFile).mapToLong(DataDirectory::size).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0; // files come and go under a running postgres; the next call gets a figure
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String escape(String value) {
+        return value.replace("\\", "\\\\").replace(":", "\\:");
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.pgset.instance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgset.core.model.InstanceStatus;
+import io.pgset.instance.ApiServer.Response;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The instance API: probes, status, metrics and actions, on the instance's own port.
+ *
+ * <pre>
+ * GET  /startupz /healthz /readyz   probes (no token; they answer only ok or why not)
+ * GET  /status                      {@link InstanceStatus} as JSON
+ * GET  /metrics                     Prometheus text format
+ * PUT  /slots  {"slots": [...]}     primary only: keep exactly these replication slots
+ * POST /reload                      reload postgres's configuration
+ * </pre>
+ */
+public final class InstanceApi {
+
+    private InstanceApi() {}
+
+    public static ApiServer serve(InstanceManager manager, InstanceOptions options) throws IOException {
+        ApiServer api = new ApiServer(options.host(), options.apiPort(), manager.secrets().apiToken(), options.pod());
+        api.open("GET", "/startupz", body -> Response.probe(manager.started(), "bootstrap or first start not finished"))
+           .open("GET", "/healthz", body -> Response.probe(manager.live(), "postgres has been down too long"))
+           .open("GET", "/readyz", body -> {
+               InstanceStatus s = manager.status();
+               return Response.probe(s.ready(), s.message());
+           })
+           .secured("GET", "/status", body -> Response.json(manager.status()))
+           .secured("GET", "/metrics", body -> Response.text(200, Metrics.render(manager.status(), options)))
+           .secured("PUT", "/slots", body -> {
+               JsonNode node = ApiServer.JSON.readTree(body);
+               List<String> wanted = new ArrayList<>();
+               node.path("slots").forEach(n -> wanted.add(n.asText()));
+               return Response.json(Map.of("changes", manager.ensureSlots(wanted)));
+           })
+           .secured("POST", "/reload", body -> {
+               manager.reload();
+               return Response.json(Map.of("reloaded", true));
+           });
+        api.start();
+        return api;
+    }
+}

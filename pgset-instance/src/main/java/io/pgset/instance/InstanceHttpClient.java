@@ -1,0 +1,62 @@
+package io.pgset.instance;
+
+import io.pgset.core.model.InstanceStatus;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Calls an instance's API (see {@link InstanceApi}); runtimes use it to observe and direct instances. */
+public final class InstanceHttpClient {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final String token;
+
+    public InstanceHttpClient(String token) {
+        this.token = token;
+    }
+
+    public InstanceStatus status(String pod, String host, int apiPort) {
+        try {
+            HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri(host, apiPort, "/status")).GET(), TIMEOUT);
+            if (r.statusCode() != 200) {
+                return InstanceStatus.unreachable(pod, "status answered " + r.statusCode());
+            }
+            return ApiServer.JSON.readValue(r.body(), InstanceStatus.class);
+        } catch (IOException e) {
+            return InstanceStatus.unreachable(pod, "instance API unreachable: " + e.getMessage());
+        }
+    }
+
+    public void ensureSlots(String host, int apiPort, List<String> slots) throws IOException {
+        byte[] body = ApiServer.JSON.writeValueAsBytes(Map.of("slots", slots));
+        expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/slots"))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)), TIMEOUT), "PUT /slots");
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest.Builder request, Duration timeout) throws IOException {
+        try {
+            return http.send(request.timeout(timeout).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static void expectOk(HttpResponse<byte[]> r, String what) throws IOException {
+        if (r.statusCode() != 200) {
+            throw new IOException(what + " answered " + r.statusCode() + ": " + new String(r.body()).strip());
+        }
+    }
+
+    private static URI uri(String host, int port, String path) {
+        return URI.create("http://" + host + ":" + port + path);
+    }
+}

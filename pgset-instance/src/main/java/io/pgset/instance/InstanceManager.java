@@ -1,0 +1,201 @@
+package io.pgset.instance;
+
+import io.pgset.core.model.InstanceStatus;
+import io.pgset.core.model.Role;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Supervises one postgres: brings its data into being, starts it as the postgres user, restarts
+ * it in place when it crashes (crash recovery), and stops it cleanly on shutdown.
+ *
+ * <p>The supervising loop never dies: a failed step is logged with its cause, reported through
+ * {@link #status()}, and tried again after a growing pause.
+ */
+public final class InstanceManager implements AutoCloseable {
+
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    /** How long postgres may be down before the liveness probe fails. */
+    private static final Duration LIVENESS_GRACE = Duration.ofSeconds(60);
+
+    private final InstanceOptions options;
+    private final Clock clock;
+    private final Tools tools;
+    private final DataDirectory data;
+    private final Secrets secrets;
+    private final StatusReader statusReader;
+    private final AtomicInteger restarts = new AtomicInteger();
+    private final Thread supervisor;
+
+    private volatile boolean stopping;
+    private volatile boolean started;
+    private volatile Process postgres;
+    private volatile String message = "starting";
+    private volatile Instant downSince;
+
+    public InstanceManager(InstanceOptions options, Clock clock) {
+        this.options = options;
+        this.clock = clock;
+        PostgresUser user = PostgresUser.current();
+        this.tools = new Tools(Path.of(options.spec().postgres().binDir()), user);
+        this.data = new DataDirectory(options, tools, user);
+        this.secrets = Secrets.read(options.secrets());
+        PostgresSession session = new PostgresSession(options.host(), options.port(), secrets.superuserPassword());
+        this.statusReader = new StatusReader(session, options.pod(), data);
+        this.downSince = clock.instant();
+        this.supervisor = new Thread(this::superviseForever, "supervisor-" + options.pod());
+    }
+
+    public void start() {
+        supervisor.start();
+    }
+
+    public Secrets secrets() {
+        return secrets;
+    }
+
+    private void superviseForever() {
+        Duration backoff = Duration.ofMillis(250);
+        while (!stopping) {
+            try {
+                runPostgresUntilExit();
+                backoff = Duration.ofMillis(250);
+            } catch (IOException | SQLException | RuntimeException e) {
+                message = e.getMessage();
+                log("failed: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (stopping) {
+                return;
+            }
+            sleep(backoff);
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    /** One life of postgres: prepare, start, bootstrap if new, then wait until it exits. */
+    private void runPostgresUntilExit() throws IOException, SQLException, InterruptedException {
+        data.ensure(secrets);
+        Optional<InstanceOptions.Endpoint> follow = Optional.empty();
+        if (data.isStandby()) {
+            follow = options.upstream();
+        } else if (options.upstream().isPresent() && data.bootstrapped()) {
+            throw new IOException("the volume holds a primary's data but this instance was asked to follow "
+                    + options.upstream().get() + "; rejoining a former primary needs pg_rewind, which this version"
+                    + " does not do yet");
+        }
+        data.writeConfig(follow);
+        Process process = new ProcessBuilder(tools.command("postgres", "-D", options.pgdata().toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        postgres = process;
+        log("postgres started (pid " + process.pid() + (follow.isPresent() ? ", following " + follow.get() : "") + ")");
+        awaitConnections(process);
+        if (!data.bootstrapped()) {
+            new Bootstrap(new PostgresSession(options.host(), options.port(), secrets.superuserPassword()),
+                    options.spec().bootstrap().initdb(), secrets).run();
+            data.markBootstrapped();
+            log("bootstrap complete: database " + options.spec().bootstrap().initdb().database());
+        }
+        started = true;
+        downSince = null;
+        message = "";
+        int exit = process.waitFor();
+        postgres = null;
+        downSince = clock.instant();
+        if (!stopping) {
+            restarts.incrementAndGet();
+            message = "postgres exited with code " + exit + "; restarting";
+            log(message);
+        }
+    }
+
+    private void awaitConnections(Process process) throws SQLException, InterruptedException, IOException {
+        SQLException last = null;
+        Instant deadline = clock.instant().plus(Duration.ofMinutes(10));
+        while (clock.instant().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IOException("postgres exited with code " + process.exitValue() + " while starting; see the log");
+            }
+            try (var c = new PostgresSession(options.host(), options.port(), secrets.superuserPassword()).open("postgres")) {
+                return;
+            } catch (SQLException e) {
+                last = e; // still starting up or in crash recovery
+                message = "waiting for postgres to accept connections: " + e.getMessage();
+            }
+            process.waitFor(100, TimeUnit.MILLISECONDS);
+        }
+        throw new SQLException("postgres did not accept connections within 10 minutes", last);
+    }
+
+    /** Startup probe: bootstrap finished and postgres accepted a connection at least once. */
+    public boolean started() {
+        return started;
+    }
+
+    /** Liveness: postgres runs, or has been down only briefly (being restarted). */
+    public boolean live() {
+        Instant since = downSince;
+        return since == null || Duration.between(since, clock.instant()).compareTo(LIVENESS_GRACE) < 0;
+    }
+
+    public InstanceStatus status() {
+        Process p = postgres;
+        if (p == null || !p.isAlive() || !started) {
+            return new InstanceStatus(options.pod(), Role.UNKNOWN, started, false, 0, 0, null, null, false,
+                    data.volumeBytes(), restarts.get(), message.isEmpty() ? "postgres is not running" : message);
+        }
+        return statusReader.read(p.pid(), restarts.get());
+    }
+
+    /** Makes the primary keep exactly these pgset slots (others of this cluster's are dropped). */
+    public List<String> ensureSlots(List<String> wanted) throws SQLException {
+        String prefix = options.spec().slotName(0).replaceAll("_0$", "_");
+        return statusReader.ensureSlots(wanted, prefix);
+    }
+
+    public void reload() throws SQLException {
+        statusReader.reload();
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        Process p = postgres;
+        if (p != null && p.isAlive()) {
+            log("stopping postgres (fast shutdown)");
+            try {
+                tools.run(Duration.ofSeconds(90), "pg_ctl", "stop", "-D", options.pgdata().toString(), "-m", "fast", "-w");
+            } catch (IOException e) {
+                log("fast shutdown failed (" + e.getMessage() + "); killing postgres");
+                p.destroyForcibly();
+            }
+        }
+        supervisor.interrupt();
+        statusReader.close();
+    }
+
+    private void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        }
+    }
+
+    private void log(String what) {
+        System.out.println(Instant.now(clock) + " pod=" + options.pod() + " " + what);
+    }
+}

@@ -1,0 +1,76 @@
+package io.pgset.instance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The OS identity postgres runs as. postgres refuses to run as root, so when pgset itself runs as
+ * root every PostgreSQL program is started as the {@code postgres} user and owns its files; as
+ * any other user, PostgreSQL runs as that same user.
+ */
+public final class PostgresUser {
+
+    static final String OS_USER = "postgres";
+
+    private final boolean switchUser;
+
+    private PostgresUser(boolean switchUser) {
+        this.switchUser = switchUser;
+    }
+
+    public static PostgresUser current() {
+        return new PostgresUser("root".equals(System.getProperty("user.name")));
+    }
+
+    /**
+     * The command line that runs {@code command} as the postgres user. {@code setpriv} execs in place,
+     * so the started Process's pid is the program's own; it also clears the environment, which keeps
+     * anything of pgset's out of postgres.
+     */
+    public List<String> command(List<String> command) {
+        if (!switchUser) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of("setpriv", "--reuid=" + OS_USER, "--regid=" + OS_USER,
+                "--init-groups", "--reset-env"));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    /** Makes {@code dir} exist, private (0700) and owned by the postgres user. */
+    public void privateDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        own(dir);
+    }
+
+    /** Writes a file only the postgres user can read (0600). */
+    public void privateFile(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, content);
+        own(tmp);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public void own(Path path) throws IOException {
+        if (!switchUser) {
+            return;
+        }
+        UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
+        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        view.setOwner(lookup.lookupPrincipalByName(OS_USER));
+        GroupPrincipal group = lookup.lookupPrincipalByGroupName(OS_USER);
+        view.setGroup(group);
+    }
+}

@@ -1,0 +1,129 @@
+package io.pgset.instance;
+
+import io.pgset.core.model.InstanceStatus;
+import io.pgset.core.model.Role;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Asks the instance's postgres what it is doing, over one kept superuser connection. */
+final class StatusReader implements AutoCloseable {
+
+    private static final String STATUS_SQL = """
+            SELECT pg_is_in_recovery(),
+                   CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text
+                        ELSE pg_current_wal_lsn()::text END,
+                   pg_last_wal_receive_lsn()::text,
+                   CASE WHEN pg_is_in_recovery()
+                        THEN coalesce((SELECT received_tli FROM pg_stat_wal_receiver),
+                                      (pg_control_checkpoint()).timeline_id)
+                        ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
+                   EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')
+            """;
+
+    private final PostgresSession session;
+    private final String pod;
+    private final DataDirectory data;
+    private Connection connection;
+
+    StatusReader(PostgresSession session, String pod, DataDirectory data) {
+        this.session = session;
+        this.pod = pod;
+        this.data = data;
+    }
+
+    synchronized InstanceStatus read(long postgresPid, int restarts) {
+        long volume = data.volumeBytes();
+        try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery(STATUS_SQL)) {
+            rs.next();
+            boolean recovery = rs.getBoolean(1);
+            boolean streaming = rs.getBoolean(5);
+            Role role = recovery ? Role.REPLICA : Role.PRIMARY;
+            boolean ready = !recovery || streaming;
+            String why = ready ? "" : "not streaming from a primary";
+            return new InstanceStatus(pod, role, true, ready, postgresPid, rs.getLong(4), rs.getString(2),
+                    recovery ? rs.getString(3) : null, streaming, volume, restarts, why);
+        } catch (SQLException e) {
+            closeQuietly();
+            return new InstanceStatus(pod, Role.UNKNOWN, true, false, postgresPid, 0, null, null, false, volume,
+                    restarts, "status query failed: " + e.getMessage());
+        }
+    }
+
+    synchronized List<String> ensureSlots(List<String> wanted, String prefix) throws SQLException {
+        Connection c = connection();
+        List<String> changes = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+            rs.next();
+            if (rs.getBoolean(1)) {
+                throw new SQLException("slots are kept on the primary, and " + pod + " is a replica");
+            }
+        }
+        List<String> existing = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT slot_name, active FROM pg_replication_slots WHERE slot_type = 'physical' AND starts_with(slot_name, ?)")) {
+            ps.setString(1, prefix);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    existing.add(name);
+                    // An active slot belongs to a replica that is still shutting down; a later call drops it.
+                    if (!wanted.contains(name) && !rs.getBoolean(2)) {
+                        drop(c, name);
+                        changes.add("dropped " + name);
+                    }
+                }
+            }
+        }
+        for (String name : wanted) {
+            if (!existing.contains(name)) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_create_physical_replication_slot(?, true)")) {
+                    ps.setString(1, name);
+                    ps.execute();
+                }
+                changes.add("created " + name);
+            }
+        }
+        return changes;
+    }
+
+    private static void drop(Connection c, String slot) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+            ps.setString(1, slot);
+            ps.execute();
+        }
+    }
+
+    synchronized void reload() throws SQLException {
+        try (Statement s = connection().createStatement()) {
+            s.execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = session.open("postgres");
+        }
+        return connection;
+    }
+
+    private void closeQuietly() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException ignored) {
+            // the connection is being thrown away because it failed already
+        }
+        connection = null;
+    }
+
+    @Override
+    public synchronized void close() {
+        closeQuietly();
+    }
+}

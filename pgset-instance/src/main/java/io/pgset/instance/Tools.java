@@ -1,0 +1,67 @@
+package io.pgset.instance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs PostgreSQL's programs (initdb, pg_basebackup, pg_ctl, ...) from one bin directory. */
+final class Tools {
+
+    private final Path binDir;
+    private final PostgresUser user;
+
+    Tools(Path binDir, PostgresUser user) {
+        this.binDir = binDir;
+        this.user = user;
+    }
+
+    Path binary(String name) {
+        return binDir.resolve(name);
+    }
+
+    List<String> command(String program, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(binary(program).toString());
+        command.addAll(List.of(args));
+        return user.command(command);
+    }
+
+    /**
+     * Runs a program to completion, copying its output to this process's log (standard output).
+     *
+     * @throws IOException naming the program, its exit code and the end of its output
+     */
+    void run(Duration timeout, String program, String... args) throws IOException {
+        Path output = Files.createTempFile("pgset-" + program, ".out");
+        try {
+            Process process = new ProcessBuilder(command(program, args))
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
+            boolean done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            String text = Files.readString(output);
+            System.out.print(text);
+            if (!done) {
+                process.destroyForcibly();
+                throw new IOException(program + " did not finish within " + timeout.toSeconds() + "s");
+            }
+            if (process.exitValue() != 0) {
+                throw new IOException(program + " failed with exit code " + process.exitValue() + ": " + tail(text));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(program + " interrupted", e);
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private static String tail(String text) {
+        String trimmed = text.strip();
+        return trimmed.length() <= 600 ? trimmed : "..." + trimmed.substring(trimmed.length() - 600);
+    }
+}

@@ -1,0 +1,76 @@
+package io.pgset.local;
+
+import io.pgset.core.model.ClusterStatus;
+import io.pgset.instance.ApiServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Finds a cluster's running controller daemon and talks to its API. */
+final class ControllerClient {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private final ClusterHome home;
+
+    ControllerClient(ClusterHome home) {
+        this.home = home;
+    }
+
+    static String marker(ClusterHome home) {
+        return "--cluster-dir=" + home.dir();
+    }
+
+    /** The controller process, when one runs for this cluster. */
+    Optional<ProcessHandle> process() {
+        return Json.read(home.controllerFile())
+                .flatMap(n -> ProcessHandle.of(n.path("pid").asLong()))
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker(home))).orElse(false));
+    }
+
+    boolean running() {
+        return process().isPresent();
+    }
+
+    Optional<ClusterStatus> status() {
+        try {
+            HttpResponse<byte[]> r = send("GET", "/status");
+            return r.statusCode() == 200
+                    ? Optional.of(ApiServer.JSON.readValue(r.body(), ClusterStatus.class)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Asks for a reconcile now rather than at the next tick; harmless when it fails. */
+    void poke() {
+        try {
+            send("POST", "/reconcile");
+        } catch (IOException e) {
+            // the controller reconciles on its own within half a second anyway
+        }
+    }
+
+    private HttpResponse<byte[]> send(String method, String path) throws IOException {
+        int port = Json.read(home.controllerFile()).map(n -> n.path("apiPort").asInt()).orElse(0);
+        if (port == 0 || !running()) {
+            throw new IOException("the controller of " + home.name() + " is not running");
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + Ports.LOOPBACK + ":" + port + path))
+                .timeout(Duration.ofSeconds(5))
+                .header("Authorization", "Bearer " + LocalSecrets.apiToken(home))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}

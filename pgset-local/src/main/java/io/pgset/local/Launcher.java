@@ -1,0 +1,41 @@
+package io.pgset.local;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts pgset's own daemons (the controller, instance managers) as detached processes: each in
+ * its own session (setsid), so it outlives the command that started it, and so that its process
+ * group holds it and the postgres it runs, which lets the runtime fence an instance in one kill.
+ *
+ * @param javaCommand the JVM and class path to run pgset with, e.g. {@code [java, -cp, jar, io.pgset.cli.Main]}
+ */
+public record Launcher(List<String> javaCommand) {
+
+    /** Small heaps and a quick JIT: these daemons are long-lived but light. */
+    private static final List<String> JVM_FLAGS = List.of("-Xmx128m", "-Xss512k", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+
+    /** This JVM's java and class path, running {@code mainClass}. */
+    public static Launcher ofCurrentJvm(String mainClass) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new Launcher(List.of(java, "-cp", System.getProperty("java.class.path"), mainClass));
+    }
+
+    public Process start(List<String> args, Path log) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add("setsid");
+        command.add(javaCommand.get(0));
+        command.addAll(JVM_FLAGS);
+        command.addAll(javaCommand.subList(1, javaCommand.size()));
+        command.addAll(args);
+        java.nio.file.Files.createDirectories(log.getParent());
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+    }
+}

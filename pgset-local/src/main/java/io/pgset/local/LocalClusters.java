@@ -1,0 +1,325 @@
+package io.pgset.local;
+
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.ClusterStatus;
+import io.pgset.core.model.Phase;
+import io.pgset.core.spec.SpecReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a user does with local clusters: up, scale, status, down, delete, delete-pod. The CLI is a
+ * thin shell over this class; the controller daemon does the ordered work, this class starts it,
+ * changes the spec it follows and shows progress.
+ */
+public final class LocalClusters {
+
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(120);
+
+    private final Path pgsetHome;
+    private final Launcher launcher;
+    private final PrintStream out;
+
+    public LocalClusters(Path pgsetHome, Launcher launcher, PrintStream out) {
+        this.pgsetHome = pgsetHome;
+        this.launcher = launcher;
+        this.out = out;
+    }
+
+    public ClusterHome home(String name) {
+        return ClusterHome.of(pgsetHome, name);
+    }
+
+    public boolean exists(String name) {
+        return Files.exists(home(name).spec());
+    }
+
+    /**
+     * Starts a cluster, or re-adopts a running one, and waits until it is Healthy.
+     *
+     * @param given the spec from {@code -f}; empty to use the cluster's applied spec, or the
+     *              default one for a new cluster
+     */
+    public ClusterStatus up(Optional<ClusterSpec> given, String defaultName, Duration timeout) {
+        String name = given.map(ClusterSpec::name).orElse(defaultName);
+        ClusterHome home = home(name);
+        ClusterSpec spec = given.orElseGet(() -> exists(name) ? SpecReader.read(home.spec()) : SpecReader.defaults(name));
+        Preflight.postgresInstalled(spec);
+        Preflight.volumesReachable(pgsetHome);
+        ControllerClient controller = new ControllerClient(home);
+        try {
+            Files.createDirectories(home.dir());
+            try (ChangeLock lock = changeLock(home)) {
+                boolean running = controller.running();
+                if (!running) {
+                    checkKeptPortsFree(home);
+                }
+                if (given.isPresent() || !exists(name)) {
+                    Files.writeString(home.spec(), SpecReader.write(spec));
+                }
+                LocalSecrets.ensure(home, spec.bootstrap().initdb().owner());
+                Services.ensure(home, pgsetHome);
+                if (running) {
+                    out.println("cluster " + name + ": controller already running (pid "
+                            + controller.process().map(ProcessHandle::pid).orElse(0L) + ")");
+                    controller.poke();
+                } else {
+                    startController(home, controller);
+                }
+            }
+        } catch (IOException e) {
+            throw new PgsetException("cannot prepare cluster " + name + " in " + home.dir() + ": " + e.getMessage(), e);
+        }
+        return awaitHealthy(home, controller, spec.instances(), timeout);
+    }
+
+    /** Changes the number of instances; the controller creates or removes them one at a time. */
+    public ClusterStatus scale(String name, int instances, Duration timeout) {
+        ClusterHome home = existing(name);
+        ControllerClient controller = new ControllerClient(home);
+        if (!controller.running()) {
+            throw new PgsetException("cluster " + name + " is not running; start it with `pgset up " + name + "` first");
+        }
+        ClusterSpec scaled = SpecReader.read(SpecReader.write(SpecReader.read(home.spec()).withInstances(instances)));
+        try (ChangeLock lock = changeLock(home)) {
+            Files.writeString(home.spec(), SpecReader.write(scaled));
+        } catch (IOException e) {
+            throw new PgsetException("cannot write " + home.spec() + ": " + e.getMessage(), e);
+        }
+        controller.poke();
+        return awaitHealthy(home, controller, instances, timeout);
+    }
+
+    /** The status the controller publishes, or (with no controller) what can be seen from files. */
+    public ClusterStatus status(String name) {
+        ClusterHome home = existing(name);
+        ControllerClient controller = new ControllerClient(home);
+        Optional<ClusterStatus> live = controller.status();
+        if (live.isPresent()) {
+            return live.get();
+        }
+        return OfflineStatus.of(home, pgsetHome, launcher, controller.running());
+    }
+
+    public List<String> names() {
+        Path clusters = pgsetHome.resolve("clusters");
+        if (!Files.isDirectory(clusters)) {
+            return List.of();
+        }
+        try (var dirs = Files.list(clusters)) {
+            return dirs.filter(d -> Files.exists(d.resolve("spec.yaml"))).map(d -> d.getFileName().toString())
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new PgsetException("cannot list " + clusters + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops the controller, then every instance, highest ordinal first; volumes stay. */
+    public void down(String name) {
+        ClusterHome home = existing(name);
+        try (ChangeLock lock = changeLock(home)) {
+            ControllerClient controller = new ControllerClient(home);
+            Optional<ProcessHandle> daemon = controller.process();
+            if (daemon.isPresent()) {
+                out.println("cluster " + name + ": stopping the controller");
+                Processes.stop(daemon.get(), Duration.ofSeconds(30));
+            }
+            LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
+            List<io.pgset.core.control.PodState> pods = new ArrayList<>(runtime.pods());
+            pods.sort(Comparator.comparingInt(io.pgset.core.control.PodState::ordinal).reversed());
+            for (var pod : pods) {
+                if (pod.running()) {
+                    out.println("cluster " + name + ": stopping " + pod.name());
+                    runtime.deletePod(pod);
+                }
+            }
+            out.println("cluster " + name + " is stopped; its volumes are kept in " + home.volumes());
+        } catch (IOException e) {
+            throw new PgsetException("cannot stop cluster " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stops and removes a cluster. Its volumes and the secrets their data was made with stay
+     * unless {@code volumes} is set, so that {@code up} with the same name brings the data back.
+     */
+    public void delete(String name, boolean volumes) {
+        ClusterHome home = existing(name);
+        down(name);
+        try (var entries = Files.list(home.dir())) {
+            for (Path entry : entries.toList()) {
+                String file = entry.getFileName().toString();
+                boolean keep = !volumes && (file.equals("volumes") || file.equals("secrets") || file.equals("spec.yaml"));
+                if (!keep && !file.equals("change.lock")) {
+                    FileTree.delete(entry);
+                }
+            }
+            if (volumes) {
+                FileTree.delete(home.dir());
+                out.println("cluster " + name + " deleted with its volumes");
+            } else {
+                Files.move(home.spec(), home.dir().resolve("spec.yaml.deleted"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                out.println("cluster " + name + " deleted; volumes and secrets kept in " + home.dir()
+                        + " (`pgset delete " + name + " --volumes` removes them)");
+            }
+        } catch (IOException e) {
+            throw new PgsetException("cannot delete cluster " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes one instance; the controller recreates it with the same name and volume. */
+    public void deletePod(String pod, boolean force) {
+        int dash = pod.lastIndexOf('-');
+        if (dash <= 0 || !pod.substring(dash + 1).matches("\\d+")) {
+            throw new PgsetException("'" + pod + "' is not an instance name; instances are named <cluster>-<ordinal>, like demo-1");
+        }
+        String cluster = pod.substring(0, dash);
+        ClusterHome home = existing(cluster);
+        LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
+        var state = runtime.pods().stream().filter(p -> p.name().equals(pod) && p.running()).findFirst()
+                .orElseThrow(() -> new PgsetException("instance " + pod + " is not running; `pgset status "
+                        + cluster + "` lists the instances"));
+        try {
+            if (force) {
+                runtime.killPod(pod);
+            } else {
+                runtime.deletePod(state);
+            }
+        } catch (IOException e) {
+            throw new PgsetException("cannot delete " + pod + ": " + e.getMessage(), e);
+        }
+        new ControllerClient(home).poke();
+        out.println("instance " + pod + " deleted" + (force ? " (killed)" : "") + "; the controller recreates it");
+    }
+
+    ClusterHome existing(String name) {
+        if (!exists(name)) {
+            List<String> known = names();
+            throw new PgsetException("no cluster named '" + name + "' in " + pgsetHome
+                    + (known.isEmpty() ? "; create one with `pgset up`" : "; known clusters: " + String.join(", ", known)));
+        }
+        return home(name);
+    }
+
+    private void startController(ClusterHome home, ControllerClient controller) throws IOException {
+        out.println("cluster " + home.name() + ": starting controller");
+        Files.deleteIfExists(home.controllerFile());
+        Process process = launcher.start(List.of("controller", "--home=" + pgsetHome, "--cluster=" + home.name(),
+                ControllerClient.marker(home)), home.controllerLog());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (controller.status().isPresent()) {
+                return;
+            }
+            if (!process.isAlive() && !controller.running()) {
+                throw new PgsetException("the controller of " + home.name() + " exited at start; see " + home.controllerLog());
+            }
+            sleep(100);
+        }
+        throw new PgsetException("the controller of " + home.name() + " did not answer within 30 s; see " + home.controllerLog());
+    }
+
+    /** A kept port taken by something else would make an instance or service fail later: say so now. */
+    private void checkKeptPortsFree(ClusterHome home) {
+        List<String> busy = new ArrayList<>();
+        Services.read(home).ifPresent(s -> {
+            if (!Ports.isFree(s.rw())) {
+                busy.add("rw service port " + s.rw());
+            }
+            if (!Ports.isFree(s.ro())) {
+                busy.add("ro service port " + s.ro());
+            }
+        });
+        LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
+        for (var pod : runtime.pods()) {
+            if (pod.running()) {
+                continue; // adopted as it is
+            }
+            for (int port : new int[] {pod.port(), pod.apiPort()}) {
+                if (port > 0 && !Ports.isFree(port)) {
+                    busy.add(pod.name() + " port " + port);
+                }
+            }
+        }
+        if (!busy.isEmpty()) {
+            throw new PgsetException("cluster " + home.name() + " keeps its ports for life, but these are in use by "
+                    + "other processes: " + String.join(", ", busy) + ". Stop those processes and run `pgset up` again.");
+        }
+    }
+
+    private ClusterStatus awaitHealthy(ClusterHome home, ControllerClient controller, int instances, Duration timeout) {
+        Progress progress = new Progress(out, home.name());
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        ClusterStatus last = null;
+        while (System.nanoTime() < deadline) {
+            Optional<ClusterStatus> status = controller.status();
+            if (status.isEmpty() && !controller.running()) {
+                throw new PgsetException("the controller of " + home.name() + " stopped; see " + home.controllerLog());
+            }
+            if (status.isPresent()) {
+                last = status.get();
+                progress.show(last);
+                if (last.phase() == Phase.HEALTHY && last.instances() == instances && last.pods().size() == instances) {
+                    out.printf("cluster %s is Healthy: %d/%d instances ready, primary %s (%.1f s)%n", home.name(),
+                            last.readyInstances(), instances, last.primary(), (System.nanoTime() - start) / 1e9);
+                    return last;
+                }
+            }
+            sleep(200);
+        }
+        throw new PgsetException("cluster " + home.name() + " is not Healthy after " + timeout.toSeconds() + " s"
+                + (last == null ? "" : " (phase " + last.phase().label() + ": " + last.message() + ")")
+                + "; it keeps trying in the background. See `pgset events " + home.name() + "` and `pgset logs "
+                + home.name() + "-0`.");
+    }
+
+    /** Held while a command changes a cluster's files; released with its channel. */
+    private record ChangeLock(FileChannel channel, FileLock lock) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            lock.release();
+            channel.close();
+        }
+    }
+
+    private static ChangeLock changeLock(ClusterHome home) throws IOException {
+        FileChannel channel = FileChannel.open(home.changeLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    return new ChangeLock(channel, lock);
+                }
+            } catch (OverlappingFileLockException e) {
+                // held by another thread of this JVM: wait like for another process
+            }
+            sleep(100);
+        }
+        channel.close();
+        throw new PgsetException("another pgset command is changing cluster " + home.name()
+                + " and has not finished within " + LOCK_WAIT.toSeconds() + " s; try again when it is done");
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PgsetException("interrupted");
+        }
+    }
+}

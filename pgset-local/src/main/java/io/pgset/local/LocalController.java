@@ -1,0 +1,140 @@
+package io.pgset.local;
+
+import io.pgset.core.control.ClusterController;
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.ClusterStatus;
+import io.pgset.core.model.Phase;
+import io.pgset.core.spec.SpecException;
+import io.pgset.core.spec.SpecReader;
+import io.pgset.instance.ApiServer;
+import io.pgset.instance.ApiServer.Response;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The controller daemon of one local cluster: runs {@link ClusterController} every half second (or
+ * at once when asked), serves {@code rw} and {@code ro}, and answers {@code GET /status} on its
+ * loopback API. Exactly one runs per cluster: it holds {@code controller.lock} for its life.
+ * When it dies the instances keep serving; the next one adopts them.
+ */
+public final class LocalController implements AutoCloseable {
+
+    private static final Duration INTERVAL = Duration.ofMillis(500);
+
+    private final ClusterHome home;
+    private final ClusterController controller;
+    private final Semaphore wake = new Semaphore(0);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Services services;
+    private final ServiceProxy rw;
+    private final ServiceProxy ro;
+    private final ApiServer api;
+    private volatile ClusterStatus latest;
+    private volatile boolean stopping;
+    private ClusterSpec spec;
+
+    private LocalController(Path pgsetHome, ClusterHome home, Launcher launcher) throws IOException {
+        this.home = home;
+        this.spec = SpecReader.read(home.spec());
+        String token = LocalSecrets.apiToken(home);
+        LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
+        this.controller = new ClusterController(runtime, new LocalInstanceClient(token),
+                new EventLog(home.events(), Clock.systemUTC()));
+        this.services = Services.read(home).orElseThrow(() -> new IOException("no services.json in " + home.dir()));
+        this.latest = new ClusterStatus(spec.name(), Phase.PROGRESSING, null, spec.instances(), 0, List.of(),
+                List.of(), services.describe(database(), owner()), "controller starting");
+        this.rw = new ServiceProxy("rw", services.rw(), () -> Services.rwEndpoints(latest));
+        this.ro = new ServiceProxy("ro", services.ro(), () -> Services.roEndpoints(latest));
+        this.api = new ApiServer(Ports.LOOPBACK, 0, token, "controller-" + home.name());
+        api.open("GET", "/healthz", body -> Response.probe(!stopping, "stopping"))
+           .secured("GET", "/status", body -> Response.json(latest))
+           .secured("POST", "/reconcile", body -> {
+               wake.release();
+               return Response.json(Map.of("woken", true));
+           });
+    }
+
+    /** Runs the controller until SIGTERM; returns at once if another controller holds the lock. */
+    public static void run(Path pgsetHome, String cluster, Launcher launcher) throws Exception {
+        ClusterHome home = ClusterHome.of(pgsetHome, cluster);
+        try (FileChannel channel = FileChannel.open(home.controllerLock(), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
+            if (lock == null) {
+                System.out.println("cluster=" + cluster + " another controller is running; exiting");
+                return;
+            }
+            LocalController daemon = new LocalController(pgsetHome, home, launcher);
+            Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown-controller"));
+            daemon.serve();
+        }
+    }
+
+    private void serve() throws IOException, InterruptedException {
+        api.start();
+        Json.write(home.controllerFile(), Json.object().put("pid", ProcessHandle.current().pid())
+                .put("apiPort", api.port()).put("rw", services.rw()).put("ro", services.ro()));
+        System.out.println("cluster=" + home.name() + " controller running (pid " + ProcessHandle.current().pid()
+                + ", API port " + api.port() + ")");
+        while (!stopping) {
+            reconcileOnce();
+            wake.tryAcquire(INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            wake.drainPermits();
+        }
+        stopped.await();
+    }
+
+    /** One pass; never throws, so the loop never dies. */
+    private void reconcileOnce() {
+        try {
+            spec = readSpec();
+            ClusterStatus status = controller.reconcile(spec).withServices(services.describe(database(), owner()));
+            latest = status;
+            rw.prune();
+            ro.prune();
+        } catch (SpecException e) {
+            latest = latest.withPhase(Phase.DEGRADED, "spec.yaml is invalid, still running the last good spec: "
+                    + String.join("; ", e.problems()));
+        } catch (RuntimeException e) {
+            System.out.println("cluster=" + home.name() + " reconcile failed: " + e);
+            latest = latest.withPhase(Phase.DEGRADED, "reconcile failed: " + e.getMessage());
+        }
+    }
+
+    private ClusterSpec readSpec() {
+        return Files.exists(home.spec()) ? SpecReader.read(home.spec()) : spec;
+    }
+
+    private String database() {
+        return spec.bootstrap().initdb().database();
+    }
+
+    private String owner() {
+        return spec.bootstrap().initdb().owner();
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        wake.release();
+        rw.close();
+        ro.close();
+        api.close();
+        try {
+            Files.deleteIfExists(home.controllerFile());
+        } catch (IOException e) {
+            System.out.println("cluster=" + home.name() + " cannot remove " + home.controllerFile() + ": " + e);
+        }
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,28 @@
+package io.pgset.local;
+
+import io.pgset.core.control.InstanceClient;
+import io.pgset.core.control.PodState;
+import io.pgset.core.model.InstanceStatus;
+import io.pgset.instance.InstanceHttpClient;
+import java.io.IOException;
+import java.util.List;
+
+/** Reaches local instances' APIs on their loopback ports. */
+final class LocalInstanceClient implements InstanceClient {
+
+    private final InstanceHttpClient http;
+
+    LocalInstanceClient(String token) {
+        this.http = new InstanceHttpClient(token);
+    }
+
+    @Override
+    public InstanceStatus status(PodState pod) {
+        return http.status(pod.name(), pod.host(), pod.apiPort());
+    }
+
+    @Override
+    public void ensureSlots(PodState primary, List<String> slots) throws IOException {
+        http.ensureSlots(primary.host(), primary.apiPort(), slots);
+    }
+}

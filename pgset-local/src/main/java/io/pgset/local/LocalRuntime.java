@@ -1,0 +1,156 @@
+package io.pgset.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgset.core.control.ClusterRuntime;
+import io.pgset.core.control.PodState;
+import io.pgset.core.control.VolumeState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The local runtime: an instance is a detached {@code pgset instance} process, a volume is a
+ * directory, and each ordinal's ports are chosen once and kept in {@code pods/<pod>/ports.json}.
+ */
+public final class LocalRuntime implements ClusterRuntime {
+
+    /** Graceful stop: enough for postgres's fast shutdown to write its checkpoint. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(90);
+
+    private final ClusterHome home;
+    private final Path pgsetHome;
+    private final Launcher launcher;
+
+    public LocalRuntime(Path pgsetHome, ClusterHome home, Launcher launcher) {
+        this.pgsetHome = pgsetHome;
+        this.home = home;
+        this.launcher = launcher;
+    }
+
+    /** The text every instance process of this pod has on its command line. */
+    public static String marker(ClusterHome home, String pod) {
+        return "--pod-dir=" + home.pod(pod);
+    }
+
+    @Override
+    public List<PodState> pods() {
+        List<PodState> pods = new ArrayList<>();
+        for (int ordinal : ordinals(home.pods(), Pattern.compile(Pattern.quote(home.name()) + "-(\\d+)"))) {
+            String pod = home.name() + "-" + ordinal;
+            Optional<PortPair> ports = PortPair.read(home.podPorts(pod));
+            Optional<ProcessHandle> process = Processes.alive(home.podPid(pod), marker(home, pod));
+            pods.add(new PodState(pod, ordinal, process.isPresent() && ports.isPresent(),
+                    process.map(ProcessHandle::pid).orElse(0L), Ports.LOOPBACK,
+                    ports.map(PortPair::postgres).orElse(0), ports.map(PortPair::api).orElse(0)));
+        }
+        return pods;
+    }
+
+    @Override
+    public List<VolumeState> volumes() {
+        return ordinals(home.volumes(), Pattern.compile("data-" + Pattern.quote(home.name()) + "-(\\d+)")).stream()
+                .map(o -> new VolumeState("data-" + home.name() + "-" + o, o,
+                        home.volume(home.name() + "-" + o).toString()))
+                .toList();
+    }
+
+    @Override
+    public Optional<String> recordedPrimary() {
+        return Json.read(home.state()).map(n -> n.path("primary").asText("")).filter(s -> !s.isEmpty());
+    }
+
+    @Override
+    public void recordPrimary(String pod) {
+        ObjectNode state = Json.object().put("primary", pod);
+        try {
+            Json.write(home.state(), state);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot record the primary in " + home.state(), e);
+        }
+    }
+
+    @Override
+    public void createPod(int ordinal, Optional<PodState> upstream) throws IOException {
+        String pod = home.name() + "-" + ordinal;
+        PortPair ports = portsFor(pod);
+        for (int port : new int[] {ports.postgres(), ports.api()}) {
+            if (!Ports.isFree(port)) {
+                throw new IOException("port " + port + " of " + pod + " is in use by another process; stop that "
+                        + "process, or delete " + home.podPorts(pod) + " to give " + pod + " new ports");
+            }
+        }
+        List<String> args = new ArrayList<>(List.of("instance", "--home=" + pgsetHome, "--cluster=" + home.name(),
+                "--ordinal=" + ordinal, "--port=" + ports.postgres(), "--api-port=" + ports.api(),
+                marker(home, pod)));
+        upstream.ifPresent(up -> args.add("--upstream=" + up.host() + ":" + up.port()));
+        Process process = launcher.start(args, home.podLog(pod));
+        Files.writeString(home.podPid(pod), process.pid() + "\n");
+    }
+
+    @Override
+    public void deletePod(PodState pod) throws IOException {
+        Optional<ProcessHandle> process = Processes.alive(home.podPid(pod.name()), marker(home, pod.name()));
+        if (process.isPresent()) {
+            Processes.stop(process.get(), STOP_GRACE);
+        }
+        Files.deleteIfExists(home.podPid(pod.name()));
+    }
+
+    /** Kills the instance and its postgres at once, as when a machine or pod dies. */
+    public void killPod(String pod) throws IOException {
+        Optional<ProcessHandle> process = Processes.alive(home.podPid(pod), marker(home, pod));
+        if (process.isPresent()) {
+            Processes.kill(process.get());
+        }
+    }
+
+    /** The pod's ports, chosen the first time and then kept for its whole life. */
+    PortPair portsFor(String pod) throws IOException {
+        Optional<PortPair> kept = PortPair.read(home.podPorts(pod));
+        if (kept.isPresent()) {
+            return kept.get();
+        }
+        PortPair chosen = new PortPair(PortPicker.pick(pgsetHome), PortPicker.pick(pgsetHome));
+        while (chosen.api() == chosen.postgres()) {
+            chosen = new PortPair(chosen.postgres(), PortPicker.pick(pgsetHome));
+        }
+        Json.write(home.podPorts(pod), Json.object().put("postgres", chosen.postgres()).put("api", chosen.api()));
+        return chosen;
+    }
+
+    private static List<Integer> ordinals(Path dir, Pattern name) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> name.matcher(p.getFileName().toString()))
+                    .filter(Matcher::matches)
+                    .map(m -> Integer.parseInt(m.group(1)))
+                    .sorted(Comparator.naturalOrder())
+                    .toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    /** A pod's postgres and API ports. */
+    record PortPair(int postgres, int api) {
+        static Optional<PortPair> read(Path file) {
+            return Json.read(file).map(n -> new PortPair(n.path("postgres").asInt(), n.path("api").asInt()))
+                    .filter(p -> p.postgres() > 0 && p.api() > 0);
+        }
+    }
+
+    static JsonNode describe(PortPair ports) {
+        return Json.object().put("postgres", ports.postgres()).put("api", ports.api());
+    }
+}

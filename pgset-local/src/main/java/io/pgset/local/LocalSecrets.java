@@ -1,0 +1,59 @@
+package io.pgset.local;
+
+import io.pgset.instance.Secrets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * Creates a cluster's secrets once: a private directory (0700) of files (0600) with random
+ * passwords and the API token, plus {@code pgpass}, a libpq password file for the app user.
+ */
+public final class LocalSecrets {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private LocalSecrets() {}
+
+    /** Creates whatever secret is missing; existing ones are never replaced (volumes depend on them). */
+    public static void ensure(ClusterHome home, String appUser) throws IOException {
+        Path dir = home.secrets();
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        for (String name : new String[] {Secrets.SUPERUSER_PASSWORD, Secrets.REPLICATION_PASSWORD,
+                Secrets.APP_PASSWORD, Secrets.API_TOKEN}) {
+            if (!Files.exists(dir.resolve(name))) {
+                write(dir.resolve(name), random() + "\n");
+            }
+        }
+        String app = Files.readString(dir.resolve(Secrets.APP_PASSWORD)).strip();
+        // Any host and port: the same app password opens the services and every instance.
+        write(pgpass(home), "127.0.0.1:*:*:" + appUser + ":" + app + "\nlocalhost:*:*:" + appUser + ":" + app + "\n");
+    }
+
+    public static Path pgpass(ClusterHome home) {
+        return home.secrets().resolve("pgpass");
+    }
+
+    public static String apiToken(ClusterHome home) throws IOException {
+        return Files.readString(home.secrets().resolve(Secrets.API_TOKEN)).strip();
+    }
+
+    private static String random() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static void write(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}

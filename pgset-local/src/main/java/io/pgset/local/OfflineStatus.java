@@ -1,0 +1,34 @@
+package io.pgset.local;
+
+import io.pgset.core.control.ClusterController;
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.ClusterStatus;
+import io.pgset.core.model.Phase;
+import io.pgset.core.spec.SpecReader;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Status without a controller: what the files and any still-running instances tell. */
+final class OfflineStatus {
+
+    private OfflineStatus() {}
+
+    static ClusterStatus of(ClusterHome home, Path pgsetHome, Launcher launcher, boolean controllerRunning) {
+        ClusterSpec spec = SpecReader.read(home.spec());
+        try {
+            ClusterController look = new ClusterController(new LocalRuntime(pgsetHome, home, launcher),
+                    new LocalInstanceClient(LocalSecrets.apiToken(home)), message -> { });
+            ClusterStatus status = look.inspect(spec);
+            Services services = Services.read(home).orElse(new Services(0, 0));
+            status = status.withServices(services.describe(spec.bootstrap().initdb().database(),
+                    spec.bootstrap().initdb().owner()));
+            if (status.pods().isEmpty()) {
+                return status.withPhase(Phase.STOPPED, "stopped; `pgset up " + spec.name() + "` starts it");
+            }
+            return status.withPhase(Phase.DEGRADED, (controllerRunning ? "the controller does not answer"
+                    : "the controller is not running") + "; `pgset up " + spec.name() + "` adopts the running instances");
+        } catch (IOException e) {
+            throw new PgsetException("cannot read the secrets of " + spec.name() + ": " + e.getMessage(), e);
+        }
+    }
+}

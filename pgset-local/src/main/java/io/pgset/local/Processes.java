@@ -1,0 +1,72 @@
+package io.pgset.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** pid files and signals for pgset's detached daemons. */
+public final class Processes {
+
+    private Processes() {}
+
+    /**
+     * The live process recorded in {@code pidFile}, if it is still the one pgset started: its
+     * command line must contain {@code marker}, so that a recycled pid is never mistaken for it.
+     */
+    public static Optional<ProcessHandle> alive(Path pidFile, String marker) {
+        try {
+            if (!Files.exists(pidFile)) {
+                return Optional.empty();
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            return ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** SIGTERM, then SIGKILL to its whole process group if it has not ended within {@code grace}. */
+    public static void stop(ProcessHandle process, Duration grace) throws IOException {
+        signal("-TERM", Long.toString(process.pid()));
+        if (!awaitExit(process, grace)) {
+            kill(process);
+        }
+        // Whatever the process started and left behind in its group goes with it.
+        signal("-KILL", "-" + process.pid());
+    }
+
+    /** SIGKILL to the process's whole group: the instance manager and its postgres end at once. */
+    public static void kill(ProcessHandle process) throws IOException {
+        signal("-KILL", "-" + process.pid());
+        awaitExit(process, Duration.ofSeconds(10));
+    }
+
+    public static boolean awaitExit(ProcessHandle process, Duration timeout) {
+        try {
+            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return !process.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
+    private static void signal(String signal, String target) throws IOException {
+        try {
+            new ProcessBuilder("kill", signal, "--", target).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while signalling " + target, e);
+        }
+    }
+}
