@@ -48,8 +48,10 @@ public final class PostgresConfRenderer {
     private static Map<String, String> tunables(ClusterSpec spec) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("password_encryption", "scram-sha-256");
-        s.put("max_wal_senders", Integer.toString(spec.instances() + 6));
-        s.put("max_replication_slots", Integer.toString(spec.instances() + 6));
+        // A standby refuses to start with fewer senders or slots than its primary had, so these
+        // must not follow a scale change: they stay put until a cluster outgrows 24 instances.
+        s.put("max_wal_senders", Integer.toString(senders(spec)));
+        s.put("max_replication_slots", Integer.toString(senders(spec)));
         // Enough WAL for a replica that was away briefly (scale-down then up) to catch up from its
         // own volume, while max_slot_wal_keep_size bounds what a stuck slot can pin.
         s.put("wal_keep_size", "256MB");
@@ -62,6 +64,10 @@ public final class PostgresConfRenderer {
         s.put("log_line_prefix", "%m [%p] %q%u@%d ");
         s.put("log_checkpoints", "on");
         return s;
+    }
+
+    static int senders(ClusterSpec spec) {
+        return Math.max(32, spec.instances() + 8);
     }
 
     static String synchronousStandbyNames(ClusterSpec spec, String self) {
@@ -87,6 +93,7 @@ public final class PostgresConfRenderer {
     }
 
     static String quote(String value) {
-        return "'" + value.replace("'", "''") + "'";
+        // postgresql.conf treats a backslash in a quoted value as an escape character.
+        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 }

@@ -48,7 +48,7 @@ public record ClusterSpec(
 
     public record PostgresSpec(String version, String binDir, Map<String, String> parameters) {
         PostgresSpec withSortedParameters() {
-            return new PostgresSpec(version, binDir, Map.copyOf(new java.util.TreeMap<>(parameters)));
+            return new PostgresSpec(version, binDir, java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(parameters)));
         }
     }
 

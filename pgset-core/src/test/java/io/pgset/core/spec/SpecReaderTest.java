@@ -292,16 +292,15 @@ class SpecReaderTest {
 
     @Test
     void reportsYamlSyntaxErrorWithLine() {
-        assertThat(problemsOf(HEADER + "spec:\n  instances: [3\n  tls: {}\n"))
-                .singleElement().asString()
-                .startsWith("document: is not valid YAML at line 6, column 6: ")
-                .contains("expected ',' or ']'");
+        assertThat(problemsOf(HEADER + "spec:\n  instances: [3\n  tls: {}\n")).containsExactly(
+                "document: is not valid YAML: while parsing a flow sequence at line 5, column 14;"
+                        + " expected ',' or ']', but got : at line 6, column 6");
     }
 
     @Test
     void rejectsDuplicateKey() {
         assertThat(problemsOf(HEADER + "spec:\n  instances: 3\n  instances: 5\n"))
-                .containsExactly("document: is not valid YAML at line 6, column 12: Duplicate field 'instances'");
+                .containsExactly("document: is not valid YAML: Duplicate field 'instances' at line 6, column 12");
     }
 
     @Test
