@@ -1,0 +1,65 @@
+package io.pgset.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The read-only commands on one running cluster: psql, logs, events, status. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CommandsIT {
+
+    private PgsetHome home;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        home = PgsetHome.create();
+        home.pgset("up").ok();
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception {
+        home.close();
+    }
+
+    @Test
+    void psqlRunsOnRwAndRoWithArgumentsAfterDoubleDash() {
+        assertThat(home.pgset("psql", "demo", "--", "-Atc", "select pg_is_in_recovery()").ok().out().strip()).isEqualTo("f");
+        assertThat(home.pgset("psql", "demo", "--ro", "--", "-Atc", "select pg_is_in_recovery()").ok().out().strip())
+                .isEqualTo("t");
+        assertThat(home.pgset("psql", "demo", "--", "-Atc", "select current_user, current_database()").ok().out().strip())
+                .isEqualTo("app|app");
+    }
+
+    @Test
+    void psqlPassesOnPsqlsExitCode() {
+        PgsetHome.Result r = home.pgset("psql", "demo", "--", "-v", "ON_ERROR_STOP=1", "-c", "select nonsense");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.out()).contains("column \"nonsense\" does not exist");
+    }
+
+    @Test
+    void logsShowTheInstanceManagerAndPostgres() {
+        String log = home.pgset("logs", "demo-1").ok().out();
+        assertThat(log).contains("pod=demo-1 cloning from", "database system is ready to accept read-only connections");
+        assertThat(home.pgset("logs", "demo-1", "--tail", "2").ok().out().lines()).hasSize(2);
+        assertThat(home.pgset("logs", "demo-7").err()).contains("demo-7 has no log yet");
+    }
+
+    @Test
+    void eventsTellWhatTheControllerDidAndWhy() {
+        String events = home.pgset("events", "demo").ok().out();
+        assertThat(events).contains("create demo-0: new cluster: demo-0 runs initdb",
+                "create demo-1: scale up", "create demo-2: scale up", "primary is demo-0");
+    }
+
+    @Test
+    void statusTableAndListing() {
+        String table = home.pgset("status", "demo").ok().out();
+        assertThat(table).contains("cluster demo: Healthy, 3/3 ready, primary demo-0", "demo-2", "replica", "rw", "ro");
+        assertThat(home.pgset("status").ok().out()).contains("cluster demo: Healthy");
+        assertThat(home.pgset("status", "demo", "-o", "xml").err()).contains("unknown output format 'xml'");
+    }
+}

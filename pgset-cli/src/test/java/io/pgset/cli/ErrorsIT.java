@@ -1,0 +1,141 @@
+package io.pgset.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Bad input gets a clear error that says what to do, and changes nothing. */
+class ErrorsIT {
+
+    private PgsetHome home;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        home = PgsetHome.create();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        home.close();
+    }
+
+    @Test
+    void invalidSpecListsEveryProblemByPathAndStartsNothing() throws Exception {
+        Path file = spec("""
+                apiVersion: pgset.io/v1alpha1
+                kind: PostgresCluster
+                metadata: {name: bad}
+                spec:
+                  instances: 0
+                  replication: {mode: sometimes}
+                  storage: {sise: 1Gi}
+                """);
+        PgsetHome.Result r = home.pgset("up", "-f", file.toString());
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("spec.instances: must be >= 1, got 0", "spec.replication.mode",
+                "spec.storage.sise: unknown field");
+        assertThat(home.dir.resolve("clusters")).doesNotExist();
+        assertThat(home.processes()).isEmpty();
+    }
+
+    @Test
+    void missingPostgresInstallationNamesTheDebianPackageAndStartsNothing() throws Exception {
+        Path file = spec("""
+                apiVersion: pgset.io/v1alpha1
+                kind: PostgresCluster
+                metadata: {name: nopg}
+                spec:
+                  postgres: {binDir: /nonexistent/postgresql/15/bin}
+                """);
+        PgsetHome.Result r = home.pgset("up", "-f", file.toString());
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("PostgreSQL 15 is not installed", "apt-get install postgresql-15", "binDir");
+        assertThat(home.dir.resolve("clusters")).doesNotExist();
+        assertThat(home.processes()).isEmpty();
+    }
+
+    @Test
+    void unknownClusterIsNamedByEveryCommand() {
+        for (String[] command : List.of(new String[] {"status", "nope"}, new String[] {"scale", "nope", "--instances", "2"},
+                new String[] {"down", "nope"}, new String[] {"delete", "nope"}, new String[] {"psql", "nope"},
+                new String[] {"delete-pod", "nope-0"}, new String[] {"logs", "nope-0"}, new String[] {"events", "nope"})) {
+            PgsetHome.Result r = home.pgset(command);
+            assertThat(r.exit()).as(String.join(" ", command)).isNotZero();
+            assertThat(r.err()).as(String.join(" ", command)).contains("no cluster named 'nope'");
+        }
+        assertThat(home.pgset("delete-pod", "demo").err()).contains("is not an instance name");
+    }
+
+    @Test
+    void keptPortInUseIsReportedBeforeAnythingStarts() throws Exception {
+        home.pgset("up").ok();
+        int rw = home.servicePort("demo", "rw");
+        home.pgset("down", "demo").ok();
+        try (ServerSocket squatter = new ServerSocket(rw, 1, InetAddress.getByName("127.0.0.1"))) {
+            PgsetHome.Result r = home.pgset("up");
+            assertThat(r.exit()).isNotZero();
+            assertThat(r.err()).contains("rw service port " + rw, "in use", "Stop those processes");
+            assertThat(home.processes()).isEmpty();
+        }
+        home.pgset("up").ok();
+        assertThat(home.servicePort("demo", "rw")).isEqualTo(rw);
+    }
+
+    @Test
+    void twoRacingUpsEndWithOneControllerAndOneHealthyCluster() throws Exception {
+        CompletableFuture<PgsetHome.Result> first = CompletableFuture.supplyAsync(() -> home.pgset("up"));
+        CompletableFuture<PgsetHome.Result> second = CompletableFuture.supplyAsync(() -> home.pgset("up"));
+        first.join().ok();
+        second.join().ok();
+        long controllers = home.processes().stream()
+                .filter(p -> p.info().commandLine().orElse("").contains(" controller ")).count();
+        assertThat(controllers).isEqualTo(1);
+        long instances = home.processes().stream()
+                .filter(p -> p.info().commandLine().orElse("").contains(" instance ")).count();
+        assertThat(instances).isEqualTo(3);
+        assertThat(home.status("demo").path("phase").asText()).isEqualTo("HEALTHY");
+    }
+
+    @Test
+    void failingInitSqlIsReportedWithItsIndex() throws Exception {
+        Path file = spec("""
+                apiVersion: pgset.io/v1alpha1
+                kind: PostgresCluster
+                metadata: {name: broken}
+                spec:
+                  instances: 1
+                  bootstrap:
+                    initdb: {initSql: ["CREATE TABLE ok (id int)", "CREATE TABLE broken ("]}
+                """);
+        PgsetHome.Result r = home.pgset("up", "-f", file.toString(), "--timeout", "20");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err() + r.out()).contains("spec.bootstrap.initdb.initSql[1] failed", "syntax error");
+    }
+
+    @Test
+    void fileAndNameMustAgree() throws Exception {
+        Path file = spec("""
+                apiVersion: pgset.io/v1alpha1
+                kind: PostgresCluster
+                metadata: {name: one}
+                """);
+        PgsetHome.Result r = home.pgset("up", "-f", file.toString(), "two");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("'one'", "'two'");
+        assertThat(home.dir.resolve("clusters")).doesNotExist();
+    }
+
+    private Path spec(String yaml) throws Exception {
+        Path file = home.dir.resolve("cluster-" + System.nanoTime() + ".yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}

@@ -1,0 +1,139 @@
+package io.pgset.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Secure from the start: SCRAM only, no secret in argv, environment or logs, non-root postgres, token-guarded APIs. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SecurityIT {
+
+    private PgsetHome home;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        home = PgsetHome.create();
+        home.pgset("up").ok();
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception {
+        home.close();
+    }
+
+    @Test
+    void postgresNeverRunsAsRoot() {
+        List<ProcessHandle> postmasters = home.processes().stream()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false)).toList();
+        assertThat(postmasters).hasSize(3);
+        for (ProcessHandle p : postmasters) {
+            assertThat(p.info().user()).as("owner of postgres pid %d", p.pid()).isPresent().get().isNotEqualTo("root");
+        }
+    }
+
+    @Test
+    void everyHbaRuleAsksForScram() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            List<String> rules = Files.readAllLines(home.cluster("demo").resolve("volumes/data-demo-" + i + "/pgdata/pg_hba.conf"))
+                    .stream().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+            assertThat(rules).isNotEmpty().allSatisfy(rule -> assertThat(rule).endsWith("scram-sha-256"));
+            assertThat(String.join("\n", rules)).doesNotContain("trust", "peer", "md5", "local ");
+        }
+    }
+
+    @Test
+    void wrongPasswordIsRefused() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("/usr/lib/postgresql/15/bin/psql", "-h", "127.0.0.1", "-p",
+                Integer.toString(home.servicePort("demo", "rw")), "-U", "app", "-d", "app", "-c", "select 1")
+                .redirectErrorStream(true);
+        pb.environment().put("PGPASSWORD", "not-the-password");
+        Process psql = pb.start();
+        String output = new String(psql.getInputStream().readAllBytes());
+        assertThat(psql.waitFor()).isNotZero();
+        assertThat(output).contains("password authentication failed");
+    }
+
+    @Test
+    void secretsAppearInNoCommandLineEnvironmentOrLog() throws Exception {
+        List<String> secrets = new ArrayList<>();
+        for (String name : List.of("superuser-password", "replication-password", "app-password", "api-token")) {
+            secrets.add(home.secret("demo", name));
+        }
+        for (ProcessHandle p : home.processes()) {
+            String argv = p.info().commandLine().orElse("");
+            String environ = Files.exists(Path.of("/proc", Long.toString(p.pid()), "environ"))
+                    ? Files.readString(Path.of("/proc", Long.toString(p.pid()), "environ")).replace('\0', '\n') : "";
+            for (String secret : secrets) {
+                assertThat(argv).as("argv of pid %d", p.pid()).doesNotContain(secret);
+                assertThat(environ).as("environment of pid %d", p.pid()).doesNotContain(secret);
+            }
+        }
+        try (Stream<Path> files = Files.walk(home.cluster("demo"))) {
+            for (Path log : files.filter(f -> f.toString().endsWith("log")).toList()) {
+                String text = Files.readString(log);
+                for (String secret : secrets) {
+                    assertThat(text).as(log.toString()).doesNotContain(secret);
+                }
+            }
+        }
+    }
+
+    @Test
+    void apisListenOnLoopbackAndRequireTheToken() throws Exception {
+        JsonNode controller = PgsetHome.JSON.readTree(home.cluster("demo").resolve("controller.json").toFile());
+        List<Integer> apiPorts = new ArrayList<>(List.of(controller.path("apiPort").asInt()));
+        for (int i = 0; i < 3; i++) {
+            apiPorts.add(PgsetHome.JSON.readTree(home.cluster("demo").resolve("pods/demo-" + i + "/ports.json").toFile())
+                    .path("api").asInt());
+        }
+        String token = home.secret("demo", "api-token");
+        for (int port : apiPorts) {
+            assertThat(get(port, "/status", null)).as("no token on %d", port).isEqualTo(401);
+            assertThat(get(port, "/status", "wrong")).as("wrong token on %d", port).isEqualTo(401);
+            assertThat(get(port, "/status", token)).as("token on %d", port).isEqualTo(200);
+            assertThat(listeners(port)).as("listening addresses of %d", port).containsOnly("0100007F");
+        }
+        // Probes answer without a token (a kubelet has none) but only say ok or why not.
+        assertThat(get(apiPorts.get(1), "/readyz", null)).isEqualTo(200);
+        assertThat(get(apiPorts.get(1), "/metrics", null)).isEqualTo(401);
+    }
+
+    private int get(int port, String path, String token) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        return http.send(r.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** Local addresses (hex, as /proc/net/tcp writes them) listening on this port. */
+    private static List<String> listeners(int port) throws Exception {
+        String hexPort = String.format(":%04X", port);
+        List<String> addresses = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[1].endsWith(hexPort) && f[3].equals("0A")) {
+                    String address = f[1].substring(0, f[1].indexOf(':'));
+                    // Java may bind an IPv4 address as an IPv4-mapped IPv6 socket (::ffff:127.0.0.1).
+                    addresses.add(address.startsWith("0000000000000000FFFF0000") ? address.substring(24) : address);
+                }
+            }
+        }
+        return addresses;
+    }
+}
