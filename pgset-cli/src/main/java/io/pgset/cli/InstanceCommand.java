@@ -45,6 +45,12 @@ final class InstanceCommand implements Callable<Integer> {
         });
         InstanceOptions options = new InstanceOptions(SpecReader.read(home.spec()), ordinal, Ports.LOOPBACK, port,
                 apiPort, home.volume(cluster + "-" + ordinal), home.secrets(), up);
+        if (podDir != null) {
+            // Recorded by the instance too, so that it is tracked even if whoever started it died
+            // before writing the pid file itself.
+            java.nio.file.Files.createDirectories(podDir);
+            java.nio.file.Files.writeString(podDir.resolve("pid"), ProcessHandle.current().pid() + "\n");
+        }
         InstanceMain.run(options);
         return 0;
     }

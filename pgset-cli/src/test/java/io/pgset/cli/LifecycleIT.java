@@ -53,6 +53,26 @@ class LifecycleIT {
     }
 
     @Test
+    void primaryManagerKilledAloneGetsItsOrphanedPostgresStoppedAndComesBackWithAllData() throws Exception {
+        home.pgset("up").ok();
+        write("acknowledged before the manager died");
+        JsonNode before = pod(0);
+        long orphan = postmasterPid("demo-0");
+        // SIGKILL to the instance manager only: its postgres lives on, unsupervised.
+        ProcessHandle.of(before.path("pid").asLong()).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonNode p = pod(0);
+            return p != null && p.path("ready").asBoolean() && p.path("pid").asLong() != before.path("pid").asLong();
+        });
+        assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+        assertThat(pod(0).path("role").asText()).isEqualTo("primary");
+        assertThat(pod(0).path("port")).isEqualTo(before.path("port"));
+        awaitRowOn(home.servicePort("demo", "rw"), "acknowledged before the manager died");
+        write("written after");
+        awaitRowOn(pod(1).path("port").asInt(), "written after");
+    }
+
+    @Test
     void gracefulDeletePodAlsoRecreates() throws Exception {
         home.pgset("up").ok();
         long pid = pod(2).path("pid").asLong();

@@ -31,6 +31,13 @@ final class Json {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Replaces a text file atomically: a reader sees the old content or the new, never half. */
+    static void writeText(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
     static ObjectNode object() {
         return MAPPER.createObjectNode();
     }

@@ -66,7 +66,8 @@ public final class LocalClusters {
                     checkKeptPortsFree(home);
                 }
                 if (given.isPresent() || !exists(name)) {
-                    Files.writeString(home.spec(), SpecReader.write(spec));
+                    noteSpecChange(home, spec, running);
+                    Json.writeText(home.spec(), SpecReader.write(spec));
                 }
                 LocalSecrets.ensure(home, spec.bootstrap().initdb().owner());
                 Services.ensure(home, pgsetHome);
@@ -93,7 +94,7 @@ public final class LocalClusters {
         }
         ClusterSpec scaled = SpecReader.read(SpecReader.write(SpecReader.read(home.spec()).withInstances(instances)));
         try (ChangeLock lock = changeLock(home)) {
-            Files.writeString(home.spec(), SpecReader.write(scaled));
+            Json.writeText(home.spec(), SpecReader.write(scaled));
         } catch (IOException e) {
             throw new PgsetException("cannot write " + home.spec() + ": " + e.getMessage(), e);
         }
@@ -229,6 +230,18 @@ public final class LocalClusters {
             sleep(100);
         }
         throw new PgsetException("the controller of " + home.name() + " did not answer within 30 s; see " + home.controllerLog());
+    }
+
+    /** Says plainly what a changed spec does to a running cluster in this version. */
+    private void noteSpecChange(ClusterHome home, ClusterSpec spec, boolean running) {
+        if (!running || !exists(home.name())) {
+            return;
+        }
+        ClusterSpec applied = SpecReader.read(home.spec());
+        if (!applied.withInstances(spec.instances()).equals(spec)) {
+            out.println("cluster " + home.name() + ": the new spec is saved; changes other than the number of instances"
+                    + " reach each instance when it next restarts (rolling updates are not implemented yet)");
+        }
     }
 
     /** A kept port taken by something else would make an instance or service fail later: say so now. */

@@ -81,6 +81,7 @@ public final class LocalRuntime implements ClusterRuntime {
     @Override
     public void createPod(int ordinal, Optional<PodState> upstream) throws IOException {
         String pod = home.name() + "-" + ordinal;
+        Processes.stopOrphanPostgres(home.volume(pod).resolve("pgdata"));
         PortPair ports = portsFor(pod);
         for (int port : new int[] {ports.postgres(), ports.api()}) {
             if (!Ports.isFree(port)) {

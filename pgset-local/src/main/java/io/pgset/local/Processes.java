@@ -48,6 +48,35 @@ public final class Processes {
         awaitExit(process, Duration.ofSeconds(10));
     }
 
+    /**
+     * Stops a postgres left running by an instance manager that died alone (killed by itself, as
+     * the OOM killer does): unsupervised, it would hold the volume and the port, and as a former
+     * primary it must be fenced before anything else happens to the pod. Fast shutdown first
+     * (SIGINT), SIGKILL if it does not finish.
+     */
+    public static void stopOrphanPostgres(Path pgdata) throws IOException {
+        Path pidFile = pgdata.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+        } catch (RuntimeException e) {
+            return; // a half-written pid file: postgres never got far enough to run
+        }
+        Optional<ProcessHandle> orphan = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(pgdata.toString())).orElse(false));
+        if (orphan.isEmpty()) {
+            return;
+        }
+        signal("-INT", Long.toString(pid));
+        if (!awaitExit(orphan.get(), Duration.ofSeconds(30))) {
+            signal("-KILL", Long.toString(pid));
+            awaitExit(orphan.get(), Duration.ofSeconds(10));
+        }
+    }
+
     public static boolean awaitExit(ProcessHandle process, Duration timeout) {
         try {
             process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
