@@ -8,24 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Bad input gets a clear error that says what to do, and changes nothing. */
-class ErrorsIT {
-
-    private PgsetHome home;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        home = PgsetHome.create();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        home.close();
-    }
+class ErrorsIT extends PerTestHome {
 
     @Test
     void invalidSpecListsEveryProblemByPathAndStartsNothing() throws Exception {

@@ -10,24 +10,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Instances and controllers die and come back; names, ports, volumes and data stay. */
-class LifecycleIT {
-
-    private PgsetHome home;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        home = PgsetHome.create();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        home.close();
-    }
+class LifecycleIT extends PerTestHome {
 
     @Test
     void deletedInstanceIsRecreatedWithSameNameVolumeAndData() throws Exception {

@@ -9,24 +9,10 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Ordered scaling with volumes that outlive their instances, and slots that never pin WAL. */
-class ScaleIT {
-
-    private PgsetHome home;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        home = PgsetHome.create();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        home.close();
-    }
+class ScaleIT extends PerTestHome {
 
     @Test
     void scaleUpCreatesInOrderAndScaleDownRemovesHighestFirstKeepingVolumes() throws Exception {

@@ -14,24 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code pgset up} on a fresh home: a primary and two streaming replicas, reachable and locked down. */
-class UpIT {
-
-    private PgsetHome home;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        home = PgsetHome.create();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        home.close();
-    }
+class UpIT extends PerTestHome {
 
     @Test
     void upStartsDefaultClusterWithPrimaryAndTwoStreamingReplicas() throws Exception {
