@@ -33,6 +33,9 @@ final class InstanceCommand implements Callable<Integer> {
     @Option(names = "--upstream", paramLabel = "HOST:PORT")
     String upstream;
 
+    @Option(names = "--new-database", description = "With no upstream, an empty volume gets a new database (initdb).")
+    boolean newDatabase;
+
     @Option(names = "--pod-dir", description = "Marks the process as this pod's, for pid checks.")
     Path podDir;
 
@@ -44,7 +47,7 @@ final class InstanceCommand implements Callable<Integer> {
             return new InstanceOptions.Endpoint(u.substring(0, colon), Integer.parseInt(u.substring(colon + 1)));
         });
         InstanceOptions options = new InstanceOptions(SpecReader.read(home.spec()), ordinal, Ports.LOOPBACK, port,
-                apiPort, home.volume(cluster + "-" + ordinal), home.secrets(), up);
+                apiPort, home.volume(cluster + "-" + ordinal), home.secrets(), up, newDatabase);
         if (podDir != null) {
             // Recorded by the instance too, so that it is tracked even if whoever started it died
             // before writing the pid file itself.

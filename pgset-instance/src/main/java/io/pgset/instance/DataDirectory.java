@@ -24,6 +24,8 @@ import java.util.stream.Stream;
  *       used as it is, whatever else happens.</li>
  *   <li>Otherwise anything in it is the remains of a bootstrap that never finished (nobody ever
  *       wrote to it), and is removed.</li>
+ *   <li>An instance told to start from its own data, with none there, stops with an error:
+ *       filling the volume with a new database would fork the cluster's history.</li>
  *   <li>With no upstream the instance is a new cluster's first primary: initdb with SCRAM and
  *       data checksums. Roles, database and init SQL follow once postgres runs
  *       ({@link Bootstrap}); the marker is written only after that.</li>
@@ -71,6 +73,11 @@ final class DataDirectory {
         }
         deleteRecursively(options.pgdata());
         Optional<InstanceOptions.Endpoint> upstream = options.upstream();
+        if (upstream.isEmpty() && !options.newDatabase()) {
+            throw new IOException("volume " + options.volume() + " holds no finished database, but this instance was"
+                    + " asked to start from its own data (the cluster existed before); refusing to create a new,"
+                    + " different database there. Restore the volume, or delete the cluster with --volumes to start over");
+        }
         if (upstream.isEmpty()) {
             initdb(secrets);
         } else {

@@ -14,8 +14,9 @@ import java.util.Optional;
  * @param apiPort    the instance API's port
  * @param volume     the instance's volume: PGDATA and the state that must outlive the process
  * @param secrets    a directory of secret files (passwords, API token)
- * @param upstream   the primary to clone from and stream from; empty for the primary, or for a
- *                   brand-new cluster's first instance (which then runs initdb)
+ * @param upstream   the primary to clone from and stream from; empty for the primary
+ * @param newDatabase with no upstream: an empty volume gets a new database (initdb); otherwise
+ *                   an empty volume is an error, never silently a different database
  */
 public record InstanceOptions(
         ClusterSpec spec,
@@ -25,7 +26,8 @@ public record InstanceOptions(
         int apiPort,
         Path volume,
         Path secrets,
-        Optional<Endpoint> upstream) {
+        Optional<Endpoint> upstream,
+        boolean newDatabase) {
 
     public String pod() {
         return spec.podName(ordinal);

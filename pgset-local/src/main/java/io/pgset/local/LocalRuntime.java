@@ -79,7 +79,7 @@ public final class LocalRuntime implements ClusterRuntime {
     }
 
     @Override
-    public void createPod(int ordinal, Optional<PodState> upstream) throws IOException {
+    public void createPod(int ordinal, Optional<PodState> upstream, boolean newDatabase) throws IOException {
         String pod = home.name() + "-" + ordinal;
         Processes.stopOrphanPostgres(home.volume(pod).resolve("pgdata"));
         PortPair ports = portsFor(pod);
@@ -93,6 +93,9 @@ public final class LocalRuntime implements ClusterRuntime {
                 "--ordinal=" + ordinal, "--port=" + ports.postgres(), "--api-port=" + ports.api(),
                 marker(home, pod)));
         upstream.ifPresent(up -> args.add("--upstream=" + up.host() + ":" + up.port()));
+        if (newDatabase) {
+            args.add("--new-database");
+        }
         Process process = launcher.start(args, home.podLog(pod));
         Files.writeString(home.podPid(pod), process.pid() + "\n");
     }
@@ -104,6 +107,11 @@ public final class LocalRuntime implements ClusterRuntime {
             Processes.stop(process.get(), STOP_GRACE);
         }
         Files.deleteIfExists(home.podPid(pod.name()));
+    }
+
+    @Override
+    public void deleteVolume(int ordinal) throws IOException {
+        FileTree.delete(home.volume(home.name() + "-" + ordinal));
     }
 
     /** Kills the instance and its postgres at once, as when a machine or pod dies. */

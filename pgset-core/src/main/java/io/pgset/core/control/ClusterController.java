@@ -3,15 +3,19 @@ package io.pgset.core.control;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.InstanceStatus;
+import io.pgset.core.model.Lsn;
+import io.pgset.core.model.Phase;
 import io.pgset.core.model.Role;
 import io.pgset.core.plan.Action;
 import io.pgset.core.plan.ObservedPod;
 import io.pgset.core.plan.Observation;
 import io.pgset.core.plan.ScalePlanner;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The HA brain's loop: observe, plan, act, publish status. The same controller drives every
@@ -23,7 +27,9 @@ public final class ClusterController {
     private final ClusterRuntime runtime;
     private final InstanceClient client;
     private final EventSink events;
-    private String lastWait = "";
+    /** Events of the previous pass: one repeated every half second (a wait, a failing step) is told once. */
+    private Set<String> toldBefore = Set.of();
+    private Set<String> told = new HashSet<>();
 
     public ClusterController(ClusterRuntime runtime, InstanceClient client, EventSink events) {
         this.runtime = runtime;
@@ -36,6 +42,8 @@ public final class ClusterController {
         rememberPrimary(observed);
         List<Action> plan = ScalePlanner.plan(observed);
         List<String> failures = act(plan, observed);
+        toldBefore = told;
+        told = new HashSet<>();
         return StatusBuilder.build(observed, runtime.volumes(), plan, failures);
     }
 
@@ -71,26 +79,34 @@ public final class ClusterController {
             try {
                 if (action instanceof Action.CreatePod create) {
                     Optional<PodState> upstream = create.upstream().flatMap(name -> podNamed(observed, name));
-                    events.record(cluster + "create " + observed.spec().podName(create.ordinal()) + ": " + create.reason());
-                    runtime.createPod(create.ordinal(), upstream);
+                    tell(cluster + "create " + observed.spec().podName(create.ordinal()) + ": " + create.reason());
+                    runtime.createPod(create.ordinal(), upstream, create.newDatabase());
                 } else if (action instanceof Action.DeletePod delete) {
-                    events.record(cluster + "delete " + delete.pod() + ": " + delete.reason());
-                    runtime.deletePod(podNamed(observed, delete.pod()).orElseThrow());
+                    tell(cluster + "delete " + delete.pod() + ": " + delete.reason());
+                    PodState pod = podNamed(observed, delete.pod()).orElseThrow();
+                    runtime.deletePod(pod);
+                    if (delete.deleteVolume()) {
+                        runtime.deleteVolume(pod.ordinal());
+                    }
                 } else if (action instanceof Action.EnsureSlots slots) {
                     client.ensureSlots(podNamed(observed, slots.primary()).orElseThrow(), slots.slots());
-                } else if (action instanceof Action.Wait wait && !wait.reason().equals(lastWait)) {
-                    lastWait = wait.reason();
-                    if (!wait.reason().isEmpty()) {
-                        events.record(cluster + "waiting: " + wait.reason());
-                    }
+                } else if (action instanceof Action.Wait wait && !wait.reason().isEmpty()) {
+                    tell(cluster + "waiting: " + wait.reason());
                 }
             } catch (Exception e) {
                 String failure = action.getClass().getSimpleName() + " failed: " + e.getMessage();
                 failures.add(failure);
-                events.record(cluster + failure);
+                tell(cluster + failure);
             }
         }
         return failures;
+    }
+
+    private void tell(String event) {
+        told.add(event);
+        if (!toldBefore.contains(event)) {
+            events.record(event);
+        }
     }
 
     private static Optional<PodState> podNamed(Observation observed, String name) {
@@ -120,13 +136,13 @@ public final class ClusterController {
                     ? plan.stream().filter(a -> !(a instanceof Action.EnsureSlots)).map(Action::reason)
                         .filter(r -> !r.isEmpty()).findFirst().orElse("")
                     : String.join("; ", failures);
-            io.pgset.core.model.Phase phase;
+            Phase phase;
             if (settled && primary.isPresent() && ready == spec.instances() && failures.isEmpty()) {
-                phase = io.pgset.core.model.Phase.HEALTHY;
+                phase = Phase.HEALTHY;
             } else if (observed.pods().size() != spec.instances() || !settled) {
-                phase = io.pgset.core.model.Phase.PROGRESSING;
+                phase = Phase.PROGRESSING;
             } else {
-                phase = io.pgset.core.model.Phase.DEGRADED;
+                phase = Phase.DEGRADED;
             }
             return new ClusterStatus(spec.name(), phase, primary.map(ObservedPod::name).orElse(null),
                     spec.instances(), (int) ready, pods, vols, Map.of(), message);
@@ -134,7 +150,7 @@ public final class ClusterController {
 
         private static ClusterStatus.PodStatus pod(ClusterSpec spec, ObservedPod p, String primaryLsn) {
             InstanceStatus s = p.status();
-            long lag = s.role() == Role.REPLICA ? io.pgset.core.model.Lsn.distance(primaryLsn, s.lsn()) : 0;
+            long lag = s.role() == Role.REPLICA ? Lsn.distance(primaryLsn, s.lsn()) : 0;
             return new ClusterStatus.PodStatus(p.name(), p.ordinal(), s.role().label(), p.ready(), p.pod().host(),
                     p.pod().port(), p.pod().pid(), s.timeline(), s.lsn(), lag, spec.volumeName(p.ordinal()),
                     s.restarts(), s.message());

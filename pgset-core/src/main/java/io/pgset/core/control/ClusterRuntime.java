@@ -21,11 +21,15 @@ public interface ClusterRuntime {
     /**
      * Creates the instance with this ordinal on its own volume.
      *
-     * @param upstream the primary it clones from and follows; empty means it starts on its own
-     *                 (a new cluster's first instance, or the former primary after a full stop)
+     * @param upstream    the primary it clones from and follows; empty means it starts on its
+     *                    own (a new cluster's first instance, or the former primary after a stop)
+     * @param newDatabase with no upstream, whether it may create a new database on an empty volume
      */
-    void createPod(int ordinal, Optional<PodState> upstream) throws Exception;
+    void createPod(int ordinal, Optional<PodState> upstream, boolean newDatabase) throws Exception;
 
     /** Stops the instance gracefully; its volume stays. */
     void deletePod(PodState pod) throws Exception;
+
+    /** Removes an ordinal's volume for good (scale-down with retainOnScaleDown false). */
+    void deleteVolume(int ordinal) throws Exception;
 }

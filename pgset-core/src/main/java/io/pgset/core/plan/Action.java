@@ -9,11 +9,16 @@ public sealed interface Action {
     /** Why, in words for the events log. */
     String reason();
 
-    /** Create the instance with this ordinal; it clones from / follows {@code upstream} if present. */
-    record CreatePod(int ordinal, Optional<String> upstream, String reason) implements Action {}
+    /**
+     * Create the instance with this ordinal on its volume. It clones from and follows
+     * {@code upstream} if present; otherwise it starts from its own volume, and may create a new
+     * database there only when {@code newDatabase} (the first instance of a new cluster), so that
+     * a lost volume never quietly turns into a different, empty database.
+     */
+    record CreatePod(int ordinal, Optional<String> upstream, boolean newDatabase, String reason) implements Action {}
 
-    /** Stop and remove the instance; its volume stays. */
-    record DeletePod(String pod, String reason) implements Action {}
+    /** Stop and remove the instance; its volume goes too only when {@code deleteVolume}. */
+    record DeletePod(String pod, boolean deleteVolume, String reason) implements Action {}
 
     /** Make the primary keep exactly these replication slots. */
     record EnsureSlots(String primary, List<String> slots, String reason) implements Action {}

@@ -16,12 +16,14 @@ import java.util.stream.IntStream;
  *       and an instance that was scaled away never pins WAL on the primary.</li>
  *   <li><b>No primary running.</b> A cluster never started creates ordinal 0 alone, which runs
  *       initdb. A cluster that has run before creates its recorded primary first, with no
- *       upstream, so it comes back as primary from its own volume; the others wait for it.</li>
+ *       upstream, so it comes back as primary from its own volume (never a new database: an
+ *       empty volume there is an error to report, not something to fill); the others wait.</li>
  *   <li><b>Scale up and recreate.</b> With a ready primary, the lowest missing ordinal below
  *       {@code spec.instances} is created, cloning from and following the primary, and only when
  *       every lower ordinal is Ready. One instance at a time.</li>
  *   <li><b>Scale down.</b> Only when every instance is Ready, the highest ordinal at or above
- *       {@code spec.instances} is removed, one at a time. The primary is never removed this way.</li>
+ *       {@code spec.instances} is removed, one at a time; its volume stays unless
+ *       {@code storage.retainOnScaleDown} is false. The primary is never removed this way.</li>
  *   <li>Otherwise the plan is to wait, and says for what.</li>
  * </ol>
  */
@@ -54,7 +56,7 @@ public final class ScalePlanner {
         for (int ordinal = 0; ordinal < spec.instances(); ordinal++) {
             Optional<ObservedPod> pod = observed.pod(ordinal);
             if (pod.isEmpty()) {
-                return new Action.CreatePod(ordinal, Optional.of(primary.get().name()),
+                return new Action.CreatePod(ordinal, Optional.of(primary.get().name()), false,
                         "scale up: " + spec.podName(ordinal) + " is missing (want " + spec.instances() + ")");
             }
             if (!pod.get().ready()) {
@@ -78,15 +80,16 @@ public final class ScalePlanner {
             return new Action.Wait("scale down would remove the primary " + primary.name()
                     + "; it must be switched over first");
         }
-        return new Action.DeletePod(highest.name(),
-                "scale down: " + highest.name() + " is beyond " + spec.instances() + " instances");
+        boolean deleteVolume = !spec.storage().retainOnScaleDown();
+        return new Action.DeletePod(highest.name(), deleteVolume, "scale down: " + highest.name() + " is beyond "
+                + spec.instances() + " instances" + (deleteVolume ? " (its volume goes too)" : ""));
     }
 
     private static Action withoutPrimary(Observation observed) {
         ClusterSpec spec = observed.spec();
         if (observed.recordedPrimary().isEmpty()) {
             if (observed.pod(0).isEmpty()) {
-                return new Action.CreatePod(0, Optional.empty(), "new cluster: " + spec.podName(0) + " runs initdb");
+                return new Action.CreatePod(0, Optional.empty(), true, "new cluster: " + spec.podName(0) + " runs initdb");
             }
             return new Action.Wait("waiting for " + spec.podName(0) + " to finish bootstrap: "
                     + observed.pod(0).get().status().message());
@@ -95,7 +98,7 @@ public final class ScalePlanner {
         int ordinal = ordinalOf(recorded);
         Optional<ObservedPod> pod = observed.pod(ordinal);
         if (pod.isEmpty()) {
-            return new Action.CreatePod(ordinal, Optional.empty(),
+            return new Action.CreatePod(ordinal, Optional.empty(), false,
                     "no primary running: starting the last primary " + recorded + " from its volume");
         }
         return new Action.Wait("waiting for the primary " + recorded + ": " + pod.get().status().message());

@@ -36,7 +36,7 @@ class ClusterControllerTest {
     void reconcileOnEmptyClusterCreatesFirstInstanceAndSaysSo() {
         ClusterStatus status = controller.reconcile(DEMO);
 
-        assertThat(runtime.calls).containsExactly("createPod 0");
+        assertThat(runtime.calls).containsExactly("createPod 0 new database");
         assertThat(events).singleElement().asString().contains("cluster=demo").contains("create demo-0");
         assertThat(status.phase()).isEqualTo(Phase.PROGRESSING);
     }
@@ -180,6 +180,20 @@ class ClusterControllerTest {
     }
 
     @Test
+    void aFailureRepeatedEveryPassIsToldOnceUntilItChanges() {
+        runtime.createFailure = new IOException("port 5433 is in use");
+        controller.reconcile(DEMO);
+        controller.reconcile(DEMO);
+        controller.reconcile(DEMO);
+        assertThat(events).filteredOn(e -> e.contains("port 5433 is in use")).hasSize(1);
+        assertThat(events).filteredOn(e -> e.contains("create demo-0")).hasSize(1);
+
+        runtime.createFailure = new IOException("port 5434 is in use");
+        controller.reconcile(DEMO);
+        assertThat(events).filteredOn(e -> e.contains("port 5434 is in use")).hasSize(1);
+    }
+
+    @Test
     void failingRuntimeExceptionInCreatePodStaysInsideReconcile() {
         runtime.createFailure = new IllegalStateException("port 5433 in use");
 
@@ -318,8 +332,9 @@ class ClusterControllerTest {
         }
 
         @Override
-        public void createPod(int ordinal, Optional<PodState> upstream) throws Exception {
-            calls.add("createPod " + ordinal + upstream.map(p -> " from " + p.name()).orElse(""));
+        public void createPod(int ordinal, Optional<PodState> upstream, boolean newDatabase) throws Exception {
+            calls.add("createPod " + ordinal + upstream.map(p -> " from " + p.name()).orElse("")
+                    + (newDatabase ? " new database" : ""));
             if (createFailure != null) {
                 throw createFailure;
             }
@@ -330,6 +345,12 @@ class ClusterControllerTest {
         public void deletePod(PodState pod) {
             calls.add("deletePod " + pod.name());
             pods.remove(pod.ordinal());
+        }
+
+        @Override
+        public void deleteVolume(int ordinal) {
+            calls.add("deleteVolume " + ordinal);
+            volumes.remove(ordinal);
         }
     }
 

@@ -30,6 +30,7 @@ class ScalePlannerTest {
         assertThat(plan.get(0)).isInstanceOfSatisfying(Action.CreatePod.class, create -> {
             assertThat(create.ordinal()).isZero();
             assertThat(create.upstream()).isEmpty();
+            assertThat(create.newDatabase()).isTrue();
         });
     }
 
@@ -61,6 +62,7 @@ class ScalePlannerTest {
         assertThat(plan).singleElement().isInstanceOfSatisfying(Action.CreatePod.class, create -> {
             assertThat(create.ordinal()).isEqualTo(expectedOrdinal);
             assertThat(create.upstream()).isEmpty();
+            assertThat(create.newDatabase()).as("a cluster that ran before never gets a new database").isFalse();
         });
     }
 
@@ -127,6 +129,25 @@ class ScalePlannerTest {
 
         assertThat(membership(plan)).singleElement().isInstanceOfSatisfying(Action.Wait.class, wait ->
                 assertThat(wait.reason()).contains(reasonMentions));
+    }
+
+    @Test
+    void scaleDownDeletesTheVolumeOnlyWhenTheSpecSaysNotToRetainIt() throws Exception {
+        ClusterSpec discard = SpecReader.read("""
+                apiVersion: pgset.io/v1alpha1
+                kind: PostgresCluster
+                metadata: {name: demo}
+                spec: {instances: 1, storage: {retainOnScaleDown: false}}
+                """);
+        List<Action> plan = ScalePlanner.plan(new Observation(discard, pods(primary(0), replica(1)), Optional.of("demo-0")));
+        assertThat(membership(plan)).singleElement().isInstanceOfSatisfying(Action.DeletePod.class, delete -> {
+            assertThat(delete.pod()).isEqualTo("demo-1");
+            assertThat(delete.deleteVolume()).isTrue();
+        });
+        List<Action> retained = ScalePlanner.plan(new Observation(DEMO.withInstances(1), pods(primary(0), replica(1)),
+                Optional.of("demo-0")));
+        assertThat(membership(retained)).singleElement().isInstanceOfSatisfying(Action.DeletePod.class,
+                delete -> assertThat(delete.deleteVolume()).isFalse());
     }
 
     @Test
@@ -236,11 +257,11 @@ class ScalePlannerTest {
     }
 
     static Action create(int ordinal, String upstream) {
-        return new Action.CreatePod(ordinal, Optional.of(upstream), "");
+        return new Action.CreatePod(ordinal, Optional.of(upstream), false, "");
     }
 
     static Action delete(String pod) {
-        return new Action.DeletePod(pod, "");
+        return new Action.DeletePod(pod, false, "");
     }
 
     /** The plan without its slot bookkeeping: what it does to the set of instances. */
