@@ -63,11 +63,17 @@ final class DataDirectory {
         return options.volume().resolve("replication.pgpass");
     }
 
+    /** pg_rewind reads the source's files through a superuser connection. */
+    Path superuserPassfile() {
+        return options.volume().resolve("superuser.pgpass");
+    }
+
     /** Brings PGDATA into existence when it is not there yet; see the class comment. */
     void ensure(Secrets secrets) throws IOException {
         user.privateDirectory(options.volume());
         user.privateFile(replicationPassfile(),
                 "*:*:*:" + HbaRenderer.REPLICATION_USER + ":" + escape(secrets.replicationPassword()) + "\n");
+        user.privateFile(superuserPassfile(), "*:*:*:postgres:" + escape(secrets.superuserPassword()) + "\n");
         if (bootstrapped()) {
             return;
         }
@@ -101,6 +107,32 @@ final class DataDirectory {
         }
     }
 
+    /**
+     * Turns a former primary's data into a replica of {@code upstream}: pg_rewind winds back what
+     * it wrote after the two diverged (it runs crash recovery first if the old primary died), and
+     * when that is impossible the data is cloned anew. Either way the result is a standby.
+     *
+     * @return how it rejoined, for the log and the events
+     */
+    String rejoin(InstanceOptions.Endpoint upstream) throws IOException {
+        String source = "host=" + upstream.host() + " port=" + upstream.port() + " user=postgres dbname=postgres"
+                + " passfile=" + superuserPassfile() + " connect_timeout=5";
+        try {
+            tools.run(Duration.ofHours(1), "pg_rewind", "--target-pgdata=" + options.pgdata(),
+                    "--source-server=" + source);
+            Files.writeString(options.pgdata().resolve("standby.signal"), "");
+            user.own(options.pgdata().resolve("standby.signal"));
+            return "rewound with pg_rewind";
+        } catch (IOException rewindFailed) {
+            System.out.println("pod=" + options.pod() + " pg_rewind failed (" + rewindFailed.getMessage()
+                    + "); cloning anew from " + upstream);
+            Files.deleteIfExists(options.volume().resolve(MARKER));
+            deleteRecursively(options.pgdata());
+            cloneFrom(upstream);
+            return "cloned anew after pg_rewind failed";
+        }
+    }
+
     private void cloneFrom(InstanceOptions.Endpoint upstream) throws IOException {
         System.out.println("pod=" + options.pod() + " cloning from " + upstream);
         Path staging = options.volume().resolve("pgdata.clone");
@@ -110,6 +142,7 @@ final class DataDirectory {
         tools.run(Duration.ofHours(6), "pg_basebackup", "-d", conninfo, "-D", staging.toString(),
                 "-X", "stream", "-S", options.spec().slotName(options.ordinal()), "-c", "fast", "--no-password");
         Files.writeString(staging.resolve("standby.signal"), "");
+        user.own(staging.resolve("standby.signal"));
         Files.move(staging, options.pgdata(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         markBootstrapped();
     }

@@ -16,6 +16,9 @@ import java.util.Map;
  * GET  /status                      {@link InstanceStatus} as JSON
  * GET  /metrics                     Prometheus text format
  * PUT  /slots  {"slots": [...]}     primary only: keep exactly these replication slots
+ * POST /promote                     promote this replica to primary
+ * POST /follow {"host","port"}      stream from that primary (a former primary is rewound)
+ * POST /restart                     stop postgres cleanly and start it again
  * POST /reload                      reload postgres's configuration
  * </pre>
  */
@@ -38,6 +41,19 @@ public final class InstanceApi {
                List<String> wanted = new ArrayList<>();
                node.path("slots").forEach(n -> wanted.add(n.asText()));
                return Response.json(Map.of("changes", manager.ensureSlots(wanted)));
+           })
+           .secured("POST", "/promote", body -> {
+               manager.promote();
+               return Response.json(Map.of("promoted", true));
+           })
+           .secured("POST", "/follow", body -> {
+               JsonNode node = ApiServer.JSON.readTree(body);
+               manager.follow(new InstanceOptions.Endpoint(node.path("host").asText(), node.path("port").asInt()));
+               return Response.json(Map.of("following", node.path("host").asText() + ":" + node.path("port").asInt()));
+           })
+           .secured("POST", "/restart", body -> {
+               manager.restart();
+               return Response.json(Map.of("restarting", true));
            })
            .secured("POST", "/reload", body -> {
                manager.reload();

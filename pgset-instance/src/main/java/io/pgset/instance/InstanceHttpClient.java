@@ -40,6 +40,22 @@ public final class InstanceHttpClient {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body)), TIMEOUT), "PUT /slots");
     }
 
+    public void promote(String host, int apiPort) throws IOException {
+        expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/promote")).POST(HttpRequest.BodyPublishers.noBody()),
+                Duration.ofSeconds(70)), "POST /promote");
+    }
+
+    public void follow(String host, int apiPort, String primaryHost, int primaryPort) throws IOException {
+        byte[] body = ApiServer.JSON.writeValueAsBytes(Map.of("host", primaryHost, "port", primaryPort));
+        expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/follow")).POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+                Duration.ofSeconds(100)), "POST /follow");
+    }
+
+    public void restart(String host, int apiPort) throws IOException {
+        expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/restart")).POST(HttpRequest.BodyPublishers.noBody()),
+                Duration.ofSeconds(100)), "POST /restart");
+    }
+
     private HttpResponse<byte[]> send(HttpRequest.Builder request, Duration timeout) throws IOException {
         try {
             return http.send(request.timeout(timeout).header("Authorization", "Bearer " + token).build(),

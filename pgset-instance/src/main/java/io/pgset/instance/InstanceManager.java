@@ -35,6 +35,10 @@ public final class InstanceManager implements AutoCloseable {
     private final AtomicInteger restarts = new AtomicInteger();
     private final Thread supervisor;
 
+    /** Whom to stream from; changed by {@link #follow}, empty on a primary. */
+    private volatile Optional<InstanceOptions.Endpoint> upstream;
+    /** Set while postgres is being restarted on purpose, so its exit is not counted as a crash. */
+    private volatile boolean restarting;
     private volatile boolean stopping;
     private volatile boolean started;
     private volatile Process postgres;
@@ -51,6 +55,7 @@ public final class InstanceManager implements AutoCloseable {
         PostgresSession session = new PostgresSession(options.host(), options.port(), secrets.superuserPassword());
         this.statusReader = new StatusReader(session, options.pod(), data);
         this.downSince = clock.instant();
+        this.upstream = options.upstream();
         this.supervisor = new Thread(this::superviseForever, "supervisor-" + options.pod());
     }
 
@@ -86,13 +91,13 @@ public final class InstanceManager implements AutoCloseable {
     /** One life of postgres: prepare, start, bootstrap if new, then wait until it exits. */
     private void runPostgresUntilExit() throws IOException, SQLException, InterruptedException {
         data.ensure(secrets);
-        Optional<InstanceOptions.Endpoint> follow = Optional.empty();
-        if (data.isStandby()) {
-            follow = options.upstream();
-        } else if (options.upstream().isPresent() && data.bootstrapped()) {
-            throw new IOException("the volume holds a primary's data but this instance was asked to follow "
-                    + options.upstream().get() + "; rejoining a former primary needs pg_rewind, which this version"
-                    + " does not do yet");
+        Optional<InstanceOptions.Endpoint> follow = upstream;
+        if (follow.isPresent() && !data.isStandby()) {
+            message = "rejoining as a replica of " + follow.get();
+            log("former primary data, asked to follow " + follow.get() + ": " + data.rejoin(follow.get()));
+        }
+        if (follow.isEmpty() && data.isStandby()) {
+            log("standby data and no upstream yet: starting as a standby that waits for a primary");
         }
         data.writeConfig(follow);
         Process process = new ProcessBuilder(tools.command("postgres", "-D", options.pgdata().toString()))
@@ -114,7 +119,10 @@ public final class InstanceManager implements AutoCloseable {
         int exit = process.waitFor();
         postgres = null;
         downSince = clock.instant();
-        if (!stopping) {
+        if (restarting) {
+            restarting = false;
+            log("postgres stopped for a restart");
+        } else if (!stopping) {
             restarts.incrementAndGet();
             message = "postgres exited with code " + exit + "; restarting";
             log(message);
@@ -167,6 +175,40 @@ public final class InstanceManager implements AutoCloseable {
 
     public void reload() throws SQLException {
         statusReader.reload();
+    }
+
+    /** Promotes this replica; returns once postgres accepts writes. */
+    public void promote() throws SQLException {
+        statusReader.promote();
+        upstream = Optional.empty();
+        log("promoted to primary");
+    }
+
+    /**
+     * Streams from another primary from now on. A standby just reloads its new primary_conninfo
+     * (no restart); a former primary is stopped, rewound and started as a standby.
+     */
+    public void follow(InstanceOptions.Endpoint primary) throws IOException, SQLException {
+        upstream = Optional.of(primary);
+        if (data.isStandby()) {
+            data.writeConfig(upstream);
+            statusReader.reload();
+            log("following " + primary + " (configuration reloaded)");
+        } else {
+            log("demoting: stopping postgres to rejoin as a replica of " + primary);
+            restart();
+        }
+    }
+
+    /** Stops postgres cleanly; the supervising loop starts it again with the current configuration. */
+    public void restart() throws IOException {
+        Process p = postgres;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        restarting = true;
+        started = false;
+        tools.run(Duration.ofSeconds(90), "pg_ctl", "stop", "-D", options.pgdata().toString(), "-m", "fast", "-w");
     }
 
     @Override

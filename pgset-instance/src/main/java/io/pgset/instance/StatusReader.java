@@ -98,6 +98,15 @@ final class StatusReader implements AutoCloseable {
         }
     }
 
+    synchronized void promote() throws SQLException {
+        try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery("SELECT pg_promote(true, 60)")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                throw new SQLException("pg_promote did not finish within 60 s");
+            }
+        }
+    }
+
     synchronized void reload() throws SQLException {
         try (Statement s = connection().createStatement()) {
             s.execute("SELECT pg_reload_conf()");
