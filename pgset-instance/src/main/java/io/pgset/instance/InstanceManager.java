@@ -162,9 +162,14 @@ public final class InstanceManager implements AutoCloseable {
         Process p = postgres;
         if (p == null || !p.isAlive() || !started) {
             return new InstanceStatus(options.pod(), Role.UNKNOWN, started, false, 0, 0, null, null, false,
-                    data.volumeBytes(), restarts.get(), message.isEmpty() ? "postgres is not running" : message);
+                    data.volumeBytes(), restarts.get(), message.isEmpty() ? "postgres is not running" : message,
+                    upstreamText());
         }
-        return statusReader.read(p.pid(), restarts.get());
+        return statusReader.read(p.pid(), restarts.get(), upstreamText());
+    }
+
+    private String upstreamText() {
+        return upstream.map(InstanceOptions.Endpoint::toString).orElse("");
     }
 
     /** Makes the primary keep exactly these pgset slots (others of this cluster's are dropped). */

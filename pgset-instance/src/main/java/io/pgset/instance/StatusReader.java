@@ -36,7 +36,7 @@ final class StatusReader implements AutoCloseable {
         this.data = data;
     }
 
-    synchronized InstanceStatus read(long postgresPid, int restarts) {
+    synchronized InstanceStatus read(long postgresPid, int restarts, String upstream) {
         long volume = data.volumeBytes();
         try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery(STATUS_SQL)) {
             rs.next();
@@ -46,11 +46,11 @@ final class StatusReader implements AutoCloseable {
             boolean ready = !recovery || streaming;
             String why = ready ? "" : "not streaming from a primary";
             return new InstanceStatus(pod, role, true, ready, postgresPid, rs.getLong(4), rs.getString(2),
-                    recovery ? rs.getString(3) : null, streaming, volume, restarts, why);
+                    recovery ? rs.getString(3) : null, streaming, volume, restarts, why, recovery ? upstream : "");
         } catch (SQLException e) {
             closeQuietly();
             return new InstanceStatus(pod, Role.UNKNOWN, true, false, postgresPid, 0, null, null, false, volume,
-                    restarts, "status query failed: " + e.getMessage());
+                    restarts, "status query failed: " + e.getMessage(), upstream);
         }
     }
 

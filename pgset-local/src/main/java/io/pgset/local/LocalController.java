@@ -50,7 +50,7 @@ public final class LocalController implements AutoCloseable {
         String token = LocalSecrets.apiToken(home);
         LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
         this.controller = new ClusterController(runtime, new LocalInstanceClient(token),
-                new EventLog(home.events(), Clock.systemUTC()));
+                new EventLog(home.events(), Clock.systemUTC()), Clock.systemUTC());
         this.services = Services.read(home).orElseThrow(() -> new IOException("no services.json in " + home.dir()));
         this.latest = new ClusterStatus(spec.name(), Phase.PROGRESSING, null, spec.instances(), 0, List.of(),
                 List.of(), services.describe(database(), owner()), "controller starting");

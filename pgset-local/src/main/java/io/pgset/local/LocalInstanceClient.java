@@ -22,6 +22,16 @@ final class LocalInstanceClient implements InstanceClient {
     }
 
     @Override
+    public void promote(PodState pod) throws IOException {
+        http.promote(pod.host(), pod.apiPort());
+    }
+
+    @Override
+    public void follow(PodState pod, PodState primary) throws IOException {
+        http.follow(pod.host(), pod.apiPort(), primary.host(), primary.port());
+    }
+
+    @Override
     public void ensureSlots(PodState primary, List<String> slots) throws IOException {
         http.ensureSlots(primary.host(), primary.apiPort(), slots);
     }

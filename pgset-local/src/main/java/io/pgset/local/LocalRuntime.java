@@ -110,6 +110,12 @@ public final class LocalRuntime implements ClusterRuntime {
     }
 
     @Override
+    public void fence(String pod) throws IOException {
+        killPod(pod);
+        Processes.stopOrphanPostgres(home.volume(pod).resolve("pgdata"));
+    }
+
+    @Override
     public void deleteVolume(int ordinal) throws IOException {
         FileTree.delete(home.volume(home.name() + "-" + ordinal));
     }

@@ -7,9 +7,13 @@ import io.pgset.core.model.Lsn;
 import io.pgset.core.model.Phase;
 import io.pgset.core.model.Role;
 import io.pgset.core.plan.Action;
+import io.pgset.core.plan.FailoverPlanner;
 import io.pgset.core.plan.ObservedPod;
 import io.pgset.core.plan.Observation;
 import io.pgset.core.plan.ScalePlanner;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,20 +31,29 @@ public final class ClusterController {
     private final ClusterRuntime runtime;
     private final InstanceClient client;
     private final EventSink events;
+    private final Clock clock;
+    /** Since when the recorded primary has not been a ready primary; null while it is. */
+    private Instant primaryLostSince;
     /** Events of the previous pass: one repeated every half second (a wait, a failing step) is told once. */
     private Set<String> toldBefore = Set.of();
     private Set<String> told = new HashSet<>();
 
-    public ClusterController(ClusterRuntime runtime, InstanceClient client, EventSink events) {
+    public ClusterController(ClusterRuntime runtime, InstanceClient client, EventSink events, Clock clock) {
         this.runtime = runtime;
         this.client = client;
         this.events = events;
+        this.clock = clock;
+    }
+
+    public ClusterController(ClusterRuntime runtime, InstanceClient client, EventSink events) {
+        this(runtime, client, events, Clock.systemUTC());
     }
 
     public ClusterStatus reconcile(ClusterSpec spec) {
-        Observation observed = observe(spec);
-        rememberPrimary(observed);
-        List<Action> plan = ScalePlanner.plan(observed);
+        Observation seen = observe(spec);
+        rememberPrimary(seen);
+        Observation observed = new Observation(spec, seen.pods(), runtime.recordedPrimary(), primaryDownFor(seen));
+        List<Action> plan = plan(observed);
         List<String> failures = act(plan, observed);
         toldBefore = told;
         told = new HashSet<>();
@@ -50,6 +63,32 @@ public final class ClusterController {
     /** Status from one look at the cluster, changing nothing (for when no controller runs). */
     public ClusterStatus inspect(ClusterSpec spec) {
         return StatusBuilder.build(observe(spec), runtime.volumes(), List.of(new Action.Wait("")), List.of());
+    }
+
+    /** Failing over excludes everything else; otherwise replicas follow the primary and scaling goes on. */
+    private static List<Action> plan(Observation observed) {
+        List<Action> failover = FailoverPlanner.plan(observed);
+        if (failover.stream().anyMatch(a -> !(a instanceof Action.Wait))) {
+            return failover;
+        }
+        List<Action> plan = new ArrayList<>(failover);
+        plan.addAll(FailoverPlanner.follows(observed));
+        plan.addAll(ScalePlanner.plan(observed));
+        return plan;
+    }
+
+    private Duration primaryDownFor(Observation seen) {
+        Optional<String> recorded = runtime.recordedPrimary();
+        boolean healthy = recorded.isEmpty()
+                || seen.readyPrimary().map(p -> p.name().equals(recorded.get())).orElse(false);
+        if (healthy) {
+            primaryLostSince = null;
+            return Duration.ZERO;
+        }
+        if (primaryLostSince == null) {
+            primaryLostSince = clock.instant();
+        }
+        return Duration.between(primaryLostSince, clock.instant());
     }
 
     private Observation observe(ClusterSpec spec) {
@@ -88,6 +127,19 @@ public final class ClusterController {
                     if (delete.deleteVolume()) {
                         runtime.deleteVolume(pod.ordinal());
                     }
+                } else if (action instanceof Action.Fence fence) {
+                    tell(cluster + "fence " + fence.pod() + ": " + fence.reason());
+                    runtime.fence(fence.pod());
+                } else if (action instanceof Action.Promote promote) {
+                    tell(cluster + "promote " + promote.pod() + ": " + promote.reason());
+                    client.promote(podNamed(observed, promote.pod()).orElseThrow());
+                    runtime.recordPrimary(promote.pod());
+                    primaryLostSince = null;
+                    tell(cluster + "primary is " + promote.pod() + " (promoted)");
+                } else if (action instanceof Action.Follow follow) {
+                    tell(cluster + "follow: " + follow.reason());
+                    client.follow(podNamed(observed, follow.pod()).orElseThrow(),
+                            podNamed(observed, follow.primary()).orElseThrow());
                 } else if (action instanceof Action.EnsureSlots slots) {
                     client.ensureSlots(podNamed(observed, slots.primary()).orElseThrow(), slots.slots());
                 } else if (action instanceof Action.Wait wait && !wait.reason().isEmpty()) {
@@ -97,6 +149,7 @@ public final class ClusterController {
                 String failure = action.getClass().getSimpleName() + " failed: " + e.getMessage();
                 failures.add(failure);
                 tell(cluster + failure);
+                break; // later steps may depend on this one (never promote after a failed fence)
             }
         }
         return failures;

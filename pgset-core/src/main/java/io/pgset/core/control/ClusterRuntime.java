@@ -30,6 +30,12 @@ public interface ClusterRuntime {
     /** Stops the instance gracefully; its volume stays. */
     void deletePod(PodState pod) throws Exception;
 
+    /**
+     * Makes sure the pod can accept no more writes, whatever state it is in: its processes are
+     * killed (locally) or the pod is deleted (Kubernetes). It is recreated later like any lost pod.
+     */
+    void fence(String pod) throws Exception;
+
     /** Removes an ordinal's volume for good (scale-down with retainOnScaleDown false). */
     void deleteVolume(int ordinal) throws Exception;
 }

@@ -10,4 +10,10 @@ public interface InstanceClient {
     InstanceStatus status(PodState pod);
 
     void ensureSlots(PodState primary, List<String> slots) throws Exception;
+
+    /** Promotes a replica; returns once it accepts writes. */
+    void promote(PodState pod) throws Exception;
+
+    /** Makes {@code pod} stream from {@code primary}. */
+    void follow(PodState pod, PodState primary) throws Exception;
 }

@@ -15,6 +15,7 @@ package io.pgset.core.model;
  * @param volumeBytes    bytes used on the instance's volume
  * @param restarts       how often the instance manager restarted a crashed postgres
  * @param message        why it is not ready, when it is not
+ * @param upstream       replica: the {@code host:port} it is configured to stream from; empty otherwise
  */
 public record InstanceStatus(
         String pod,
@@ -28,9 +29,15 @@ public record InstanceStatus(
         boolean streaming,
         long volumeBytes,
         int restarts,
-        String message) {
+        String message,
+        String upstream) {
 
     public static InstanceStatus unreachable(String pod, String why) {
-        return new InstanceStatus(pod, Role.UNKNOWN, false, false, 0, 0, null, null, false, 0, 0, why);
+        return new InstanceStatus(pod, Role.UNKNOWN, false, false, 0, 0, null, null, false, 0, 0, why, "");
+    }
+
+    /** The received position for a replica (falling back to replayed), the write position for a primary. */
+    public String newestLsn() {
+        return receivedLsn != null ? receivedLsn : lsn;
     }
 }

@@ -23,6 +23,15 @@ public sealed interface Action {
     /** Make the primary keep exactly these replication slots. */
     record EnsureSlots(String primary, List<String> slots, String reason) implements Action {}
 
+    /** Make sure the pod can no longer accept writes (kill it, or delete it), before anyone is promoted. */
+    record Fence(String pod, String reason) implements Action {}
+
+    /** Promote this replica to primary. */
+    record Promote(String pod, String reason) implements Action {}
+
+    /** Make this replica stream from {@code primary}. */
+    record Follow(String pod, String primary, String reason) implements Action {}
+
     /** Nothing can be done now; the reason says what the cluster waits for. */
     record Wait(String reason) implements Action {}
 }

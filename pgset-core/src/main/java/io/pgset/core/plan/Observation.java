@@ -1,6 +1,7 @@
 package io.pgset.core.plan;
 
 import io.pgset.core.model.ClusterSpec;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -10,11 +11,21 @@ import java.util.Optional;
  *
  * @param pods            running instances, in ordinal order
  * @param recordedPrimary the last pod known to be primary; empty for a cluster never started
+ * @param primaryDownFor  how long the recorded primary has not been a ready primary (zero while it is)
  */
-public record Observation(ClusterSpec spec, List<ObservedPod> pods, Optional<String> recordedPrimary) {
+public record Observation(ClusterSpec spec, List<ObservedPod> pods, Optional<String> recordedPrimary,
+                          Duration primaryDownFor) {
 
     public Observation {
         pods = pods.stream().sorted(Comparator.comparingInt(ObservedPod::ordinal)).toList();
+    }
+
+    public Observation(ClusterSpec spec, List<ObservedPod> pods, Optional<String> recordedPrimary) {
+        this(spec, pods, recordedPrimary, Duration.ZERO);
+    }
+
+    public Optional<ObservedPod> pod(String name) {
+        return pods.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
     public Optional<ObservedPod> pod(int ordinal) {

@@ -93,7 +93,7 @@ class ClusterControllerTest {
                 }),
                 Arguments.of("the primary is not ready", (Consumer<FakeClient>) c -> {
                     c.statuses.put("demo-0", new InstanceStatus("demo-0", Role.PRIMARY, true, false, 42, 1,
-                            "0/3000100", null, false, 0, 0, "not accepting connections"));
+                            "0/3000100", null, false, 0, 0, "not accepting connections", ""));
                     c.statuses.put("demo-1", replicaStreaming("demo-1"));
                     c.statuses.put("demo-2", replicaStreaming("demo-2"));
                 }),
@@ -279,15 +279,15 @@ class ClusterControllerTest {
     // --- fakes and helpers ----------------------------------------------------------------------
 
     static InstanceStatus primaryReady(String pod) {
-        return new InstanceStatus(pod, Role.PRIMARY, true, true, 42, 1, "0/3000100", null, false, 0, 0, "");
+        return new InstanceStatus(pod, Role.PRIMARY, true, true, 42, 1, "0/3000100", null, false, 0, 0, "", "");
     }
 
     static InstanceStatus replicaStreaming(String pod) {
-        return new InstanceStatus(pod, Role.REPLICA, true, true, 43, 1, "0/3000000", "0/3000100", true, 0, 0, "");
+        return new InstanceStatus(pod, Role.REPLICA, true, true, 43, 1, "0/3000000", "0/3000100", true, 0, 0, "", "127.0.0.1:5432");
     }
 
     static InstanceStatus notReady(String pod, String message) {
-        return new InstanceStatus(pod, Role.UNKNOWN, false, false, 0, 0, null, null, false, 0, 0, message);
+        return new InstanceStatus(pod, Role.UNKNOWN, false, false, 0, 0, null, null, false, 0, 0, message, "");
     }
 
     static PodState pod(int ordinal, boolean running) {
@@ -348,6 +348,12 @@ class ClusterControllerTest {
         }
 
         @Override
+        public void fence(String pod) {
+            calls.add("fence " + pod);
+            pods.values().removeIf(p -> p.name().equals(pod));
+        }
+
+        @Override
         public void deleteVolume(int ordinal) {
             calls.add("deleteVolume " + ordinal);
             volumes.remove(ordinal);
@@ -365,6 +371,16 @@ class ClusterControllerTest {
         public InstanceStatus status(PodState pod) {
             asked.add(pod.name());
             return statuses.getOrDefault(pod.name(), InstanceStatus.unreachable(pod.name(), "connection refused"));
+        }
+
+        @Override
+        public void promote(PodState pod) {
+            asked.add("promote " + pod.name());
+        }
+
+        @Override
+        public void follow(PodState pod, PodState primary) {
+            asked.add("follow " + pod.name() + " " + primary.name());
         }
 
         @Override

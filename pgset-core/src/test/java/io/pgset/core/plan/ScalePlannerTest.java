@@ -200,7 +200,7 @@ class ScalePlannerTest {
                 Arguments.of("bootstrapping", cluster(3, notReady(0, "running initdb"))),
                 Arguments.of("primary not ready", clusterWithRecordedPrimary(3, "demo-0",
                         running(0, new InstanceStatus("demo-0", Role.PRIMARY, true, false, 42, 1, "0/3000000",
-                                null, false, 0, 0, "not accepting connections")), replica(1))),
+                                null, false, 0, 0, "not accepting connections", "")), replica(1))),
                 Arguments.of("primary pod not running", clusterWithRecordedPrimary(3, "demo-0",
                         new ObservedPod(new PodState("demo-0", 0, false, 0, "127.0.0.1", 5432, 8000),
                                 primaryReady("demo-0")), replica(1))),
@@ -216,15 +216,15 @@ class ScalePlannerTest {
     // --- helpers --------------------------------------------------------------------------------
 
     static InstanceStatus primaryReady(String pod) {
-        return new InstanceStatus(pod, Role.PRIMARY, true, true, 42, 1, "0/3000100", null, false, 0, 0, "");
+        return new InstanceStatus(pod, Role.PRIMARY, true, true, 42, 1, "0/3000100", null, false, 0, 0, "", "");
     }
 
     static InstanceStatus replicaStreaming(String pod) {
-        return new InstanceStatus(pod, Role.REPLICA, true, true, 43, 1, "0/3000000", "0/3000100", true, 0, 0, "");
+        return new InstanceStatus(pod, Role.REPLICA, true, true, 43, 1, "0/3000000", "0/3000100", true, 0, 0, "", "127.0.0.1:5432");
     }
 
     static InstanceStatus notReady(String pod, String message) {
-        return new InstanceStatus(pod, Role.UNKNOWN, false, false, 0, 0, null, null, false, 0, 0, message);
+        return new InstanceStatus(pod, Role.UNKNOWN, false, false, 0, 0, null, null, false, 0, 0, message, "");
     }
 
     static ObservedPod running(int ordinal, InstanceStatus status) {
