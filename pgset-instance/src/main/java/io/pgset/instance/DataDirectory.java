@@ -117,6 +117,7 @@ final class DataDirectory {
     String rejoin(InstanceOptions.Endpoint upstream) throws IOException {
         String source = "host=" + upstream.host() + " port=" + upstream.port() + " user=postgres dbname=postgres"
                 + " passfile=" + superuserPassfile() + " connect_timeout=5";
+        awaitNoPostmaster();
         try {
             tools.run(Duration.ofHours(1), "pg_rewind", "--target-pgdata=" + options.pgdata(),
                     "--source-server=" + source);
@@ -130,6 +131,32 @@ final class DataDirectory {
             deleteRecursively(options.pgdata());
             cloneFrom(upstream);
             return "cloned anew after pg_rewind failed";
+        }
+    }
+
+    /**
+     * A killed postmaster can take a moment to be gone for good (its teardown, or reaping of the
+     * orphan); until then its pid file makes pg_rewind's crash recovery refuse the directory.
+     */
+    private void awaitNoPostmaster() throws IOException {
+        Path pidFile = options.pgdata().resolve("postmaster.pid");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (Files.exists(pidFile) && System.nanoTime() < deadline) {
+            long pid;
+            try {
+                pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+            } catch (RuntimeException | IOException e) {
+                return;
+            }
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the old postmaster " + pid + " to exit", e);
+            }
         }
     }
 
