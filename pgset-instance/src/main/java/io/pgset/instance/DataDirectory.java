@@ -134,6 +134,20 @@ final class DataDirectory {
         }
     }
 
+    /** Makes the (cleanly stopped) data start as a standby. */
+    void markStandby() throws IOException {
+        Files.writeString(options.pgdata().resolve("standby.signal"), "");
+        user.own(options.pgdata().resolve("standby.signal"));
+    }
+
+    /** The "Latest checkpoint location" pg_controldata reports: after a clean stop, the shutdown checkpoint. */
+    String shutdownCheckpoint() throws IOException {
+        String out = tools.output(Duration.ofSeconds(30), "pg_controldata", "-D", options.pgdata().toString());
+        return out.lines().filter(l -> l.startsWith("Latest checkpoint location:"))
+                .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                .findFirst().orElseThrow(() -> new IOException("pg_controldata printed no checkpoint location"));
+    }
+
     /**
      * A killed postmaster can take a moment to be gone for good (its teardown, or reaping of the
      * orphan); until then its pid file makes pg_rewind's crash recovery refuse the directory.

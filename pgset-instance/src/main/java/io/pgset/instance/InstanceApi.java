@@ -18,6 +18,8 @@ import java.util.Map;
  * PUT  /slots  {"slots": [...]}     primary only: keep exactly these replication slots
  * POST /promote                     promote this replica to primary
  * POST /follow {"host","port"}      stream from that primary (a former primary is rewound)
+ * POST /demote {"host","port"}      switchover: stop cleanly, restart as a replica of that primary;
+ *                                   answers the shutdown checkpoint LSN
  * POST /restart                     stop postgres cleanly and start it again
  * POST /reload                      reload postgres's configuration
  * </pre>
@@ -50,6 +52,12 @@ public final class InstanceApi {
                JsonNode node = ApiServer.JSON.readTree(body);
                manager.follow(new InstanceOptions.Endpoint(node.path("host").asText(), node.path("port").asInt()));
                return Response.json(Map.of("following", node.path("host").asText() + ":" + node.path("port").asInt()));
+           })
+           .secured("POST", "/demote", body -> {
+               JsonNode node = ApiServer.JSON.readTree(body);
+               String checkpoint = manager.demote(new InstanceOptions.Endpoint(node.path("host").asText(),
+                       node.path("port").asInt()));
+               return Response.json(Map.of("shutdownCheckpoint", checkpoint));
            })
            .secured("POST", "/restart", body -> {
                manager.restart();

@@ -51,6 +51,15 @@ public final class InstanceHttpClient {
                 Duration.ofSeconds(100)), "POST /follow");
     }
 
+    /** @return the shutdown checkpoint LSN of the demoted primary */
+    public String demote(String host, int apiPort, String primaryHost, int primaryPort) throws IOException {
+        byte[] body = ApiServer.JSON.writeValueAsBytes(Map.of("host", primaryHost, "port", primaryPort));
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri(host, apiPort, "/demote"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), Duration.ofSeconds(100));
+        expectOk(r, "POST /demote");
+        return ApiServer.JSON.readTree(r.body()).path("shutdownCheckpoint").asText();
+    }
+
     public void restart(String host, int apiPort) throws IOException {
         expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/restart")).POST(HttpRequest.BodyPublishers.noBody()),
                 Duration.ofSeconds(100)), "POST /restart");

@@ -35,6 +35,8 @@ public final class InstanceManager implements AutoCloseable {
     private final AtomicInteger restarts = new AtomicInteger();
     private final Thread supervisor;
 
+    /** Held while postgres is prepared and started, and while a demotion changes its data under it. */
+    private final Object startGate = new Object();
     /** Whom to stream from; changed by {@link #follow}, empty on a primary. */
     private volatile Optional<InstanceOptions.Endpoint> upstream;
     /** Set while postgres is being restarted on purpose, so its exit is not counted as a crash. */
@@ -90,6 +92,16 @@ public final class InstanceManager implements AutoCloseable {
 
     /** One life of postgres: prepare, start, bootstrap if new, then wait until it exits. */
     private void runPostgresUntilExit() throws IOException, SQLException, InterruptedException {
+        Process process;
+        synchronized (startGate) {
+            process = prepareAndStart();
+        }
+        awaitConnections(process);
+        superviseUntilExit(process);
+    }
+
+    /** Data, configuration and the postgres process, under the start gate. */
+    private Process prepareAndStart() throws IOException {
         data.ensure(secrets);
         Optional<InstanceOptions.Endpoint> follow = upstream;
         if (follow.isPresent() && !data.isStandby()) {
@@ -106,7 +118,10 @@ public final class InstanceManager implements AutoCloseable {
                 .start();
         postgres = process;
         log("postgres started (pid " + process.pid() + (follow.isPresent() ? ", following " + follow.get() : "") + ")");
-        awaitConnections(process);
+        return process;
+    }
+
+    private void superviseUntilExit(Process process) throws IOException, SQLException, InterruptedException {
         if (!data.bootstrapped()) {
             new Bootstrap(new PostgresSession(options.host(), options.port(), secrets.superuserPassword()),
                     options.spec().bootstrap().initdb(), secrets).run();
@@ -202,6 +217,33 @@ public final class InstanceManager implements AutoCloseable {
         } else {
             log("demoting: stopping postgres to rejoin as a replica of " + primary);
             restart();
+        }
+    }
+
+    /**
+     * The first half of a switchover, on the primary: stops postgres cleanly (its walsenders send
+     * every last record, up to the shutdown checkpoint, to the connected replicas), marks the data
+     * a standby of {@code newPrimary}, and lets it start again as one. Nothing was written after
+     * the shutdown checkpoint, so no rewind is needed.
+     *
+     * @return the shutdown checkpoint's LSN, which the new primary must have received before it
+     *         is promoted
+     */
+    public String demote(InstanceOptions.Endpoint newPrimary) throws IOException {
+        synchronized (startGate) {
+            Process p = postgres;
+            if (p == null || !p.isAlive() || data.isStandby()) {
+                throw new IOException(options.pod() + " is not a running primary; nothing to demote");
+            }
+            log("demoting for a switchover to " + newPrimary + ": fast shutdown");
+            restarting = true;
+            started = false;
+            tools.run(Duration.ofSeconds(90), "pg_ctl", "stop", "-D", options.pgdata().toString(), "-m", "fast", "-w");
+            String checkpoint = data.shutdownCheckpoint();
+            data.markStandby();
+            upstream = Optional.of(newPrimary);
+            log("stopped at shutdown checkpoint " + checkpoint + "; starting again as a replica of " + newPrimary);
+            return checkpoint;
         }
     }
 

@@ -36,6 +36,11 @@ final class Tools {
      * @throws IOException naming the program, its exit code and the end of its output
      */
     void run(Duration timeout, String program, String... args) throws IOException {
+        System.out.print(output(timeout, program, args));
+    }
+
+    /** Runs a program to completion and returns its output (standard output and error). */
+    String output(Duration timeout, String program, String... args) throws IOException {
         Path output = Files.createTempFile("pgset-" + program, ".out");
         try {
             Process process = new ProcessBuilder(command(program, args))
@@ -44,7 +49,6 @@ final class Tools {
                     .start();
             boolean done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             String text = Files.readString(output);
-            System.out.print(text);
             if (!done) {
                 process.destroyForcibly();
                 throw new IOException(program + " did not finish within " + timeout.toSeconds() + "s");
@@ -52,6 +56,7 @@ final class Tools {
             if (process.exitValue() != 0) {
                 throw new IOException(program + " failed with exit code " + process.exitValue() + ": " + tail(text));
             }
+            return text;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(program + " interrupted", e);

@@ -56,15 +56,30 @@ final class ControllerClient {
         }
     }
 
+    /** Asks for a switchover and waits for its outcome: the new primary, or why it was refused. */
+    String switchover(Optional<String> to) throws IOException {
+        byte[] body = ApiServer.JSON.writeValueAsBytes(java.util.Map.of("to", to.orElse("")));
+        HttpResponse<byte[]> r = send("POST", "/switchover", body, Duration.ofMinutes(4));
+        String text = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (r.statusCode() != 200) {
+            throw new PgsetException(text);
+        }
+        return ApiServer.JSON.readTree(text).path("primary").asText();
+    }
+
     private HttpResponse<byte[]> send(String method, String path) throws IOException {
+        return send(method, path, new byte[0], Duration.ofSeconds(5));
+    }
+
+    private HttpResponse<byte[]> send(String method, String path, byte[] body, Duration timeout) throws IOException {
         int port = Json.read(home.controllerFile()).map(n -> n.path("apiPort").asInt()).orElse(0);
         if (port == 0 || !running()) {
             throw new IOException("the controller of " + home.name() + " is not running");
         }
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + Ports.LOOPBACK + ":" + port + path))
-                .timeout(Duration.ofSeconds(5))
+                .timeout(timeout)
                 .header("Authorization", "Bearer " + LocalSecrets.apiToken(home))
-                .method(method, HttpRequest.BodyPublishers.noBody())
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());

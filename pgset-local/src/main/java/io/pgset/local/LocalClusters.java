@@ -102,6 +102,24 @@ public final class LocalClusters {
         return awaitHealthy(home, controller, instances, timeout);
     }
 
+    /** Hands the primary role to {@code to} (or the best replica) with no committed transaction lost. */
+    public String switchover(String name, Optional<String> to) {
+        ClusterHome home = existing(name);
+        ControllerClient controller = new ControllerClient(home);
+        if (!controller.running()) {
+            throw new PgsetException("cluster " + name + " is not running; start it with `pgset up " + name + "` first");
+        }
+        long start = System.nanoTime();
+        try {
+            String primary = controller.switchover(to);
+            out.printf("cluster %s: switchover done, the primary is %s (%.1f s)%n", name, primary,
+                    (System.nanoTime() - start) / 1e9);
+            return primary;
+        } catch (IOException e) {
+            throw new PgsetException("cannot reach the controller of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The status the controller publishes, or (with no controller) what can be seen from files. */
     public ClusterStatus status(String name) {
         ClusterHome home = existing(name);

@@ -18,7 +18,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +40,8 @@ public final class LocalController implements AutoCloseable {
     private final ClusterHome home;
     private final ClusterController controller;
     private final Semaphore wake = new Semaphore(0);
+    /** Work the API hands to the loop thread, so that only that thread ever drives the cluster. */
+    private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Services services;
     private final ServiceProxy rw;
@@ -62,6 +69,23 @@ public final class LocalController implements AutoCloseable {
            .secured("POST", "/reconcile", body -> {
                wake.release();
                return Response.json(Map.of("woken", true));
+           })
+           .secured("POST", "/switchover", body -> {
+               String to = ApiServer.JSON.readTree(body).path("to").asText("");
+               CompletableFuture<String> done = new CompletableFuture<>();
+               tasks.add(() -> {
+                   try {
+                       done.complete(controller.switchover(spec, to.isEmpty() ? Optional.empty() : Optional.of(to)));
+                   } catch (RuntimeException e) {
+                       done.completeExceptionally(e);
+                   }
+               });
+               wake.release();
+               try {
+                   return Response.json(Map.of("primary", done.get(3, TimeUnit.MINUTES)));
+               } catch (ExecutionException e) {
+                   return Response.text(409, e.getCause().getMessage() + "\n");
+               }
            });
     }
 
@@ -87,6 +111,9 @@ public final class LocalController implements AutoCloseable {
         System.out.println("cluster=" + home.name() + " controller running (pid " + ProcessHandle.current().pid()
                 + ", API port " + api.port() + ")");
         while (!stopping) {
+            for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+                task.run();
+            }
             reconcileOnce();
             wake.tryAcquire(INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             wake.drainPermits();

@@ -27,6 +27,11 @@ final class LocalInstanceClient implements InstanceClient {
     }
 
     @Override
+    public String demote(PodState primary, PodState newPrimary) throws IOException {
+        return http.demote(primary.host(), primary.apiPort(), newPrimary.host(), newPrimary.port());
+    }
+
+    @Override
     public void follow(PodState pod, PodState primary) throws IOException {
         http.follow(pod.host(), pod.apiPort(), primary.host(), primary.port());
     }

@@ -11,6 +11,7 @@ import io.pgset.core.plan.FailoverPlanner;
 import io.pgset.core.plan.ObservedPod;
 import io.pgset.core.plan.Observation;
 import io.pgset.core.plan.ScalePlanner;
+import io.pgset.core.plan.SwitchoverPlanner;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -136,6 +137,9 @@ public final class ClusterController {
                     runtime.recordPrimary(promote.pod());
                     primaryLostSince = null;
                     tell(cluster + "primary is " + promote.pod() + " (promoted)");
+                } else if (action instanceof Action.Switchover switchover) {
+                    tell(cluster + "switchover: " + switchover.reason());
+                    switchover(observed.spec(), switchover.to());
                 } else if (action instanceof Action.Follow follow) {
                     tell(cluster + "follow: " + follow.reason());
                     client.follow(podNamed(observed, follow.pod()).orElseThrow(),
@@ -153,6 +157,80 @@ public final class ClusterController {
             }
         }
         return failures;
+    }
+
+    /**
+     * A planned switchover, with no committed transaction lost:
+     * <ol>
+     *   <li>the target is chosen or refused ({@link SwitchoverPlanner});</li>
+     *   <li>the primary stops cleanly, which sends every record up to its shutdown checkpoint to
+     *       the streaming replicas, and starts again as a replica of the target;</li>
+     *   <li>the target must report WAL received past that checkpoint (within
+     *       {@link #CATCH_UP}); only then is it promoted and recorded as the primary. The other
+     *       replicas are told to follow it at the next pass;</li>
+     *   <li>if the target does not catch up, the old primary is promoted back instead: it
+     *       never diverged, so nothing is lost either way.</li>
+     * </ol>
+     *
+     * @return the new primary
+     * @throws IllegalStateException saying why, when the switchover is refused or fails
+     */
+    public String switchover(ClusterSpec spec, Optional<String> to) {
+        Observation observed = observe(spec);
+        SwitchoverPlanner.Choice choice = SwitchoverPlanner.choose(observed, to);
+        if (choice.target().isEmpty()) {
+            throw new IllegalStateException("switchover refused: " + choice.refusal());
+        }
+        PodState primary = choice.primary().orElseThrow().pod();
+        PodState target = choice.target().get().pod();
+        String cluster = "cluster=" + spec.name() + " ";
+        events.record(cluster + "switchover " + primary.name() + " -> " + target.name() + ": stopping "
+                + primary.name() + " cleanly");
+        try {
+            String checkpoint = client.demote(primary, target);
+            if (!caughtUp(target, checkpoint)) {
+                events.record(cluster + "switchover aborted: " + target.name() + " did not receive the shutdown"
+                        + " checkpoint " + checkpoint + " within " + CATCH_UP.toSeconds() + " s; " + primary.name()
+                        + " takes the primary role back");
+                awaitStarted(primary);
+                client.promote(primary);
+                runtime.recordPrimary(primary.name());
+                throw new IllegalStateException("switchover aborted: " + target.name() + " did not catch up");
+            }
+            client.promote(target);
+            runtime.recordPrimary(target.name());
+            primaryLostSince = null;
+            events.record(cluster + "primary is " + target.name() + " (switchover; it had received the shutdown"
+                    + " checkpoint " + checkpoint + " of " + primary.name() + ")");
+            return target.name();
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Exception e) {
+            events.record(cluster + "switchover failed: " + e.getMessage());
+            throw new IllegalStateException("switchover failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** How long a switchover target may take to receive the old primary's last record. */
+    static final Duration CATCH_UP = Duration.ofSeconds(30);
+
+    private boolean caughtUp(PodState target, String checkpoint) throws InterruptedException {
+        Instant deadline = clock.instant().plus(CATCH_UP);
+        while (clock.instant().isBefore(deadline)) {
+            InstanceStatus s = client.status(target);
+            if (s.receivedLsn() != null && Lsn.parse(s.receivedLsn()) > Lsn.parse(checkpoint)) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    private void awaitStarted(PodState pod) throws InterruptedException {
+        Instant deadline = clock.instant().plus(CATCH_UP);
+        while (clock.instant().isBefore(deadline) && !client.status(pod).started()) {
+            Thread.sleep(100);
+        }
     }
 
     private void tell(String event) {

@@ -14,6 +14,13 @@ public interface InstanceClient {
     /** Promotes a replica; returns once it accepts writes. */
     void promote(PodState pod) throws Exception;
 
+    /**
+     * Stops the primary cleanly and restarts it as a replica of {@code newPrimary}.
+     *
+     * @return the LSN of its shutdown checkpoint
+     */
+    String demote(PodState primary, PodState newPrimary) throws Exception;
+
     /** Makes {@code pod} stream from {@code primary}. */
     void follow(PodState pod, PodState primary) throws Exception;
 }

@@ -29,6 +29,9 @@ public sealed interface Action {
     /** Promote this replica to primary. */
     record Promote(String pod, String reason) implements Action {}
 
+    /** Hand the primary role over to {@code to} (or the best replica) without losing a commit. */
+    record Switchover(Optional<String> to, String reason) implements Action {}
+
     /** Make this replica stream from {@code primary}. */
     record Follow(String pod, String primary, String reason) implements Action {}
 

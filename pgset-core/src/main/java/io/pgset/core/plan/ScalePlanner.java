@@ -23,7 +23,8 @@ import java.util.stream.IntStream;
  *       every lower ordinal is Ready. One instance at a time.</li>
  *   <li><b>Scale down.</b> Only when every instance is Ready, the highest ordinal at or above
  *       {@code spec.instances} is removed, one at a time; its volume stays unless
- *       {@code storage.retainOnScaleDown} is false. The primary is never removed this way.</li>
+ *       {@code storage.retainOnScaleDown} is false. The primary is never removed: when it is the
+ *       one to go, the plan is a switchover first.</li>
  *   <li>Otherwise the plan is to wait, and says for what.</li>
  * </ol>
  */
@@ -77,8 +78,8 @@ public final class ScalePlanner {
         }
         ObservedPod highest = surplus.get(surplus.size() - 1);
         if (highest.name().equals(primary.name())) {
-            return new Action.Wait("scale down would remove the primary " + primary.name()
-                    + "; it must be switched over first");
+            return new Action.Switchover(Optional.empty(), "scale down would remove the primary " + primary.name()
+                    + ": switching over first");
         }
         boolean deleteVolume = !spec.storage().retainOnScaleDown();
         return new Action.DeletePod(highest.name(), deleteVolume, "scale down: " + highest.name() + " is beyond "

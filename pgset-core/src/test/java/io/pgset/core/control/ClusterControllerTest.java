@@ -379,6 +379,12 @@ class ClusterControllerTest {
         }
 
         @Override
+        public String demote(PodState primary, PodState newPrimary) {
+            asked.add("demote " + primary.name() + " for " + newPrimary.name());
+            return "0/3000100";
+        }
+
+        @Override
         public void follow(PodState pod, PodState primary) {
             asked.add("follow " + pod.name() + " " + primary.name());
         }

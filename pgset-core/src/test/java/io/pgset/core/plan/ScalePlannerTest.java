@@ -116,9 +116,19 @@ class ScalePlannerTest {
                 Arguments.of("scale down waits for a not-ready surplus instance", 2,
                         pods(primary(0), replica(1), notReady(2, "catching up")), "ready"),
                 Arguments.of("scale down waits for a not-ready surplus below the highest", 1,
-                        pods(primary(0), notReady(1, "catching up"), replica(2)), "ready"),
-                Arguments.of("scale down never removes the primary", 2,
-                        pods(replica(0), replica(1), primary(2)), "primary demo-2"));
+                        pods(primary(0), notReady(1, "catching up"), replica(2)), "ready")
+        );
+    }
+
+    @Test
+    void scaleDownSwitchesOverInsteadOfRemovingThePrimary() {
+        List<Action> plan = ScalePlanner.plan(new Observation(DEMO.withInstances(2),
+                pods(replica(0), replica(1), primary(2)), Optional.of("demo-2")));
+
+        assertThat(membership(plan)).singleElement().isInstanceOfSatisfying(Action.Switchover.class, switchover -> {
+            assertThat(switchover.to()).isEmpty();
+            assertThat(switchover.reason()).contains("primary demo-2");
+        });
     }
 
     @ParameterizedTest(name = "{0}")
