@@ -31,6 +31,7 @@ final class Bootstrap {
 
     void run() throws SQLException {
         try (Connection c = session.open("postgres")) {
+            commitLocally(c);
             createRole(c, HbaRenderer.REPLICATION_USER, "LOGIN REPLICATION", secrets.replicationPassword());
             createRole(c, initdb.owner(), "LOGIN", secrets.appPassword());
             if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", initdb.database())) {
@@ -47,6 +48,7 @@ final class Bootstrap {
             return;
         }
         try (Connection c = session.open(initdb.database())) {
+            commitLocally(c);
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 for (int i = 0; i < statements.size(); i++) {
@@ -58,6 +60,16 @@ final class Bootstrap {
                 }
             }
             c.commit();
+        }
+    }
+
+    /**
+     * In sync mode the first primary has no standby yet to acknowledge anything; the database is
+     * not served before bootstrap ends, so its commits need no standby's acknowledgement.
+     */
+    private static void commitLocally(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET synchronous_commit = local");
         }
     }
 

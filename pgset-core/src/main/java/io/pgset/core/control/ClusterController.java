@@ -102,7 +102,11 @@ public final class ClusterController {
         return new Observation(spec, pods, runtime.recordedPrimary());
     }
 
+    /** Records the ready primary; never while two claim the role (the failover planner fences one first). */
     private void rememberPrimary(Observation observed) {
+        if (observed.pods().stream().filter(ObservedPod::isReadyPrimary).count() > 1) {
+            return;
+        }
         observed.readyPrimary()
                 .filter(p -> !observed.recordedPrimary().equals(Optional.of(p.name())))
                 .ifPresent(p -> {

@@ -1,0 +1,169 @@
+package io.pgset.local.drill;
+
+import io.pgset.core.model.ClusterStatus;
+import io.pgset.core.model.Phase;
+import io.pgset.local.ClusterHome;
+import io.pgset.local.LocalClusters;
+import io.pgset.local.PgsetException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A failure drill: a write load through {@code rw} (sequential ids, one per transaction, every
+ * acknowledgement recorded) while the primary is killed once per round. It measures the write gap
+ * of each round (last acknowledged write before the kill to the first after), finds acknowledged
+ * ids that are missing at the end, and watches that no two instances ever accept writes at once.
+ */
+public final class Drill {
+
+    /** What each round kills. */
+    public enum Kill { PRIMARY, POSTGRES }
+
+    /** One round: what was killed, the write gap, and the acknowledged ids it lost. */
+    public record Round(int number, String killed, String newPrimary, double gapSeconds, int lost) {}
+
+    /** The whole drill. */
+    public record Report(List<Round> rounds, int acknowledged, int lost, int mostWritableAtOnce, String splitBrain) {}
+
+    private static final Duration RECOVERY_LIMIT = Duration.ofMinutes(2);
+
+    private final LocalClusters clusters;
+    private final String name;
+    private final PrintStream out;
+
+    public Drill(LocalClusters clusters, String name, PrintStream out) {
+        this.clusters = clusters;
+        this.name = name;
+        this.out = out;
+    }
+
+    public Report run(int rounds, Kill kill) throws IOException, SQLException, InterruptedException {
+        ClusterStatus status = clusters.status(name);
+        if (status.phase() != Phase.HEALTHY) {
+            throw new PgsetException("cluster " + name + " is " + status.phase().label() + "; a drill starts from a Healthy cluster");
+        }
+        ClusterHome home = clusters.home(name);
+        String password = Files.readString(home.secrets().resolve("app-password")).strip();
+        String database = database(status);
+        String user = status.services().get("rw").uri().replaceFirst("^postgresql://([^@]+)@.*$", "$1");
+        ClusterStatus.ServiceStatus rw = status.services().get("rw");
+        DrillWriter writer = new DrillWriter(rw.host(), rw.port(), database, user, password);
+        try (Connection c = writer.connect()) {
+            DrillWriter.createTable(c);
+        }
+        AtomicReference<List<WritableWatcher.Target>> targets = new AtomicReference<>(targets(status));
+        WritableWatcher watcher = new WritableWatcher(targets::get, database, user, password);
+        Thread writing = new Thread(writer, "drill-writer");
+        Thread watching = new Thread(watcher, "drill-watcher");
+        writing.start();
+        watching.start();
+        List<Long> killTimes = new ArrayList<>();
+        List<Round> done = new ArrayList<>();
+        try {
+            await("the first writes", () -> writer.acknowledged.size() >= 50);
+            for (int round = 1; round <= rounds; round++) {
+                ClusterStatus before = clusters.status(name);
+                String primary = before.primary();
+                long killAt = System.nanoTime();
+                kill(home, primary, kill);
+                killTimes.add(killAt);
+                await("a write acknowledged after the kill", () -> writer.firstAckAfter(killAt) != 0);
+                await("the cluster to be Healthy again", () -> healthy(targets));
+                double gap = (writer.firstAckAfter(killAt) - writer.lastAckBefore(killAt)) / 1e9;
+                String newPrimary = clusters.status(name).primary();
+                done.add(new Round(round, kill == Kill.PRIMARY ? primary : primary + " (postgres)", newPrimary, gap, 0));
+                out.printf("  round %d: killed %s, write gap %.2f s, primary now %s%n", round, primary, gap, newPrimary);
+                long steadyFrom = System.nanoTime() + Duration.ofMillis(300).toNanos();
+                await("steady writes", () -> writer.firstAckAfter(steadyFrom) != 0);
+            }
+        } finally {
+            writer.stop();
+            writing.join(Duration.ofSeconds(30).toMillis());
+            watcher.stop();
+            watching.join(Duration.ofSeconds(10).toMillis());
+        }
+        return report(writer, watcher, killTimes, done);
+    }
+
+    private Report report(DrillWriter writer, WritableWatcher watcher, List<Long> killTimes, List<Round> rounds)
+            throws SQLException {
+        Set<Long> present = new HashSet<>();
+        try (Connection c = writer.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id FROM pgset_drill")) {
+            while (rs.next()) {
+                present.add(rs.getLong(1));
+            }
+        }
+        int[] lostPerRound = new int[rounds.size()];
+        int lost = 0;
+        for (var ack : writer.acknowledged.entrySet()) {
+            if (!present.contains(ack.getKey())) {
+                lost++;
+                int round = 0;
+                while (round < killTimes.size() - 1 && ack.getValue() > killTimes.get(round)) {
+                    round++;
+                }
+                lostPerRound[round]++;
+            }
+        }
+        List<Round> withLoss = new ArrayList<>();
+        for (int i = 0; i < rounds.size(); i++) {
+            Round r = rounds.get(i);
+            withLoss.add(new Round(r.number(), r.killed(), r.newPrimary(), r.gapSeconds(), lostPerRound[i]));
+        }
+        return new Report(withLoss, writer.acknowledged.size(), lost, watcher.mostWritableAtOnce, watcher.splitBrain);
+    }
+
+    private void kill(ClusterHome home, String primary, Kill kill) throws IOException {
+        if (kill == Kill.PRIMARY) {
+            clusters.deletePod(primary, true);
+            return;
+        }
+        Path pidFile = home.volume(primary).resolve("pgdata/postmaster.pid");
+        long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        out.println("  killed the postmaster of " + primary + " (pid " + pid + ")");
+    }
+
+    /** Healthy again; the watcher then watches the instances as they are now. */
+    private boolean healthy(AtomicReference<List<WritableWatcher.Target>> targets) {
+        ClusterStatus s = clusters.status(name);
+        if (s.phase() != Phase.HEALTHY) {
+            return false;
+        }
+        targets.set(targets(s));
+        return true;
+    }
+
+    private static List<WritableWatcher.Target> targets(ClusterStatus s) {
+        return s.pods().stream().map(p -> new WritableWatcher.Target(p.name(), p.host(), p.port())).toList();
+    }
+
+    private static String database(ClusterStatus s) {
+        String uri = s.services().get("rw").uri();
+        return uri.substring(uri.lastIndexOf('/') + 1);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + RECOVERY_LIMIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new PgsetException("drill: gave up waiting for " + what + " after " + RECOVERY_LIMIT.toSeconds() + " s");
+            }
+            Thread.sleep(20);
+        }
+    }
+}
