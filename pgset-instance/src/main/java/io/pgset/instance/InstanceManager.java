@@ -106,6 +106,7 @@ public final class InstanceManager implements AutoCloseable {
         Optional<InstanceOptions.Endpoint> follow = upstream;
         if (follow.isPresent() && !data.isStandby()) {
             message = "rejoining as a replica of " + follow.get();
+            checkpoint(follow.get());
             log("former primary data, asked to follow " + follow.get() + ": " + data.rejoin(follow.get()));
         }
         if (follow.isEmpty() && data.isStandby()) {
@@ -119,6 +120,20 @@ public final class InstanceManager implements AutoCloseable {
         postgres = process;
         log("postgres started (pid " + process.pid() + (follow.isPresent() ? ", following " + follow.get() : "") + ")");
         return process;
+    }
+
+    /**
+     * A just-promoted primary reports its new timeline in pg_control only after its end-of-recovery
+     * checkpoint; pg_rewind reads it from there, and would otherwise see "the same timeline" and
+     * wrongly decide that no rewind is needed.
+     */
+    private void checkpoint(InstanceOptions.Endpoint primary) throws IOException {
+        try (var c = new PostgresSession(primary.host(), primary.port(), secrets.superuserPassword()).open("postgres");
+             var s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            throw new IOException("cannot checkpoint the new primary " + primary + " before pg_rewind: " + e.getMessage(), e);
+        }
     }
 
     private void superviseUntilExit(Process process) throws IOException, SQLException, InterruptedException {

@@ -77,11 +77,13 @@ public final class Drill {
             for (int round = 1; round <= rounds; round++) {
                 ClusterStatus before = clusters.status(name);
                 String primary = before.primary();
-                long killAt = System.nanoTime();
+                ClusterStatus.PodStatus victim = pod(before, primary);
                 kill(home, primary, kill);
+                // Acknowledgements up to the moment the victim is dead still count as before the kill.
+                long killAt = System.nanoTime();
                 killTimes.add(killAt);
                 await("a write acknowledged after the kill", () -> writer.firstAckAfter(killAt) != 0);
-                await("the cluster to be Healthy again", () -> healthy(targets));
+                await(primary + " to be back and the cluster Healthy", () -> recovered(victim, kill, targets));
                 double gap = (writer.firstAckAfter(killAt) - writer.lastAckBefore(killAt)) / 1e9;
                 String newPrimary = clusters.status(name).primary();
                 done.add(new Round(round, kill == Kill.PRIMARY ? primary : primary + " (postgres)", newPrimary, gap, 0));
@@ -138,14 +140,25 @@ public final class Drill {
         out.println("  killed the postmaster of " + primary + " (pid " + pid + ")");
     }
 
-    /** Healthy again; the watcher then watches the instances as they are now. */
-    private boolean healthy(AtomicReference<List<WritableWatcher.Target>> targets) {
+    /**
+     * Healthy again, and not by an old look: the killed instance is back (a new process, or a
+     * restarted postgres) and ready. The watcher then watches the instances as they are now.
+     */
+    private boolean recovered(ClusterStatus.PodStatus victim, Kill kill,
+                              AtomicReference<List<WritableWatcher.Target>> targets) {
         ClusterStatus s = clusters.status(name);
-        if (s.phase() != Phase.HEALTHY) {
+        ClusterStatus.PodStatus now = pod(s, victim.name());
+        boolean back = now != null && now.ready()
+                && (kill == Kill.PRIMARY ? now.pid() != victim.pid() : now.restarts() > victim.restarts());
+        if (s.phase() != Phase.HEALTHY || !back) {
             return false;
         }
         targets.set(targets(s));
         return true;
+    }
+
+    private static ClusterStatus.PodStatus pod(ClusterStatus s, String name) {
+        return s.pods().stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
     }
 
     private static List<WritableWatcher.Target> targets(ClusterStatus s) {
