@@ -47,7 +47,7 @@ final class InstanceCommand implements Callable<Integer> {
             return new InstanceOptions.Endpoint(u.substring(0, colon), Integer.parseInt(u.substring(colon + 1)));
         });
         InstanceOptions options = new InstanceOptions(SpecReader.read(home.spec()), ordinal, Ports.LOOPBACK, port,
-                apiPort, home.volume(cluster + "-" + ordinal), home.secrets(), up, newDatabase);
+                apiPort, home.volume(cluster + "-" + ordinal), home.secrets(), up, newDatabase, Optional.of(home.spec()));
         if (podDir != null) {
             // Recorded by the instance too, so that it is tracked even if whoever started it died
             // before writing the pid file itself.

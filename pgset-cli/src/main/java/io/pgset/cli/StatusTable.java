@@ -20,6 +20,12 @@ final class StatusTable {
                 out.printf("  %-14s %-8s %-6s %-8d %-6d %-4d %-12s %-10s %s%n", p.name(), p.role(), p.ready() ? "yes" : "no",
                         p.pid(), p.port(), p.timeline(), p.lsn() == null ? "-" : p.lsn(), bytes(p.lagBytes()), p.volume());
             }
+            for (ClusterStatus.PodStatus p : s.pods()) {
+                if (!p.pendingRestart().isEmpty()) {
+                    out.printf("  %s restarts for: %s%n", p.name(), p.pendingRestart().stream()
+                            .map(Object::toString).collect(java.util.stream.Collectors.joining(", ")));
+                }
+            }
         }
         out.printf("%n  %-8s %s%n", "SERVICE", "URI");
         s.services().forEach((name, svc) -> out.printf("  %-8s %s%n", name, svc.uri()));

@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -39,23 +36,27 @@ class LifecycleIT extends PerTestHome {
     }
 
     @Test
-    void primaryManagerKilledAloneGetsItsOrphanedPostgresStoppedAndComesBackWithAllData() throws Exception {
+    void primaryManagerKilledAloneIsFencedAndFailedOverThenRejoinsAsReplicaWithAllData() throws Exception {
         home.pgset("up").ok();
         write("acknowledged before the manager died");
         JsonNode before = pod(0);
         long orphan = postmasterPid("demo-0");
-        // SIGKILL to the instance manager only: its postgres lives on, unsupervised.
+        // SIGKILL to the instance manager only: its postgres lives on, unsupervised and still writable.
+        // The pod is gone, so the controller fences that postgres before it promotes a replica.
         ProcessHandle.of(before.path("pid").asLong()).orElseThrow().destroyForcibly();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             JsonNode p = pod(0);
-            return p != null && p.path("ready").asBoolean() && p.path("pid").asLong() != before.path("pid").asLong();
+            return p != null && p.path("ready").asBoolean() && p.path("pid").asLong() != before.path("pid").asLong()
+                    && home.status("demo").path("phase").asText().equals("HEALTHY");
         });
         assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
-        assertThat(pod(0).path("role").asText()).isEqualTo("primary");
+        assertThat(pod(0).path("role").asText()).isEqualTo("replica");
         assertThat(pod(0).path("port")).isEqualTo(before.path("port"));
+        assertThat(home.status("demo").path("primary").asText()).isIn("demo-1", "demo-2");
+        assertThat(home.pgset("events", "demo").ok().out()).contains("fence demo-0", "promote demo-");
         awaitRowOn(home.servicePort("demo", "rw"), "acknowledged before the manager died");
         write("written after");
-        awaitRowOn(pod(1).path("port").asInt(), "written after");
+        awaitRowOn(pod(0).path("port").asInt(), "written after");
     }
 
     @Test
@@ -142,33 +143,18 @@ class LifecycleIT extends PerTestHome {
     }
 
     private JsonNode pod(int ordinal) throws Exception {
-        for (JsonNode p : home.status("demo").path("pods")) {
-            if (p.path("ordinal").asInt() == ordinal) {
-                return p;
-            }
-        }
-        return null;
+        return home.pod("demo", ordinal);
     }
 
     private long postmasterPid(String pod) throws Exception {
-        Path pidFile = home.cluster("demo").resolve("volumes/data-" + pod + "/pgdata/postmaster.pid");
-        return Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+        return home.postmasterPid("demo", pod);
     }
 
     private void write(String what) throws Exception {
-        try (Connection c = home.connect("demo", home.servicePort("demo", "rw")); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS notes (what text)");
-            s.execute("INSERT INTO notes VALUES ('" + what + "')");
-        }
+        home.note("demo", what);
     }
 
     private void awaitRowOn(int port, String what) {
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-            try (Connection c = home.connect("demo", port); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT count(*) FROM notes WHERE what = '" + what + "'")) {
-                rs.next();
-                return rs.getInt(1) == 1;
-            }
-        });
+        home.awaitNote("demo", port, what);
     }
 }

@@ -1,6 +1,7 @@
 package io.pgset.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -88,6 +92,40 @@ final class PgsetHome implements AutoCloseable {
 
     int servicePort(String cluster, String service) throws IOException {
         return status(cluster).path("services").path(service).path("port").asInt();
+    }
+
+    /** The pod with this ordinal in the cluster's status, or null. */
+    JsonNode pod(String cluster, int ordinal) throws IOException {
+        for (JsonNode p : status(cluster).path("pods")) {
+            if (p.path("ordinal").asInt() == ordinal) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    long postmasterPid(String cluster, String pod) throws IOException {
+        Path pidFile = cluster(cluster).resolve("volumes/data-" + pod + "/pgdata/postmaster.pid");
+        return Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+    }
+
+    /** Writes a row to the table {@code notes} through rw; returns once it is committed. */
+    void note(String cluster, String what) throws SQLException, IOException {
+        try (Connection c = connect(cluster, servicePort(cluster, "rw")); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS notes (what text)");
+            s.execute("INSERT INTO notes VALUES ('" + what + "')");
+        }
+    }
+
+    /** Waits (10 s at most) until the row is readable on that port exactly once. */
+    void awaitNote(String cluster, int port, String what) {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            try (Connection c = connect(cluster, port); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM notes WHERE what = '" + what + "'")) {
+                rs.next();
+                return rs.getInt(1) == 1;
+            }
+        });
     }
 
     /** Every live process started for this home: controllers, instance managers, postgres. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -189,18 +190,20 @@ final class DataDirectory {
     }
 
     /**
-     * Writes postgresql.conf and pg_hba.conf; a replica also gets standby.signal and its upstream.
+     * Writes postgresql.conf and pg_hba.conf from this spec; a replica also gets its upstream.
      *
      * @param follow the primary to stream from, for an instance whose data is a standby's
+     * @return the settings written, by name
      */
-    void writeConfig(Optional<InstanceOptions.Endpoint> follow) throws IOException {
-        ClusterSpec spec = options.spec();
+    Map<String, String> writeConfig(ClusterSpec spec, Optional<InstanceOptions.Endpoint> follow) throws IOException {
         Optional<InstanceConfig.Upstream> upstream = follow.map(up -> new InstanceConfig.Upstream(up.host(), up.port(),
                 HbaRenderer.REPLICATION_USER, replicationPassfile().toString(), spec.slotName(options.ordinal())));
         InstanceConfig config = new InstanceConfig(options.pod(), options.host(), options.port(), upstream);
         Path pgdata = options.pgdata();
-        user.privateFile(pgdata.resolve("postgresql.conf"), PostgresConfRenderer.render(spec, config));
+        Map<String, String> settings = PostgresConfRenderer.settings(spec, config);
+        user.privateFile(pgdata.resolve("postgresql.conf"), PostgresConfRenderer.render(config, settings));
         user.privateFile(pgdata.resolve("pg_hba.conf"), HbaRenderer.render(spec, List.of(options.host() + "/32")));
+        return settings;
     }
 
     long volumeBytes() {

@@ -65,6 +65,11 @@ public final class InstanceHttpClient {
                 Duration.ofSeconds(100)), "POST /restart");
     }
 
+    public void reload(String host, int apiPort) throws IOException {
+        expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/reload")).POST(HttpRequest.BodyPublishers.noBody()),
+                Duration.ofSeconds(30)), "POST /reload");
+    }
+
     private HttpResponse<byte[]> send(HttpRequest.Builder request, Duration timeout) throws IOException {
         try {
             return http.send(request.timeout(timeout).header("Authorization", "Bearer " + token).build(),

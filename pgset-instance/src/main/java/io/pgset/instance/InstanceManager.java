@@ -1,7 +1,10 @@
 package io.pgset.instance;
 
+import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.model.Role;
+import io.pgset.core.spec.SpecException;
+import io.pgset.core.spec.SpecReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -9,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +50,10 @@ public final class InstanceManager implements AutoCloseable {
     private volatile Process postgres;
     private volatile String message = "starting";
     private volatile Instant downSince;
+    /** The spec postgres's configuration was last written from, its version, and the settings written. */
+    private volatile ClusterSpec spec;
+    private volatile String specVersion = "";
+    private volatile Map<String, String> settings = Map.of();
 
     public InstanceManager(InstanceOptions options, Clock clock) {
         this.options = options;
@@ -58,6 +66,7 @@ public final class InstanceManager implements AutoCloseable {
         this.statusReader = new StatusReader(session, options.pod(), data);
         this.downSince = clock.instant();
         this.upstream = options.upstream();
+        this.spec = options.spec();
         this.supervisor = new Thread(this::superviseForever, "supervisor-" + options.pod());
     }
 
@@ -112,7 +121,7 @@ public final class InstanceManager implements AutoCloseable {
         if (follow.isEmpty() && data.isStandby()) {
             log("standby data and no upstream yet: starting as a standby that waits for a primary");
         }
-        data.writeConfig(follow);
+        writeConfig(follow);
         Process process = new ProcessBuilder(tools.command("postgres", "-D", options.pgdata().toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
@@ -195,7 +204,8 @@ public final class InstanceManager implements AutoCloseable {
                     data.volumeBytes(), restarts.get(), message.isEmpty() ? "postgres is not running" : message,
                     upstreamText());
         }
-        return statusReader.read(p.pid(), restarts.get(), upstreamText());
+        return statusReader.read(p.pid(), restarts.get(), upstreamText())
+                .withConfig(specVersion, statusReader.pendingRestart(settings));
     }
 
     private String upstreamText() {
@@ -208,8 +218,43 @@ public final class InstanceManager implements AutoCloseable {
         return statusReader.ensureSlots(wanted, prefix);
     }
 
-    public void reload() throws SQLException {
-        statusReader.reload();
+    /**
+     * Loads the current spec: reads it again, rewrites the configuration, and reloads postgres,
+     * returning once postgres has read the files. Parameters that need a restart then show in
+     * {@link #status()} as pending; an invalid spec file changes nothing and is reported.
+     */
+    public void reload() throws IOException, SQLException {
+        synchronized (startGate) {
+            String before = specVersion;
+            writeConfig(upstream);
+            statusReader.reload();
+            if (!before.equals(specVersion)) {
+                log("configuration reloaded (spec " + before + " -> " + specVersion + ")");
+            }
+        }
+    }
+
+    /**
+     * Writes postgresql.conf and pg_hba.conf from the newest spec. An invalid spec file fails a
+     * reload (the caller hears why); a start goes on with the last good spec rather than not at all.
+     */
+    private void writeConfig(Optional<InstanceOptions.Endpoint> follow) throws IOException {
+        ClusterSpec wanted = spec;
+        if (options.specFile().isPresent()) {
+            try {
+                wanted = SpecReader.read(options.specFile().get());
+            } catch (SpecException e) {
+                String why = "the spec file is invalid, keeping spec " + SpecReader.version(spec) + ": "
+                        + String.join("; ", e.problems());
+                if (started) {
+                    throw new IOException(why, e);
+                }
+                log(why);
+            }
+        }
+        settings = data.writeConfig(wanted, follow);
+        spec = wanted;
+        specVersion = SpecReader.version(wanted);
     }
 
     /** Promotes this replica; returns once postgres accepts writes. */
@@ -226,7 +271,7 @@ public final class InstanceManager implements AutoCloseable {
     public void follow(InstanceOptions.Endpoint primary) throws IOException, SQLException {
         upstream = Optional.of(primary);
         if (data.isStandby()) {
-            data.writeConfig(upstream);
+            writeConfig(upstream);
             statusReader.reload();
             log("following " + primary + " (configuration reloaded)");
         } else {

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param upstream   the primary to clone from and stream from; empty for the primary
  * @param newDatabase with no upstream: an empty volume gets a new database (initdb); otherwise
  *                   an empty volume is an error, never silently a different database
+ * @param specFile   where the spec is kept: read again at every start and reload, so a changed
+ *                   spec reaches a running instance; empty to keep {@code spec} for life
  */
 public record InstanceOptions(
         ClusterSpec spec,
@@ -27,7 +29,8 @@ public record InstanceOptions(
         Path volume,
         Path secrets,
         Optional<Endpoint> upstream,
-        boolean newDatabase) {
+        boolean newDatabase,
+        Optional<Path> specFile) {
 
     public String pod() {
         return spec.podName(ordinal);

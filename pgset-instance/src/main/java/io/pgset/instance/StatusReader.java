@@ -1,6 +1,7 @@
 package io.pgset.instance;
 
 import io.pgset.core.model.InstanceStatus;
+import io.pgset.core.model.PendingRestart;
 import io.pgset.core.model.Role;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -38,6 +39,20 @@ final class StatusReader implements AutoCloseable {
 
     synchronized InstanceStatus read(long postgresPid, int restarts, String upstream) {
         long volume = data.volumeBytes();
+        SQLException failure = null;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                return query(postgresPid, restarts, upstream, volume);
+            } catch (SQLException e) {
+                closeQuietly(); // a kept connection dies with every restart of postgres: try once more afresh
+                failure = e;
+            }
+        }
+        return new InstanceStatus(pod, Role.UNKNOWN, true, false, postgresPid, 0, null, null, false, volume,
+                restarts, "status query failed: " + failure.getMessage(), upstream);
+    }
+
+    private InstanceStatus query(long postgresPid, int restarts, String upstream, long volume) throws SQLException {
         try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery(STATUS_SQL)) {
             rs.next();
             boolean recovery = rs.getBoolean(1);
@@ -47,10 +62,6 @@ final class StatusReader implements AutoCloseable {
             String why = ready ? "" : "not streaming from a primary";
             return new InstanceStatus(pod, role, true, ready, postgresPid, rs.getLong(4), rs.getString(2),
                     recovery ? rs.getString(3) : null, streaming, volume, restarts, why, recovery ? upstream : "");
-        } catch (SQLException e) {
-            closeQuietly();
-            return new InstanceStatus(pod, Role.UNKNOWN, true, false, postgresPid, 0, null, null, false, volume,
-                    restarts, "status query failed: " + e.getMessage(), upstream);
         }
     }
 
@@ -107,10 +118,51 @@ final class StatusReader implements AutoCloseable {
         }
     }
 
+    /**
+     * Reloads postgres's configuration and returns once it is in effect: this session's
+     * pg_conf_load_time() moves on only after the postmaster has read the files and signalled its
+     * backends, and from then on pg_settings says which parameters wait for a restart.
+     */
     synchronized void reload() throws SQLException {
-        try (Statement s = connection().createStatement()) {
+        Connection c = connection();
+        java.sql.Timestamp before = loadTime(c);
+        try (Statement s = c.createStatement()) {
             s.execute("SELECT pg_reload_conf()");
         }
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!loadTime(c).after(before)) {
+            if (System.nanoTime() > deadline) {
+                throw new SQLException("postgres did not reload its configuration within 10 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting for the reload", e);
+            }
+        }
+    }
+
+    private static java.sql.Timestamp loadTime(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_conf_load_time()")) {
+            rs.next();
+            return rs.getTimestamp(1);
+        }
+    }
+
+    /** Parameters whose loaded value postgres applies only at its next start, with the value wanted. */
+    synchronized List<PendingRestart> pendingRestart(java.util.Map<String, String> wanted) {
+        List<PendingRestart> pending = new ArrayList<>();
+        try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT name, current_setting(name) FROM pg_settings WHERE pending_restart ORDER BY name")) {
+            while (rs.next()) {
+                pending.add(new PendingRestart(rs.getString(1), rs.getString(2),
+                        wanted.getOrDefault(rs.getString(1), "(default)")));
+            }
+        } catch (SQLException e) {
+            closeQuietly(); // the status read reports the failure; nothing is known to be pending
+        }
+        return pending;
     }
 
     private Connection connection() throws SQLException {

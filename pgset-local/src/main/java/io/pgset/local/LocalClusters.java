@@ -3,6 +3,7 @@ package io.pgset.local;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.Phase;
+import io.pgset.core.spec.SpecChanges;
 import io.pgset.core.spec.SpecReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -66,7 +67,9 @@ public final class LocalClusters {
                     checkKeptPortsFree(home);
                 }
                 if (given.isPresent() || !exists(name)) {
-                    noteSpecChange(home, spec, running);
+                    if (exists(name)) {
+                        checkChange(home, spec);
+                    }
                     Json.writeText(home.spec(), SpecReader.write(spec));
                 }
                 LocalSecrets.ensure(home, spec.bootstrap().initdb().owner());
@@ -82,7 +85,36 @@ public final class LocalClusters {
         } catch (IOException e) {
             throw new PgsetException("cannot prepare cluster " + name + " in " + home.dir() + ": " + e.getMessage(), e);
         }
-        return awaitHealthy(home, controller, spec.instances(), timeout);
+        return awaitHealthy(home, controller, spec, timeout);
+    }
+
+    /**
+     * Applies a changed spec to a running cluster and waits until every instance runs it: reloads
+     * everywhere, restarts (replicas first, the primary last after a switchover) where a
+     * parameter needs one, scaling where the number of instances changed. A change that cannot
+     * be applied is refused, and nothing is written.
+     */
+    public ClusterStatus apply(ClusterSpec spec, Duration timeout) {
+        String name = spec.name();
+        if (!exists(name)) {
+            throw new PgsetException("no cluster named '" + name + "' in " + pgsetHome + "; `pgset up -f FILE` creates it");
+        }
+        ClusterHome home = home(name);
+        ControllerClient controller = new ControllerClient(home);
+        if (!controller.running()) {
+            throw new PgsetException("cluster " + name + " is not running; `pgset up -f FILE` starts it with this spec");
+        }
+        Preflight.postgresInstalled(spec);
+        try (ChangeLock lock = changeLock(home)) {
+            if (!checkChange(home, spec)) {
+                out.println("cluster " + name + ": the spec is unchanged");
+            }
+            Json.writeText(home.spec(), SpecReader.write(spec));
+        } catch (IOException e) {
+            throw new PgsetException("cannot write " + home.spec() + ": " + e.getMessage(), e);
+        }
+        controller.poke();
+        return awaitHealthy(home, controller, spec, timeout);
     }
 
     /** Changes the number of instances; the controller creates or removes them one at a time. */
@@ -99,7 +131,7 @@ public final class LocalClusters {
             throw new PgsetException("cannot write " + home.spec() + ": " + e.getMessage(), e);
         }
         controller.poke();
-        return awaitHealthy(home, controller, instances, timeout);
+        return awaitHealthy(home, controller, scaled, timeout);
     }
 
     /** Hands the primary role to {@code to} (or the best replica) with no committed transaction lost. */
@@ -250,16 +282,23 @@ public final class LocalClusters {
         throw new PgsetException("the controller of " + home.name() + " did not answer within 30 s; see " + home.controllerLog());
     }
 
-    /** Says plainly what a changed spec does to a running cluster in this version. */
-    private void noteSpecChange(ClusterHome home, ClusterSpec spec, boolean running) {
-        if (!running || !exists(home.name())) {
-            return;
-        }
+    /**
+     * Refuses a spec that cannot be applied to the existing cluster, and prints what it changes.
+     *
+     * @return whether anything changes
+     */
+    private boolean checkChange(ClusterHome home, ClusterSpec spec) {
         ClusterSpec applied = SpecReader.read(home.spec());
-        if (!applied.withInstances(spec.instances()).equals(spec)) {
-            out.println("cluster " + home.name() + ": the new spec is saved; changes other than the number of instances"
-                    + " reach each instance when it next restarts (rolling updates are not implemented yet)");
+        List<String> refused = SpecChanges.refused(applied, spec);
+        if (!refused.isEmpty()) {
+            throw new PgsetException("cannot apply this spec to cluster " + home.name() + "; nothing was changed:\n  "
+                    + String.join("\n  ", refused));
         }
+        List<String> changes = SpecChanges.describe(applied, spec);
+        for (String change : changes) {
+            out.println("cluster " + home.name() + ": " + change);
+        }
+        return !changes.isEmpty();
     }
 
     /** A kept port taken by something else would make an instance or service fail later: say so now. */
@@ -290,7 +329,10 @@ public final class LocalClusters {
         }
     }
 
-    private ClusterStatus awaitHealthy(ClusterHome home, ControllerClient controller, int instances, Duration timeout) {
+    /** Waits until the controller reports the cluster Healthy under exactly this spec. */
+    private ClusterStatus awaitHealthy(ClusterHome home, ControllerClient controller, ClusterSpec spec, Duration timeout) {
+        int instances = spec.instances();
+        String version = SpecReader.version(spec);
         Progress progress = new Progress(out, home.name());
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
@@ -303,7 +345,8 @@ public final class LocalClusters {
             if (status.isPresent()) {
                 last = status.get();
                 progress.show(last);
-                if (last.phase() == Phase.HEALTHY && last.instances() == instances && last.pods().size() == instances) {
+                if (last.phase() == Phase.HEALTHY && version.equals(last.specVersion())
+                        && last.pods().size() == instances) {
                     out.printf("cluster %s is Healthy: %d/%d instances ready, primary %s (%.1f s)%n", home.name(),
                             last.readyInstances(), instances, last.primary(), (System.nanoTime() - start) / 1e9);
                     return last;

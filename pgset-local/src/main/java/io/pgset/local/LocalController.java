@@ -60,7 +60,7 @@ public final class LocalController implements AutoCloseable {
                 new EventLog(home.events(), Clock.systemUTC()), Clock.systemUTC());
         this.services = Services.read(home).orElseThrow(() -> new IOException("no services.json in " + home.dir()));
         this.latest = new ClusterStatus(spec.name(), Phase.PROGRESSING, null, spec.instances(), 0, List.of(),
-                List.of(), services.describe(database(), owner()), "controller starting");
+                List.of(), services.describe(database(), owner()), "controller starting", "");
         this.rw = new ServiceProxy("rw", services.rw(), () -> Services.rwEndpoints(latest));
         this.ro = new ServiceProxy("ro", services.ro(), () -> Services.roEndpoints(latest));
         this.api = new ApiServer(Ports.LOOPBACK, 0, token, "controller-" + home.name());
@@ -75,7 +75,9 @@ public final class LocalController implements AutoCloseable {
                CompletableFuture<String> done = new CompletableFuture<>();
                tasks.add(() -> {
                    try {
-                       done.complete(controller.switchover(spec, to.isEmpty() ? Optional.empty() : Optional.of(to)));
+                       String primary = controller.switchover(spec, to.isEmpty() ? Optional.empty() : Optional.of(to));
+                       reconcileOnce(); // rw points at the new primary before the caller hears it is done
+                       done.complete(primary);
                    } catch (RuntimeException e) {
                        done.completeExceptionally(e);
                    }

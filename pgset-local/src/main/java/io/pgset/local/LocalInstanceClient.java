@@ -40,4 +40,14 @@ final class LocalInstanceClient implements InstanceClient {
     public void ensureSlots(PodState primary, List<String> slots) throws IOException {
         http.ensureSlots(primary.host(), primary.apiPort(), slots);
     }
+
+    @Override
+    public void reload(PodState pod) throws IOException {
+        http.reload(pod.host(), pod.apiPort());
+    }
+
+    @Override
+    public void restart(PodState pod) throws IOException {
+        http.restart(pod.host(), pod.apiPort());
+    }
 }

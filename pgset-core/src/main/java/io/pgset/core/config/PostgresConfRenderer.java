@@ -16,10 +16,19 @@ public final class PostgresConfRenderer {
     private PostgresConfRenderer() {}
 
     public static String render(ClusterSpec spec, InstanceConfig instance) {
+        return render(instance, settings(spec, instance));
+    }
+
+    /** Every setting the file holds, by name, in the file's order (the spec's parameters win). */
+    public static Map<String, String> settings(ClusterSpec spec, InstanceConfig instance) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.putAll(managed(spec, instance));
         settings.putAll(tunables(spec));
         settings.putAll(spec.postgres().parameters());
+        return settings;
+    }
+
+    public static String render(InstanceConfig instance, Map<String, String> settings) {
         StringBuilder out = new StringBuilder();
         out.append("# Written by pgset for ").append(instance.pod())
                 .append(". Rewritten at every start: change spec.postgres.parameters instead.\n");

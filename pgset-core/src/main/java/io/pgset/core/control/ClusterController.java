@@ -9,9 +9,11 @@ import io.pgset.core.model.Role;
 import io.pgset.core.plan.Action;
 import io.pgset.core.plan.FailoverPlanner;
 import io.pgset.core.plan.ObservedPod;
+import io.pgset.core.plan.RollingUpdatePlanner;
 import io.pgset.core.plan.Observation;
 import io.pgset.core.plan.ScalePlanner;
 import io.pgset.core.plan.SwitchoverPlanner;
+import io.pgset.core.spec.SpecReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,8 +76,22 @@ public final class ClusterController {
         }
         List<Action> plan = new ArrayList<>(failover);
         plan.addAll(FailoverPlanner.follows(observed));
-        plan.addAll(ScalePlanner.plan(observed));
+        List<Action> scale = ScalePlanner.plan(observed);
+        plan.addAll(scale);
+        // Reloads go on whatever else happens; restarts (voluntary disruptions) never while instances
+        // are created or removed, and within disruption.maxUnavailable.
+        List<Action> rolling = RollingUpdatePlanner.plan(observed);
+        boolean reloads = rolling.stream().anyMatch(a -> a instanceof Action.Reload);
+        boolean scaling = scale.stream().anyMatch(a -> !settled(a) && !(a instanceof Action.Wait));
+        if (reloads || !scaling) {
+            plan.addAll(rolling);
+        }
         return plan;
+    }
+
+    /** Nothing to do: keeping slots, or a wait for nothing. */
+    static boolean settled(Action action) {
+        return action instanceof Action.EnsureSlots || (action instanceof Action.Wait w && w.reason().isEmpty());
     }
 
     private Duration primaryDownFor(Observation seen) {
@@ -148,6 +164,12 @@ public final class ClusterController {
                     tell(cluster + "follow: " + follow.reason());
                     client.follow(podNamed(observed, follow.pod()).orElseThrow(),
                             podNamed(observed, follow.primary()).orElseThrow());
+                } else if (action instanceof Action.Reload reload) {
+                    tell(cluster + "reload " + reload.pod() + ": " + reload.reason());
+                    client.reload(podNamed(observed, reload.pod()).orElseThrow());
+                } else if (action instanceof Action.Restart restart) {
+                    tell(cluster + "restart " + restart.pod() + ": " + restart.reason());
+                    client.restart(podNamed(observed, restart.pod()).orElseThrow());
                 } else if (action instanceof Action.EnsureSlots slots) {
                     client.ensureSlots(podNamed(observed, slots.primary()).orElseThrow(), slots.slots());
                 } else if (action instanceof Action.Wait wait && !wait.reason().isEmpty()) {
@@ -265,12 +287,13 @@ public final class ClusterController {
                             v.ordinal() < spec.instances() ? spec.podName(v.ordinal()) : null))
                     .toList();
             long ready = observed.pods().stream().filter(p -> p.ready() && p.ordinal() < spec.instances()).count();
-            boolean settled = plan.stream().allMatch(a -> a instanceof Action.EnsureSlots
-                    || (a instanceof Action.Wait w && w.reason().isEmpty()));
-            String message = failures.isEmpty()
-                    ? plan.stream().filter(a -> !(a instanceof Action.EnsureSlots)).map(Action::reason)
-                        .filter(r -> !r.isEmpty()).findFirst().orElse("")
-                    : String.join("; ", failures);
+            boolean settled = plan.stream().allMatch(ClusterController::settled);
+            // What the plan waits for or does first, then whatever failed: a failure never hides the reason.
+            List<String> said = new ArrayList<>();
+            plan.stream().filter(a -> !(a instanceof Action.EnsureSlots)).map(Action::reason)
+                    .filter(r -> !r.isEmpty()).distinct().forEach(said::add);
+            said.addAll(failures);
+            String message = String.join("; ", said);
             Phase phase;
             if (settled && primary.isPresent() && ready == spec.instances() && failures.isEmpty()) {
                 phase = Phase.HEALTHY;
@@ -280,7 +303,7 @@ public final class ClusterController {
                 phase = Phase.DEGRADED;
             }
             return new ClusterStatus(spec.name(), phase, primary.map(ObservedPod::name).orElse(null),
-                    spec.instances(), (int) ready, pods, vols, Map.of(), message);
+                    spec.instances(), (int) ready, pods, vols, Map.of(), message, SpecReader.version(spec));
         }
 
         private static ClusterStatus.PodStatus pod(ClusterSpec spec, ObservedPod p, String primaryLsn) {
@@ -288,7 +311,7 @@ public final class ClusterController {
             long lag = s.role() == Role.REPLICA ? Lsn.distance(primaryLsn, s.lsn()) : 0;
             return new ClusterStatus.PodStatus(p.name(), p.ordinal(), s.role().label(), p.ready(), p.pod().host(),
                     p.pod().port(), p.pod().pid(), s.timeline(), s.lsn(), lag, spec.volumeName(p.ordinal()),
-                    s.restarts(), s.message());
+                    s.restarts(), s.message(), s.pendingRestart());
         }
     }
 }

@@ -23,4 +23,10 @@ public interface InstanceClient {
 
     /** Makes {@code pod} stream from {@code primary}. */
     void follow(PodState pod, PodState primary) throws Exception;
+
+    /** Makes the instance load the current spec's configuration; returns once postgres has reloaded it. */
+    void reload(PodState pod) throws Exception;
+
+    /** Stops postgres cleanly; its instance manager starts it again with the current configuration. */
+    void restart(PodState pod) throws Exception;
 }

@@ -9,6 +9,7 @@ import java.util.Map;
  * @param primary  the ready primary's name, or null when there is none
  * @param message  what the cluster is waiting for, or empty
  * @param services rw / ro endpoints, filled in by the runtime that serves them
+ * @param specVersion the version of the spec this status was planned from (see SpecReader.version)
  */
 public record ClusterStatus(
         String name,
@@ -19,19 +20,30 @@ public record ClusterStatus(
         List<PodStatus> pods,
         List<VolumeStatus> volumes,
         Map<String, ServiceStatus> services,
-        String message) {
+        String message,
+        String specVersion) {
 
     public ClusterStatus withServices(Map<String, ServiceStatus> endpoints) {
-        return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, endpoints, message);
+        return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, endpoints, message,
+                specVersion);
     }
 
     public ClusterStatus withPhase(Phase newPhase, String why) {
-        return new ClusterStatus(name, newPhase, primary, instances, readyInstances, pods, volumes, services, why);
+        return new ClusterStatus(name, newPhase, primary, instances, readyInstances, pods, volumes, services, why,
+                specVersion);
     }
 
-    /** One instance; {@code pid} is the instance process's, {@code lagBytes} replay lag behind the primary. */
+    /**
+     * One instance; {@code pid} is the instance process's, {@code lagBytes} replay lag behind the
+     * primary, {@code pendingRestart} the parameters it takes only at its next restart.
+     */
     public record PodStatus(String name, int ordinal, String role, boolean ready, String host, int port, long pid,
-                            long timeline, String lsn, long lagBytes, String volume, int restarts, String message) {}
+                            long timeline, String lsn, long lagBytes, String volume, int restarts, String message,
+                            List<PendingRestart> pendingRestart) {
+        public PodStatus {
+            pendingRestart = pendingRestart == null ? List.of() : List.copyOf(pendingRestart);
+        }
+    }
 
     /** A volume; {@code boundTo} is null when it is retained but no desired instance uses it. */
     public record VolumeStatus(String name, String path, String boundTo) {}

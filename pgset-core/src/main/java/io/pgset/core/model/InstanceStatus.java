@@ -1,5 +1,7 @@
 package io.pgset.core.model;
 
+import java.util.List;
+
 /**
  * What one instance manager reports about its postgres ({@code GET /status}).
  *
@@ -16,6 +18,9 @@ package io.pgset.core.model;
  * @param restarts       how often the instance manager restarted a crashed postgres
  * @param message        why it is not ready, when it is not
  * @param upstream       replica: the {@code host:port} it is configured to stream from; empty otherwise
+ * @param specVersion    the version of the spec whose configuration postgres has loaded; empty from an
+ *                       instance that does not report one (it is then not reloaded by the controller)
+ * @param pendingRestart parameters loaded from that spec that postgres applies only when restarted
  */
 public record InstanceStatus(
         String pod,
@@ -30,10 +35,30 @@ public record InstanceStatus(
         long volumeBytes,
         int restarts,
         String message,
-        String upstream) {
+        String upstream,
+        String specVersion,
+        List<PendingRestart> pendingRestart) {
+
+    public InstanceStatus {
+        specVersion = specVersion == null ? "" : specVersion;
+        pendingRestart = pendingRestart == null ? List.of() : List.copyOf(pendingRestart);
+    }
+
+    /** A status that says nothing about configuration (not yet loaded, or not asked). */
+    public InstanceStatus(String pod, Role role, boolean started, boolean ready, long postgresPid, long timeline,
+                          String lsn, String receivedLsn, boolean streaming, long volumeBytes, int restarts,
+                          String message, String upstream) {
+        this(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming, volumeBytes, restarts,
+                message, upstream, "", List.of());
+    }
 
     public static InstanceStatus unreachable(String pod, String why) {
         return new InstanceStatus(pod, Role.UNKNOWN, false, false, 0, 0, null, null, false, 0, 0, why, "");
+    }
+
+    public InstanceStatus withConfig(String version, List<PendingRestart> pending) {
+        return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
+                volumeBytes, restarts, message, upstream, version, pending);
     }
 
     /** The received position for a replica (falling back to replayed), the write position for a primary. */

@@ -35,6 +35,12 @@ public sealed interface Action {
     /** Make this replica stream from {@code primary}. */
     record Follow(String pod, String primary, String reason) implements Action {}
 
+    /** Make the instance load the current spec's configuration (a reload; nothing restarts). */
+    record Reload(String pod, String reason) implements Action {}
+
+    /** Stop the instance's postgres cleanly and start it again, to apply parameters that need it. */
+    record Restart(String pod, String reason) implements Action {}
+
     /** Nothing can be done now; the reason says what the cluster waits for. */
     record Wait(String reason) implements Action {}
 }

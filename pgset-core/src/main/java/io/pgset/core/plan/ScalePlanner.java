@@ -23,7 +23,8 @@ import java.util.stream.IntStream;
  *       every lower ordinal is Ready. One instance at a time.</li>
  *   <li><b>Scale down.</b> Only when every instance is Ready, the highest ordinal at or above
  *       {@code spec.instances} is removed, one at a time; its volume stays unless
- *       {@code storage.retainOnScaleDown} is false. The primary is never removed: when it is the
+ *       {@code storage.retainOnScaleDown} is false, and only once every instance has loaded the
+ *       new spec (so a synchronous primary no longer waits for the instance that goes). The primary is never removed: when it is the
  *       one to go, the plan is a switchover first.</li>
  *   <li>Otherwise the plan is to wait, and says for what.</li>
  * </ol>
@@ -75,6 +76,10 @@ public final class ScalePlanner {
         }
         if (!observed.allReady()) {
             return new Action.Wait("scale down waits until every instance is ready");
+        }
+        if (!RollingUpdatePlanner.current(observed)) {
+            // In sync mode the primary must stop waiting for the instance before it goes.
+            return new Action.Wait("scale down waits until every instance has loaded the new spec");
         }
         ObservedPod highest = surplus.get(surplus.size() - 1);
         if (highest.name().equals(primary.name())) {

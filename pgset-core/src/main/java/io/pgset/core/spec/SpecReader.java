@@ -70,6 +70,20 @@ public final class SpecReader {
         return SpecWriter.write(spec);
     }
 
+    /**
+     * A short fingerprint of the spec: instances report the version whose configuration they have
+     * loaded, and the controller compares it with the version it wants.
+     */
+    public static String version(ClusterSpec spec) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(write(spec).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
     private static ClusterSpec checked(ObjectNode document) {
         List<String> problems = new ArrayList<>();
         ClusterSpec spec = SpecParser.parse(SpecNode.root(document, problems));

@@ -368,7 +368,7 @@ class ClusterControllerFailoverTest {
             statuses.put(pod.name(), readyPrimary(pod.name(), statuses.get(pod.name()).timeline() + 1));
         }
 
-        // no @Override: InstanceClient is being extended concurrently
+        @Override
         public String demote(PodState primary, PodState newPrimary) {
             log.add("demote " + primary.name() + " for " + newPrimary.name());
             return "0/3000100";
@@ -377,6 +377,16 @@ class ClusterControllerFailoverTest {
         @Override
         public void follow(PodState pod, PodState primary) {
             log.add("follow " + pod.name() + " " + primary.name());
+        }
+
+        @Override
+        public void reload(PodState pod) {
+            log.add("reload " + pod.name());
+        }
+
+        @Override
+        public void restart(PodState pod) {
+            log.add("restart " + pod.name());
         }
     }
 }

@@ -396,5 +396,15 @@ class ClusterControllerTest {
                 throw slotFailure;
             }
         }
+
+        @Override
+        public void reload(PodState pod) {
+            asked.add("reload " + pod.name());
+        }
+
+        @Override
+        public void restart(PodState pod) {
+            asked.add("restart " + pod.name());
+        }
     }
 }

@@ -1,0 +1,58 @@
+package io.pgset.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The failure drill in sync mode: the primary killed every round, no acknowledged write lost. */
+class DrillIT extends PerTestHome {
+
+    @Test
+    void syncModeDrillLosesNoAcknowledgedWriteAndNeverHasTwoWritablePrimaries() throws Exception {
+        Path file = home.dir.resolve("sync.yaml");
+        Files.writeString(file, """
+                apiVersion: pgset.io/v1alpha1
+                kind: PostgresCluster
+                metadata: {name: demo}
+                spec:
+                  instances: 3
+                  replication: {mode: sync, syncStandbys: 1}
+                """);
+        home.pgset("up", "-f", file.toString()).ok();
+
+        PgsetHome.Result drill = home.pgset("drill", "demo", "--rounds", "2").ok();
+
+        assertThat(drill.out()).contains("drill demo: 2 rounds, kill primary, sync replication",
+                "most instances accepting writes at once: 1").doesNotContain("SPLIT BRAIN");
+        Matcher totals = Pattern.compile("acknowledged writes: (\\d+), lost: (\\d+)").matcher(drill.out());
+        assertThat(totals.find()).as(drill.out()).isTrue();
+        assertThat(Integer.parseInt(totals.group(1))).as("writes acknowledged during the drill").isGreaterThan(100);
+        assertThat(Integer.parseInt(totals.group(2))).as("acknowledged writes lost").isZero();
+        Matcher round = Pattern.compile("round (\\d): killed (demo-\\d), write gap ([\\d.]+) s, primary now (demo-\\d)")
+                .matcher(drill.out());
+        for (int i = 1; i <= 2; i++) {
+            assertThat(round.find()).as("round %d in%n%s", i, drill.out()).isTrue();
+            assertThat(round.group(4)).as("a failover happened in round %d", i).isNotEqualTo(round.group(2));
+        }
+        // The drill's table is also readable through the replicas: the rejoined old primaries kept up.
+        assertThat(home.status("demo").path("phase").asText()).isEqualTo("HEALTHY");
+    }
+
+    @Test
+    void drillRefusesBadArguments() throws Exception {
+        home.pgset("up").ok();
+        PgsetHome.Result rounds = home.pgset("drill", "demo", "--rounds", "0");
+        assertThat(rounds.exit()).isNotZero();
+        assertThat(rounds.err()).contains("--rounds must be at least 1, got 0");
+        PgsetHome.Result kill = home.pgset("drill", "demo", "--kill", "everything");
+        assertThat(kill.exit()).isNotZero();
+        assertThat(kill.err()).contains("--kill must be primary or postgres, got 'everything'");
+        PgsetHome.Result unknown = home.pgset("drill", "nosuch");
+        assertThat(unknown.exit()).isNotZero();
+        assertThat(unknown.err()).contains("nosuch");
+    }
+}
