@@ -2,7 +2,6 @@ package io.pgset.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,14 +12,9 @@ class DrillIT extends PerTestHome {
 
     @Test
     void syncModeDrillLosesNoAcknowledgedWriteAndNeverHasTwoWritablePrimaries() throws Exception {
-        Path file = home.dir.resolve("sync.yaml");
-        Files.writeString(file, """
-                apiVersion: pgset.io/v1alpha1
-                kind: PostgresCluster
-                metadata: {name: demo}
-                spec:
-                  instances: 3
-                  replication: {mode: sync, syncStandbys: 1}
+        Path file = home.specFile("""
+                instances: 3
+                replication: {mode: sync, syncStandbys: 1}
                 """);
         home.pgset("up", "-f", file.toString()).ok();
 
@@ -38,8 +32,22 @@ class DrillIT extends PerTestHome {
             assertThat(round.find()).as("round %d in%n%s", i, drill.out()).isTrue();
             assertThat(round.group(4)).as("a failover happened in round %d", i).isNotEqualTo(round.group(2));
         }
-        // The drill's table is also readable through the replicas: the rejoined old primaries kept up.
         assertThat(home.status("demo").path("phase").asText()).isEqualTo("HEALTHY");
+        // Both replicas were streaming from the same primary when it died, so they were compared on
+        // the same timeline; a replica whose WAL receiver had just stopped must not look older.
+        Matcher promote = Pattern.compile("promote demo-\\d: .* is the most advanced of (.*)").matcher(
+                home.pgset("events", "demo").ok().out());
+        int promotions = 0;
+        while (promote.find()) {
+            promotions++;
+            Matcher timelines = Pattern.compile("timeline (\\d+)").matcher(promote.group(1));
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            while (timelines.find()) {
+                seen.add(timelines.group(1));
+            }
+            assertThat(seen).as("candidates' timelines in: %s", promote.group(0)).hasSize(1);
+        }
+        assertThat(promotions).isEqualTo(2);
     }
 
     @Test

@@ -115,42 +115,19 @@ class FailoverIT extends PerTestHome {
 
     @Test
     void syncModeWithoutEnoughStandbysToProveTheNewestOneStaysWithoutAPrimaryAndSaysWhy() throws Exception {
-        Path file = home.dir.resolve("sync.yaml");
-        Files.writeString(file, """
-                apiVersion: pgset.io/v1alpha1
-                kind: PostgresCluster
-                metadata: {name: demo}
-                spec:
-                  instances: 3
-                  replication: {mode: sync, syncStandbys: 1}
+        Path file = home.specFile("""
+                instances: 3
+                replication: {mode: sync, syncStandbys: 1}
                 """);
         home.pgset("up", "-f", file.toString()).ok();
-        // The controller is paused while instances die and their ports are taken, so that none of
-        // them comes back: as when their machines are gone.
         long controller = PgsetHome.JSON.readTree(home.cluster("demo").resolve("controller.json").toFile()).path("pid").asLong();
-        // demo-2 goes away first; with ANY 1 of 2, commits are then acknowledged by demo-1 alone.
         JsonNode[] pods = {pod(0), pod(1), pod(2)};
-        signal("STOP", controller);
-        ServerSocket demo2;
-        try {
-            killGroup(pods[2]);
-            demo2 = squat(pods[2].path("port").asInt());
-        } finally {
-            signal("CONT", controller);
-        }
-        try (demo2) {
+        // demo-2 goes away first; with ANY 1 of 2, commits are then acknowledged by demo-1 alone.
+        try (ServerSocket demo2 = loseForGood(controller, pods[2])) {
             home.note("demo", "acknowledged by demo-1 alone");
             // Now the primary is lost as well: demo-1 alone answers, and it takes two answers to know
             // which standby holds every acknowledged commit.
-            signal("STOP", controller);
-            ServerSocket demo0;
-            try {
-                killGroup(pods[0]);
-                demo0 = squat(pods[0].path("port").asInt());
-            } finally {
-                signal("CONT", controller);
-            }
-            try (demo0) {
+            try (ServerSocket demo0 = loseForGood(controller, pods[0])) {
                 await().atMost(Duration.ofSeconds(20)).until(() ->
                         home.status("demo").path("message").asText().contains("only 1 of 2 standbys answer and 2 are needed"));
                 Thread.sleep(3000); // well past the detection window: still no promotion
@@ -202,13 +179,24 @@ class FailoverIT extends PerTestHome {
         });
     }
 
-    private static void signal(String signal, long pid) throws Exception {
-        assertThat(new ProcessBuilder("kill", "-" + signal, "--", Long.toString(pid)).start().waitFor()).isZero();
+    /**
+     * Kills the instance and its postgres, and takes its port so it cannot come back, as when its
+     * machine is gone. The controller is paused meanwhile, so that it does not recreate the
+     * instance in between. Closing the returned socket lets the instance come back.
+     */
+    private static ServerSocket loseForGood(long controller, JsonNode pod) throws Exception {
+        PgsetHome.signal("STOP", controller);
+        try {
+            killGroup(pod);
+            return squat(pod.path("port").asInt());
+        } finally {
+            PgsetHome.signal("CONT", controller);
+        }
     }
 
     /** kill -9 of an instance and its postgres at once: the instance leads its own process group. */
     private static void killGroup(JsonNode pod) throws Exception {
-        signal("KILL", -pod.path("pid").asLong());
+        PgsetHome.signal("KILL", -pod.path("pid").asLong());
     }
 
     /** Takes a port on loopback so that the instance that owns it cannot start. */

@@ -128,6 +128,19 @@ final class PgsetHome implements AutoCloseable {
         });
     }
 
+    /** A PostgresCluster file for cluster {@code demo} in this home, with this YAML under {@code spec:}. */
+    Path specFile(String specYaml) throws IOException {
+        Path file = dir.resolve("cluster-" + System.nanoTime() + ".yaml");
+        Files.writeString(file, "apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: demo}\nspec:\n"
+                + specYaml.stripIndent().indent(2));
+        return file;
+    }
+
+    /** Sends a signal (STOP, CONT, KILL, ...) to a process, or with a negative pid to its group. */
+    static void signal(String signal, long pid) throws IOException, InterruptedException {
+        assertThat(new ProcessBuilder("kill", "-" + signal, "--", Long.toString(pid)).start().waitFor()).isZero();
+    }
+
     /** Every live process started for this home: controllers, instance managers, postgres. */
     List<ProcessHandle> processes() {
         String marker = dir.toString();

@@ -71,7 +71,7 @@ class RollingUpdateIT extends PerTestHome {
         JsonNode demo2 = home.pod("demo", 2);
         long postmaster0 = home.postmasterPid("demo", "demo-0");
         // demo-2's instance manager stops answering: one instance is unavailable, the whole budget.
-        signal("STOP", demo2.path("pid").asLong());
+        PgsetHome.signal("STOP", demo2.path("pid").asLong());
         try {
             PgsetHome.Result apply = home.pgset("apply", "-f", spec("shared_buffers: \"64MB\"", 1).toString(),
                     "--timeout", "8");
@@ -86,7 +86,7 @@ class RollingUpdateIT extends PerTestHome {
             assertThat(home.postmasterPid("demo", "demo-0")).isEqualTo(postmaster0);
             assertThat(home.pgset("events", "demo").ok().out()).doesNotContain("restart demo-");
         } finally {
-            signal("CONT", demo2.path("pid").asLong());
+            PgsetHome.signal("CONT", demo2.path("pid").asLong());
         }
         // Back within budget, the rollout finishes on its own; apply with the same spec waits for it.
         home.pgset("apply", "-f", spec("shared_buffers: \"64MB\"", 1).toString()).ok();
@@ -132,17 +132,11 @@ class RollingUpdateIT extends PerTestHome {
     }
 
     private Path spec(String parameters, int maxUnavailable) throws Exception {
-        Path file = home.dir.resolve("cluster-" + System.nanoTime() + ".yaml");
-        Files.writeString(file, """
-                apiVersion: pgset.io/v1alpha1
-                kind: PostgresCluster
-                metadata: {name: demo}
-                spec:
-                  instances: 3
-                  postgres: {parameters: {%s}}
-                  disruption: {maxUnavailable: %d}
+        return home.specFile("""
+                instances: 3
+                postgres: {parameters: {%s}}
+                disruption: {maxUnavailable: %d}
                 """.formatted(parameters, maxUnavailable));
-        return file;
     }
 
     private long[] postmasters() throws Exception {
@@ -162,9 +156,5 @@ class RollingUpdateIT extends PerTestHome {
             }
         });
         return value[0];
-    }
-
-    private static void signal(String signal, long pid) throws Exception {
-        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor()).isZero();
     }
 }

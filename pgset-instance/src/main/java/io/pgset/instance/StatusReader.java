@@ -14,14 +14,22 @@ import java.util.List;
 /** Asks the instance's postgres what it is doing, over one kept superuser connection. */
 final class StatusReader implements AutoCloseable {
 
+    /**
+     * Role, positions, timeline, streaming. A replica's timeline is the one its WAL receiver
+     * streams on; while it has none (its primary just died, which is exactly when failover
+     * compares replicas) the newest timeline history file in pg_wal tells which timeline it had
+     * switched to, where the control file's checkpoint would tell an old one.
+     */
     private static final String STATUS_SQL = """
             SELECT pg_is_in_recovery(),
                    CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text
                         ELSE pg_current_wal_lsn()::text END,
                    pg_last_wal_receive_lsn()::text,
                    CASE WHEN pg_is_in_recovery()
-                        THEN coalesce((SELECT received_tli FROM pg_stat_wal_receiver),
-                                      (pg_control_checkpoint()).timeline_id)
+                        THEN greatest(coalesce((SELECT received_tli FROM pg_stat_wal_receiver), 0),
+                                      (pg_control_checkpoint()).timeline_id,
+                                      coalesce((SELECT max(('x' || substr(name, 1, 8))::bit(32)::int)
+                                                  FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{8}[.]history$'), 0))
                         ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
                    EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')
             """;

@@ -68,7 +68,9 @@ public final class PostgresConfRenderer {
         s.put("wal_log_hints", "on");
         s.put("hot_standby_feedback", "on");
         s.put("wal_receiver_status_interval", "1s");
-        s.put("wal_retrieve_retry_interval", "1s");
+        // A replica told to follow a new primary restarts its WAL receiver only after this pause;
+        // in sync mode no commit is acknowledged until one has, so it bounds the failover's write gap.
+        s.put("wal_retrieve_retry_interval", "200ms");
         s.put("logging_collector", "off");
         s.put("log_line_prefix", "%m [%p] %q%u@%d ");
         s.put("log_checkpoints", "on");

@@ -32,8 +32,9 @@ import java.util.stream.Collectors;
  *       acknowledged by k of them, so any {@code n - k + 1} standbys include one that holds it.
  *       Promotion happens only when at least that many answer; otherwise the cluster stays
  *       without a writable primary and says why, rather than lose acknowledged data.</li>
- *   <li><b>Fence before promote.</b> The plan is Fence(old primary), then Promote(candidate); the
- *       controller stops at the first step that fails, so no promotion follows a failed fence.</li>
+ *   <li><b>Fence before promote.</b> The plan is Fence(old primary), then Promote(candidate), then
+ *       Follow(new primary) for every other candidate; the controller stops at the first step
+ *       that fails, so no promotion follows a failed fence.</li>
  * </ol>
  */
 public final class FailoverPlanner {
@@ -77,9 +78,13 @@ public final class FailoverPlanner {
         ObservedPod best = candidates.get(0);
         String why = "primary " + primary + " lost (" + (podGone ? "pod gone" : "not ready for "
                 + observed.primaryDownFor().toSeconds() + " s") + ")";
-        return List.of(new Action.Fence(primary, why),
+        List<Action> steps = new ArrayList<>(List.of(new Action.Fence(primary, why),
                 new Action.Promote(best.name(), why + "; " + best.name() + " is the most advanced of "
-                        + describe(candidates)));
+                        + describe(candidates))));
+        // Right away, not a pass later: in sync mode no commit is acknowledged until one follows.
+        candidates.stream().skip(1).forEach(other -> steps.add(new Action.Follow(other.name(), best.name(),
+                other.name() + " follows the new primary " + best.name())));
+        return steps;
     }
 
     /** Replicas streaming from anywhere but the ready primary are told to follow it. */

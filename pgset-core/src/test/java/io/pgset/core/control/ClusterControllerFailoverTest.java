@@ -41,7 +41,7 @@ class ClusterControllerFailoverTest {
 
         controller.reconcile(DEMO);
 
-        assertThat(log).containsExactly("fence demo-0", "promote demo-2", "recordPrimary demo-2");
+        assertThat(log).containsExactly("fence demo-0", "promote demo-2", "recordPrimary demo-2", "follow demo-1 demo-2");
         assertThat(runtime.recorded).contains("demo-2");
         int fenced = indexOf(events, "fence demo-0");
         int promoted = indexOf(events, "promote demo-2");
@@ -96,7 +96,7 @@ class ClusterControllerFailoverTest {
         clock.advance(Duration.ofMillis(100));
         controller.reconcile(DEMO);
 
-        assertThat(log).containsExactly("fence demo-0", "promote demo-2", "recordPrimary demo-2");
+        assertThat(log).containsExactly("fence demo-0", "promote demo-2", "recordPrimary demo-2", "follow demo-1 demo-2");
     }
 
     @Test

@@ -89,6 +89,16 @@ class FailoverPlannerTest {
                         List.of(replica(1, 1, "0/3000100"), replica(2, 1, "0/9000000")), "demo-1"));
     }
 
+    @Test
+    void theOtherReplicasFollowTheNewPrimaryInTheSamePlanRightAfterThePromotion() {
+        Observation observed = new Observation(DEMO.withInstances(4),
+                List.of(replica(1, 1, "0/3000100"), replica(2, 1, "0/3000200"), replica(3, 1, "0/3000050")),
+                Optional.of("demo-0"), Duration.ZERO);
+
+        assertThat(steps(FailoverPlanner.plan(observed))).containsExactly("Fence demo-0", "Promote demo-2",
+                "Follow demo-1 -> demo-2", "Follow demo-3 -> demo-2");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("candidates")
     void failoverFencesThenPromotesMostAdvancedReplica(String description, int instances, List<ObservedPod> replicas,
@@ -98,7 +108,7 @@ class FailoverPlannerTest {
 
         List<Action> plan = FailoverPlanner.plan(observed);
 
-        assertThat(steps(plan)).containsExactly("Fence demo-0", "Promote " + expected);
+        assertThat(failoverSteps(plan)).containsExactly("Fence demo-0", "Promote " + expected);
     }
 
     @Test
@@ -106,8 +116,9 @@ class FailoverPlannerTest {
         List<Action> plan = FailoverPlanner.plan(observe(DEMO, "demo-0", Duration.ZERO,
                 replica(1, 1, "0/3000100"), replica(2, 1, "0/3000200")));
 
-        assertThat(plan).hasSize(2);
+        assertThat(plan).hasSize(3);
         assertThat(plan.get(0).reason()).contains("demo-0").contains("gone");
+        assertThat(plan.get(2).reason()).isEqualTo("demo-1 follows the new primary demo-2");
         assertThat(plan.get(1).reason()).contains("demo-2").contains("0/3000200").contains("demo-1")
                 .contains("0/3000100");
     }
@@ -119,7 +130,7 @@ class FailoverPlannerTest {
         List<Action> plan = FailoverPlanner.plan(observe(DEMO, "demo-0", LONG_AGO,
                 replica(0, 1, "0/9000000", ""), replica(1, 1, "0/3000100"), replica(2, 1, "0/3000000")));
 
-        assertThat(steps(plan)).containsExactly("Fence demo-0", "Promote demo-1");
+        assertThat(failoverSteps(plan)).containsExactly("Fence demo-0", "Promote demo-1");
     }
 
     @Test
@@ -127,7 +138,7 @@ class FailoverPlannerTest {
         List<Action> plan = FailoverPlanner.plan(observe(DEMO, "demo-2", Duration.ZERO,
                 replica(0, 2, "0/5000000", "127.0.0.1:5434"), replica(1, 2, "0/5000100", "127.0.0.1:5434")));
 
-        assertThat(steps(plan)).containsExactly("Fence demo-2", "Promote demo-1");
+        assertThat(failoverSteps(plan)).containsExactly("Fence demo-2", "Promote demo-1");
     }
 
     // --- rule 3: when the primary counts as lost ------------------------------------------------
@@ -163,7 +174,7 @@ class FailoverPlannerTest {
         List<Action> plan = FailoverPlanner.plan(new Observation(spec, pods, Optional.of("demo-0"), downFor));
 
         if (failsOver) {
-            assertThat(steps(plan)).containsExactly("Fence demo-0", "Promote demo-2");
+            assertThat(failoverSteps(plan)).containsExactly("Fence demo-0", "Promote demo-2");
         } else {
             assertThat(plan).singleElement().isInstanceOfSatisfying(Action.Wait.class, wait ->
                     assertThat(wait.reason()).contains("demo-0").contains(podRuns ? "not ready" : "gone"));
@@ -232,7 +243,7 @@ class FailoverPlannerTest {
 
         List<Action> plan = FailoverPlanner.plan(new Observation(spec, pods, Optional.of("demo-0"), Duration.ZERO));
 
-        assertThat(steps(plan)).containsExactly("Fence demo-0", "Promote " + expected);
+        assertThat(failoverSteps(plan)).containsExactly("Fence demo-0", "Promote " + expected);
     }
 
     static Stream<Arguments> syncWaits() {
@@ -270,7 +281,7 @@ class FailoverPlannerTest {
         List<Action> plan = FailoverPlanner.plan(new Observation(DEMO.withInstances(5), List.of(replica(3)),
                 Optional.of("demo-0"), Duration.ZERO));
 
-        assertThat(steps(plan)).containsExactly("Fence demo-0", "Promote demo-3");
+        assertThat(failoverSteps(plan)).containsExactly("Fence demo-0", "Promote demo-3");
     }
 
     // --- rule 2: two writable primaries ---------------------------------------------------------
@@ -442,6 +453,11 @@ class FailoverPlannerTest {
 
     static Observation observe(ClusterSpec spec, String recorded, Duration downFor, ObservedPod... pods) {
         return new Observation(spec, List.of(pods), Optional.of(recorded), downFor);
+    }
+
+    /** The fencing and promotion steps of a plan, without the follows that come after them. */
+    static List<String> failoverSteps(List<Action> plan) {
+        return plan.stream().filter(a -> !(a instanceof Action.Follow)).map(FailoverPlannerTest::step).toList();
     }
 
     /** A plan as short words, so that order and kind are asserted together. */

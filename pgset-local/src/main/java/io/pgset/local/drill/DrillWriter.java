@@ -73,6 +73,27 @@ final class DrillWriter implements Runnable {
         return acknowledged.values().stream().filter(t -> t > nanos).mapToLong(Long::longValue).min().orElse(0);
     }
 
+    /**
+     * The longest time between consecutive acknowledgements from {@code from} to {@code to}
+     * (nanoTimes, both those of acknowledgements). Ids are written in order by one thread, so the
+     * map's values are in time order.
+     */
+    long longestPause(long from, long to) {
+        long longest = 0;
+        long previous = from;
+        for (long at : acknowledged.values()) {
+            if (at <= from) {
+                continue;
+            }
+            if (at > to) {
+                break;
+            }
+            longest = Math.max(longest, at - previous);
+            previous = at;
+        }
+        return longest;
+    }
+
     private static void pause() {
         try {
             Thread.sleep(20);
