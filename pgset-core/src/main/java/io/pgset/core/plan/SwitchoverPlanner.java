@@ -10,6 +10,8 @@ import java.util.Optional;
  *
  * <ol>
  *   <li>There must be a ready primary to hand over from.</li>
+ *   <li>The primary is briefly unavailable during a switchover, so the instances already
+ *       unavailable plus that one must stay within {@code disruption.maxUnavailable}.</li>
  *   <li>A requested target must be one of the cluster's desired instances, not the primary, and
  *       a ready replica that streams from it.</li>
  *   <li>With no target requested, the ready streaming replica with the most WAL received is
@@ -33,6 +35,13 @@ public final class SwitchoverPlanner {
         Optional<ObservedPod> primary = observed.readyPrimary();
         if (primary.isEmpty()) {
             return Choice.refuse("there is no ready primary to switch over from");
+        }
+        long unavailable = observed.spec().instances() - observed.pods().stream()
+                .filter(p -> p.ordinal() < observed.spec().instances() && p.ready()).count();
+        int budget = observed.spec().disruption().maxUnavailable();
+        if (unavailable + 1 > budget) {
+            return Choice.refuse(unavailable + " instance(s) unavailable already, and the primary stops for a moment"
+                    + " during a switchover; disruption.maxUnavailable is " + budget);
         }
         if (requested.isPresent()) {
             String name = requested.get();
