@@ -69,7 +69,8 @@ public record ClusterSpec(
 
     public record RetentionSpec(int full) {}
 
-    public record TlsSpec(boolean enabled) {}
+    /** TLS for every connection; certificates from the cluster's own CA live {@code validityDays}. */
+    public record TlsSpec(boolean enabled, int validityDays) {}
 
     public record NetworkSpec(List<String> allow) {}
 

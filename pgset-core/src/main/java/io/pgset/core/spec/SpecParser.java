@@ -90,6 +90,11 @@ final class SpecParser {
                 "bootstrap", "backup", "tls", "network", "disruption", "failover"));
     }
 
+    private static TlsSpec tls(SpecNode tls) {
+        // At least two days, so that renewal at two thirds leaves hours to retry before expiry.
+        return new TlsSpec(tls.bool("enabled", true), tls.integer("validityDays", 90, 2, 3650));
+    }
+
     private static String metadata(SpecNode metadata) {
         metadata.allowOnly("name", "namespace", "labels", "annotations");
         String name = metadata.requiredText("name", DNS_1035, NAME_LENGTH);
@@ -107,7 +112,7 @@ final class SpecParser {
                 replication(section(spec, "replication", "mode", "syncStandbys")),
                 bootstrap(section(spec, "bootstrap", "initdb")),
                 backup(section(spec, "backup", "repository", "schedule", "retention")),
-                new TlsSpec(section(spec, "tls", "enabled").bool("enabled", true)),
+                tls(section(spec, "tls", "enabled", "validityDays")),
                 new NetworkSpec(section(spec, "network", "allow")
                         .texts("allow", List.of("127.0.0.1/32"), Cidr::check)),
                 new DisruptionSpec(section(spec, "disruption", "maxUnavailable")

@@ -29,7 +29,7 @@ import java.util.List;
  *   replication: {mode: async, syncStandbys: 1}
  *   bootstrap: {initdb: {database: app, owner: app, dataChecksums: true, initSql: []}}
  *   backup: {repository: {type: posix, path: /abs}, schedule: "0 3 * * *", retention: {full: 7}}
- *   tls: {enabled: true}
+ *   tls: {enabled: true, validityDays: 90}
  *   network: {allow: ["127.0.0.1/32"]}
  *   disruption: {maxUnavailable: 1}
  *   failover: {delaySeconds: 0}

@@ -34,7 +34,7 @@ final class SpecWriter {
         if (cluster.backup().enabled()) {
             backup(spec.putObject("backup"), cluster.backup());
         }
-        spec.putObject("tls").put("enabled", cluster.tls().enabled());
+        spec.putObject("tls").put("enabled", cluster.tls().enabled()).put("validityDays", cluster.tls().validityDays());
         strings(spec.putObject("network"), "allow", cluster.network().allow());
         spec.putObject("disruption").put("maxUnavailable", cluster.disruption().maxUnavailable());
         spec.putObject("failover").put("delaySeconds", cluster.failover().delaySeconds());

@@ -43,7 +43,7 @@ class SpecReaderTest {
             new ReplicationSpec(ReplicationMode.ASYNC, 1),
             new BootstrapSpec(new InitdbSpec("app", "app", true, List.of())),
             new BackupSpec(false, new RepositorySpec("posix", ""), "", new RetentionSpec(7)),
-            new TlsSpec(true),
+            new TlsSpec(true, 90),
             new NetworkSpec(List.of("127.0.0.1/32")),
             new DisruptionSpec(1),
             new FailoverSpec(0));
@@ -95,7 +95,7 @@ class SpecReaderTest {
                         "CREATE INDEX orders_id\n  ON orders (id);\n"))),
                 new BackupSpec(true, new RepositorySpec("posix", "/var/backups/demo"), "15 */6 * * 1-5",
                         new RetentionSpec(14)),
-                new TlsSpec(false),
+                new TlsSpec(false, 90),
                 new NetworkSpec(List.of("10.0.0.0/8", "fd00::/8", "192.168.1.7/32")),
                 new DisruptionSpec(2),
                 new FailoverSpec(30)));
@@ -136,6 +136,7 @@ class SpecReaderTest {
                       initSql: []
                   tls:
                     enabled: true
+                    validityDays: 90
                   network:
                     allow:
                       - 127.0.0.1/32

@@ -139,6 +139,8 @@ class SpecRulesTest {
                 reject(withSpec("backup: {retention: {full: 0}}"), "spec.backup.retention.full: must be >= 1, got 0"),
                 reject(withSpec("backup: {retention: {diff: 3}}"), "spec.backup.retention.diff: unknown field (known: full)"),
                 reject(withSpec("tls: {enabled: 1}"), "spec.tls.enabled: must be true or false, got 1"),
+                reject(withSpec("tls: {validityDays: 1}"), "spec.tls.validityDays: must be >= 2, got 1"),
+                reject(withSpec("tls: {validity: 30}"), "spec.tls.validity: unknown field (known: enabled, validityDays)"),
                 reject(withSpec("network: {allow: 10.0.0.0/8}"), "spec.network.allow: must be a list, got \"10.0.0.0/8\""),
                 reject(withSpec("network: {allow: [10.0.0.0/8, 7]}"), "spec.network.allow[1]: must be a string, got 7"),
                 reject(withSpec("disruption: {maxUnavailable: 0}"), "spec.disruption.maxUnavailable: must be >= 1, got 0"),
