@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
 /** {@code pgset}: highly-available PostgreSQL clusters with StatefulSet semantics. */
 @Command(name = "pgset", mixinStandardHelpOptions = true, version = "pgset 0.1.0",
         description = "Highly-available PostgreSQL clusters with StatefulSet semantics.",
-        subcommands = {UpCommand.class, ApplyCommand.class, StatusCommand.class, ScaleCommand.class, DeletePodCommand.class,
+        subcommands = {UpCommand.class, ApplyCommand.class, StatusCommand.class, CertificatesCommand.class, ScaleCommand.class, DeletePodCommand.class,
                 DownCommand.class, DeleteCommand.class, SwitchoverCommand.class, DrillCommand.class, PsqlCommand.class, LogsCommand.class, EventsCommand.class,
                 InstanceCommand.class, ControllerCommand.class, CommandLine.HelpCommand.class})
 public final class Main {

@@ -20,6 +20,10 @@ final class StatusTable {
                 out.printf("  %-14s %-8s %-6s %-8d %-6d %-4d %-12s %-10s %s%n", p.name(), p.role(), p.ready() ? "yes" : "no",
                         p.pid(), p.port(), p.timeline(), p.lsn() == null ? "-" : p.lsn(), bytes(p.lagBytes()), p.volume());
             }
+            s.pods().stream().filter(p -> !p.certificateExpires().isEmpty())
+                    .min(java.util.Comparator.comparing(ClusterStatus.PodStatus::certificateExpires))
+                    .ifPresent(p -> out.printf("  TLS: certificates valid until %s at the earliest (%s); renewed on"
+                            + " their own, see `pgset certificates %s`%n", p.certificateExpires(), p.name(), s.name()));
             for (ClusterStatus.PodStatus p : s.pods()) {
                 if (!p.pendingRestart().isEmpty()) {
                     out.printf("  %s restarts for: %s%n", p.name(), p.pendingRestart().stream()

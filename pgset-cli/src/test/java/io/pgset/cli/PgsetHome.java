@@ -86,8 +86,19 @@ final class PgsetHome implements AutoCloseable {
         props.setProperty("password", secret(cluster, "app-password"));
         props.setProperty("connectTimeout", "3");
         props.setProperty("socketTimeout", "10");
-        props.setProperty("sslmode", "disable");
+        Path ca = cluster(cluster).resolve("secrets/ca.crt");
+        if (tls(cluster)) {
+            props.setProperty("sslmode", "verify-full");
+            props.setProperty("sslrootcert", ca.toString());
+        } else {
+            props.setProperty("sslmode", "disable");
+        }
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/app", props);
+    }
+
+    /** Whether the cluster's spec has TLS on. */
+    boolean tls(String cluster) {
+        return io.pgset.core.spec.SpecReader.read(cluster(cluster).resolve("spec.yaml")).tls().enabled();
     }
 
     int servicePort(String cluster, String service) throws IOException {

@@ -42,10 +42,25 @@ final class DataDirectory {
     private final Tools tools;
     private final PostgresUser user;
 
+    private volatile Optional<InstanceConfig.Tls> tls = Optional.empty();
+
     DataDirectory(InstanceOptions options, Tools tools, PostgresUser user) {
         this.options = options;
         this.tools = tools;
         this.user = user;
+    }
+
+    /** The certificate files connections use from now on; empty while TLS is off. */
+    void useTls(Optional<InstanceConfig.Tls> files) {
+        this.tls = files;
+    }
+
+    /** libpq TLS settings: verify the peer against the cluster CA, and show the replication certificate when asked. */
+    private String tlsConninfo(boolean clientCertificate) {
+        return tls.map(t -> " sslmode=verify-full sslrootcert=" + PostgresConfRenderer.libpqQuote(t.ca())
+                + (clientCertificate ? " sslcert=" + PostgresConfRenderer.libpqQuote(t.clientCertificate())
+                        + " sslkey=" + PostgresConfRenderer.libpqQuote(t.clientKey()) : ""))
+                .orElse(" sslmode=disable");
     }
 
     boolean bootstrapped() {
@@ -117,7 +132,7 @@ final class DataDirectory {
      */
     String rejoin(InstanceOptions.Endpoint upstream) throws IOException {
         String source = "host=" + upstream.host() + " port=" + upstream.port() + " user=postgres dbname=postgres"
-                + " passfile=" + superuserPassfile() + " connect_timeout=5";
+                + " passfile=" + superuserPassfile() + tlsConninfo(false) + " connect_timeout=5";
         awaitNoPostmaster();
         try {
             tools.run(Duration.ofHours(1), "pg_rewind", "--target-pgdata=" + options.pgdata(),
@@ -180,7 +195,8 @@ final class DataDirectory {
         Path staging = options.volume().resolve("pgdata.clone");
         deleteRecursively(staging);
         String conninfo = "host=" + upstream.host() + " port=" + upstream.port() + " user="
-                + HbaRenderer.REPLICATION_USER + " passfile=" + replicationPassfile() + " connect_timeout=5";
+                + HbaRenderer.REPLICATION_USER + " passfile=" + replicationPassfile() + tlsConninfo(true)
+                + " connect_timeout=5";
         tools.run(Duration.ofHours(6), "pg_basebackup", "-d", conninfo, "-D", staging.toString(),
                 "-X", "stream", "-S", options.spec().slotName(options.ordinal()), "-c", "fast", "--no-password");
         Files.writeString(staging.resolve("standby.signal"), "");
@@ -198,7 +214,7 @@ final class DataDirectory {
     Map<String, String> writeConfig(ClusterSpec spec, Optional<InstanceOptions.Endpoint> follow) throws IOException {
         Optional<InstanceConfig.Upstream> upstream = follow.map(up -> new InstanceConfig.Upstream(up.host(), up.port(),
                 HbaRenderer.REPLICATION_USER, replicationPassfile().toString(), spec.slotName(options.ordinal())));
-        InstanceConfig config = new InstanceConfig(options.pod(), options.host(), options.port(), upstream);
+        InstanceConfig config = new InstanceConfig(options.pod(), options.host(), options.port(), upstream, tls);
         Path pgdata = options.pgdata();
         Map<String, String> settings = PostgresConfRenderer.settings(spec, config);
         user.privateFile(pgdata.resolve("postgresql.conf"), PostgresConfRenderer.render(config, settings));

@@ -6,6 +6,7 @@ import io.pgset.instance.ApiServer.Response;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -22,6 +23,7 @@ import java.util.Map;
  *                                   answers the shutdown checkpoint LSN
  * POST /restart                     stop postgres cleanly and start it again
  * POST /reload                      reload postgres's configuration
+ * POST /certificates/renew          issue new certificates now; postgres reloads them (no restart)
  * </pre>
  */
 public final class InstanceApi {
@@ -62,6 +64,10 @@ public final class InstanceApi {
            .secured("POST", "/restart", body -> {
                manager.restart();
                return Response.json(Map.of("restarting", true));
+           })
+           .secured("POST", "/certificates/renew", body -> {
+               Instant expires = manager.renewCertificates();
+               return Response.json(Map.of("expires", expires.toString()));
            })
            .secured("POST", "/reload", body -> {
                manager.reload();

@@ -65,6 +65,14 @@ public final class InstanceHttpClient {
                 Duration.ofSeconds(100)), "POST /restart");
     }
 
+    /** @return when the new server certificate expires */
+    public String renewCertificates(String host, int apiPort) throws IOException {
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri(host, apiPort, "/certificates/renew"))
+                .POST(HttpRequest.BodyPublishers.noBody()), Duration.ofSeconds(30));
+        expectOk(r, "POST /certificates/renew");
+        return ApiServer.JSON.readTree(r.body()).path("expires").asText();
+    }
+
     public void reload(String host, int apiPort) throws IOException {
         expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/reload")).POST(HttpRequest.BodyPublishers.noBody()),
                 Duration.ofSeconds(30)), "POST /reload");

@@ -38,6 +38,8 @@ public final class InstanceManager implements AutoCloseable {
     private final StatusReader statusReader;
     private final AtomicInteger restarts = new AtomicInteger();
     private final Thread supervisor;
+    private final Thread renewal;
+    private final InstanceTls tls;
 
     /** Held while postgres is prepared and started, and while a demotion changes its data under it. */
     private final Object startGate = new Object();
@@ -62,16 +64,71 @@ public final class InstanceManager implements AutoCloseable {
         this.tools = new Tools(Path.of(options.spec().postgres().binDir()), user);
         this.data = new DataDirectory(options, tools, user);
         this.secrets = Secrets.read(options.secrets());
-        PostgresSession session = new PostgresSession(options.host(), options.port(), secrets.superuserPassword());
+        this.tls = new InstanceTls(options, user, clock);
+        PostgresSession session = session(options.host(), options.port());
         this.statusReader = new StatusReader(session, options.pod(), data);
         this.downSince = clock.instant();
         this.upstream = options.upstream();
         this.spec = options.spec();
         this.supervisor = new Thread(this::superviseForever, "supervisor-" + options.pod());
+        this.renewal = new Thread(this::renewCertificatesForever, "certificates-" + options.pod());
+        this.renewal.setDaemon(true);
     }
 
     public void start() {
         supervisor.start();
+        renewal.start();
+    }
+
+    /** A superuser session to a postgres of this cluster, verified against the cluster CA while TLS is on. */
+    private PostgresSession session(String host, int port) {
+        return new PostgresSession(host, port, secrets.superuserPassword(),
+                () -> spec.tls().enabled() ? Optional.of(tls.caFile()) : Optional.empty());
+    }
+
+    /** The certificate files postgres and its peers use, issued or renewed as needed; empty with TLS off. */
+    private void prepareTls(ClusterSpec wanted) throws IOException {
+        if (!wanted.tls().enabled()) {
+            data.useTls(Optional.empty());
+            return;
+        }
+        if (tls.ensure(wanted, false)) {
+            log("certificates issued, valid until " + tls.expires().orElseThrow());
+        }
+        data.useTls(Optional.of(tls.files()));
+    }
+
+    /**
+     * Issues new certificates now and has postgres load them with a reload: no restart, and
+     * connections that are open stay open on the certificate they began with.
+     */
+    public Instant renewCertificates() throws IOException, SQLException {
+        synchronized (startGate) {
+            if (!spec.tls().enabled()) {
+                throw new IOException("TLS is off for " + options.pod() + " (spec.tls.enabled: false); nothing to renew");
+            }
+            tls.ensure(spec, true);
+            Instant expires = tls.expires().orElseThrow();
+            if (started) {
+                statusReader.reload();
+            }
+            log("certificates renewed, valid until " + expires + "; postgres reloaded them");
+            return expires;
+        }
+    }
+
+    /** Checks twice a minute whether the certificates are due (two thirds into their validity). */
+    private void renewCertificatesForever() {
+        while (!stopping) {
+            sleep(Duration.ofSeconds(30));
+            try {
+                if (started && spec.tls().enabled() && tls.due(clock.instant())) {
+                    renewCertificates();
+                }
+            } catch (IOException | SQLException | RuntimeException e) {
+                log("certificate renewal failed, retrying in 30 s: " + e.getMessage());
+            }
+        }
     }
 
     public Secrets secrets() {
@@ -111,6 +168,7 @@ public final class InstanceManager implements AutoCloseable {
 
     /** Data, configuration and the postgres process, under the start gate. */
     private Process prepareAndStart() throws IOException {
+        prepareTls(newestSpec());
         data.ensure(secrets);
         Optional<InstanceOptions.Endpoint> follow = upstream;
         if (follow.isPresent() && !data.isStandby()) {
@@ -137,7 +195,7 @@ public final class InstanceManager implements AutoCloseable {
      * wrongly decide that no rewind is needed.
      */
     private void checkpoint(InstanceOptions.Endpoint primary) throws IOException {
-        try (var c = new PostgresSession(primary.host(), primary.port(), secrets.superuserPassword()).open("postgres");
+        try (var c = session(primary.host(), primary.port()).open("postgres");
              var s = c.createStatement()) {
             s.execute("CHECKPOINT");
         } catch (SQLException e) {
@@ -147,7 +205,7 @@ public final class InstanceManager implements AutoCloseable {
 
     private void superviseUntilExit(Process process) throws IOException, SQLException, InterruptedException {
         if (!data.bootstrapped()) {
-            new Bootstrap(new PostgresSession(options.host(), options.port(), secrets.superuserPassword()),
+            new Bootstrap(session(options.host(), options.port()),
                     options.spec().bootstrap().initdb(), secrets).run();
             data.markBootstrapped();
             log("bootstrap complete: database " + options.spec().bootstrap().initdb().database());
@@ -175,7 +233,7 @@ public final class InstanceManager implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IOException("postgres exited with code " + process.exitValue() + " while starting; see the log");
             }
-            try (var c = new PostgresSession(options.host(), options.port(), secrets.superuserPassword()).open("postgres")) {
+            try (var c = session(options.host(), options.port()).open("postgres")) {
                 return;
             } catch (SQLException e) {
                 last = e; // still starting up or in crash recovery
@@ -198,6 +256,11 @@ public final class InstanceManager implements AutoCloseable {
     }
 
     public InstanceStatus status() {
+        String expires = spec.tls().enabled() ? tls.expires().map(Instant::toString).orElse("") : "";
+        return postgresStatus().withCertificateExpires(expires);
+    }
+
+    private InstanceStatus postgresStatus() {
         Process p = postgres;
         if (p == null || !p.isAlive() || !started) {
             return new InstanceStatus(options.pod(), Role.UNKNOWN, started, false, 0, 0, null, null, false,
@@ -235,10 +298,10 @@ public final class InstanceManager implements AutoCloseable {
     }
 
     /**
-     * Writes postgresql.conf and pg_hba.conf from the newest spec. An invalid spec file fails a
-     * reload (the caller hears why); a start goes on with the last good spec rather than not at all.
+     * The spec file as it is now. An invalid spec file fails a reload (the caller hears why); a
+     * start goes on with the last good spec rather than not at all.
      */
-    private void writeConfig(Optional<InstanceOptions.Endpoint> follow) throws IOException {
+    private ClusterSpec newestSpec() throws IOException {
         ClusterSpec wanted = spec;
         if (options.specFile().isPresent()) {
             try {
@@ -252,6 +315,13 @@ public final class InstanceManager implements AutoCloseable {
                 log(why);
             }
         }
+        return wanted;
+    }
+
+    /** Writes postgresql.conf and pg_hba.conf (and the certificates they name) from the newest spec. */
+    private void writeConfig(Optional<InstanceOptions.Endpoint> follow) throws IOException {
+        ClusterSpec wanted = newestSpec();
+        prepareTls(wanted);
         settings = data.writeConfig(wanted, follow);
         spec = wanted;
         specVersion = SpecReader.version(wanted);

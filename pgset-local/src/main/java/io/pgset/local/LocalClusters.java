@@ -5,6 +5,7 @@ import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.Phase;
 import io.pgset.core.spec.SpecChanges;
 import io.pgset.core.spec.SpecReader;
+import io.pgset.core.tls.CertificateAuthority;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
@@ -13,6 +14,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,6 +60,7 @@ public final class LocalClusters {
         ClusterSpec spec = given.orElseGet(() -> exists(name) ? SpecReader.read(home.spec()) : SpecReader.defaults(name));
         Preflight.postgresInstalled(spec);
         Preflight.volumesReachable(pgsetHome);
+        warnWithoutTls(spec);
         ControllerClient controller = new ControllerClient(home);
         try {
             Files.createDirectories(home.dir());
@@ -105,6 +108,7 @@ public final class LocalClusters {
             throw new PgsetException("cluster " + name + " is not running; `pgset up -f FILE` starts it with this spec");
         }
         Preflight.postgresInstalled(spec);
+        warnWithoutTls(spec);
         try (ChangeLock lock = changeLock(home)) {
             if (!checkChange(home, spec)) {
                 out.println("cluster " + name + ": the spec is unchanged");
@@ -115,6 +119,51 @@ public final class LocalClusters {
         }
         controller.poke();
         return awaitHealthy(home, controller, spec, timeout);
+    }
+
+    /**
+     * Lists each instance's certificate (serial, validity, when it renews), after issuing new
+     * ones everywhere when {@code renew}: postgres reloads them, nothing restarts.
+     */
+    public void certificates(String name, boolean renew) {
+        ClusterHome home = existing(name);
+        ClusterSpec spec = SpecReader.read(home.spec());
+        if (!spec.tls().enabled()) {
+            throw new PgsetException("cluster " + name + " has TLS off (spec.tls.enabled: false), so it has no"
+                    + " certificates; enable it with `pgset apply`");
+        }
+        LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
+        try {
+            io.pgset.instance.InstanceHttpClient http = new io.pgset.instance.InstanceHttpClient(LocalSecrets.apiToken(home));
+            X509Certificate ca = CertificateAuthority.parseCertificate(Files.readString(LocalSecrets.caCertificate(home)));
+            out.printf("cluster %s: CA \"%s\", valid until %s (%s)%n", name, ca.getSubjectX500Principal().getName(),
+                    ca.getNotAfter().toInstant(), LocalSecrets.caCertificate(home));
+            for (var pod : runtime.pods()) {
+                if (renew && pod.running()) {
+                    http.renewCertificates(pod.host(), pod.apiPort());
+                }
+                Path file = home.volume(pod.name()).resolve("tls/server.crt");
+                if (!Files.exists(file)) {
+                    out.printf("  %-14s no certificate yet%n", pod.name());
+                    continue;
+                }
+                X509Certificate cert = CertificateAuthority.parseCertificate(Files.readString(file));
+                out.printf("  %-14s serial %s  valid %s .. %s  renews at %s%s%n", pod.name(),
+                        cert.getSerialNumber().toString(16), cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(),
+                        CertificateAuthority.renewAt(cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant()),
+                        renew && !pod.running() ? "  (not running: renews when it starts)" : "");
+            }
+        } catch (IOException e) {
+            throw new PgsetException("cannot read or renew the certificates of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void warnWithoutTls(ClusterSpec spec) {
+        if (!spec.tls().enabled()) {
+            out.println("WARNING: cluster " + spec.name() + " runs without TLS (spec.tls.enabled: false): passwords are"
+                    + " still SCRAM, but queries, results and replication cross the network unencrypted and"
+                    + " unauthenticated. Use this for local experiments only.");
+        }
     }
 
     /** Changes the number of instances; the controller creates or removes them one at a time. */

@@ -60,7 +60,7 @@ public final class LocalController implements AutoCloseable {
                 new EventLog(home.events(), Clock.systemUTC()), Clock.systemUTC());
         this.services = Services.read(home).orElseThrow(() -> new IOException("no services.json in " + home.dir()));
         this.latest = new ClusterStatus(spec.name(), Phase.PROGRESSING, null, spec.instances(), 0, List.of(),
-                List.of(), services.describe(database(), owner()), "controller starting", "");
+                List.of(), Services.describe(services, home, spec), "controller starting", "");
         this.rw = new ServiceProxy("rw", services.rw(), () -> Services.rwEndpoints(latest));
         this.ro = new ServiceProxy("ro", services.ro(), () -> Services.roEndpoints(latest));
         this.api = new ApiServer(Ports.LOOPBACK, 0, token, "controller-" + home.name());
@@ -127,7 +127,7 @@ public final class LocalController implements AutoCloseable {
     private void reconcileOnce() {
         try {
             spec = readSpec();
-            ClusterStatus status = controller.reconcile(spec).withServices(services.describe(database(), owner()));
+            ClusterStatus status = controller.reconcile(spec).withServices(Services.describe(services, home, spec));
             latest = status;
             rw.prune();
             ro.prune();

@@ -1,11 +1,13 @@
 package io.pgset.local;
 
+import io.pgset.core.tls.CertificateAuthority;
 import io.pgset.instance.Secrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Base64;
 
 /**
@@ -15,6 +17,9 @@ import java.util.Base64;
 public final class LocalSecrets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Names the instance managers read the CA by (see InstanceTls). */
+    static final String CA_CERTIFICATE = "ca.crt";
+    static final String CA_KEY = "ca.key";
 
     private LocalSecrets() {}
 
@@ -29,9 +34,20 @@ public final class LocalSecrets {
                 write(dir.resolve(name), random() + "\n");
             }
         }
+        if (!Files.exists(dir.resolve(CA_CERTIFICATE)) || !Files.exists(dir.resolve(CA_KEY))) {
+            // The cluster's own CA: it signs every instance's certificates (ca.key never leaves secrets/).
+            CertificateAuthority ca = CertificateAuthority.create(home.name(), Instant.now());
+            write(dir.resolve(CA_KEY), ca.privateKeyPem());
+            write(dir.resolve(CA_CERTIFICATE), ca.certificatePem());
+        }
         String app = Files.readString(dir.resolve(Secrets.APP_PASSWORD)).strip();
         // Any host and port: the same app password opens the services and every instance.
         write(pgpass(home), "127.0.0.1:*:*:" + appUser + ":" + app + "\nlocalhost:*:*:" + appUser + ":" + app + "\n");
+    }
+
+    /** The CA certificate clients verify the cluster's servers against (sslrootcert). */
+    public static Path caCertificate(ClusterHome home) {
+        return home.secrets().resolve(CA_CERTIFICATE);
     }
 
     public static Path pgpass(ClusterHome home) {

@@ -20,8 +20,7 @@ final class OfflineStatus {
                     new LocalInstanceClient(LocalSecrets.apiToken(home)), message -> { });
             ClusterStatus status = look.inspect(spec);
             Services services = Services.read(home).orElse(new Services(0, 0));
-            status = status.withServices(services.describe(spec.bootstrap().initdb().database(),
-                    spec.bootstrap().initdb().owner()));
+            status = status.withServices(Services.describe(services, home, spec));
             if (status.pods().isEmpty()) {
                 return status.withPhase(Phase.STOPPED, "stopped; `pgset up " + spec.name() + "` starts it");
             }

@@ -1,9 +1,11 @@
 package io.pgset.local;
 
+import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.ClusterStatus.PodStatus;
 import io.pgset.core.model.ClusterStatus.ServiceStatus;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,15 +52,38 @@ public record Services(int rw, int ro) {
         return new ServiceProxy.Endpoint(p.host(), p.port());
     }
 
-    Map<String, ServiceStatus> describe(String database, String user) {
+    /** @param ca the CA file clients verify the servers against; empty when TLS is off */
+    Map<String, ServiceStatus> describe(String database, String user, Optional<Path> ca) {
         Map<String, ServiceStatus> m = new LinkedHashMap<>();
-        m.put("rw", status(rw, database, user));
-        m.put("ro", status(ro, database, user));
+        m.put("rw", status(rw, database, user, ca));
+        m.put("ro", status(ro, database, user, ca));
         return m;
     }
 
-    private static ServiceStatus status(int port, String database, String user) {
+    /** The services' URIs for a cluster: verify-full against its CA when TLS is on. */
+    static Map<String, ServiceStatus> describe(Services services, ClusterHome home, ClusterSpec spec) {
+        return services.describe(spec.bootstrap().initdb().database(), spec.bootstrap().initdb().owner(),
+                spec.tls().enabled() ? Optional.of(LocalSecrets.caCertificate(home)) : Optional.empty());
+    }
+
+    private static ServiceStatus status(int port, String database, String user, Optional<Path> ca) {
+        String security = ca.map(file -> "sslmode=verify-full&sslrootcert=" + uriEncode(file.toString()))
+                .orElse("sslmode=disable");
         return new ServiceStatus(Ports.LOOPBACK, port,
-                "postgresql://" + user + "@" + Ports.LOOPBACK + ":" + port + "/" + database);
+                "postgresql://" + user + "@" + Ports.LOOPBACK + ":" + port + "/" + database + "?" + security);
+    }
+
+    /** Percent-encodes what a URI query value cannot hold as it is; paths stay readable. */
+    static String uriEncode(String value) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "/._-~".indexOf(c) >= 0) {
+                out.append(c);
+            } else {
+                out.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return out.toString();
     }
 }

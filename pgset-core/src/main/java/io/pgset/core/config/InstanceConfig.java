@@ -9,8 +9,25 @@ import java.util.Optional;
  * @param listenAddresses where postgres listens (loopback locally, {@code *} in a pod)
  * @param port            the instance's postgres port
  * @param upstream        present when the instance is a replica: whom it streams from
+ * @param tls             the instance's certificate files when TLS is on
  */
-public record InstanceConfig(String pod, String listenAddresses, int port, Optional<Upstream> upstream) {
+public record InstanceConfig(String pod, String listenAddresses, int port, Optional<Upstream> upstream,
+                             Optional<Tls> tls) {
+
+    public InstanceConfig(String pod, String listenAddresses, int port, Optional<Upstream> upstream) {
+        this(pod, listenAddresses, port, upstream, Optional.empty());
+    }
+
+    /**
+     * Files readable by the postgres OS user only (keys 0600).
+     *
+     * @param certificate   the server certificate, signed by the cluster CA
+     * @param key           its private key
+     * @param ca            the cluster CA's certificate, which client certificates must chain to
+     * @param clientCertificate the replication user's client certificate, for streaming from a peer
+     * @param clientKey     its private key
+     */
+    public record Tls(String certificate, String key, String ca, String clientCertificate, String clientKey) {}
 
     /**
      * A replica's source of WAL.

@@ -4,6 +4,7 @@ import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterSpec.ReplicationMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -46,8 +47,15 @@ public final class PostgresConfRenderer {
         s.put("wal_level", "replica");
         s.put("hot_standby", "on");
         s.put("synchronous_standby_names", synchronousStandbyNames(spec, instance.pod()));
+        s.put("ssl", instance.tls().isPresent() ? "on" : "off");
+        instance.tls().ifPresent(tls -> {
+            s.put("ssl_cert_file", tls.certificate());
+            s.put("ssl_key_file", tls.key());
+            s.put("ssl_ca_file", tls.ca());
+            s.put("ssl_min_protocol_version", "TLSv1.3");
+        });
         instance.upstream().ifPresent(up -> {
-            s.put("primary_conninfo", conninfo(up, instance.pod()));
+            s.put("primary_conninfo", conninfo(up, instance.pod(), instance.tls()));
             s.put("primary_slot_name", up.slot());
         });
         return s;
@@ -93,15 +101,20 @@ public final class PostgresConfRenderer {
         return "ANY " + spec.replication().syncStandbys() + " (" + names + ")";
     }
 
-    static String conninfo(InstanceConfig.Upstream up, String applicationName) {
-        return "host=" + up.host() + " port=" + up.port() + " user=" + up.user()
-                + " passfile=" + libpqQuote(up.passfile()) + " application_name=" + applicationName
+    /** With TLS the replica proves itself with its client certificate and verifies the primary's. */
+    static String conninfo(InstanceConfig.Upstream up, String applicationName, Optional<InstanceConfig.Tls> tls) {
+        String auth = tls.map(t -> "sslmode=verify-full sslrootcert=" + libpqQuote(t.ca()) + " sslcert="
+                        + libpqQuote(t.clientCertificate()) + " sslkey=" + libpqQuote(t.clientKey()))
+                .orElse("sslmode=disable passfile=" + libpqQuote(up.passfile()));
+        return "host=" + up.host() + " port=" + up.port() + " user=" + up.user() + " " + auth
+                + " application_name=" + applicationName
                 + " connect_timeout=2 keepalives_idle=5 keepalives_interval=2 keepalives_count=3";
     }
 
-    private static String libpqQuote(String value) {
+    public static String libpqQuote(String value) {
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
+
 
     static String quote(String value) {
         // postgresql.conf treats a backslash in a quoted value as an escape character.

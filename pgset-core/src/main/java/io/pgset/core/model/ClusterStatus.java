@@ -35,13 +35,15 @@ public record ClusterStatus(
 
     /**
      * One instance; {@code pid} is the instance process's, {@code lagBytes} replay lag behind the
-     * primary, {@code pendingRestart} the parameters it takes only at its next restart.
+     * primary, {@code pendingRestart} the parameters it takes only at its next restart,
+     * {@code certificateExpires} when its server certificate expires (empty without TLS).
      */
     public record PodStatus(String name, int ordinal, String role, boolean ready, String host, int port, long pid,
                             long timeline, String lsn, long lagBytes, String volume, int restarts, String message,
-                            List<PendingRestart> pendingRestart) {
+                            List<PendingRestart> pendingRestart, String certificateExpires) {
         public PodStatus {
             pendingRestart = pendingRestart == null ? List.of() : List.copyOf(pendingRestart);
+            certificateExpires = certificateExpires == null ? "" : certificateExpires;
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.List;
  * @param specVersion    the version of the spec whose configuration postgres has loaded; empty from an
  *                       instance that does not report one (it is then not reloaded by the controller)
  * @param pendingRestart parameters loaded from that spec that postgres applies only when restarted
+ * @param certificateExpires when the instance's server certificate expires (ISO-8601); empty without TLS
  */
 public record InstanceStatus(
         String pod,
@@ -37,11 +38,13 @@ public record InstanceStatus(
         String message,
         String upstream,
         String specVersion,
-        List<PendingRestart> pendingRestart) {
+        List<PendingRestart> pendingRestart,
+        String certificateExpires) {
 
     public InstanceStatus {
         specVersion = specVersion == null ? "" : specVersion;
         pendingRestart = pendingRestart == null ? List.of() : List.copyOf(pendingRestart);
+        certificateExpires = certificateExpires == null ? "" : certificateExpires;
     }
 
     /** A status that says nothing about configuration (not yet loaded, or not asked). */
@@ -49,7 +52,7 @@ public record InstanceStatus(
                           String lsn, String receivedLsn, boolean streaming, long volumeBytes, int restarts,
                           String message, String upstream) {
         this(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming, volumeBytes, restarts,
-                message, upstream, "", List.of());
+                message, upstream, "", List.of(), "");
     }
 
     public static InstanceStatus unreachable(String pod, String why) {
@@ -58,7 +61,12 @@ public record InstanceStatus(
 
     public InstanceStatus withConfig(String version, List<PendingRestart> pending) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
-                volumeBytes, restarts, message, upstream, version, pending);
+                volumeBytes, restarts, message, upstream, version, pending, certificateExpires);
+    }
+
+    public InstanceStatus withCertificateExpires(String expires) {
+        return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
+                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, expires);
     }
 
     /** The received position for a replica (falling back to replayed), the write position for a primary. */

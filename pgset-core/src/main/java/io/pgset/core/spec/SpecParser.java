@@ -75,7 +75,7 @@ final class SpecParser {
     private static final Set<String> MANAGED_PARAMETERS = Set.of("port", "listen_addresses",
             "unix_socket_directories", "data_directory", "hba_file", "ident_file", "config_file",
             "primary_conninfo", "primary_slot_name", "synchronous_standby_names", "restore_command",
-            "archive_command", "archive_mode", "ssl", "ssl_cert_file", "ssl_key_file", "ssl_ca_file",
+            "archive_command", "archive_mode", "ssl", "ssl_cert_file", "ssl_key_file", "ssl_ca_file", "ssl_min_protocol_version",
             "hot_standby", "wal_level", "promote_trigger_file", "cluster_name");
     private static final String MANAGED_PREFIX = "recovery_target";
 

@@ -18,8 +18,24 @@ class HbaRendererTest {
     record Rule(String type, String database, String user, String address, String method) {}
 
     @Test
-    void everyRuleDemandsScram() {
+    void withTlsEveryRuleIsHostsslClientsGiveAScramPasswordAndReplicasACertificate() {
         String hba = HbaRenderer.render(SPEC, PEERS);
+
+        assertThat(rules(hba)).extracting(Rule::type).containsOnly("hostssl");
+        assertThat(rules(hba)).filteredOn(r -> r.database().equals("replication"))
+                .isNotEmpty().allSatisfy(r -> assertThat(r.method()).isEqualTo("cert"));
+        assertThat(rules(hba)).filteredOn(r -> !r.database().equals("replication"))
+                .isNotEmpty().allSatisfy(r -> assertThat(r.method()).isEqualTo("scram-sha-256"));
+        assertThat(hba).doesNotContain("trust", "peer", "md5", "password");
+    }
+
+    @Test
+    void withoutTlsEveryRuleDemandsScram() {
+        ClusterSpec plain = PostgresConfRendererTest.spec("""
+                tls: {enabled: false}
+                network: {allow: ["10.1.0.0/16"]}
+                """);
+        String hba = HbaRenderer.render(plain, PEERS);
 
         assertThat(rules(hba)).isNotEmpty()
                 .allSatisfy(rule -> assertThat(rule.method()).isEqualTo("scram-sha-256"));

@@ -52,6 +52,23 @@ class PostgresConfRendererTest {
     }
 
     @Test
+    void withTlsPostgresServesTls13OnlyAndTheReplicaUsesItsClientCertificate() {
+        InstanceConfig.Tls tls = new InstanceConfig.Tls("/v/tls/server.crt", "/v/tls/server.key", "/v/tls/ca.crt",
+                "/v/tls/replication.crt", "/v/tls/replication.key");
+        InstanceConfig replica = new InstanceConfig(REPLICA.pod(), REPLICA.listenAddresses(), REPLICA.port(),
+                REPLICA.upstream(), java.util.Optional.of(tls));
+        Map<String, String> conf = settings(PostgresConfRenderer.render(DEMO, replica));
+
+        assertThat(conf).containsEntry("ssl", "on").containsEntry("ssl_cert_file", "/v/tls/server.crt")
+                .containsEntry("ssl_key_file", "/v/tls/server.key").containsEntry("ssl_ca_file", "/v/tls/ca.crt")
+                .containsEntry("ssl_min_protocol_version", "TLSv1.3");
+        assertThat(conninfo(conf.get("primary_conninfo"))).containsEntry("sslmode", "verify-full")
+                .containsEntry("sslrootcert", "/v/tls/ca.crt").containsEntry("sslcert", "/v/tls/replication.crt")
+                .containsEntry("sslkey", "/v/tls/replication.key").doesNotContainKey("passfile");
+        assertThat(settings(PostgresConfRenderer.render(DEMO, REPLICA))).containsEntry("ssl", "off");
+    }
+
+    @Test
     void primaryHasNoUpstreamSettings() {
         Map<String, String> conf = settings(PostgresConfRenderer.render(DEMO, PRIMARY));
 

@@ -2,8 +2,10 @@ package io.pgset.local.drill;
 
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.Phase;
+import io.pgset.core.spec.SpecReader;
 import io.pgset.local.ClusterHome;
 import io.pgset.local.LocalClusters;
+import io.pgset.local.LocalSecrets;
 import io.pgset.local.PgsetException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -61,12 +64,14 @@ public final class Drill {
         String database = database(status);
         String user = status.services().get("rw").uri().replaceFirst("^postgresql://([^@]+)@.*$", "$1");
         ClusterStatus.ServiceStatus rw = status.services().get("rw");
-        DrillWriter writer = new DrillWriter(rw.host(), rw.port(), database, user, password);
+        Optional<Path> ca = SpecReader.read(home.spec()).tls().enabled()
+                ? Optional.of(LocalSecrets.caCertificate(home)) : Optional.empty();
+        DrillWriter writer = new DrillWriter(rw.host(), rw.port(), database, user, password, ca);
         try (Connection c = writer.connect()) {
             DrillWriter.createTable(c);
         }
         AtomicReference<List<WritableWatcher.Target>> targets = new AtomicReference<>(targets(status));
-        WritableWatcher watcher = new WritableWatcher(targets::get, database, user, password);
+        WritableWatcher watcher = new WritableWatcher(targets::get, database, user, password, ca);
         Thread writing = new Thread(writer, "drill-writer");
         Thread watching = new Thread(watcher, "drill-watcher");
         writing.start();
@@ -171,7 +176,7 @@ public final class Drill {
     }
 
     private static String database(ClusterStatus s) {
-        String uri = s.services().get("rw").uri();
+        String uri = s.services().get("rw").uri().replaceFirst("[?].*$", "");
         return uri.substring(uri.lastIndexOf('/') + 1);
     }
 

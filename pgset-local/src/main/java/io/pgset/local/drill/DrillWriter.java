@@ -1,9 +1,11 @@
 package io.pgset.local.drill;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -21,15 +23,23 @@ final class DrillWriter implements Runnable {
     private volatile boolean stopping;
     private long nextId = 1;
 
-    DrillWriter(String host, int port, String database, String user, String password) {
+    DrillWriter(String host, int port, String database, String user, String password, Optional<Path> ca) {
         this.url = "jdbc:postgresql://" + host + ":" + port + "/" + database;
-        this.props = new Properties();
+        this.props = properties(user, password, ca, "pgset-drill", 2, 10);
+    }
+
+    /** Connection properties for the drill's clients: verify-full against the cluster CA when TLS is on. */
+    static Properties properties(String user, String password, Optional<Path> ca, String application,
+                                 int connectTimeout, int socketTimeout) {
+        Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password);
-        props.setProperty("connectTimeout", "2");
-        props.setProperty("socketTimeout", "10");
-        props.setProperty("sslmode", "disable");
-        props.setProperty("ApplicationName", "pgset-drill");
+        props.setProperty("connectTimeout", Integer.toString(connectTimeout));
+        props.setProperty("socketTimeout", Integer.toString(socketTimeout));
+        props.setProperty("sslmode", ca.isPresent() ? "verify-full" : "disable");
+        ca.ifPresent(file -> props.setProperty("sslrootcert", file.toString()));
+        props.setProperty("ApplicationName", application);
+        return props;
     }
 
     static void createTable(Connection c) throws SQLException {

@@ -1,5 +1,6 @@
 package io.pgset.local.drill;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -8,6 +9,7 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Supplier;
 
@@ -28,16 +30,11 @@ final class WritableWatcher implements Runnable {
     volatile int mostWritableAtOnce;
     volatile String splitBrain = "";
 
-    WritableWatcher(Supplier<List<Target>> targets, String database, String user, String password) {
+    WritableWatcher(Supplier<List<Target>> targets, String database, String user, String password,
+                    Optional<Path> ca) {
         this.targets = targets;
         this.database = database;
-        this.props = new Properties();
-        props.setProperty("user", user);
-        props.setProperty("password", password);
-        props.setProperty("connectTimeout", "1");
-        props.setProperty("socketTimeout", "2");
-        props.setProperty("sslmode", "disable");
-        props.setProperty("ApplicationName", "pgset-drill-watch");
+        this.props = DrillWriter.properties(user, password, ca, "pgset-drill-watch", 1, 2);
     }
 
     @Override

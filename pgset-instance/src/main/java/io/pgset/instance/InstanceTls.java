@@ -1,0 +1,109 @@
+package io.pgset.instance;
+
+import io.pgset.core.config.InstanceConfig;
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.tls.CertificateAuthority;
+import io.pgset.core.tls.TlsNames;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The instance's certificates, issued by the cluster CA and kept in {@code <volume>/tls/} for the
+ * postgres user alone: a server certificate (postgres and the instance API), the replication
+ * user's client certificate, and the CA certificate that both sides verify against. They are
+ * issued when missing, when the CA changed, and two thirds into their validity.
+ */
+final class InstanceTls {
+
+    /** The CA's files in the secrets directory. */
+    static final String CA_CERTIFICATE = "ca.crt";
+    static final String CA_KEY = "ca.key";
+
+    private final InstanceOptions options;
+    private final PostgresUser user;
+    private final Clock clock;
+    private final Path dir;
+
+    InstanceTls(InstanceOptions options, PostgresUser user, Clock clock) {
+        this.options = options;
+        this.user = user;
+        this.clock = clock;
+        this.dir = options.volume().resolve("tls");
+    }
+
+    InstanceConfig.Tls files() {
+        return new InstanceConfig.Tls(dir.resolve("server.crt").toString(), dir.resolve("server.key").toString(),
+                dir.resolve("ca.crt").toString(), dir.resolve("replication.crt").toString(),
+                dir.resolve("replication.key").toString());
+    }
+
+    Path caFile() {
+        return dir.resolve("ca.crt");
+    }
+
+    /** When the server certificate expires; empty when there is none. */
+    Optional<Instant> expires() {
+        return current().map(c -> c.getNotAfter().toInstant());
+    }
+
+    /** Whether the server certificate is missing or two thirds into its validity at {@code now}. */
+    boolean due(Instant now) {
+        return current().map(c -> !now.isBefore(CertificateAuthority.renewAt(c.getNotBefore().toInstant(),
+                c.getNotAfter().toInstant()))).orElse(true);
+    }
+
+    /**
+     * Issues the certificates if they are missing, signed by another CA, or due for renewal (or
+     * whenever {@code force}).
+     *
+     * @return whether new certificates were written
+     */
+    boolean ensure(ClusterSpec spec, boolean force) throws IOException {
+        CertificateAuthority ca = CertificateAuthority.fromPem(
+                Files.readString(options.secrets().resolve(CA_CERTIFICATE)),
+                Files.readString(options.secrets().resolve(CA_KEY)));
+        Optional<X509Certificate> current = current();
+        boolean due = current.isEmpty()
+                || !current.get().getIssuerX500Principal().equals(ca.certificate().getSubjectX500Principal())
+                || !clock.instant().isBefore(CertificateAuthority.renewAt(current.get().getNotBefore().toInstant(),
+                        current.get().getNotAfter().toInstant()));
+        if (!due && !force) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Duration validity = Duration.ofDays(spec.tls().validityDays());
+        CertificateAuthority.Issued server = ca.issueServer(TlsNames.server(spec.name(), options.ordinal(), ""),
+                List.of(options.host()), validity, now);
+        CertificateAuthority.Issued client = ca.issueClient(io.pgset.core.config.HbaRenderer.REPLICATION_USER,
+                validity, now);
+        user.privateDirectory(dir);
+        InstanceConfig.Tls files = files();
+        user.privateFile(Path.of(files.ca()), ca.certificatePem());
+        // Keys before certificates: a reload that comes in between sees a new key with the old
+        // certificate at worst, and the next reload fixes that; never a certificate without its key.
+        user.privateFile(Path.of(files.clientKey()), client.privateKeyPem());
+        user.privateFile(Path.of(files.clientCertificate()), client.certificatePem());
+        user.privateFile(Path.of(files.key()), server.privateKeyPem());
+        user.privateFile(Path.of(files.certificate()), server.certificatePem());
+        return true;
+    }
+
+    private Optional<X509Certificate> current() {
+        Path certificate = Path.of(files().certificate());
+        if (!Files.exists(certificate)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(CertificateAuthority.parseCertificate(Files.readString(certificate)));
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty(); // unreadable: issue a new one
+        }
+    }
+}
