@@ -1,6 +1,7 @@
 package io.pgset.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -17,17 +18,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Secure from the start: SCRAM only, no secret in argv, environment or logs, non-root postgres, token-guarded APIs. */
+/** Secure from the start: TLS and SCRAM only, no secret in argv, environment or logs, non-root postgres, token-guarded TLS APIs. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecurityIT {
 
     private PgsetHome home;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private HttpClient http;
 
     @BeforeAll
     void startCluster() throws Exception {
         home = PgsetHome.create();
         home.pgset("up").ok();
+        http = HttpClient.newBuilder()
+                .sslContext(io.pgset.instance.ApiTls.client(home.cluster("demo").resolve("secrets/ca.crt"))).build();
     }
 
     @AfterAll
@@ -46,11 +49,15 @@ class SecurityIT {
     }
 
     @Test
-    void everyHbaRuleAsksForScram() throws Exception {
+    void everyHbaRuleAsksForTlsAndScramOrAReplicationCertificate() throws Exception {
         for (int i = 0; i < 3; i++) {
             List<String> rules = Files.readAllLines(home.cluster("demo").resolve("volumes/data-demo-" + i + "/pgdata/pg_hba.conf"))
                     .stream().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
-            assertThat(rules).isNotEmpty().allSatisfy(rule -> assertThat(rule).endsWith("scram-sha-256"));
+            assertThat(rules).isNotEmpty().allSatisfy(rule -> assertThat(rule).startsWith("hostssl "));
+            assertThat(rules).filteredOn(rule -> !rule.contains(" replication ")).isNotEmpty()
+                    .allSatisfy(rule -> assertThat(rule).endsWith("scram-sha-256"));
+            assertThat(rules).filteredOn(rule -> rule.contains(" replication ")).isNotEmpty()
+                    .allSatisfy(rule -> assertThat(rule).contains("pgset_replication").endsWith("cert"));
             assertThat(String.join("\n", rules)).doesNotContain("trust", "peer", "md5", "local ");
         }
     }
@@ -107,13 +114,20 @@ class SecurityIT {
             assertThat(get(port, "/status", token)).as("token on %d", port).isEqualTo(200);
             assertThat(listeners(port)).as("listening addresses of %d", port).containsOnly("0100007F");
         }
+        // Only TLS (with the cluster CA's certificate) is spoken: plain HTTP gets no answer.
+        HttpClient plain = HttpClient.newHttpClient();
+        for (int port : apiPorts) {
+            assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                    .timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()))
+                    .as("plain HTTP on %d", port).isInstanceOf(java.io.IOException.class);
+        }
         // Probes answer without a token (a kubelet has none) but only say ok or why not.
         assertThat(get(apiPorts.get(1), "/readyz", null)).isEqualTo(200);
         assertThat(get(apiPorts.get(1), "/metrics", null)).isEqualTo(401);
     }
 
     private int get(int port, String path, String token) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path));
         if (token != null) {
             r.header("Authorization", "Bearer " + token);
         }

@@ -2,7 +2,9 @@ package io.pgset.instance;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -12,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * A small JSON-over-HTTP server for pgset's APIs (the instance API and the local controller's).
@@ -49,13 +53,22 @@ public final class ApiServer implements AutoCloseable {
 
     private record Route(String method, String path, boolean open, Handler handler) {}
 
-    private final HttpServer server;
+    private final HttpsServer server;
     private final byte[] token;
     private final List<Route> routes = new ArrayList<>();
     private final ExecutorService executor;
 
-    public ApiServer(String host, int port, String token, String name) throws IOException {
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 32);
+    /** An HTTPS server, TLS 1.3 only, presenting the certificate of {@code tls} (see {@link ApiTls.ServerTls}). */
+    public ApiServer(String host, int port, String token, String name, SSLContext tls) throws IOException {
+        this.server = HttpsServer.create(new InetSocketAddress(host, port), 32);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters parameters = tls.getDefaultSSLParameters();
+                parameters.setProtocols(new String[] {ApiTls.PROTOCOL});
+                params.setSSLParameters(parameters);
+            }
+        });
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, name + "-api");

@@ -1,12 +1,15 @@
 package io.pgset.instance;
 
+import io.pgset.core.tls.TlsNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.instance.ApiServer.Response;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,7 +34,12 @@ public final class InstanceApi {
     private InstanceApi() {}
 
     public static ApiServer serve(InstanceManager manager, InstanceOptions options) throws IOException {
-        ApiServer api = new ApiServer(options.host(), options.apiPort(), manager.secrets().apiToken(), options.pod());
+        ApiTls.ServerTls tls = ApiTls.server(ApiTls.authority(options.secrets()),
+                TlsNames.server(options.spec().name(), options.ordinal(), ""), List.of(options.host()),
+                Duration.ofDays(options.spec().tls().validityDays()));
+        ApiServer api = new ApiServer(options.host(), options.apiPort(), manager.secrets().apiToken(), options.pod(),
+                tls.context());
+        manager.renewApiCertificate(tls.renewAt(), tls::renew);
         api.open("GET", "/startupz", body -> Response.probe(manager.started(), "bootstrap or first start not finished"))
            .open("GET", "/healthz", body -> Response.probe(manager.live(), "postgres has been down too long"))
            .open("GET", "/readyz", body -> {

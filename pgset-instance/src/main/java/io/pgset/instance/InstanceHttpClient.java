@@ -9,17 +9,20 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /** Calls an instance's API (see {@link InstanceApi}); runtimes use it to observe and direct instances. */
 public final class InstanceHttpClient {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient http;
     private final String token;
 
-    public InstanceHttpClient(String token) {
+    /** @param tls trusts the cluster CA only (see {@link ApiTls#client}) */
+    public InstanceHttpClient(String token, SSLContext tls) {
         this.token = token;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).sslContext(tls).build();
     }
 
     public InstanceStatus status(String pod, String host, int apiPort) {
@@ -95,6 +98,6 @@ public final class InstanceHttpClient {
     }
 
     private static URI uri(String host, int port, String path) {
-        return URI.create("http://" + host + ":" + port + path);
+        return URI.create("https://" + host + ":" + port + path);
     }
 }

@@ -40,6 +40,9 @@ public final class InstanceManager implements AutoCloseable {
     private final Thread supervisor;
     private final Thread renewal;
     private final InstanceTls tls;
+    /** Renews the instance API's certificate (its server's business); returns when the next is due. */
+    private volatile java.util.concurrent.Callable<Instant> apiRenewal = () -> Instant.MAX;
+    private volatile Instant apiRenewAt = Instant.MAX;
 
     /** Held while postgres is prepared and started, and while a demotion changes its data under it. */
     private final Object startGate = new Object();
@@ -109,12 +112,23 @@ public final class InstanceManager implements AutoCloseable {
             }
             tls.ensure(spec, true);
             Instant expires = tls.expires().orElseThrow();
+            try {
+                apiRenewAt = apiRenewal.call();
+            } catch (Exception e) {
+                throw new IOException("cannot renew the instance API's certificate: " + e.getMessage(), e);
+            }
             if (started) {
                 statusReader.reload();
             }
             log("certificates renewed, valid until " + expires + "; postgres reloaded them");
             return expires;
         }
+    }
+
+    /** How the instance API renews its certificate, and when it is first due. */
+    public void renewApiCertificate(Instant due, java.util.concurrent.Callable<Instant> renew) {
+        this.apiRenewal = renew;
+        this.apiRenewAt = due;
     }
 
     /** Checks twice a minute whether the certificates are due (two thirds into their validity). */
@@ -124,8 +138,11 @@ public final class InstanceManager implements AutoCloseable {
             try {
                 if (started && spec.tls().enabled() && tls.due(clock.instant())) {
                     renewCertificates();
+                } else if (!clock.instant().isBefore(apiRenewAt)) {
+                    apiRenewAt = apiRenewal.call();
+                    log("instance API certificate renewed");
                 }
-            } catch (IOException | SQLException | RuntimeException e) {
+            } catch (Exception e) {
                 log("certificate renewal failed, retrying in 30 s: " + e.getMessage());
             }
         }

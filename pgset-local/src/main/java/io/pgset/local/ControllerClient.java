@@ -2,6 +2,7 @@ package io.pgset.local;
 
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.instance.ApiServer;
+import io.pgset.instance.ApiTls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,9 +14,9 @@ import java.util.Optional;
 /** Finds a cluster's running controller daemon and talks to its API. */
 final class ControllerClient {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-
     private final ClusterHome home;
+    /** Made at the first call: it trusts the cluster CA, which exists once the cluster does. */
+    private HttpClient http;
 
     ControllerClient(ClusterHome home) {
         this.home = home;
@@ -76,13 +77,17 @@ final class ControllerClient {
         if (port == 0 || !running()) {
             throw new IOException("the controller of " + home.name() + " is not running");
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + Ports.LOOPBACK + ":" + port + path))
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1))
+                    .sslContext(ApiTls.client(LocalSecrets.caCertificate(home))).build();
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create("https://" + Ports.LOOPBACK + ":" + port + path))
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + LocalSecrets.apiToken(home))
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

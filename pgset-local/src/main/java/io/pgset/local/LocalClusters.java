@@ -134,7 +134,8 @@ public final class LocalClusters {
         }
         LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
         try {
-            io.pgset.instance.InstanceHttpClient http = new io.pgset.instance.InstanceHttpClient(LocalSecrets.apiToken(home));
+            io.pgset.instance.InstanceHttpClient http = new io.pgset.instance.InstanceHttpClient(LocalSecrets.apiToken(home),
+                    io.pgset.instance.ApiTls.client(LocalSecrets.caCertificate(home)));
             X509Certificate ca = CertificateAuthority.parseCertificate(Files.readString(LocalSecrets.caCertificate(home)));
             out.printf("cluster %s: CA \"%s\", valid until %s (%s)%n", name, ca.getSubjectX500Principal().getName(),
                     ca.getNotAfter().toInstant(), LocalSecrets.caCertificate(home));

@@ -5,8 +5,10 @@ import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.Phase;
 import io.pgset.core.spec.SpecException;
+import io.pgset.core.spec.Cidr;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.instance.ApiServer;
+import io.pgset.instance.ApiTls;
 import io.pgset.instance.ApiServer.Response;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,21 +52,24 @@ public final class LocalController implements AutoCloseable {
     private final ApiServer api;
     private volatile ClusterStatus latest;
     private volatile boolean stopping;
-    private ClusterSpec spec;
+    private volatile ClusterSpec spec;
+    private final ApiTls.ServerTls apiTls;
 
     private LocalController(Path pgsetHome, ClusterHome home, Launcher launcher) throws IOException {
         this.home = home;
         this.spec = SpecReader.read(home.spec());
         String token = LocalSecrets.apiToken(home);
         LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
-        this.controller = new ClusterController(runtime, new LocalInstanceClient(token),
+        this.controller = new ClusterController(runtime, new LocalInstanceClient(home),
                 new EventLog(home.events(), Clock.systemUTC()), Clock.systemUTC());
         this.services = Services.read(home).orElseThrow(() -> new IOException("no services.json in " + home.dir()));
         this.latest = new ClusterStatus(spec.name(), Phase.PROGRESSING, null, spec.instances(), 0, List.of(),
                 List.of(), Services.describe(services, home, spec), "controller starting", "");
-        this.rw = new ServiceProxy("rw", services.rw(), () -> Services.rwEndpoints(latest));
-        this.ro = new ServiceProxy("ro", services.ro(), () -> Services.roEndpoints(latest));
-        this.api = new ApiServer(Ports.LOOPBACK, 0, token, "controller-" + home.name());
+        this.rw = new ServiceProxy("rw", services.rw(), () -> Services.rwEndpoints(latest), this::allowed);
+        this.ro = new ServiceProxy("ro", services.ro(), () -> Services.roEndpoints(latest), this::allowed);
+        this.apiTls = ApiTls.server(ApiTls.authority(home.secrets()), List.of("controller-" + home.name(), "localhost"),
+                List.of(Ports.LOOPBACK), Duration.ofDays(spec.tls().validityDays()));
+        this.api = new ApiServer(Ports.LOOPBACK, 0, token, "controller-" + home.name(), apiTls.context());
         api.open("GET", "/healthz", body -> Response.probe(!stopping, "stopping"))
            .secured("GET", "/status", body -> Response.json(latest))
            .secured("POST", "/reconcile", body -> {
@@ -123,8 +129,27 @@ public final class LocalController implements AutoCloseable {
         stopped.await();
     }
 
+    /** Clients the services admit: the current spec's network.allow, as pg_hba.conf does on each instance. */
+    private boolean allowed(java.net.InetAddress client) {
+        return Cidr.contains(spec.network().allow(), client);
+    }
+
+    /** A new API certificate two thirds into the last one's validity; open connections keep theirs. */
+    private void renewApiCertificateWhenDue() {
+        if (Instant.now().isBefore(apiTls.renewAt())) {
+            return;
+        }
+        try {
+            apiTls.renew();
+            System.out.println("cluster=" + home.name() + " controller API certificate renewed");
+        } catch (RuntimeException e) {
+            System.out.println("cluster=" + home.name() + " controller API certificate renewal failed: " + e.getMessage());
+        }
+    }
+
     /** One pass; never throws, so the loop never dies. */
     private void reconcileOnce() {
+        renewApiCertificateWhenDue();
         try {
             spec = readSpec();
             ClusterStatus status = controller.reconcile(spec).withServices(Services.describe(services, home, spec));

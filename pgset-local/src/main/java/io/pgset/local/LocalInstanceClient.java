@@ -3,6 +3,7 @@ package io.pgset.local;
 import io.pgset.core.control.InstanceClient;
 import io.pgset.core.control.PodState;
 import io.pgset.core.model.InstanceStatus;
+import io.pgset.instance.ApiTls;
 import io.pgset.instance.InstanceHttpClient;
 import java.io.IOException;
 import java.util.List;
@@ -12,8 +13,8 @@ final class LocalInstanceClient implements InstanceClient {
 
     private final InstanceHttpClient http;
 
-    LocalInstanceClient(String token) {
-        this.http = new InstanceHttpClient(token);
+    LocalInstanceClient(ClusterHome home) throws IOException {
+        this.http = new InstanceHttpClient(LocalSecrets.apiToken(home), ApiTls.client(LocalSecrets.caCertificate(home)));
     }
 
     @Override

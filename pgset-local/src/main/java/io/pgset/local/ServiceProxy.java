@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -29,13 +30,20 @@ public final class ServiceProxy implements AutoCloseable {
     private final String name;
     private final ServerSocket server;
     private final Supplier<List<Endpoint>> endpoints;
+    private final Predicate<InetAddress> allowed;
     private final AtomicInteger next = new AtomicInteger();
     private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    public ServiceProxy(String name, int port, Supplier<List<Endpoint>> endpoints) throws IOException {
+    /**
+     * @param allowed whether a client address may connect: the cluster's {@code network.allow}, which
+     *                postgres cannot check itself behind the proxy (it sees the proxy's address)
+     */
+    public ServiceProxy(String name, int port, Supplier<List<Endpoint>> endpoints, Predicate<InetAddress> allowed)
+            throws IOException {
         this.name = name;
         this.endpoints = endpoints;
+        this.allowed = allowed;
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(Ports.LOOPBACK), port), 128);
@@ -72,6 +80,12 @@ public final class ServiceProxy implements AutoCloseable {
     }
 
     private void relay(Socket client) {
+        if (!allowed.test(client.getInetAddress())) {
+            System.out.println("service=" + name + " refused a connection from " + client.getInetAddress().getHostAddress()
+                    + ": not in spec.network.allow");
+            closeQuietly(client);
+            return;
+        }
         List<Endpoint> targets = endpoints.get();
         if (targets.isEmpty()) {
             closeQuietly(client);

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Checks an address range for pg_hba.conf: {@code 10.0.0.0/8}, {@code fd00::/8}. */
-final class Cidr {
+public final class Cidr {
 
     private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
     private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
@@ -44,6 +44,29 @@ final class Cidr {
                     + format(network) + "/" + prefix + ")", value);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the address is in one of these (valid) ranges, as pg_hba.conf would decide: IPv4
+     * ranges match IPv4 addresses, IPv6 ranges IPv6 ones (and IPv4-mapped ones by their mapping).
+     */
+    public static boolean contains(java.util.List<String> ranges, InetAddress address) {
+        for (String range : ranges) {
+            int slash = range.indexOf('/');
+            Optional<byte[]> network = parse(range.substring(0, slash));
+            if (network.isEmpty()) {
+                continue;
+            }
+            byte[] candidate = address.getAddress();
+            if (network.get().length == 16) {
+                candidate = sixteenBytes(candidate);
+            }
+            int prefix = Integer.parseInt(range.substring(slash + 1));
+            if (candidate.length == network.get().length && Arrays.equals(masked(candidate, prefix), network.get())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Optional<String> problem(String requirement, String value) {
