@@ -2,27 +2,11 @@ package io.pgset.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The read-only commands on one running cluster: psql, logs, events, status. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CommandsIT {
+class CommandsIT extends SharedCluster {
 
-    private PgsetHome home;
-
-    @BeforeAll
-    void startCluster() throws Exception {
-        home = PgsetHome.create();
-        home.pgset("up").ok();
-    }
-
-    @AfterAll
-    void stopCluster() throws Exception {
-        home.close();
-    }
 
     @Test
     void psqlRunsOnRwAndRoWithArgumentsAfterDoubleDash() {

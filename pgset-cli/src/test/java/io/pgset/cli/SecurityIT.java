@@ -13,29 +13,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Secure from the start: TLS and SCRAM only, no secret in argv, environment or logs, non-root postgres, token-guarded TLS APIs. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SecurityIT {
+class SecurityIT extends SharedCluster {
 
-    private PgsetHome home;
     private HttpClient http;
 
     @BeforeAll
-    void startCluster() throws Exception {
-        home = PgsetHome.create();
-        home.pgset("up").ok();
+    void trustTheClusterCa() throws Exception {
         http = HttpClient.newBuilder()
                 .sslContext(io.pgset.instance.ApiTls.client(home.cluster("demo").resolve("secrets/ca.crt"))).build();
-    }
-
-    @AfterAll
-    void stopCluster() throws Exception {
-        home.close();
     }
 
     @Test

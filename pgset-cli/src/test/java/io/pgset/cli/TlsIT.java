@@ -16,27 +16,10 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** TLS by default: the cluster CA, verify-full connections, the network allow-list, renewal without restart. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TlsIT {
-
-    private PgsetHome home;
-
-    @BeforeAll
-    void startCluster() throws Exception {
-        home = PgsetHome.create();
-        home.pgset("up").ok();
-    }
-
-    @AfterAll
-    void stopCluster() throws Exception {
-        home.close();
-    }
+class TlsIT extends SharedCluster {
 
     @Test
     void connectionsWithoutTlsAreRefused() {

@@ -222,13 +222,27 @@ final class DataDirectory {
         return settings;
     }
 
+    /**
+     * Bytes used on the volume, measured at most every {@link #VOLUME_MEASURE_EVERY}: walking a
+     * volume is the slowest part of a status, which the controller asks for several times a second.
+     */
     long volumeBytes() {
-        try (Stream<Path> files = Files.walk(options.volume())) {
-            return files.filter(Files::isRegularFile).mapToLong(DataDirectory::size).sum();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return 0; // files come and go under a running postgres; the next call gets a figure
+        long now = System.nanoTime();
+        if (volumeMeasuredAt != 0 && now - volumeMeasuredAt < VOLUME_MEASURE_EVERY.toNanos()) {
+            return volumeBytes;
         }
+        try (Stream<Path> files = Files.walk(options.volume())) {
+            volumeBytes = files.filter(Files::isRegularFile).mapToLong(DataDirectory::size).sum();
+            volumeMeasuredAt = now;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // files come and go under a running postgres; the next call gets a figure
+        }
+        return volumeBytes;
     }
+
+    private static final Duration VOLUME_MEASURE_EVERY = Duration.ofSeconds(5);
+    private volatile long volumeBytes;
+    private volatile long volumeMeasuredAt;
 
     private static long size(Path file) {
         try {

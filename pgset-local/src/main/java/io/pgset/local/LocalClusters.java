@@ -305,6 +305,15 @@ public final class LocalClusters {
         out.println("instance " + pod + " deleted" + (force ? " (killed)" : "") + "; the controller recreates it");
     }
 
+    /**
+     * Kills an instance and its postgres (kill -9) and tells nobody, as when its machine dies: the
+     * controller has to notice on its own. For failure drills.
+     */
+    public void crashPod(String pod) throws IOException {
+        String cluster = pod.substring(0, pod.lastIndexOf('-'));
+        new LocalRuntime(pgsetHome, existing(cluster), launcher).killPod(pod);
+    }
+
     ClusterHome existing(String name) {
         if (!exists(name)) {
             List<String> known = names();

@@ -38,7 +38,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalController implements AutoCloseable {
 
-    private static final Duration INTERVAL = Duration.ofMillis(500);
+    /** Between passes while nothing changes; it bounds how long a lost primary goes unnoticed. */
+    private static final Duration INTERVAL = Duration.ofMillis(250);
+    /** Between passes while the cluster is changing (a promotion, a new instance): rw follows at once. */
+    private static final Duration BUSY_INTERVAL = Duration.ofMillis(50);
 
     private final ClusterHome home;
     private final ClusterController controller;
@@ -123,7 +126,8 @@ public final class LocalController implements AutoCloseable {
                 task.run();
             }
             reconcileOnce();
-            wake.tryAcquire(INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            Duration pause = controller.acted() ? BUSY_INTERVAL : INTERVAL;
+            wake.tryAcquire(pause.toMillis(), TimeUnit.MILLISECONDS);
             wake.drainPermits();
         }
         stopped.await();

@@ -40,6 +40,7 @@ public final class ClusterController {
     /** Events of the previous pass: one repeated every half second (a wait, a failing step) is told once. */
     private Set<String> toldBefore = Set.of();
     private Set<String> told = new HashSet<>();
+    private boolean acted;
 
     public ClusterController(ClusterRuntime runtime, InstanceClient client, EventSink events, Clock clock) {
         this.runtime = runtime;
@@ -58,9 +59,15 @@ public final class ClusterController {
         Observation observed = new Observation(spec, seen.pods(), runtime.recordedPrimary(), primaryDownFor(seen));
         List<Action> plan = plan(observed);
         List<String> failures = act(plan, observed);
+        acted = plan.stream().anyMatch(a -> !(a instanceof Action.Wait) && !(a instanceof Action.EnsureSlots));
         toldBefore = told;
         told = new HashSet<>();
         return StatusBuilder.build(observed, runtime.volumes(), plan, failures);
+    }
+
+    /** Whether the last pass changed something (created, deleted, fenced, promoted, ...): the next one should come soon. */
+    public boolean acted() {
+        return acted;
     }
 
     /** Status from one look at the cluster, changing nothing (for when no controller runs). */

@@ -141,7 +141,9 @@ public final class Drill {
 
     private void kill(ClusterHome home, String primary, Kill kill) throws IOException {
         if (kill == Kill.PRIMARY) {
-            clusters.deletePod(primary, true);
+            // As a machine dies: nobody tells the controller, which has to notice on its own.
+            clusters.crashPod(primary);
+            out.println("  killed " + primary + " and its postgres (kill -9)");
             return;
         }
         Path pidFile = home.volume(primary).resolve("pgdata/postmaster.pid");
