@@ -105,8 +105,13 @@ public final class LocalRuntime implements ClusterRuntime {
         Optional<ProcessHandle> process = Processes.alive(home.podPid(pod.name()), marker(home, pod.name()));
         if (process.isPresent()) {
             Processes.stop(process.get(), STOP_GRACE);
+            // Only if it still names the process stopped here: by now a controller may have
+            // recreated the pod, and its pid file must stay.
+            Path pidFile = home.podPid(pod.name());
+            if (Files.exists(pidFile) && Files.readString(pidFile).strip().equals(Long.toString(process.get().pid()))) {
+                Files.deleteIfExists(pidFile);
+            }
         }
-        Files.deleteIfExists(home.podPid(pod.name()));
     }
 
     @Override
