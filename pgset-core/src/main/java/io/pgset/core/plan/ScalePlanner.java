@@ -21,7 +21,7 @@ import java.util.stream.IntStream;
  *   <li><b>Scale up and recreate.</b> With a ready primary, the lowest missing ordinal below
  *       {@code spec.instances} is created, cloning from and following the primary, and only when
  *       every lower ordinal is Ready. One instance at a time.</li>
- *   <li><b>Scale down.</b> Only when every instance is Ready, the highest ordinal at or above
+ *   <li><b>Scale down.</b> Only when every instance that stays is Ready, the highest ordinal at or above
  *       {@code spec.instances} is removed, one at a time; its volume stays unless
  *       {@code storage.retainOnScaleDown} is false, and only once every instance has loaded the
  *       new spec (so a synchronous primary no longer waits for the instance that goes). The primary is never removed: when it is the
@@ -74,8 +74,10 @@ public final class ScalePlanner {
         if (surplus.isEmpty()) {
             return new Action.Wait("");
         }
-        if (!observed.allReady()) {
-            return new Action.Wait("scale down waits until every instance is ready");
+        // Only those that stay count: one on its way out (a demoted primary whose slot is already
+        // gone, say) need not stream before it is removed.
+        if (!observed.pods().stream().filter(p -> p.ordinal() < spec.instances()).allMatch(ObservedPod::ready)) {
+            return new Action.Wait("scale down waits until every instance that stays is ready");
         }
         if (!RollingUpdatePlanner.current(observed)) {
             // In sync mode the primary must stop waiting for the instance before it goes.

@@ -112,11 +112,7 @@ class ScalePlannerTest {
                 Arguments.of("nothing created while a lower ordinal is starting", 3,
                         pods(primary(0), notReady(1, "cloning")), "demo-1"),
                 Arguments.of("nothing recreated above a lower ordinal that is not ready", 3,
-                        pods(primary(0), notReady(1, "cloning"), replica(2)), "demo-1"),
-                Arguments.of("scale down waits for a not-ready surplus instance", 2,
-                        pods(primary(0), replica(1), notReady(2, "catching up")), "ready"),
-                Arguments.of("scale down waits for a not-ready surplus below the highest", 1,
-                        pods(primary(0), notReady(1, "catching up"), replica(2)), "ready")
+                        pods(primary(0), notReady(1, "cloning"), replica(2)), "demo-1")
         );
     }
 
@@ -129,6 +125,25 @@ class ScalePlannerTest {
             assertThat(switchover.to()).isEmpty();
             assertThat(switchover.reason()).contains("primary demo-2");
         });
+    }
+
+    @Test
+    void scaleDownWaitsForTheInstancesThatStayButNotForTheOneThatGoes() {
+        List<Action> goingNotReady = ScalePlanner.plan(new Observation(DEMO.withInstances(2),
+                pods(primary(0), replica(1), notReady(2, "not streaming from a primary")), Optional.of("demo-0")));
+        assertThat(membership(goingNotReady)).singleElement().isInstanceOfSatisfying(Action.DeletePod.class,
+                delete -> assertThat(delete.pod()).isEqualTo("demo-2"));
+
+        List<Action> stayingNotReady = ScalePlanner.plan(new Observation(DEMO.withInstances(2),
+                pods(primary(0), notReady(1, "starting"), replica(2)), Optional.of("demo-0")));
+        assertThat(membership(stayingNotReady)).singleElement().isInstanceOfSatisfying(Action.Wait.class,
+                wait -> assertThat(wait.reason()).contains("demo-1 is not ready yet"));
+
+        // Surplus instances go highest first, whether or not the lower surplus one is ready.
+        List<Action> lowerSurplusNotReady = ScalePlanner.plan(new Observation(DEMO.withInstances(1),
+                pods(primary(0), notReady(1, "catching up"), replica(2)), Optional.of("demo-0")));
+        assertThat(membership(lowerSurplusNotReady)).singleElement().isInstanceOfSatisfying(Action.DeletePod.class,
+                delete -> assertThat(delete.pod()).isEqualTo("demo-2"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,0 +1,170 @@
+package io.pgset.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.spec.SpecReader;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ManifestRendererTest {
+
+    static final ClusterSpec SPEC = SpecReader.read("""
+            apiVersion: pgset.io/v1alpha1
+            kind: PostgresCluster
+            metadata: {name: shop}
+            spec:
+              instances: 3
+              storage: {size: 20Gi, retainOnScaleDown: false, retainOnDelete: true}
+              bootstrap: {initdb: {database: orders, owner: orders_owner, initSql: ["CREATE TABLE t (id int)"]}}
+              network: {allow: [10.0.0.0/8, 192.168.1.7/32]}
+              disruption: {maxUnavailable: 1}
+            """);
+    static final List<HasMetadata> OBJECTS = new ManifestRenderer(SPEC, "prod", "example/pgset:1").render();
+
+    @Test
+    void everyObjectIsRenderedOnceInTheNamespaceWithTheClusterLabels() {
+        assertThat(OBJECTS).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
+                "Secret/shop-superuser", "Secret/shop-app", "Secret/shop-replication", "ConfigMap/shop-init",
+                "ConfigMap/shop-spec", "Service/shop", "Service/shop-rw", "Service/shop-ro", "Service/shop-r",
+                "StatefulSet/shop", "PodDisruptionBudget/shop", "NetworkPolicy/shop");
+        assertThat(OBJECTS).allSatisfy(o -> {
+            assertThat(o.getMetadata().getNamespace()).isEqualTo("prod");
+            assertThat(o.getMetadata().getLabels()).containsEntry("pgset.io/cluster", "shop")
+                    .containsEntry("app.kubernetes.io/instance", "shop");
+        });
+    }
+
+    @Test
+    void theStatefulSetHasStableIdentityVolumesAndLeavesOrderingToTheOperator() {
+        StatefulSet sts = object(StatefulSet.class, "shop");
+        assertThat(sts.getSpec().getServiceName()).isEqualTo("shop");
+        assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(sts.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+        assertThat(sts.getSpec().getUpdateStrategy().getType()).isEqualTo("OnDelete");
+        assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Retain");
+        assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenScaled()).isEqualTo("Delete");
+        var claim = sts.getSpec().getVolumeClaimTemplates().get(0);
+        assertThat(claim.getMetadata().getName()).isEqualTo("data");
+        assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+        assertThat(claim.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("20Gi");
+        assertThat(sts.getSpec().getSelector().getMatchLabels()).isEqualTo(Map.of("pgset.io/cluster", "shop"));
+    }
+
+    @Test
+    void podsRunAsPostgresWithNothingMoreThanTheyNeed() {
+        PodSpec pod = object(StatefulSet.class, "shop").getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(999L);
+        assertThat(pod.getSecurityContext().getRunAsGroup()).isEqualTo(999L);
+        assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(999L);
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        List<Container> containers = new java.util.ArrayList<>(pod.getInitContainers());
+        containers.addAll(pod.getContainers());
+        assertThat(containers).extracting(Container::getName).containsExactly("prepare-volume", "postgres");
+        assertThat(containers).allSatisfy(c -> {
+            assertThat(c.getImage()).isEqualTo("example/pgset:1");
+            assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+            assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+            assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+            assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getName()).isEqualTo("data"));
+        });
+        var term = pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution().get(0);
+        assertThat(term.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+        assertThat(pod.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()).isEmpty();
+    }
+
+    @Test
+    void probesAskTheInstanceApiOverHttps() {
+        Container postgres = object(StatefulSet.class, "shop").getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(postgres.getStartupProbe().getHttpGet().getPath()).isEqualTo("/startupz");
+        assertThat(postgres.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(postgres.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(List.of(postgres.getStartupProbe(), postgres.getLivenessProbe(), postgres.getReadinessProbe()))
+                .allSatisfy(p -> {
+                    assertThat(p.getHttpGet().getScheme()).isEqualTo("HTTPS");
+                    assertThat(p.getHttpGet().getPort().getStrVal()).isEqualTo("api");
+                });
+        assertThat(postgres.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .containsExactly("postgres:5432", "api:8008");
+    }
+
+    @Test
+    void servicesSelectOnTheRoleLabelAndTheHeadlessOneGivesEachPodAName() {
+        Service headless = object(Service.class, "shop");
+        assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
+        assertThat(object(Service.class, "shop-rw").getSpec().getSelector())
+                .isEqualTo(Map.of("pgset.io/cluster", "shop", "pgset.io/role", "primary"));
+        assertThat(object(Service.class, "shop-ro").getSpec().getSelector())
+                .isEqualTo(Map.of("pgset.io/cluster", "shop", "pgset.io/role", "replica"));
+        assertThat(object(Service.class, "shop-r").getSpec().getSelector()).isEqualTo(Map.of("pgset.io/cluster", "shop"));
+    }
+
+    @Test
+    void secretsHoldGeneratedCredentialsForEachRole() {
+        Secret app = object(Secret.class, "shop-app");
+        assertThat(app.getType()).isEqualTo("kubernetes.io/basic-auth");
+        assertThat(app.getStringData()).containsEntry("username", "orders_owner").containsKey("password");
+        assertThat(app.getStringData().get("password")).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(object(Secret.class, "shop-replication").getStringData()).containsEntry("username", "pgset_replication");
+        assertThat(object(Secret.class, "shop-superuser").getStringData().get("password"))
+                .isNotEqualTo(app.getStringData().get("password"));
+        assertThat(object(io.fabric8.kubernetes.api.model.ConfigMap.class, "shop-init").getData())
+                .containsEntry("init.sql", "CREATE TABLE t (id int);\n");
+        assertThat(SpecReader.read(object(io.fabric8.kubernetes.api.model.ConfigMap.class, "shop-spec").getData()
+                .get("spec.yaml"))).isEqualTo(SPEC);
+    }
+
+    @Test
+    void theDisruptionBudgetNeverBlocksTheDrainOfASingleInstance() {
+        PodDisruptionBudget pdb = object(PodDisruptionBudget.class, "shop");
+        assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(pdb.getSpec().getMinAvailable()).isNull();
+        ClusterSpec single = SpecReader.read("apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\n"
+                + "metadata: {name: one}\nspec: {instances: 1}\n");
+        PodDisruptionBudget one = (PodDisruptionBudget) new ManifestRenderer(single, "prod", "i").render().stream()
+                .filter(o -> o instanceof PodDisruptionBudget).findFirst().orElseThrow();
+        assertThat(one.getSpec().getMaxUnavailable().getIntVal()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void theNetworkPolicyAdmitsPeersAllowedClientsAndTheOperatorOnly() {
+        NetworkPolicy policy = object(NetworkPolicy.class, "shop");
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        var ingress = policy.getSpec().getIngress();
+        assertThat(ingress).hasSize(3);
+        assertThat(ingress.get(0).getFrom().get(0).getPodSelector().getMatchLabels())
+                .isEqualTo(Map.of("pgset.io/cluster", "shop"));
+        assertThat(ingress.get(0).getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(5432, 8008);
+        assertThat(ingress.get(1).getFrom()).extracting(p -> p.getIpBlock().getCidr())
+                .containsExactly("10.0.0.0/8", "192.168.1.7/32");
+        assertThat(ingress.get(1).getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(5432);
+        assertThat(ingress.get(2).getFrom().get(0).getPodSelector().getMatchLabels())
+                .containsEntry("app.kubernetes.io/name", "pgset-operator");
+        assertThat(ingress.get(2).getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(8008);
+    }
+
+    @Test
+    void theYamlStreamHasOneDocumentPerObject() {
+        String yaml = ManifestRenderer.yaml(OBJECTS);
+        assertThat(yaml.split("(?m)^---$")).hasSize(OBJECTS.size() + 1);
+        assertThat(yaml).contains("kind: StatefulSet", "apiVersion: apps/v1", "apiVersion: policy/v1",
+                "apiVersion: networking.k8s.io/v1", "podManagementPolicy: Parallel");
+    }
+
+    private static <T extends HasMetadata> T object(Class<T> type, String name) {
+        return OBJECTS.stream().filter(type::isInstance).map(type::cast)
+                .filter(o -> o.getMetadata().getName().equals(name)).findFirst().orElseThrow();
+    }
+}
