@@ -269,6 +269,10 @@ public final class ManifestRenderer {
                 .withArgs("instance", "--cluster=" + spec.name(), "--volume=" + DATA_MOUNT,
                         "--secrets=/etc/pgset/secrets", "--spec=/etc/pgset/spec/spec.yaml", "--init-sql=/etc/pgset/init/init.sql")
                 .withPorts(port("postgres", POSTGRES_PORT), port("api", API_PORT))
+                .withNewResources()
+                .withRequests(quantities(spec.resources().requests()))
+                .withLimits(quantities(spec.resources().limits()))
+                .endResources()
                 .withSecurityContext(containerSecurity())
                 .withStartupProbe(probe("/startupz", 5, 360)) // up to 30 min for a large clone
                 .withLivenessProbe(probe("/healthz", 10, 6))
@@ -295,6 +299,12 @@ public final class ManifestRenderer {
                         .build(),
                 new VolumeBuilder().withName("init").withNewConfigMap().withName(spec.name() + "-init").endConfigMap()
                         .build());
+    }
+
+    private static Map<String, Quantity> quantities(Map<String, String> amounts) {
+        Map<String, Quantity> out = new java.util.TreeMap<>();
+        amounts.forEach((name, amount) -> out.put(name, new Quantity(amount)));
+        return out;
     }
 
     private static SecurityContext containerSecurity() {

@@ -28,6 +28,7 @@ class ManifestRendererTest {
               bootstrap: {initdb: {database: orders, owner: orders_owner, initSql: ["CREATE TABLE t (id int)"]}}
               network: {allow: [10.0.0.0/8, 192.168.1.7/32]}
               disruption: {maxUnavailable: 1}
+              resources: {requests: {cpu: 500m, memory: 2Gi}, limits: {cpu: "2", memory: 4Gi}}
             """);
     static final List<HasMetadata> OBJECTS = new ManifestRenderer(SPEC, "prod", "example/pgset:1").render();
 
@@ -97,6 +98,20 @@ class ManifestRendererTest {
                 });
         assertThat(postgres.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
                 .containsExactly("postgres:5432", "api:8008");
+    }
+
+    @Test
+    void resourcesComeFromTheSpecAndDefaultToNoCpuLimit() {
+        Container postgres = object(StatefulSet.class, "shop").getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(postgres.getResources().getRequests()).hasToString("{cpu=500m, memory=2Gi}");
+        assertThat(postgres.getResources().getLimits()).hasToString("{cpu=2, memory=4Gi}");
+        ClusterSpec defaults = SpecReader.read("apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\n"
+                + "metadata: {name: one}\n");
+        StatefulSet sts = (StatefulSet) new ManifestRenderer(defaults, "prod", "i").render().stream()
+                .filter(o -> o instanceof StatefulSet).findFirst().orElseThrow();
+        var resources = sts.getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
+        assertThat(resources.getRequests()).hasToString("{cpu=250m, memory=512Mi}");
+        assertThat(resources.getLimits()).hasToString("{memory=1Gi}");
     }
 
     @Test

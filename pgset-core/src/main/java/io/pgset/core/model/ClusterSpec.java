@@ -20,7 +20,8 @@ public record ClusterSpec(
         TlsSpec tls,
         NetworkSpec network,
         DisruptionSpec disruption,
-        FailoverSpec failover) {
+        FailoverSpec failover,
+        ResourcesSpec resources) {
 
     public ClusterSpec {
         postgres = postgres.withSortedParameters();
@@ -43,7 +44,7 @@ public record ClusterSpec(
 
     public ClusterSpec withInstances(int count) {
         return new ClusterSpec(name, count, postgres, storage, replication, bootstrap, backup, tls,
-                network, disruption, failover);
+                network, disruption, failover, resources);
     }
 
     public record PostgresSpec(String version, String binDir, Map<String, String> parameters) {
@@ -77,4 +78,10 @@ public record ClusterSpec(
     public record DisruptionSpec(int maxUnavailable) {}
 
     public record FailoverSpec(int delaySeconds) {}
+
+    /**
+     * CPU and memory for each instance's pod in Kubernetes ({@code cpu}, {@code memory} keys in
+     * Kubernetes quantity form); the local runtime does not limit its processes.
+     */
+    public record ResourcesSpec(Map<String, String> requests, Map<String, String> limits) {}
 }

@@ -12,9 +12,11 @@ import io.pgset.core.model.ClusterSpec.PostgresSpec;
 import io.pgset.core.model.ClusterSpec.ReplicationMode;
 import io.pgset.core.model.ClusterSpec.ReplicationSpec;
 import io.pgset.core.model.ClusterSpec.RepositorySpec;
+import io.pgset.core.model.ClusterSpec.ResourcesSpec;
 import io.pgset.core.model.ClusterSpec.RetentionSpec;
 import io.pgset.core.model.ClusterSpec.StorageSpec;
 import io.pgset.core.model.ClusterSpec.TlsSpec;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,7 +89,30 @@ final class SpecParser {
         root.requiredText("kind", Rule.equalTo(KIND));
         String name = metadata(root.requiredObject("metadata"));
         return spec(name, section(root, "spec", "instances", "postgres", "storage", "replication",
-                "bootstrap", "backup", "tls", "network", "disruption", "failover"));
+                "bootstrap", "backup", "tls", "network", "disruption", "failover", "resources"));
+    }
+
+    private static final Rule CPU = Rule.matching("must be a CPU amount such as 500m or 2", "[0-9]+m|[0-9]+([.][0-9]+)?");
+    private static final Rule MEMORY = Rule.matching("must be a memory amount such as 512Mi or 2Gi (bytes,"
+            + " optionally with a Ki, Mi, Gi or Ti suffix)", "[0-9]+(Ki|Mi|Gi|Ti)?");
+
+    /** Requests default to 250m CPU and 512Mi; the memory limit to 1Gi; no CPU limit (throttling hurts latency). */
+    private static ResourcesSpec resources(SpecNode resources) {
+        return new ResourcesSpec(amounts(section(resources, "requests", "cpu", "memory"), "250m", "512Mi"),
+                amounts(section(resources, "limits", "cpu", "memory"), "", "1Gi"));
+    }
+
+    private static Map<String, String> amounts(SpecNode amounts, String cpu, String memory) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String c = amounts.textOrInteger("cpu", cpu, CPU);
+        if (!c.isEmpty()) {
+            out.put("cpu", c);
+        }
+        String m = amounts.textOrInteger("memory", memory, MEMORY, POSITIVE);
+        if (!m.isEmpty()) {
+            out.put("memory", m);
+        }
+        return out;
     }
 
     private static TlsSpec tls(SpecNode tls) {
@@ -117,7 +142,8 @@ final class SpecParser {
                         .texts("allow", List.of("127.0.0.1/32"), Cidr::check)),
                 new DisruptionSpec(section(spec, "disruption", "maxUnavailable")
                         .integer("maxUnavailable", 1, 1, Integer.MAX_VALUE)),
-                new FailoverSpec(section(spec, "failover", "delaySeconds").integer("delaySeconds", 0, 0, 3600)));
+                new FailoverSpec(section(spec, "failover", "delaySeconds").integer("delaySeconds", 0, 0, 3600)),
+                resources(section(spec, "resources", "requests", "limits")));
         checkSyncStandbys(spec, cluster);
         return cluster;
     }

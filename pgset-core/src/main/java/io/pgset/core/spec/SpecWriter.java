@@ -38,6 +38,11 @@ final class SpecWriter {
         strings(spec.putObject("network"), "allow", cluster.network().allow());
         spec.putObject("disruption").put("maxUnavailable", cluster.disruption().maxUnavailable());
         spec.putObject("failover").put("delaySeconds", cluster.failover().delaySeconds());
+        ObjectNode resources = spec.putObject("resources");
+        ObjectNode requests = resources.putObject("requests");
+        new TreeMap<>(cluster.resources().requests()).forEach(requests::put);
+        ObjectNode limits = resources.putObject("limits");
+        new TreeMap<>(cluster.resources().limits()).forEach(limits::put);
         return SpecYaml.write(root);
     }
 

@@ -37,6 +37,9 @@ class SpecReaderTest {
             metadata: {name: demo}
             """;
 
+    static final ClusterSpec.ResourcesSpec DEFAULT_RESOURCES = new ClusterSpec.ResourcesSpec(
+            Map.of("cpu", "250m", "memory", "512Mi"), Map.of("memory", "1Gi"));
+
     static final ClusterSpec DEFAULTS = new ClusterSpec("demo", 3,
             new PostgresSpec("15", "/usr/lib/postgresql/15/bin", Map.of()),
             new StorageSpec("1Gi", true, true),
@@ -46,7 +49,8 @@ class SpecReaderTest {
             new TlsSpec(true, 90),
             new NetworkSpec(List.of("127.0.0.1/32")),
             new DisruptionSpec(1),
-            new FailoverSpec(0));
+            new FailoverSpec(0),
+            SpecReaderTest.DEFAULT_RESOURCES);
 
     /** A document with the standard header and this text as its spec section. */
     static String withSpec(String spec) {
@@ -98,7 +102,8 @@ class SpecReaderTest {
                 new TlsSpec(false, 90),
                 new NetworkSpec(List.of("10.0.0.0/8", "fd00::/8", "192.168.1.7/32")),
                 new DisruptionSpec(2),
-                new FailoverSpec(30)));
+                new FailoverSpec(30),
+                DEFAULT_RESOURCES));
     }
 
     @Test
@@ -144,6 +149,12 @@ class SpecReaderTest {
                     maxUnavailable: 1
                   failover:
                     delaySeconds: 0
+                  resources:
+                    requests:
+                      cpu: "250m"
+                      memory: "512Mi"
+                    limits:
+                      memory: "1Gi"
                 """);
     }
 
@@ -170,7 +181,7 @@ class SpecReaderTest {
                 spec.storage(), spec.replication(),
                 new BootstrapSpec(new InitdbSpec("app", "app", true,
                         List.of("SELECT '" + value + "'", "--" + value + "\n", "A\n  " + value + "\n\n", "x\n" + value))),
-                spec.backup(), spec.tls(), spec.network(), spec.disruption(), spec.failover());
+                spec.backup(), spec.tls(), spec.network(), spec.disruption(), spec.failover(), spec.resources());
 
         assertThat(SpecReader.read(SpecReader.write(tricky))).isEqualTo(tricky);
     }
@@ -272,7 +283,7 @@ class SpecReaderTest {
                 "metadata.name: must be a DNS-1035 label (lowercase letters, digits and '-', starting with a"
                         + " letter and ending with a letter or digit), got \"Demo\"",
                 "spec.replicas: unknown field (known: instances, postgres, storage, replication, bootstrap,"
-                        + " backup, tls, network, disruption, failover)",
+                        + " backup, tls, network, disruption, failover, resources)",
                 "spec.instances: must be an integer, got \"three\"",
                 "spec.postgres.parameters.port: pgset manages this parameter itself; remove it from the spec",
                 "spec.network.allow[0]: must have a prefix length from 0 to 32, got \"10.0.0.0/33\"",

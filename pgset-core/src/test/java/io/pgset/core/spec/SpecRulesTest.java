@@ -17,7 +17,7 @@ class SpecRulesTest {
     private static final String DNS_1035 = "must be a DNS-1035 label (lowercase letters, digits and '-',"
             + " starting with a letter and ending with a letter or digit)";
     private static final String SPEC_FIELDS = "instances, postgres, storage, replication, bootstrap,"
-            + " backup, tls, network, disruption, failover";
+            + " backup, tls, network, disruption, failover, resources";
 
     static Stream<Arguments> invalidDocuments() {
         return Stream.of(
@@ -140,6 +140,11 @@ class SpecRulesTest {
                 reject(withSpec("backup: {retention: {diff: 3}}"), "spec.backup.retention.diff: unknown field (known: full)"),
                 reject(withSpec("tls: {enabled: 1}"), "spec.tls.enabled: must be true or false, got 1"),
                 reject(withSpec("tls: {validityDays: 1}"), "spec.tls.validityDays: must be >= 2, got 1"),
+                reject(withSpec("resources: {requests: {cpu: lots}}"), "spec.resources.requests.cpu: must be a CPU"
+                        + " amount such as 500m or 2, got \"lots\""),
+                reject(withSpec("resources: {limits: {memory: 2GB}}"), "spec.resources.limits.memory: must be a memory"
+                        + " amount such as 512Mi or 2Gi (bytes, optionally with a Ki, Mi, Gi or Ti suffix), got \"2GB\""),
+                reject(withSpec("resources: {limits: {gpu: 1}}"), "spec.resources.limits.gpu: unknown field (known: cpu, memory)"),
                 reject(withSpec("tls: {validity: 30}"), "spec.tls.validity: unknown field (known: enabled, validityDays)"),
                 reject(withSpec("network: {allow: 10.0.0.0/8}"), "spec.network.allow: must be a list, got \"10.0.0.0/8\""),
                 reject(withSpec("network: {allow: [10.0.0.0/8, 7]}"), "spec.network.allow[1]: must be a string, got 7"),
