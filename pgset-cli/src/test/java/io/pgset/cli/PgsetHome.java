@@ -59,6 +59,10 @@ final class PgsetHome implements AutoCloseable {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> all = new ArrayList<>(List.of("--home", dir.toString()));
         all.addAll(List.of(args));
+        if (args.length > 0 && args[0].equals("up") && !all.contains("--timeout")) {
+            // A cluster that is not up in two minutes never will be here: fail fast, not in 300 s.
+            all.addAll(List.of("--timeout", "120"));
+        }
         int exit;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {

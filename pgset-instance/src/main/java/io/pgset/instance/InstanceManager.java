@@ -40,6 +40,8 @@ public final class InstanceManager implements AutoCloseable {
     private final Thread supervisor;
     private final Thread renewal;
     private final InstanceTls tls;
+    /** Whether postgres was last configured with TLS (sessions follow it, not an older spec). */
+    private volatile boolean tlsOn;
     /** Renews the instance API's certificate (its server's business); returns when the next is due. */
     private volatile java.util.concurrent.Callable<Instant> apiRenewal = () -> Instant.MAX;
     private volatile Instant apiRenewAt = Instant.MAX;
@@ -86,11 +88,12 @@ public final class InstanceManager implements AutoCloseable {
     /** A superuser session to a postgres of this cluster, verified against the cluster CA while TLS is on. */
     private PostgresSession session(String host, int port) {
         return new PostgresSession(host, port, secrets.superuserPassword(),
-                () -> spec.tls().enabled() ? Optional.of(tls.caFile()) : Optional.empty());
+                () -> tlsOn ? Optional.of(tls.caFile()) : Optional.empty());
     }
 
     /** The certificate files postgres and its peers use, issued or renewed as needed; empty with TLS off. */
     private void prepareTls(ClusterSpec wanted) throws IOException {
+        tlsOn = wanted.tls().enabled();
         if (!wanted.tls().enabled()) {
             data.useTls(Optional.empty());
             return;
@@ -119,10 +122,30 @@ public final class InstanceManager implements AutoCloseable {
             }
             if (started) {
                 statusReader.reload();
+                awaitServed(tls.serial().orElseThrow());
             }
             log("certificates renewed, valid until " + expires + "; postgres reloaded them");
             return expires;
         }
+    }
+
+    /**
+     * Waits until new connections get the certificate with this serial: the postmaster loads
+     * certificates after it signals its backends, and keeps the old ones (logging why) when it
+     * cannot load the new.
+     */
+    private void awaitServed(java.math.BigInteger serial) throws IOException {
+        Instant deadline = clock.instant().plus(Duration.ofSeconds(5));
+        java.math.BigInteger served = null;
+        while (clock.instant().isBefore(deadline)) {
+            served = ServedCertificate.serial(options.host(), options.port(), tls.caFile());
+            if (serial.equals(served)) {
+                return;
+            }
+            sleep(Duration.ofMillis(50));
+        }
+        throw new IOException("postgres still serves certificate " + served.toString(16) + " after the reload, not the"
+                + " new " + serial.toString(16) + "; see its log (pgset logs " + options.pod() + ")");
     }
 
     /** How the instance API renews its certificate, and when it is first due. */
@@ -358,8 +381,10 @@ public final class InstanceManager implements AutoCloseable {
     public void follow(InstanceOptions.Endpoint primary) throws IOException, SQLException {
         upstream = Optional.of(primary);
         if (data.isStandby()) {
-            writeConfig(upstream);
-            statusReader.reload();
+            synchronized (startGate) { // configuration files have one writer at a time
+                writeConfig(upstream);
+                statusReader.reload();
+            }
             log("following " + primary + " (configuration reloaded)");
         } else {
             log("demoting: stopping postgres to rejoin as a replica of " + primary);

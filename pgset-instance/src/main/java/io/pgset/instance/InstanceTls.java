@@ -65,13 +65,13 @@ final class InstanceTls {
      *
      * @return whether new certificates were written
      */
-    boolean ensure(ClusterSpec spec, boolean force) throws IOException {
+    synchronized boolean ensure(ClusterSpec spec, boolean force) throws IOException {
         CertificateAuthority ca = CertificateAuthority.fromPem(
                 Files.readString(options.secrets().resolve(CA_CERTIFICATE)),
                 Files.readString(options.secrets().resolve(CA_KEY)));
         Optional<X509Certificate> current = current();
         boolean due = current.isEmpty()
-                || !current.get().getIssuerX500Principal().equals(ca.certificate().getSubjectX500Principal())
+                || !signedBy(current.get(), ca)
                 || !clock.instant().isBefore(CertificateAuthority.renewAt(current.get().getNotBefore().toInstant(),
                         current.get().getNotAfter().toInstant()));
         if (!due && !force) {
@@ -93,6 +93,21 @@ final class InstanceTls {
         user.privateFile(Path.of(files.key()), server.privateKeyPem());
         user.privateFile(Path.of(files.certificate()), server.certificatePem());
         return true;
+    }
+
+    /** The serial of the server certificate on disk. */
+    Optional<java.math.BigInteger> serial() {
+        return current().map(X509Certificate::getSerialNumber);
+    }
+
+    /** Signed by this CA's key: a CA made anew under the same name does not count. */
+    private static boolean signedBy(X509Certificate certificate, CertificateAuthority ca) {
+        try {
+            certificate.verify(ca.certificate().getPublicKey());
+            return true;
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
     }
 
     private Optional<X509Certificate> current() {

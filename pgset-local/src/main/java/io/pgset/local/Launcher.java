@@ -28,6 +28,10 @@ public record Launcher(List<String> javaCommand) {
         List<String> command = new ArrayList<>();
         command.add("setsid");
         command.add(javaCommand.get(0));
+        // The marker that identifies the process goes first: the JDK reads at most 4096 bytes of a
+        // command line, and a long class path would push an argument at the end out of sight.
+        args.stream().filter(a -> a.startsWith("--pod-dir=") || a.startsWith("--cluster-dir=")).findFirst()
+                .ifPresent(marker -> command.add("-Dpgset.marker=" + marker));
         command.addAll(JVM_FLAGS);
         command.addAll(javaCommand.subList(1, javaCommand.size()));
         command.addAll(args);

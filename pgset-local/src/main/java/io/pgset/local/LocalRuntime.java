@@ -98,6 +98,26 @@ public final class LocalRuntime implements ClusterRuntime {
         }
         Process process = launcher.start(args, home.podLog(pod));
         Files.writeString(home.podPid(pod), process.pid() + "\n");
+        awaitIdentifiable(process, marker(home, pod));
+    }
+
+    /**
+     * Returns once the new process shows its marker: until the JVM's spawn helper has exec'd it,
+     * its command line is the helper's, and the pod would look missing to the next pass.
+     */
+    private static void awaitIdentifiable(Process process, String marker) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (process.isAlive() && !process.info().commandLine().map(c -> c.contains(marker)).orElse(false)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the instance process " + process.pid() + " did not start within 5 s");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting an instance", e);
+            }
+        }
     }
 
     @Override

@@ -59,7 +59,9 @@ public final class ClusterController {
         Observation observed = new Observation(spec, seen.pods(), runtime.recordedPrimary(), primaryDownFor(seen));
         List<Action> plan = plan(observed);
         List<String> failures = act(plan, observed);
-        acted = plan.stream().anyMatch(a -> !(a instanceof Action.Wait) && !(a instanceof Action.EnsureSlots));
+        // A step that failed is retried at the normal pace, not at once.
+        acted = failures.isEmpty()
+                && plan.stream().anyMatch(a -> !(a instanceof Action.Wait) && !(a instanceof Action.EnsureSlots));
         toldBefore = told;
         told = new HashSet<>();
         return StatusBuilder.build(observed, runtime.volumes(), plan, failures);
