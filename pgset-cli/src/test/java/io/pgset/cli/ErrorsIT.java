@@ -81,11 +81,12 @@ class ErrorsIT extends PerTestHome {
         CompletableFuture<PgsetHome.Result> second = CompletableFuture.supplyAsync(() -> home.pgset("up"));
         first.join().ok();
         second.join().ok();
+        // Each daemon shows what it is in its marker, ahead of the class path.
         long controllers = home.processes().stream()
-                .filter(p -> p.info().commandLine().orElse("").contains(" controller ")).count();
+                .filter(p -> p.info().commandLine().orElse("").contains("-Dpgset.marker=--cluster-dir=")).count();
         assertThat(controllers).isEqualTo(1);
         long instances = home.processes().stream()
-                .filter(p -> p.info().commandLine().orElse("").contains(" instance ")).count();
+                .filter(p -> p.info().commandLine().orElse("").contains("-Dpgset.marker=--pod-dir=")).count();
         assertThat(instances).isEqualTo(3);
         assertThat(home.status("demo").path("phase").asText()).isEqualTo("HEALTHY");
     }

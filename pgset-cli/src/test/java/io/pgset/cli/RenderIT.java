@@ -17,9 +17,10 @@ class RenderIT extends PerTestHome {
         PgsetHome.Result render = home.pgset("render", "-f", file.toString(), "--namespace", "team-a",
                 "--image", "registry.example/pgset:dev").ok();
 
-        assertThat(render.out().split("(?m)^---$")).hasSize(13);
+        assertThat(render.out().split("(?m)^---$")).hasSize(15); // 14 objects, and what precedes the first ---
         assertThat(render.out()).contains("kind: StatefulSet", "replicas: 2", "storage: 5Gi", "namespace: team-a",
-                "image: registry.example/pgset:dev", "name: demo-rw", "kind: NetworkPolicy", "kind: PodDisruptionBudget");
+                "image: registry.example/pgset:dev", "name: demo-rw", "kind: NetworkPolicy", "kind: PodDisruptionBudget", "name: demo-api", "name: demo-ca",
+                "BEGIN CERTIFICATE");
         assertThat(home.processes()).isEmpty();
         assertThat(home.cluster("demo")).doesNotExist();
     }

@@ -70,7 +70,9 @@ class SecurityIT extends SharedCluster {
             secrets.add(home.secret("demo", name));
         }
         for (ProcessHandle p : home.processes()) {
-            String argv = p.info().commandLine().orElse("");
+            // The whole command line: ProcessHandle shows only its first 4 KiB.
+            Path cmdline = Path.of("/proc", Long.toString(p.pid()), "cmdline");
+            String argv = Files.exists(cmdline) ? new String(Files.readAllBytes(cmdline)).replace('\0', ' ') : "";
             String environ = Files.exists(Path.of("/proc", Long.toString(p.pid()), "environ"))
                     ? Files.readString(Path.of("/proc", Long.toString(p.pid()), "environ")).replace('\0', '\n') : "";
             for (String secret : secrets) {

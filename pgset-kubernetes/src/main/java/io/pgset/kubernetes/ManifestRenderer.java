@@ -67,6 +67,8 @@ public final class ManifestRenderer {
     public static final String ROLE_LABEL = "pgset.io/role";
     public static final String CLUSTER_LABEL = "pgset.io/cluster";
     static final String DATA_MOUNT = "/var/lib/pgset";
+    public static final String CA_CERTIFICATE = "ca.crt";
+    public static final String CA_KEY = "ca.key";
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
@@ -131,7 +133,33 @@ public final class ManifestRenderer {
 
     List<Secret> secrets() {
         return List.of(secret("superuser", "postgres"), secret("app", spec.bootstrap().initdb().owner()),
-                secret("replication", io.pgset.core.config.HbaRenderer.REPLICATION_USER));
+                secret("replication", io.pgset.core.config.HbaRenderer.REPLICATION_USER), apiToken(), authority());
+    }
+
+    /** The bearer token of the instance API, which the operator and the instances use. */
+    Secret apiToken() {
+        return new SecretBuilder().withMetadata(new ObjectMetaBuilder(meta(spec.name() + "-api"))
+                        .addToAnnotations("pgset.io/generated", "once; the operator never overwrites an existing Secret")
+                        .build())
+                .withType("Opaque")
+                .addToStringData("token", password())
+                .build();
+    }
+
+    /**
+     * The cluster's own certificate authority: instances sign their server certificates with it
+     * (for their pod DNS names) and the operator trusts only it.
+     */
+    Secret authority() {
+        io.pgset.core.tls.CertificateAuthority ca =
+                io.pgset.core.tls.CertificateAuthority.create(spec.name(), java.time.Instant.now());
+        return new SecretBuilder().withMetadata(new ObjectMetaBuilder(meta(spec.name() + "-ca"))
+                        .addToAnnotations("pgset.io/generated", "once; the operator never overwrites an existing Secret")
+                        .build())
+                .withType("Opaque")
+                .addToStringData(CA_CERTIFICATE, ca.certificatePem())
+                .addToStringData(CA_KEY, ca.privateKeyPem())
+                .build();
     }
 
     private Secret secret(String which, String user) {
@@ -294,6 +322,11 @@ public final class ManifestRenderer {
                         .addNewItem().withKey("password").withPath("app-password").endItem().endSecret().endSource()
                         .addNewSource().withNewSecret().withName(spec.name() + "-replication")
                         .addNewItem().withKey("password").withPath("replication-password").endItem().endSecret().endSource()
+                        .addNewSource().withNewSecret().withName(spec.name() + "-api")
+                        .addNewItem().withKey("token").withPath("api-token").endItem().endSecret().endSource()
+                        .addNewSource().withNewSecret().withName(spec.name() + "-ca")
+                        .addNewItem().withKey(CA_CERTIFICATE).withPath(CA_CERTIFICATE).endItem()
+                        .addNewItem().withKey(CA_KEY).withPath(CA_KEY).endItem().endSecret().endSource()
                         .endProjected().build(),
                 new VolumeBuilder().withName("spec").withNewConfigMap().withName(spec.name() + "-spec").endConfigMap()
                         .build(),

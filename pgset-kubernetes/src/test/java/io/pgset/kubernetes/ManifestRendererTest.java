@@ -35,7 +35,8 @@ class ManifestRendererTest {
     @Test
     void everyObjectIsRenderedOnceInTheNamespaceWithTheClusterLabels() {
         assertThat(OBJECTS).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
-                "Secret/shop-superuser", "Secret/shop-app", "Secret/shop-replication", "ConfigMap/shop-init",
+                "Secret/shop-superuser", "Secret/shop-app", "Secret/shop-replication", "Secret/shop-api",
+                "Secret/shop-ca", "ConfigMap/shop-init",
                 "ConfigMap/shop-spec", "Service/shop", "Service/shop-rw", "Service/shop-ro", "Service/shop-r",
                 "StatefulSet/shop", "PodDisruptionBudget/shop", "NetworkPolicy/shop");
         assertThat(OBJECTS).allSatisfy(o -> {
@@ -135,6 +136,11 @@ class ManifestRendererTest {
         assertThat(object(Secret.class, "shop-replication").getStringData()).containsEntry("username", "pgset_replication");
         assertThat(object(Secret.class, "shop-superuser").getStringData().get("password"))
                 .isNotEqualTo(app.getStringData().get("password"));
+        assertThat(object(Secret.class, "shop-api").getStringData().get("token")).hasSizeGreaterThanOrEqualTo(32);
+        java.security.cert.X509Certificate ca = io.pgset.core.tls.CertificateAuthority.parseCertificate(
+                object(Secret.class, "shop-ca").getStringData().get(ManifestRenderer.CA_CERTIFICATE));
+        assertThat(ca.getBasicConstraints()).as("a CA certificate").isGreaterThanOrEqualTo(0);
+        assertThat(object(Secret.class, "shop-ca").getStringData().get(ManifestRenderer.CA_KEY)).contains("PRIVATE KEY");
         assertThat(object(io.fabric8.kubernetes.api.model.ConfigMap.class, "shop-init").getData())
                 .containsEntry("init.sql", "CREATE TABLE t (id int);\n");
         assertThat(SpecReader.read(object(io.fabric8.kubernetes.api.model.ConfigMap.class, "shop-spec").getData()

@@ -63,7 +63,7 @@ public final class LocalController implements AutoCloseable {
         this.spec = SpecReader.read(home.spec());
         String token = LocalSecrets.apiToken(home);
         LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
-        this.controller = new ClusterController(runtime, new LocalInstanceClient(home),
+        this.controller = new ClusterController(runtime, LocalInstanceClient.of(home),
                 new EventLog(home.events(), Clock.systemUTC()), Clock.systemUTC());
         this.services = Services.read(home).orElseThrow(() -> new IOException("no services.json in " + home.dir()));
         this.latest = new ClusterStatus(spec.name(), Phase.PROGRESSING, null, spec.instances(), 0, List.of(),

@@ -17,7 +17,7 @@ final class OfflineStatus {
         ClusterSpec spec = SpecReader.read(home.spec());
         try {
             ClusterController look = new ClusterController(new LocalRuntime(pgsetHome, home, launcher),
-                    new LocalInstanceClient(home), message -> { });
+                    LocalInstanceClient.of(home), message -> { });
             ClusterStatus status = look.inspect(spec);
             Services services = Services.read(home).orElse(new Services(0, 0));
             status = status.withServices(Services.describe(services, home, spec));

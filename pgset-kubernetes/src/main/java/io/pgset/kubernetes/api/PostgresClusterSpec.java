@@ -1,0 +1,146 @@
+package io.pgset.kubernetes.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code spec} of a PostgresCluster: the same document the local runtime reads. Every field
+ * is optional; absent fields take the defaults of pgset-core's SpecReader. The annotations give
+ * the API server a first check (types, ranges, patterns); SpecReader makes the rest.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PostgresClusterSpec {
+
+    @JsonPropertyDescription("How many instances (pods) the cluster runs; default 3")
+    @Min(1)
+    @Max(99)
+    public Integer instances;
+
+    public Postgres postgres;
+    public Storage storage;
+    public Replication replication;
+    public Bootstrap bootstrap;
+    @JsonPropertyDescription("Continuous WAL archiving and scheduled backups with pgBackRest; off when absent")
+    public Backup backup;
+    public Tls tls;
+    public Network network;
+    public Disruption disruption;
+    public Failover failover;
+    public Resources resources;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Postgres {
+        @JsonPropertyDescription("PostgreSQL major version; default \"15\"")
+        @Pattern("^[0-9]+$")
+        public String version;
+        @JsonPropertyDescription("Local runtime only: where the PostgreSQL binaries are")
+        public String binDir;
+        @JsonPropertyDescription("postgresql.conf parameters, values as strings (e.g. max_connections: \"200\")")
+        public Map<String, String> parameters;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Storage {
+        @JsonPropertyDescription("Size of each instance's volume claim, e.g. 1Gi; default 1Gi")
+        @Pattern("^[0-9]+(Ki|Mi|Gi|Ti)?$")
+        public String size;
+        @JsonPropertyDescription("Keep the volume of an instance removed by scale-down; default true")
+        public Boolean retainOnScaleDown;
+        @JsonPropertyDescription("Keep the volumes when the cluster is deleted; default true")
+        public Boolean retainOnDelete;
+    }
+
+    public enum Mode { async, sync }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Replication {
+        @JsonPropertyDescription("async (default) or sync: commits wait for syncStandbys replicas (ANY n)")
+        public Mode mode;
+        @Min(1)
+        public Integer syncStandbys;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Bootstrap {
+        public Initdb initdb;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Initdb {
+        @JsonPropertyDescription("The application database; default app")
+        @Pattern("^[a-z_][a-z0-9_]*$")
+        public String database;
+        @JsonPropertyDescription("The role that owns it (its password is in the <name>-app Secret); default app")
+        @Pattern("^[a-z_][a-z0-9_]*$")
+        public String owner;
+        public Boolean dataChecksums;
+        @JsonPropertyDescription("SQL run once in the new database, as its owner")
+        public List<String> initSql;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Backup {
+        @Required
+        public Repository repository;
+        @JsonPropertyDescription("5-field cron expression for full backups; default \"0 3 * * *\"")
+        public String schedule;
+        public Retention retention;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Repository {
+        @JsonPropertyDescription("posix (default)")
+        public String type;
+        public String path;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Retention {
+        @Min(1)
+        public Integer full;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Tls {
+        @JsonPropertyDescription("TLS for every connection, from the cluster's own CA; default true")
+        public Boolean enabled;
+        @Min(2)
+        @Max(3650)
+        public Integer validityDays;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Network {
+        @JsonPropertyDescription("CIDRs whose clients may connect to postgres; default [127.0.0.1/32]")
+        public List<String> allow;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Disruption {
+        @JsonPropertyDescription("Most instances a voluntary disruption may take at once; default 1")
+        @Min(1)
+        public Integer maxUnavailable;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Failover {
+        @JsonPropertyDescription("How long a lost primary is waited for before failing over; default 0")
+        @Min(0)
+        @Max(3600)
+        public Integer delaySeconds;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Resources {
+        @JsonPropertyDescription("cpu and memory requested per instance; default cpu 250m, memory 512Mi")
+        public Map<String, String> requests;
+        @JsonPropertyDescription("cpu and memory limits per instance; default memory 1Gi")
+        public Map<String, String> limits;
+    }
+}

@@ -1,0 +1,147 @@
+package io.pgset.kubernetes.operator;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.kubernetes.ManifestRenderer;
+import io.pgset.kubernetes.api.PostgresCluster;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Makes the objects {@link ManifestRenderer} describes exist as rendered, changing only what
+ * differs: Secrets are created once and never overwritten; a StatefulSet keeps the replicas the
+ * runtime set and its annotations, and gets a new template only when the rendered one changed;
+ * Services keep their cluster IP.
+ */
+final class ClusterObjects {
+
+    /** On the StatefulSet: a hash of the template it was last given. */
+    static final String TEMPLATE_HASH = "pgset.io/template-hash";
+
+    private final KubernetesClient client;
+    private final String image;
+
+    ClusterObjects(KubernetesClient client, String image) {
+        this.client = client;
+        this.image = image;
+    }
+
+    /** @return the names of the objects it created or changed */
+    List<String> apply(PostgresCluster owner, ClusterSpec spec) {
+        String namespace = owner.getMetadata().getNamespace();
+        List<HasMetadata> objects = new ManifestRenderer(spec, namespace, image).render();
+        List<String> changed = new java.util.ArrayList<>();
+        for (HasMetadata object : objects) {
+            // Secrets outlive the cluster when its volumes do: the data in them needs these passwords.
+            if (!(object instanceof Secret) || !spec.storage().retainOnDelete()) {
+                object.getMetadata().setOwnerReferences(List.of(ownerReference(owner)));
+            }
+            if (apply(object)) {
+                changed.add(object.getKind() + " " + object.getMetadata().getName());
+            }
+        }
+        return changed;
+    }
+
+    private boolean apply(HasMetadata desired) {
+        HasMetadata existing = client.resource(desired).get();
+        if (existing == null) {
+            if (desired instanceof StatefulSet set) {
+                set.getSpec().setReplicas(0); // the runtime adds pods one ordinal at a time
+                set.getMetadata().getAnnotations().put(TEMPLATE_HASH, hash(set));
+            }
+            client.resource(desired).create();
+            return true;
+        }
+        if (desired instanceof Secret) {
+            return false; // generated once; a password in use is never replaced
+        }
+        if (desired instanceof StatefulSet set && existing instanceof StatefulSet current) {
+            String hash = hash(set);
+            if (hash.equals(current.getMetadata().getAnnotations().get(TEMPLATE_HASH))) {
+                return false;
+            }
+            client.apps().statefulSets().inNamespace(current.getMetadata().getNamespace())
+                    .withName(current.getMetadata().getName()).edit(s -> {
+                        s.getMetadata().getAnnotations().put(TEMPLATE_HASH, hash);
+                        s.getSpec().setTemplate(set.getSpec().getTemplate());
+                        s.getSpec().setPersistentVolumeClaimRetentionPolicy(
+                                set.getSpec().getPersistentVolumeClaimRetentionPolicy());
+                        return s;
+                    });
+            return true;
+        }
+        if (desired instanceof Service service && existing instanceof Service current) {
+            if (Objects.equals(service.getSpec().getSelector(), current.getSpec().getSelector())
+                    && Objects.equals(service.getSpec().getPorts(), current.getSpec().getPorts())) {
+                return false;
+            }
+            client.services().inNamespace(current.getMetadata().getNamespace()).withName(current.getMetadata().getName())
+                    .edit(s -> {
+                        s.getSpec().setSelector(service.getSpec().getSelector());
+                        s.getSpec().setPorts(service.getSpec().getPorts());
+                        return s;
+                    });
+            return true;
+        }
+        if (same(desired, existing)) {
+            return false;
+        }
+        desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+        client.resource(desired).update();
+        return true;
+    }
+
+    private static boolean same(HasMetadata desired, HasMetadata existing) {
+        if (desired instanceof ConfigMap d && existing instanceof ConfigMap e) {
+            return Objects.equals(d.getData(), e.getData());
+        }
+        if (desired instanceof PodDisruptionBudget d && existing instanceof PodDisruptionBudget e) {
+            return Objects.equals(d.getSpec(), e.getSpec());
+        }
+        if (desired instanceof NetworkPolicy d && existing instanceof NetworkPolicy e) {
+            return Objects.equals(d.getSpec(), e.getSpec());
+        }
+        return false;
+    }
+
+    static OwnerReference ownerReference(PostgresCluster owner) {
+        return new OwnerReferenceBuilder()
+                .withApiVersion(owner.getApiVersion())
+                .withKind(owner.getKind())
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build();
+    }
+
+    /** Of what the operator sets in the StatefulSet beyond replicas: template and retention. */
+    static String hash(StatefulSet set) {
+        String text = ManifestRenderer.yaml(List.of(new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
+                .withNewMetadata().withName("hash").endMetadata()
+                .withNewSpec()
+                .withTemplate(set.getSpec().getTemplate())
+                .withPersistentVolumeClaimRetentionPolicy(set.getSpec().getPersistentVolumeClaimRetentionPolicy())
+                .endSpec().build()));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.pgset.kubernetes.operator;
+
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgset.core.control.ClusterRuntime;
+import io.pgset.core.control.PodState;
+import io.pgset.core.control.VolumeState;
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.kubernetes.ManifestRenderer;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Carries out the controller's decisions on a StatefulSet. Kubernetes creates and recreates the
+ * pods; this runtime decides how many there are ({@code replicas}, one ordinal at a time, as the
+ * scale planner asks), fences by deleting a pod at once, and keeps the primary's name in an
+ * annotation of the StatefulSet, where a restarted pod's instance manager also reads it.
+ */
+public final class KubernetesRuntime implements ClusterRuntime {
+
+    /** On the StatefulSet: the pod last seen as the ready primary. */
+    public static final String PRIMARY_ANNOTATION = "pgset.io/primary";
+    /** The label the StatefulSet controller gives a pod: the revision of the template it was made from. */
+    public static final String REVISION_LABEL = "controller-revision-hash";
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final ClusterSpec spec;
+
+    public KubernetesRuntime(KubernetesClient client, String namespace, ClusterSpec spec) {
+        this.client = client;
+        this.namespace = namespace;
+        this.spec = spec;
+    }
+
+    ClusterSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public List<PodState> pods() {
+        return clusterPods().stream()
+                .map(p -> new PodState(p.getMetadata().getName(), ordinal(p.getMetadata().getName()).orElseThrow(),
+                        running(p), 0, host(p), ManifestRenderer.POSTGRES_PORT, ManifestRenderer.API_PORT))
+                .sorted(Comparator.comparingInt(PodState::ordinal))
+                .toList();
+    }
+
+    /** The cluster's pods, by the names the StatefulSet gives them. */
+    List<Pod> clusterPods() {
+        return client.pods().inNamespace(namespace).withLabel(ManifestRenderer.CLUSTER_LABEL, spec.name()).list()
+                .getItems().stream()
+                .filter(p -> ordinal(p.getMetadata().getName()).isPresent())
+                .toList();
+    }
+
+    /** Scheduled, started and not being deleted; whether postgres in it is any good, the instance says. */
+    private static boolean running(Pod pod) {
+        return pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
+                && "Running".equals(pod.getStatus().getPhase());
+    }
+
+    /** The pod's IP, or its stable DNS name under the headless Service while it has none. */
+    private String host(Pod pod) {
+        String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+        return ip != null && !ip.isEmpty() ? ip
+                : pod.getMetadata().getName() + "." + spec.name() + "." + namespace + ".svc";
+    }
+
+    OptionalInt ordinal(String podName) {
+        String prefix = spec.name() + "-";
+        if (!podName.startsWith(prefix) || !podName.substring(prefix.length()).matches("0|[1-9][0-9]*")) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(Integer.parseInt(podName.substring(prefix.length())));
+    }
+
+    @Override
+    public List<VolumeState> volumes() {
+        String prefix = "data-";
+        return client.persistentVolumeClaims().inNamespace(namespace).list().getItems().stream()
+                .map(PersistentVolumeClaim::getMetadata)
+                .filter(m -> m.getName().startsWith(prefix) && m.getDeletionTimestamp() == null)
+                .filter(m -> ordinal(m.getName().substring(prefix.length())).isPresent())
+                .map(m -> new VolumeState(m.getName(), ordinal(m.getName().substring(prefix.length())).getAsInt(),
+                        "pvc/" + m.getName()))
+                .sorted(Comparator.comparingInt(VolumeState::ordinal))
+                .toList();
+    }
+
+    @Override
+    public Optional<String> recordedPrimary() {
+        return Optional.ofNullable(statefulSet())
+                .map(s -> s.getMetadata().getAnnotations())
+                .map(a -> a.get(PRIMARY_ANNOTATION))
+                .filter(name -> !name.isEmpty());
+    }
+
+    @Override
+    public void recordPrimary(String pod) {
+        statefulSets().withName(spec.name()).edit(s -> {
+            s.getMetadata().getAnnotations().put(PRIMARY_ANNOTATION, pod);
+            return s;
+        });
+    }
+
+    /**
+     * Kubernetes makes the pod; this makes sure the StatefulSet asks for it. A pod that exists in
+     * the StatefulSet already (deleted, being recreated) needs nothing: its instance manager
+     * finds its volume and the recorded primary, and the controller makes it follow.
+     */
+    @Override
+    public void createPod(int ordinal, Optional<PodState> upstream, boolean newDatabase) {
+        StatefulSet set = statefulSet();
+        if (set == null) {
+            throw new IllegalStateException("StatefulSet " + namespace + "/" + spec.name() + " does not exist yet");
+        }
+        int replicas = Objects.requireNonNullElse(set.getSpec().getReplicas(), 0);
+        if (replicas < ordinal + 1) {
+            statefulSets().withName(spec.name()).scale(ordinal + 1);
+        }
+    }
+
+    /**
+     * Scale-down: the StatefulSet shrinks past the pod (the scale planner removes the highest
+     * ordinal only). Any other pod is deleted gracefully and Kubernetes recreates it.
+     */
+    @Override
+    public void deletePod(PodState pod) {
+        StatefulSet set = statefulSet();
+        int replicas = set == null ? 0 : Objects.requireNonNullElse(set.getSpec().getReplicas(), 0);
+        if (set != null && pod.ordinal() >= spec.instances() && pod.ordinal() == replicas - 1) {
+            statefulSets().withName(spec.name()).scale(pod.ordinal());
+        } else {
+            client.pods().inNamespace(namespace).withName(pod.name()).delete();
+        }
+    }
+
+    /** Deleted at once, with no grace period: its postgres gets no chance to accept another write. */
+    @Override
+    public void fence(String pod) {
+        client.pods().inNamespace(namespace).withName(pod).withGracePeriod(0).delete();
+    }
+
+    @Override
+    public void deleteVolume(int ordinal) {
+        client.persistentVolumeClaims().inNamespace(namespace).withName(spec.volumeName(ordinal)).delete();
+    }
+
+    /** Revision of the pod's template, and the one the StatefulSet wants; empty when they agree or are unknown. */
+    Optional<String[]> revisions(String podName) {
+        StatefulSet set = statefulSet();
+        String wanted = set == null || set.getStatus() == null ? null : set.getStatus().getUpdateRevision();
+        Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
+        String has = pod == null ? null : pod.getMetadata().getLabels().get(REVISION_LABEL);
+        if (wanted == null || has == null || has.equals(wanted)) {
+            return Optional.empty();
+        }
+        return Optional.of(new String[] {has, wanted});
+    }
+
+    void deletePodNamed(String podName) {
+        client.pods().inNamespace(namespace).withName(podName).delete();
+    }
+
+    StatefulSet statefulSet() {
+        return statefulSets().withName(spec.name()).get();
+    }
+
+    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<StatefulSet, io.fabric8.kubernetes.api.model.apps.StatefulSetList,
+            io.fabric8.kubernetes.client.dsl.RollableScalableResource<StatefulSet>> statefulSets() {
+        return client.apps().statefulSets().inNamespace(namespace);
+    }
+}

@@ -1,0 +1,44 @@
+package io.pgset.kubernetes.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.pgset.core.control.InstanceClient;
+import io.pgset.kubernetes.api.PostgresCluster;
+import java.time.Clock;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The pgset operator: JOSDK running {@link PostgresClusterReconciler} over PostgresCluster
+ * resources in the given namespaces (all when empty).
+ *
+ * <p>Status is written with a JSON merge patch, not server-side apply: the operator is the only
+ * writer of status, and so it runs the same way against every API server, test servers included.
+ */
+public final class PgsetOperator implements AutoCloseable {
+
+    private final Operator operator;
+
+    public PgsetOperator(KubernetesClient client, Set<String> namespaces, String image,
+                         Function<PostgresCluster, InstanceClient> instances) {
+        this.operator = new Operator(o -> o.withKubernetesClient(client)
+                .withUseSSAToPatchPrimaryResource(false)
+                .withSSABasedCreateUpdateMatchForDependentResources(false)
+                .withCloseClientOnStop(false));
+        PostgresClusterReconciler reconciler = new PostgresClusterReconciler(client, image, instances, Clock.systemUTC());
+        operator.register(reconciler, c -> {
+            if (!namespaces.isEmpty()) {
+                c.settingNamespaces(namespaces);
+            }
+        });
+    }
+
+    public void start() {
+        operator.start();
+    }
+
+    @Override
+    public void close() {
+        operator.stop();
+    }
+}

@@ -1,0 +1,214 @@
+package io.pgset.kubernetes.operator;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.pgset.core.control.ClusterController;
+import io.pgset.core.control.InstanceClient;
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.ClusterStatus;
+import io.pgset.core.model.Phase;
+import io.pgset.core.spec.SpecException;
+import io.pgset.core.spec.SpecReader;
+import io.pgset.kubernetes.ManifestRenderer;
+import io.pgset.kubernetes.api.PostgresCluster;
+import io.pgset.kubernetes.api.PostgresClusterStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles one PostgresCluster: its objects as rendered, then one pass of the same HA
+ * controller the local runtime runs (over {@link KubernetesRuntime}), then role labels from what
+ * the instances report, then status. Instances are polled, so a pass is rescheduled every second
+ * (a quarter second while the controller is acting).
+ *
+ * <p>An invalid spec creates nothing: the status says what is wrong (condition SpecInvalid). A
+ * cluster that already runs keeps running, and failing over, on the last valid spec, which
+ * the {@code <name>-spec} ConfigMap holds.
+ */
+@ControllerConfiguration(name = "postgrescluster")
+public final class PostgresClusterReconciler implements Reconciler<PostgresCluster> {
+
+    static final Duration PACE = Duration.ofSeconds(1);
+    static final Duration PACE_ACTING = Duration.ofMillis(250);
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresClusterReconciler.class);
+
+    private final KubernetesClient client;
+    private final ClusterObjects objects;
+    private final Function<PostgresCluster, InstanceClient> instances;
+    private final Clock clock;
+    /** One controller per cluster (by uid), for what it remembers between passes. */
+    private final Map<String, Managed> managed = new ConcurrentHashMap<>();
+
+    private record Managed(KubernetesRuntime runtime, ClusterController controller) {}
+
+    public PostgresClusterReconciler(KubernetesClient client, String image,
+                                     Function<PostgresCluster, InstanceClient> instances, Clock clock) {
+        this.client = client;
+        this.objects = new ClusterObjects(client, image);
+        this.instances = instances;
+        this.clock = clock;
+    }
+
+    @Override
+    public UpdateControl<PostgresCluster> reconcile(PostgresCluster resource, Context<PostgresCluster> context) {
+        String namespace = resource.getMetadata().getNamespace();
+        String name = resource.getMetadata().getName();
+        ClusterSpec spec;
+        SpecException invalid = null;
+        try {
+            spec = Specs.read(resource);
+            List<String> changed = objects.apply(resource, spec);
+            if (!changed.isEmpty()) {
+                LOG.info("cluster={}/{} applied {}", namespace, name, changed);
+            }
+        } catch (SpecException e) {
+            invalid = e;
+            Optional<ClusterSpec> running = lastApplied(namespace, name);
+            if (running.isEmpty()) {
+                LOG.warn("cluster={}/{} spec invalid, nothing created: {}", namespace, name, e.getMessage());
+                return status(resource, invalidStatus(resource, e), Optional.empty());
+            }
+            spec = running.get();
+        }
+        ClusterSpec wanted = spec;
+        Managed m = managed.compute(resource.getMetadata().getUid(), (uid, known) -> {
+            if (known != null && known.runtime().spec().equals(wanted)) {
+                return known;
+            }
+            KubernetesRuntime runtime = new KubernetesRuntime(client, namespace, wanted);
+            // The controller keeps no state that depends on the spec: handing over to a new one is safe.
+            return new Managed(runtime, new ClusterController(runtime,
+                    new PodAwareInstanceClient(instances.apply(resource), runtime),
+                    event -> LOG.info("{}", event), clock));
+        });
+        ClusterStatus status = m.controller().reconcile(spec);
+        labelRoles(m.runtime(), status);
+        PostgresClusterStatus published = published(resource, status, invalid);
+        return status(resource, published, Optional.of(m.controller().acted() ? PACE_ACTING : PACE));
+    }
+
+    /** The spec the cluster's instances run, from the ConfigMap the operator last wrote. */
+    private Optional<ClusterSpec> lastApplied(String namespace, String name) {
+        ConfigMap map = client.configMaps().inNamespace(namespace).withName(name + "-spec").get();
+        if (map == null || map.getData() == null || !map.getData().containsKey("spec.yaml")) {
+            return Optional.empty();
+        }
+        return Optional.of(SpecReader.read(map.getData().get("spec.yaml")));
+    }
+
+    /**
+     * {@code pgset.io/role}: primary on the ready primary only, replica on ready replicas, none on
+     * anything else, so that {@code <name>-rw} never reaches a pod that is not the primary.
+     */
+    private void labelRoles(KubernetesRuntime runtime, ClusterStatus status) {
+        Map<String, ClusterStatus.PodStatus> reported = new java.util.HashMap<>();
+        status.pods().forEach(p -> reported.put(p.name(), p));
+        for (Pod pod : runtime.clusterPods()) {
+            String name = pod.getMetadata().getName();
+            ClusterStatus.PodStatus p = reported.get(name);
+            String role = null;
+            if (name.equals(status.primary())) {
+                role = "primary";
+            } else if (p != null && p.ready() && "replica".equals(p.role())) {
+                role = "replica";
+            }
+            String current = pod.getMetadata().getLabels().get(ManifestRenderer.ROLE_LABEL);
+            if (Objects.equals(current, role)) {
+                continue;
+            }
+            String labelled = role;
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(name).edit(e -> {
+                if (labelled == null) {
+                    e.getMetadata().getLabels().remove(ManifestRenderer.ROLE_LABEL);
+                } else {
+                    e.getMetadata().getLabels().put(ManifestRenderer.ROLE_LABEL, labelled);
+                }
+                return e;
+            });
+        }
+    }
+
+    private PostgresClusterStatus published(PostgresCluster resource, ClusterStatus s, SpecException invalid) {
+        PostgresClusterStatus status = new PostgresClusterStatus();
+        status.phase = s.phase().label();
+        status.primary = s.primary();
+        status.instances = s.instances();
+        status.readyInstances = s.readyInstances();
+        status.message = invalid == null ? s.message()
+                : "the spec is invalid, the cluster runs its last valid spec: " + invalid.getMessage();
+        status.specVersion = s.specVersion();
+        status.observedGeneration = resource.getMetadata().getGeneration();
+        PostgresClusterStatus before = resource.getStatus();
+        status.conditions.add(condition(before, "Ready", s.phase() == Phase.HEALTHY, s.phase().label(),
+                s.phase() == Phase.HEALTHY ? "every instance is ready and " + s.primary() + " is the primary" : s.message()));
+        status.conditions.add(condition(before, "Progressing", s.phase() == Phase.PROGRESSING, s.phase().label(),
+                s.message()));
+        status.conditions.add(condition(before, "SpecInvalid", invalid != null, invalid == null ? "Valid" : "SpecInvalid",
+                invalid == null ? "" : invalid.getMessage()));
+        return status;
+    }
+
+    private PostgresClusterStatus invalidStatus(PostgresCluster resource, SpecException e) {
+        PostgresClusterStatus status = new PostgresClusterStatus();
+        status.phase = "Failed";
+        status.message = "the spec is invalid and nothing was created: " + e.getMessage();
+        status.observedGeneration = resource.getMetadata().getGeneration();
+        PostgresClusterStatus before = resource.getStatus();
+        status.conditions.add(condition(before, "Ready", false, "SpecInvalid", "nothing runs: the spec is invalid"));
+        status.conditions.add(condition(before, "Progressing", false, "SpecInvalid", "waiting for a valid spec"));
+        status.conditions.add(condition(before, "SpecInvalid", true, "SpecInvalid", e.getMessage()));
+        return status;
+    }
+
+    /** A condition that keeps its transition time while its status stays the same. */
+    private Condition condition(PostgresClusterStatus before, String type, boolean on, String reason, String message) {
+        String value = on ? "True" : "False";
+        String since = before == null ? null : before.conditions.stream()
+                .filter(c -> c.getType().equals(type) && c.getStatus().equals(value))
+                .map(Condition::getLastTransitionTime).findFirst().orElse(null);
+        return new ConditionBuilder().withType(type).withStatus(value).withReason(reason)
+                .withMessage(message == null ? "" : message)
+                .withLastTransitionTime(since != null ? since : clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+                .build();
+    }
+
+    /** Patches status only when it changed: an unchanged cluster writes nothing. */
+    private static UpdateControl<PostgresCluster> status(PostgresCluster resource, PostgresClusterStatus status,
+                                                         Optional<Duration> again) {
+        UpdateControl<PostgresCluster> control;
+        if (sameStatus(resource.getStatus(), status)) {
+            control = UpdateControl.noUpdate();
+        } else {
+            resource.setStatus(status);
+            control = UpdateControl.patchStatus(resource);
+        }
+        again.ifPresent(control::rescheduleAfter);
+        return control;
+    }
+
+    private static boolean sameStatus(PostgresClusterStatus a, PostgresClusterStatus b) {
+        if (a == null) {
+            return false;
+        }
+        return Objects.equals(a.phase, b.phase) && Objects.equals(a.primary, b.primary)
+                && Objects.equals(a.instances, b.instances) && Objects.equals(a.readyInstances, b.readyInstances)
+                && Objects.equals(a.message, b.message) && Objects.equals(a.specVersion, b.specVersion)
+                && Objects.equals(a.observedGeneration, b.observedGeneration) && Objects.equals(a.conditions, b.conditions);
+    }
+}

@@ -1,0 +1,25 @@
+package io.pgset.kubernetes.operator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.spec.SpecReader;
+import io.pgset.kubernetes.api.PostgresCluster;
+
+/** A PostgresCluster resource read the way the local runtime reads a spec file. */
+final class Specs {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Specs() {}
+
+    /** @throws io.pgset.core.spec.SpecException listing every problem by field path */
+    static ClusterSpec read(PostgresCluster resource) {
+        ObjectNode document = JSON.createObjectNode();
+        document.put("apiVersion", resource.getApiVersion());
+        document.put("kind", resource.getKind());
+        document.putObject("metadata").put("name", resource.getMetadata().getName());
+        document.set("spec", resource.getSpec() == null ? JSON.createObjectNode() : JSON.valueToTree(resource.getSpec()));
+        return SpecReader.read(document.toString());
+    }
+}

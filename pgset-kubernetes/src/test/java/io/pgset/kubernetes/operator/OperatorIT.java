@@ -1,0 +1,233 @@
+package io.pgset.kubernetes.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.pgset.kubernetes.ManifestRenderer;
+import io.pgset.kubernetes.api.PostgresCluster;
+import io.pgset.kubernetes.api.PostgresClusterSpec;
+import io.pgset.kubernetes.api.PostgresClusterStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator against the fabric8 mock API server (CRUD mode), with {@link FakeKubelet} playing
+ * the StatefulSet controller and kubelet, and {@link FakeInstances} the instance managers in the
+ * pods. Each test has its own namespace.
+ */
+@EnableKubernetesMockClient(crud = true)
+class OperatorIT {
+
+    static KubernetesClient client;
+    private static PgsetOperator operator;
+    private static final Map<String, FakeInstances> INSTANCES = new ConcurrentHashMap<>();
+    private static final AtomicInteger NAMESPACES = new AtomicInteger();
+
+    private final List<String> timeline = Collections.synchronizedList(new ArrayList<>());
+    private final String ns = "test-" + NAMESPACES.incrementAndGet();
+    private FakeKubelet kubelet;
+
+    @BeforeAll
+    static void startOperator() {
+        operator = new PgsetOperator(client, Set.of(), ManifestRenderer.DEFAULT_IMAGE,
+                cluster -> INSTANCES.get(cluster.getMetadata().getNamespace()));
+        operator.start();
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        operator.close();
+    }
+
+    @AfterEach
+    void stopKubelet() {
+        if (kubelet != null) {
+            kubelet.close();
+        }
+    }
+
+    @Test
+    void newClusterGetsEveryObjectAndGrowsOneOrdinalAtATime() {
+        start(3);
+        PostgresClusterStatus status = awaitHealthy(3);
+        assertThat(status.primary).isEqualTo("demo-0");
+        assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
+        assertThat(condition(status, "SpecInvalid").getStatus()).isEqualTo("False");
+
+        assertThat(client.secrets().inNamespace(ns).list().getItems()).extracting(s -> s.getMetadata().getName())
+                .contains("demo-superuser", "demo-app", "demo-replication");
+        assertThat(client.configMaps().inNamespace(ns).list().getItems()).extracting(c -> c.getMetadata().getName())
+                .contains("demo-init", "demo-spec");
+        assertThat(client.services().inNamespace(ns).list().getItems()).extracting(s -> s.getMetadata().getName())
+                .containsExactlyInAnyOrder("demo", "demo-rw", "demo-ro", "demo-r");
+        assertThat(client.apps().statefulSets().inNamespace(ns).withName("demo").get().getSpec().getReplicas()).isEqualTo(3);
+        assertThat(client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("demo").get()).isNotNull();
+        assertThat(client.network().v1().networkPolicies().inNamespace(ns).withName("demo").get()).isNotNull();
+        // Owned by the cluster, so that deleting it removes them.
+        assertThat(client.apps().statefulSets().inNamespace(ns).withName("demo").get().getMetadata().getOwnerReferences())
+                .singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("PostgresCluster"));
+
+        assertThat(events("replicas", "create")).containsExactly("replicas 0", "replicas 1", "create demo-0",
+                "replicas 2", "create demo-1", "replicas 3", "create demo-2");
+        assertThat(selected("demo-rw")).containsExactly("demo-0");
+        assertThat(selected("demo-ro")).containsExactlyInAnyOrder("demo-1", "demo-2");
+    }
+
+    @Test
+    void scaleUpAndDownMovesOneOrdinalAtATimeInOrder() {
+        start(3);
+        awaitHealthy(3);
+        timeline.clear();
+        edit(spec -> spec.instances = 5);
+        awaitHealthy(5);
+        assertThat(events("replicas", "create", "delete")).containsExactly("replicas 4", "create demo-3",
+                "replicas 5", "create demo-4");
+
+        timeline.clear();
+        edit(spec -> spec.instances = 2);
+        awaitHealthy(2);
+        assertThat(events("replicas", "create", "delete")).containsExactly("replicas 4", "delete demo-4",
+                "replicas 3", "delete demo-3", "replicas 2", "delete demo-2");
+        assertThat(selected("demo-rw")).containsExactly("demo-0");
+        assertThat(selected("demo-ro")).containsExactly("demo-1");
+    }
+
+    @Test
+    void deletedPrimaryPodIsReplacedByThePromotedReplicaAndRwFollows() {
+        start(3);
+        awaitHealthy(3);
+        kubelet.recreateAfter(Duration.ofSeconds(4)); // the node takes its time: fail over meanwhile
+        timeline.clear();
+        client.pods().inNamespace(ns).withName("demo-0").delete();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(timeline).anyMatch(e -> e.startsWith("promote "));
+            String primary = status().primary;
+            assertThat(primary).isNotNull().isNotEqualTo("demo-0");
+            assertThat(selected("demo-rw")).containsExactly(primary);
+        });
+        String promoted = status().primary;
+        assertThat(timeline).filteredOn(e -> e.startsWith("promote ")).containsExactly("promote " + promoted);
+        // The old primary comes back as a replica of the new one.
+        PostgresClusterStatus healthy = awaitHealthy(3);
+        assertThat(healthy.primary).isEqualTo(promoted);
+        assertThat(selected("demo-rw")).containsExactly(promoted);
+        assertThat(selected("demo-ro")).contains("demo-0").doesNotContain(promoted);
+    }
+
+    @Test
+    void templateChangeDeletesReplicasHighestFirstThenSwitchesOverAndThePrimaryLast() {
+        start(3);
+        awaitHealthy(3);
+        timeline.clear();
+        edit(spec -> {
+            spec.resources = new PostgresClusterSpec.Resources();
+            spec.resources.limits = Map.of("memory", "2Gi");
+        });
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(timeline).contains("deleted demo-0");
+            assertThat(status().phase).isEqualTo("Healthy");
+            assertThat(status().readyInstances).isEqualTo(3);
+        });
+        List<String> steps = events("deleted", "demote", "promote");
+        assertThat(steps).hasSize(5);
+        assertThat(steps.subList(0, 2)).containsExactly("deleted demo-2", "deleted demo-1");
+        assertThat(steps.get(2)).startsWith("demote demo-0 -> ");
+        assertThat(steps.get(3)).isEqualTo("promote " + steps.get(2).substring("demote demo-0 -> ".length()));
+        assertThat(steps.get(4)).isEqualTo("deleted demo-0");
+        // Every pod now runs the new template.
+        String wanted = client.apps().statefulSets().inNamespace(ns).withName("demo").get().getStatus().getUpdateRevision();
+        assertThat(client.pods().inNamespace(ns).list().getItems())
+                .allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsEntry(KubernetesRuntime.REVISION_LABEL, wanted));
+    }
+
+    @Test
+    void invalidSpecSaysWhyAndCreatesNothing() {
+        kubelet = new FakeKubelet(client, ns, timeline);
+        INSTANCES.put(ns, new FakeInstances(client, ns, "demo", timeline));
+        PostgresClusterSpec spec = new PostgresClusterSpec();
+        spec.instances = 0; // the mock applies no schema; the operator's own checks must catch it
+        spec.network = new PostgresClusterSpec.Network();
+        spec.network.allow = List.of("10.0.0.0/33");
+        client.resources(PostgresCluster.class).inNamespace(ns).resource(new PostgresCluster("demo", spec)).create();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(status()).isNotNull());
+        PostgresClusterStatus status = status();
+        assertThat(status.phase).isEqualTo("Failed");
+        Condition invalid = condition(status, "SpecInvalid");
+        assertThat(invalid.getStatus()).isEqualTo("True");
+        assertThat(invalid.getMessage()).contains("spec.instances").contains("spec.network.allow");
+        assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(client.secrets().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(client.services().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(client.configMaps().inNamespace(ns).list().getItems()).isEmpty();
+    }
+
+    private void start(int instances) {
+        kubelet = new FakeKubelet(client, ns, timeline);
+        INSTANCES.put(ns, new FakeInstances(client, ns, "demo", timeline));
+        PostgresClusterSpec spec = new PostgresClusterSpec();
+        spec.instances = instances;
+        client.resources(PostgresCluster.class).inNamespace(ns).resource(new PostgresCluster("demo", spec)).create();
+    }
+
+    private void edit(java.util.function.Consumer<PostgresClusterSpec> change) {
+        client.resources(PostgresCluster.class).inNamespace(ns).withName("demo").edit(c -> {
+            change.accept(c.getSpec());
+            c.getMetadata().setGeneration(c.getMetadata().getGeneration() == null ? 2 : c.getMetadata().getGeneration() + 1);
+            return c;
+        });
+    }
+
+    private PostgresClusterStatus status() {
+        PostgresCluster c = client.resources(PostgresCluster.class).inNamespace(ns).withName("demo").get();
+        return c == null ? null : c.getStatus();
+    }
+
+    private PostgresClusterStatus awaitHealthy(int instances) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            PostgresClusterStatus s = status();
+            assertThat(s).isNotNull();
+            assertThat(s.phase).as("phase; message: %s", s.message).isEqualTo("Healthy");
+            assertThat(s.instances).isEqualTo(instances);
+            assertThat(s.readyInstances).isEqualTo(instances);
+            assertThat(client.pods().inNamespace(ns).list().getItems()).hasSize(instances);
+            assertThat(selected("demo-rw")).containsExactly(s.primary);
+            assertThat(selected("demo-ro")).hasSize(instances - 1);
+        });
+        return status();
+    }
+
+    /** The pods a Service's selector matches now (what its endpoints would be). */
+    private List<String> selected(String service) {
+        Service s = client.services().inNamespace(ns).withName(service).get();
+        return client.pods().inNamespace(ns).withLabels(s.getSpec().getSelector()).list().getItems().stream()
+                .map(Pod::getMetadata).map(m -> m.getName()).sorted().toList();
+    }
+
+    private List<String> events(String... kinds) {
+        synchronized (timeline) {
+            return timeline.stream().filter(e -> java.util.Arrays.stream(kinds).anyMatch(k -> e.startsWith(k + " ")))
+                    .toList();
+        }
+    }
+
+    private static Condition condition(PostgresClusterStatus status, String type) {
+        return status.conditions.stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+    }
+}

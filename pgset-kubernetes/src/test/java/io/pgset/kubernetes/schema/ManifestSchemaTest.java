@@ -1,0 +1,101 @@
+package io.pgset.kubernetes.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.marcnuri.helm.Helm;
+import io.pgset.core.spec.SpecReader;
+import io.pgset.kubernetes.ManifestRenderer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Everything pgset renders, and the operator's Helm chart, against the published Kubernetes schemas. */
+class ManifestSchemaTest {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Path CHART = Path.of("..", "deploy", "helm", "pgset-operator");
+    private static KubernetesSchemas schemas;
+
+    @BeforeAll
+    static void load() throws IOException {
+        schemas = new KubernetesSchemas();
+    }
+
+    @Test
+    void everyRenderedObjectOfEveryExampleIsValid() throws IOException {
+        List<Path> examples;
+        try (Stream<Path> files = Files.list(Path.of("..", "deploy", "examples"))) {
+            examples = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+        for (Path example : examples) {
+            String yaml = ManifestRenderer.yaml(new ManifestRenderer(SpecReader.read(example), "prod",
+                    ManifestRenderer.DEFAULT_IMAGE).render());
+            List<JsonNode> documents = documents(yaml);
+            assertThat(documents).extracting(d -> d.path("kind").asText())
+                    .contains("Secret", "ConfigMap", "Service", "StatefulSet", "PodDisruptionBudget", "NetworkPolicy");
+            for (JsonNode document : documents) {
+                assertThat(schemas.problems(document)).as("%s: %s %s", example.getFileName(),
+                        document.path("kind").asText(), document.at("/metadata/name").asText()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aMisspeltFieldFails() throws IOException {
+        JsonNode set = documents(ManifestRenderer.yaml(new ManifestRenderer(SpecReader.defaults("demo"), "prod",
+                ManifestRenderer.DEFAULT_IMAGE).render())).stream()
+                .filter(d -> d.path("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
+        ((ObjectNode) set.at("/spec")).put("replicaz", 3);
+        ((ObjectNode) set.at("/spec/template/spec/containers/0")).put("imagee", "postgres");
+        assertThat(String.join("\n", schemas.problems(set))).contains("replicaz", "imagee");
+
+        JsonNode unknownKind = YAML.readTree("{apiVersion: v1, kind: Podd, metadata: {name: x}}");
+        assertThat(schemas.problems(unknownKind)).singleElement().asString().contains("no published schema");
+    }
+
+    @Test
+    void helmChartRendersValidObjectsForEveryNamespaceScope() throws IOException {
+        String clusterWide = new Helm(CHART).template().withName("pgset").withNamespace("pgset-system")
+                .withKubeVersion("1.31.0").call();
+        List<JsonNode> documents = documents(clusterWide);
+        assertThat(documents).extracting(d -> d.path("kind").asText())
+                .containsExactlyInAnyOrder("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Deployment");
+        String namespaced = new Helm(CHART).template().withName("pgset").withNamespace("pgset-system")
+                .withKubeVersion("1.31.0").set("watchNamespaces[0]", "team-a").set("watchNamespaces[1]", "team-b").call();
+        List<JsonNode> scoped = documents(namespaced);
+        assertThat(scoped).extracting(d -> d.path("kind").asText())
+                .containsExactlyInAnyOrder("ServiceAccount", "Role", "RoleBinding", "Role", "RoleBinding", "Deployment");
+        JsonNode deployment = scoped.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+        assertThat(deployment.at("/spec/template/spec/containers/0/args").toString()).contains("--namespace=team-a,team-b");
+        assertThat(deployment.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean()).isTrue();
+        List<JsonNode> all = new ArrayList<>(documents);
+        all.addAll(scoped);
+        for (JsonNode document : all) {
+            assertThat(schemas.problems(document)).as("%s %s", document.path("kind").asText(),
+                    document.at("/metadata/name").asText()).isEmpty();
+        }
+    }
+
+    private static List<JsonNode> documents(String yaml) throws IOException {
+        List<JsonNode> documents = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(yaml)) {
+            while (it.hasNext()) {
+                JsonNode document = it.next();
+                if (document != null && !document.isNull() && !document.isEmpty()) {
+                    documents.add(document);
+                }
+            }
+        }
+        return documents;
+    }
+}
