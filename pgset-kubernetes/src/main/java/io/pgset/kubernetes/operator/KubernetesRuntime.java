@@ -134,8 +134,10 @@ public final class KubernetesRuntime implements ClusterRuntime {
     public void deletePod(PodState pod) {
         StatefulSet set = statefulSet();
         int replicas = set == null ? 0 : Objects.requireNonNullElse(set.getSpec().getReplicas(), 0);
-        if (set != null && pod.ordinal() >= spec.instances() && pod.ordinal() == replicas - 1) {
-            statefulSets().withName(spec.name()).scale(pod.ordinal());
+        if (set != null && pod.ordinal() >= spec.instances()) {
+            if (replicas > pod.ordinal()) {
+                statefulSets().withName(spec.name()).scale(pod.ordinal());
+            } // else the StatefulSet controller is removing it already
         } else {
             client.pods().inNamespace(namespace).withName(pod.name()).delete();
         }
