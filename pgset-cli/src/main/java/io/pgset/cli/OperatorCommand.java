@@ -1,10 +1,15 @@
 package io.pgset.cli;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.operator.HttpInstanceClients;
 import io.pgset.kubernetes.operator.PgsetOperator;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,9 +34,33 @@ final class OperatorCommand implements Callable<Integer> {
             description = "The pgset image the instance pods run (default: ${DEFAULT-VALUE}).")
     String image;
 
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "The kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, else the in-cluster service account).")
+    Path kubeconfig;
+
     @Override
-    public Integer call() throws InterruptedException {
-        KubernetesClient client = new KubernetesClientBuilder().build();
+    public Integer call() throws Exception {
+        Config config;
+        if (kubeconfig != null) {
+            if (!Files.isReadable(kubeconfig)) {
+                main.err.println("error: cannot read the kubeconfig " + kubeconfig + "; give the path of a readable file");
+                return 1;
+            }
+            config = Config.fromKubeconfig(Files.readString(kubeconfig));
+        } else {
+            config = Config.autoConfigure(null);
+        }
+        // One quick look first (no retries), so that a wrong configuration is told at once.
+        try (KubernetesClient probe = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(config).withRequestRetryBackoffLimit(0).build()).build()) {
+            probe.getKubernetesVersion();
+        } catch (KubernetesClientException e) {
+            main.err.println("error: cannot reach the Kubernetes API server at " + config.getMasterUrl() + " ("
+                    + reason(e) + "). Run the operator where a kubeconfig ($KUBECONFIG, ~/.kube/config or"
+                    + " --kubeconfig) or an in-cluster service account points at a cluster.");
+            return 1;
+        }
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         CountDownLatch stopped = new CountDownLatch(1);
         try (PgsetOperator operator = new PgsetOperator(client, new HashSet<>(namespaces), image,
                 new HttpInstanceClients(client))) {
@@ -44,5 +73,14 @@ final class OperatorCommand implements Callable<Integer> {
             client.close();
         }
         return 0;
+    }
+
+    private static String reason(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
 }

@@ -130,7 +130,9 @@ class FailoverIT extends PerTestHome {
             try (ServerSocket demo0 = loseForGood(controller, pods[0])) {
                 await().atMost(Duration.ofSeconds(20)).until(() ->
                         home.status("demo").path("message").asText().contains("only 1 of 2 standbys answer and 2 are needed"));
-                Thread.sleep(3000); // well past the detection window: still no promotion
+                // Well past the detection window, and all the while: no primary.
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> home.status("demo").path("primary").asText("").isEmpty());
                 JsonNode status = home.status("demo");
                 assertThat(status.path("primary").asText("")).isEmpty();
                 assertThat(status.path("phase").asText()).isNotEqualTo("HEALTHY");
@@ -200,18 +202,11 @@ class FailoverIT extends PerTestHome {
     }
 
     /** Takes a port on loopback so that the instance that owns it cannot start. */
-    private static ServerSocket squat(int port) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            try {
-                return new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
-            } catch (java.net.BindException stillHeld) {
-                if (System.nanoTime() > deadline) {
-                    throw stillHeld;
-                }
-                Thread.sleep(50); // the killed postgres has not let go of it yet
-            }
-        }
+    private static ServerSocket squat(int port) {
+        // The killed postgres may not have let go of it yet.
+        return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptionsInstanceOf(java.net.BindException.class)
+                .until(() -> new ServerSocket(port, 1, InetAddress.getLoopbackAddress()), java.util.Objects::nonNull);
     }
 
     /** Inserts sequential ids through rw, one per transaction, and records each acknowledged one. */

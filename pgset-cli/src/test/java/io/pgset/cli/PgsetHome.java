@@ -166,30 +166,20 @@ final class PgsetHome implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        // With their children: a killed postmaster's checkpointer and WAL writer do not name the
+        // home, and would go on writing into it for a moment.
+        List<ProcessHandle> all = new ArrayList<>();
         for (ProcessHandle p : processes()) {
-            p.destroyForcibly();
+            all.add(p);
+            p.descendants().forEach(all::add);
         }
-        for (ProcessHandle p : processes()) {
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle p : all) {
             p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> p).join();
         }
-        // A killed postmaster's children (checkpointer, WAL writer) notice its death a moment later
-        // and may write one more file meanwhile: try again for a few seconds.
-        for (int attempt = 1; ; attempt++) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-                return;
-            } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.NoSuchFileException e) {
-                if (attempt == 20) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

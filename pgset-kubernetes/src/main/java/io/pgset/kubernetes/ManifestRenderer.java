@@ -89,6 +89,13 @@ public final class ManifestRenderer {
     /** Every object, in the order they are best applied. */
     public List<HasMetadata> render() {
         List<HasMetadata> objects = new ArrayList<>(secrets());
+        objects.addAll(workloads());
+        return objects;
+    }
+
+    /** Everything but the Secrets: what follows the spec when it changes. */
+    public List<HasMetadata> workloads() {
+        List<HasMetadata> objects = new ArrayList<>();
         objects.add(initSql());
         objects.add(specConfigMap());
         objects.add(headlessService());
@@ -131,16 +138,25 @@ public final class ManifestRenderer {
         return new ObjectMetaBuilder().withName(name).withNamespace(namespace).withLabels(labels()).build();
     }
 
-    List<Secret> secrets() {
+    /**
+     * The Secrets, generated anew at each call (passwords, the API token, a new CA key): they are
+     * created once and never replaced, so check {@link #secretNames} before paying for them.
+     */
+    public List<Secret> secrets() {
         return List.of(secret("superuser", "postgres"), secret("app", spec.bootstrap().initdb().owner()),
                 secret("replication", io.pgset.core.config.HbaRenderer.REPLICATION_USER), apiToken(), authority());
     }
 
+    /** The names of the objects {@link #secrets} makes. */
+    public List<String> secretNames() {
+        return SECRETS.stream().map(which -> spec.name() + "-" + which).toList();
+    }
+
+    private static final List<String> SECRETS = List.of("superuser", "app", "replication", "api", "ca");
+
     /** The bearer token of the instance API, which the operator and the instances use. */
     Secret apiToken() {
-        return new SecretBuilder().withMetadata(new ObjectMetaBuilder(meta(spec.name() + "-api"))
-                        .addToAnnotations("pgset.io/generated", "once; the operator never overwrites an existing Secret")
-                        .build())
+        return new SecretBuilder().withMetadata(generated("api"))
                 .withType("Opaque")
                 .addToStringData("token", password())
                 .build();
@@ -153,19 +169,21 @@ public final class ManifestRenderer {
     Secret authority() {
         io.pgset.core.tls.CertificateAuthority ca =
                 io.pgset.core.tls.CertificateAuthority.create(spec.name(), java.time.Instant.now());
-        return new SecretBuilder().withMetadata(new ObjectMetaBuilder(meta(spec.name() + "-ca"))
-                        .addToAnnotations("pgset.io/generated", "once; the operator never overwrites an existing Secret")
-                        .build())
+        return new SecretBuilder().withMetadata(generated("ca"))
                 .withType("Opaque")
                 .addToStringData(CA_CERTIFICATE, ca.certificatePem())
                 .addToStringData(CA_KEY, ca.privateKeyPem())
                 .build();
     }
 
+    private ObjectMeta generated(String which) {
+        return new ObjectMetaBuilder(meta(spec.name() + "-" + which))
+                .addToAnnotations("pgset.io/generated", "once; the operator never overwrites an existing Secret")
+                .build();
+    }
+
     private Secret secret(String which, String user) {
-        return new SecretBuilder().withMetadata(new ObjectMetaBuilder(meta(spec.name() + "-" + which))
-                        .addToAnnotations("pgset.io/generated", "once; the operator never overwrites an existing Secret")
-                        .build())
+        return new SecretBuilder().withMetadata(generated(which))
                 .withType("kubernetes.io/basic-auth")
                 .addToStringData("username", user)
                 .addToStringData("password", password())

@@ -1,11 +1,12 @@
 package io.pgset.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,12 +33,9 @@ class LauncherTest {
         try {
             Path pidFile = dir.resolve("pid");
             Files.writeString(pidFile, process.pid() + "\n");
-            Optional<ProcessHandle> found = Optional.empty();
-            for (int i = 0; i < 500 && found.isEmpty() && process.isAlive(); i++) {
-                found = Processes.alive(pidFile, marker);
-                Thread.sleep(10);
-            }
-            assertThat(found).as("process %d found by its marker", process.pid()).isPresent();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
+                    assertThat(Processes.alive(pidFile, marker)).as("process %d found by its marker", process.pid())
+                            .isPresent());
             assertThat(Processes.alive(pidFile, "--pod-dir=" + dir.resolve("pods/demo-1"))).isEmpty();
         } finally {
             process.destroyForcibly();

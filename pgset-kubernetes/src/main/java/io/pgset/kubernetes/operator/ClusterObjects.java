@@ -16,9 +16,12 @@ import io.pgset.kubernetes.api.PostgresCluster;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Makes the objects {@link ManifestRenderer} describes exist as rendered, changing only what
@@ -42,8 +45,17 @@ final class ClusterObjects {
     /** @return the names of the objects it created or changed */
     List<String> apply(PostgresCluster owner, ClusterSpec spec) {
         String namespace = owner.getMetadata().getNamespace();
-        List<HasMetadata> objects = new ManifestRenderer(spec, namespace, image).render();
-        List<String> changed = new java.util.ArrayList<>();
+        ManifestRenderer renderer = new ManifestRenderer(spec, namespace, image);
+        List<HasMetadata> objects = new ArrayList<>();
+        // New Secrets cost a CA key and passwords: only made when one is missing.
+        Set<String> secrets = new HashSet<>();
+        client.secrets().inNamespace(namespace).withLabel(ManifestRenderer.CLUSTER_LABEL, spec.name()).list()
+                .getItems().forEach(x -> secrets.add(x.getMetadata().getName()));
+        if (!secrets.containsAll(renderer.secretNames())) {
+            objects.addAll(renderer.secrets());
+        }
+        objects.addAll(renderer.workloads());
+        List<String> changed = new ArrayList<>();
         for (HasMetadata object : objects) {
             // Secrets outlive the cluster when its volumes do: the data in them needs these passwords.
             if (!(object instanceof Secret) || !spec.storage().retainOnDelete()) {

@@ -20,6 +20,9 @@ import java.util.OptionalInt;
  * pods; this runtime decides how many there are ({@code replicas}, one ordinal at a time, as the
  * scale planner asks), fences by deleting a pod at once, and keeps the primary's name in an
  * annotation of the StatefulSet, where a restarted pod's instance manager also reads it.
+ *
+ * <p>Reads come from one look at the StatefulSet and its pods per pass ({@link #refresh}), so a
+ * pass costs the API server two lists, not a request per pod and question.
  */
 public final class KubernetesRuntime implements ClusterRuntime {
 
@@ -31,6 +34,13 @@ public final class KubernetesRuntime implements ClusterRuntime {
     private final KubernetesClient client;
     private final String namespace;
     private final ClusterSpec spec;
+    /** The StatefulSet (null before it exists) and the cluster's pods, as last looked at. */
+    private View view;
+
+    private record View(StatefulSet set, List<Pod> pods) {}
+
+    /** A pod's template revision, and the newer one its StatefulSet wants. */
+    record Revisions(String has, String wanted) {}
 
     public KubernetesRuntime(KubernetesClient client, String namespace, ClusterSpec spec) {
         this.client = client;
@@ -40,6 +50,23 @@ public final class KubernetesRuntime implements ClusterRuntime {
 
     ClusterSpec spec() {
         return spec;
+    }
+
+    /** Looks at the StatefulSet and the pods again: once at the start of each pass. */
+    void refresh() {
+        StatefulSet set = statefulSets().withName(spec.name()).get();
+        List<Pod> pods = client.pods().inNamespace(namespace).withLabel(ManifestRenderer.CLUSTER_LABEL, spec.name())
+                .list().getItems().stream()
+                .filter(p -> ordinal(p.getMetadata().getName()).isPresent())
+                .toList();
+        view = new View(set, pods);
+    }
+
+    private View view() {
+        if (view == null) {
+            refresh();
+        }
+        return view;
     }
 
     @Override
@@ -53,10 +80,7 @@ public final class KubernetesRuntime implements ClusterRuntime {
 
     /** The cluster's pods, by the names the StatefulSet gives them. */
     List<Pod> clusterPods() {
-        return client.pods().inNamespace(namespace).withLabel(ManifestRenderer.CLUSTER_LABEL, spec.name()).list()
-                .getItems().stream()
-                .filter(p -> ordinal(p.getMetadata().getName()).isPresent())
-                .toList();
+        return view().pods();
     }
 
     /** Scheduled, started and not being deleted; whether postgres in it is any good, the instance says. */
@@ -95,7 +119,7 @@ public final class KubernetesRuntime implements ClusterRuntime {
 
     @Override
     public Optional<String> recordedPrimary() {
-        return Optional.ofNullable(statefulSet())
+        return Optional.ofNullable(view().set())
                 .map(s -> s.getMetadata().getAnnotations())
                 .map(a -> a.get(PRIMARY_ANNOTATION))
                 .filter(name -> !name.isEmpty());
@@ -103,10 +127,11 @@ public final class KubernetesRuntime implements ClusterRuntime {
 
     @Override
     public void recordPrimary(String pod) {
-        statefulSets().withName(spec.name()).edit(s -> {
+        StatefulSet edited = statefulSets().withName(spec.name()).edit(s -> {
             s.getMetadata().getAnnotations().put(PRIMARY_ANNOTATION, pod);
             return s;
         });
+        view = new View(edited, view().pods());
     }
 
     /**
@@ -154,23 +179,24 @@ public final class KubernetesRuntime implements ClusterRuntime {
         client.persistentVolumeClaims().inNamespace(namespace).withName(spec.volumeName(ordinal)).delete();
     }
 
-    /** Revision of the pod's template, and the one the StatefulSet wants; empty when they agree or are unknown. */
-    Optional<String[]> revisions(String podName) {
-        StatefulSet set = statefulSet();
+    /** The pod's template is older than the StatefulSet's; empty when they agree or either is unknown. */
+    Optional<Revisions> outdated(String podName) {
+        StatefulSet set = view().set();
         String wanted = set == null || set.getStatus() == null ? null : set.getStatus().getUpdateRevision();
-        Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
-        String has = pod == null ? null : pod.getMetadata().getLabels().get(REVISION_LABEL);
+        String has = view().pods().stream().filter(p -> p.getMetadata().getName().equals(podName)).findFirst()
+                .map(p -> p.getMetadata().getLabels().get(REVISION_LABEL)).orElse(null);
         if (wanted == null || has == null || has.equals(wanted)) {
             return Optional.empty();
         }
-        return Optional.of(new String[] {has, wanted});
+        return Optional.of(new Revisions(has, wanted));
     }
 
     void deletePodNamed(String podName) {
         client.pods().inNamespace(namespace).withName(podName).delete();
     }
 
-    StatefulSet statefulSet() {
+    /** Fresh, for decisions that change it. */
+    private StatefulSet statefulSet() {
         return statefulSets().withName(spec.name()).get();
     }
 

@@ -30,18 +30,18 @@ final class PodAwareInstanceClient implements InstanceClient {
     @Override
     public InstanceStatus status(PodState pod) {
         InstanceStatus status = instances.status(pod);
-        Optional<String[]> revisions = runtime.revisions(pod.name());
-        if (revisions.isEmpty() || !status.started()) {
+        Optional<KubernetesRuntime.Revisions> outdated = runtime.outdated(pod.name());
+        if (outdated.isEmpty() || !status.started()) {
             return status;
         }
         List<PendingRestart> pending = new ArrayList<>(status.pendingRestart());
-        pending.add(new PendingRestart(TEMPLATE, revisions.get()[0], revisions.get()[1]));
+        pending.add(new PendingRestart(TEMPLATE, outdated.get().has(), outdated.get().wanted()));
         return status.withConfig(status.specVersion(), pending);
     }
 
     @Override
     public void restart(PodState pod) throws Exception {
-        if (runtime.revisions(pod.name()).isPresent()) {
+        if (runtime.outdated(pod.name()).isPresent()) {
             runtime.deletePodNamed(pod.name());
         } else {
             instances.restart(pod);

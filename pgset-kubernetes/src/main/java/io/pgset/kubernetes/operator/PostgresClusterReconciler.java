@@ -57,6 +57,12 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
 
     private record Managed(KubernetesRuntime runtime, ClusterController controller) {}
 
+    static final Duration REAPPLY = Duration.ofSeconds(30);
+    /** Per cluster (by uid): the spec its objects were last applied for, and when. */
+    private final Map<String, Applied> applied = new ConcurrentHashMap<>();
+
+    private record Applied(ClusterSpec spec, java.time.Instant at) {}
+
     public PostgresClusterReconciler(KubernetesClient client, String image,
                                      Function<PostgresCluster, InstanceClient> instances, Clock clock) {
         this.client = client;
@@ -73,10 +79,7 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
         SpecException invalid = null;
         try {
             spec = Specs.read(resource);
-            List<String> changed = objects.apply(resource, spec);
-            if (!changed.isEmpty()) {
-                LOG.info("cluster={}/{} applied {}", namespace, name, changed);
-            }
+            applyObjects(resource, spec);
         } catch (SpecException e) {
             invalid = e;
             Optional<ClusterSpec> running = lastApplied(namespace, name);
@@ -97,10 +100,32 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
                     new PodAwareInstanceClient(instances.apply(resource), runtime),
                     event -> LOG.info("{}", event), clock));
         });
+        m.runtime().refresh();
         ClusterStatus status = m.controller().reconcile(spec);
+        if (m.controller().acted()) {
+            m.runtime().refresh(); // pods may have gone or come
+        }
         labelRoles(m.runtime(), status);
         PostgresClusterStatus published = published(resource, status, invalid);
         return status(resource, published, Optional.of(m.controller().acted() ? PACE_ACTING : PACE));
+    }
+
+    /**
+     * The objects follow a new spec at once; otherwise they are checked every {@link #REAPPLY}
+     * (someone may have changed or deleted one), not at every one-second pass.
+     */
+    private void applyObjects(PostgresCluster resource, ClusterSpec spec) {
+        String uid = resource.getMetadata().getUid();
+        Applied last = applied.get(uid);
+        if (last != null && last.spec().equals(spec) && clock.instant().isBefore(last.at().plus(REAPPLY))) {
+            return;
+        }
+        List<String> changed = objects.apply(resource, spec);
+        applied.put(uid, new Applied(spec, clock.instant()));
+        if (!changed.isEmpty()) {
+            LOG.info("cluster={}/{} applied {}", resource.getMetadata().getNamespace(),
+                    resource.getMetadata().getName(), changed);
+        }
     }
 
     /** The spec the cluster's instances run, from the ConfigMap the operator last wrote. */
