@@ -16,7 +16,7 @@ import picocli.CommandLine.ScopeType;
         description = "Highly-available PostgreSQL clusters with StatefulSet semantics.",
         subcommands = {UpCommand.class, ApplyCommand.class, StatusCommand.class, CertificatesCommand.class, ScaleCommand.class, DeletePodCommand.class,
                 DownCommand.class, DeleteCommand.class, SwitchoverCommand.class, DrillCommand.class, RenderCommand.class, OperatorCommand.class, PsqlCommand.class, LogsCommand.class, EventsCommand.class,
-                InstanceCommand.class, ControllerCommand.class, CommandLine.HelpCommand.class})
+                InstanceCommand.class, PrepareVolumeCommand.class, ControllerCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     static final String MAIN_CLASS = Main.class.getName();

@@ -22,14 +22,21 @@ final class Bootstrap {
     private final PostgresSession session;
     private final InitdbSpec initdb;
     private final Secrets secrets;
+    private final java.util.Optional<java.nio.file.Path> initSqlFile;
 
-    Bootstrap(PostgresSession session, InitdbSpec initdb, Secrets secrets) {
+    /**
+     * @param initSqlFile a script to run instead of {@code initdb.initSql()} (the Kubernetes init
+     *                    ConfigMap, rendered from the same spec), run as one transaction
+     */
+    Bootstrap(PostgresSession session, InitdbSpec initdb, Secrets secrets,
+              java.util.Optional<java.nio.file.Path> initSqlFile) {
         this.session = session;
         this.initdb = initdb;
         this.secrets = secrets;
+        this.initSqlFile = initSqlFile;
     }
 
-    void run() throws SQLException {
+    void run() throws SQLException, java.io.IOException {
         try (Connection c = session.open("postgres")) {
             commitLocally(c);
             createRole(c, HbaRenderer.REPLICATION_USER, "LOGIN REPLICATION", secrets.replicationPassword());
@@ -40,10 +47,15 @@ final class Bootstrap {
                 }
             }
         }
-        runInitSql(initdb.initSql());
+        if (initSqlFile.isPresent()) {
+            String script = java.nio.file.Files.readString(initSqlFile.get());
+            runInitSql(script.isBlank() ? List.of() : List.of(script), initSqlFile.get().toString());
+        } else {
+            runInitSql(initdb.initSql(), "spec.bootstrap.initdb.initSql");
+        }
     }
 
-    private void runInitSql(List<String> statements) throws SQLException {
+    private void runInitSql(List<String> statements, String source) throws SQLException {
         if (statements.isEmpty()) {
             return;
         }
@@ -55,7 +67,8 @@ final class Bootstrap {
                     try {
                         s.execute(statements.get(i));
                     } catch (SQLException e) {
-                        throw new SQLException("spec.bootstrap.initdb.initSql[" + i + "] failed: " + e.getMessage(), e);
+                        throw new SQLException(source + (initSqlFile.isEmpty() ? "[" + i + "]" : "") + " failed: "
+                                + e.getMessage(), e);
                     }
                 }
             }

@@ -218,7 +218,7 @@ final class DataDirectory {
         Path pgdata = options.pgdata();
         Map<String, String> settings = PostgresConfRenderer.settings(spec, config);
         user.privateFile(pgdata.resolve("postgresql.conf"), PostgresConfRenderer.render(config, settings));
-        user.privateFile(pgdata.resolve("pg_hba.conf"), HbaRenderer.render(spec, List.of(options.host() + "/32")));
+        user.privateFile(pgdata.resolve("pg_hba.conf"), HbaRenderer.render(spec, options.peers()));
         return settings;
     }
 

@@ -35,7 +35,7 @@ public final class InstanceApi {
 
     public static ApiServer serve(InstanceManager manager, InstanceOptions options) throws IOException {
         ApiTls.ServerTls tls = ApiTls.server(ApiTls.authority(options.secrets()),
-                TlsNames.server(options.spec().name(), options.ordinal(), ""), List.of(options.host()),
+                TlsNames.server(options.spec().name(), options.ordinal(), options.namespace()), List.of(options.host()),
                 Duration.ofDays(options.spec().tls().validityDays()));
         ApiServer api = new ApiServer(options.host(), options.apiPort(), manager.secrets().apiToken(), options.pod(),
                 tls.context());

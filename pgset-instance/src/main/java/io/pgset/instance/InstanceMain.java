@@ -9,15 +9,29 @@ public final class InstanceMain {
     private InstanceMain() {}
 
     public static void run(InstanceOptions options) throws Exception {
-        InstanceManager manager = new InstanceManager(options, Clock.systemUTC());
-        ApiServer api = InstanceApi.serve(manager, options);
+        Running running = start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            api.close();
-            manager.close();
+            running.close();
             stopped.countDown();
         }, "shutdown-" + options.pod()));
-        manager.start();
         stopped.await();
+    }
+
+    /** Starts the instance manager and its API; closing stops both (postgres with a fast shutdown). */
+    public static Running start(InstanceOptions options) throws Exception {
+        InstanceManager manager = new InstanceManager(options, Clock.systemUTC());
+        ApiServer api = InstanceApi.serve(manager, options);
+        manager.start();
+        return new Running(manager, api);
+    }
+
+    /** A started instance manager with its API. */
+    public record Running(InstanceManager manager, ApiServer api) implements AutoCloseable {
+        @Override
+        public void close() {
+            api.close();
+            manager.close();
+        }
     }
 }

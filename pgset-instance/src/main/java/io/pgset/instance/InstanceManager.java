@@ -53,6 +53,8 @@ public final class InstanceManager implements AutoCloseable {
     /** Set while postgres is being restarted on purpose, so its exit is not counted as a crash. */
     private volatile boolean restarting;
     private volatile boolean stopping;
+    /** Why postgres is kept stopped (the instance fenced itself), or empty. */
+    private volatile Optional<String> held = Optional.empty();
     private volatile boolean started;
     private volatile Process postgres;
     private volatile String message = "starting";
@@ -178,6 +180,11 @@ public final class InstanceManager implements AutoCloseable {
     private void superviseForever() {
         Duration backoff = Duration.ofMillis(250);
         while (!stopping) {
+            if (held.isPresent()) {
+                message = held.get();
+                sleep(Duration.ofMillis(100));
+                continue;
+            }
             try {
                 runPostgresUntilExit();
                 backoff = Duration.ofMillis(250);
@@ -246,7 +253,7 @@ public final class InstanceManager implements AutoCloseable {
     private void superviseUntilExit(Process process) throws IOException, SQLException, InterruptedException {
         if (!data.bootstrapped()) {
             new Bootstrap(session(options.host(), options.port()),
-                    options.spec().bootstrap().initdb(), secrets).run();
+                    options.spec().bootstrap().initdb(), secrets, options.initSql()).run();
             data.markBootstrapped();
             log("bootstrap complete: database " + options.spec().bootstrap().initdb().database());
         }
@@ -313,6 +320,11 @@ public final class InstanceManager implements AutoCloseable {
 
     private String upstreamText() {
         return upstream.map(InstanceOptions.Endpoint::toString).orElse("");
+    }
+
+    /** The standbys streaming from this primary that reported within the last few seconds, by pod name. */
+    public List<String> answeringStandbys() throws SQLException {
+        return statusReader.answeringStandbys();
     }
 
     /** Makes the primary keep exactly these pgset slots (others of this cluster's are dropped). */
@@ -417,6 +429,53 @@ public final class InstanceManager implements AutoCloseable {
             log("stopped at shutdown checkpoint " + checkpoint + "; starting again as a replica of " + newPrimary);
             return checkpoint;
         }
+    }
+
+    /**
+     * Fences this instance: postgres is stopped at once (immediate shutdown: no new write gets in
+     * while a checkpoint is written) and is not started again until {@link #release}. For a
+     * primary that lost touch with everyone who could tell it that another was promoted.
+     */
+    public void hold(String why) throws IOException {
+        synchronized (startGate) {
+            held = Optional.of(why);
+            message = why;
+            Process p = postgres;
+            if (p == null || !p.isAlive()) {
+                log("kept stopped: " + why);
+                return;
+            }
+            log("stopping postgres at once and keeping it stopped: " + why);
+            restarting = true;
+            started = false;
+            try {
+                tools.run(Duration.ofSeconds(10), "pg_ctl", "stop", "-D", options.pgdata().toString(), "-m", "immediate",
+                        "-w");
+            } catch (IOException e) {
+                log("immediate shutdown failed (" + e.getMessage() + "); killing the postmaster");
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * Lets postgres start again after {@link #hold}: as the primary it was, or, when another was
+     * promoted meanwhile, as a replica of it (a former primary's data is rewound first).
+     */
+    public void release(Optional<InstanceOptions.Endpoint> follow, String why) {
+        synchronized (startGate) {
+            if (held.isEmpty()) {
+                return;
+            }
+            follow.ifPresent(primary -> upstream = Optional.of(primary));
+            held = Optional.empty();
+            log("starting postgres again: " + why);
+        }
+    }
+
+    /** Whether postgres is kept stopped by {@link #hold}. */
+    public boolean held() {
+        return held.isPresent();
     }
 
     /** Stops postgres cleanly; the supervising loop starts it again with the current configuration. */

@@ -2,6 +2,7 @@ package io.pgset.instance;
 
 import io.pgset.core.model.ClusterSpec;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,15 @@ import java.util.Optional;
  *                   an empty volume is an error, never silently a different database
  * @param specFile   where the spec is kept: read again at every start and reload, so a changed
  *                   spec reaches a running instance; empty to keep {@code spec} for life
+ * @param namespace  the Kubernetes namespace, whose service DNS names the certificates then
+ *                   cover; empty locally
+ * @param peers      where the cluster's other instances connect from (replication, rewind), as
+ *                   CIDRs for pg_hba.conf: the instance's own address locally, where every
+ *                   instance shares it; any address in a pod, whose peers' addresses change with
+ *                   every recreation (the NetworkPolicy keeps others out, and every connection
+ *                   still needs a password or the cluster CA's client certificate)
+ * @param initSql    a file of SQL a new database runs after bootstrap (Kubernetes: the
+ *                   {@code <name>-init} ConfigMap); empty to run the spec's initSql statements
  */
 public record InstanceOptions(
         ClusterSpec spec,
@@ -30,7 +40,18 @@ public record InstanceOptions(
         Path secrets,
         Optional<Endpoint> upstream,
         boolean newDatabase,
-        Optional<Path> specFile) {
+        Optional<Path> specFile,
+        String namespace,
+        List<String> peers,
+        Optional<Path> initSql) {
+
+    /** The local runtime's: every instance on the same loopback address, no namespace. */
+    public static InstanceOptions local(ClusterSpec spec, int ordinal, String host, int port, int apiPort, Path volume,
+                                        Path secrets, Optional<Endpoint> upstream, boolean newDatabase,
+                                        Optional<Path> specFile) {
+        return new InstanceOptions(spec, ordinal, host, port, apiPort, volume, secrets, upstream, newDatabase,
+                specFile, "", List.of(host + "/32"), Optional.empty());
+    }
 
     public String pod() {
         return spec.podName(ordinal);

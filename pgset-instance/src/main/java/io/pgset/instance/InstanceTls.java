@@ -70,8 +70,10 @@ final class InstanceTls {
                 Files.readString(options.secrets().resolve(CA_CERTIFICATE)),
                 Files.readString(options.secrets().resolve(CA_KEY)));
         Optional<X509Certificate> current = current();
+        List<String> names = TlsNames.server(spec.name(), options.ordinal(), options.namespace());
         boolean due = current.isEmpty()
                 || !signedBy(current.get(), ca)
+                || !covers(current.get(), names, options.host())
                 || !clock.instant().isBefore(CertificateAuthority.renewAt(current.get().getNotBefore().toInstant(),
                         current.get().getNotAfter().toInstant()));
         if (!due && !force) {
@@ -79,8 +81,7 @@ final class InstanceTls {
         }
         Instant now = clock.instant();
         Duration validity = Duration.ofDays(spec.tls().validityDays());
-        CertificateAuthority.Issued server = ca.issueServer(TlsNames.server(spec.name(), options.ordinal(), ""),
-                List.of(options.host()), validity, now);
+        CertificateAuthority.Issued server = ca.issueServer(names, List.of(options.host()), validity, now);
         CertificateAuthority.Issued client = ca.issueClient(io.pgset.core.config.HbaRenderer.REPLICATION_USER,
                 validity, now);
         user.privateDirectory(dir);
@@ -106,6 +107,23 @@ final class InstanceTls {
             certificate.verify(ca.certificate().getPublicKey());
             return true;
         } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Names every name and the address the instance answers at now: a pod recreated with a new IP
+     * (or moved to another namespace) needs a new certificate before peers can verify it.
+     */
+    private static boolean covers(X509Certificate certificate, List<String> names, String address) {
+        try {
+            java.util.Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
+            java.util.Set<String> has = new java.util.HashSet<>();
+            if (alternatives != null) {
+                alternatives.forEach(entry -> has.add(String.valueOf(entry.get(1))));
+            }
+            return has.containsAll(names) && has.contains(address);
+        } catch (java.security.cert.CertificateParsingException e) {
             return false;
         }
     }

@@ -73,6 +73,23 @@ final class StatusReader implements AutoCloseable {
         }
     }
 
+    /**
+     * The standbys streaming from this primary that answered within the last three seconds (they
+     * report every second): a promoted standby stops streaming, and one cut off stops answering
+     * long before the walsender times out.
+     */
+    synchronized List<String> answeringStandbys() throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'"
+                        + " AND reply_time > now() - interval '3 seconds'")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
     synchronized List<String> ensureSlots(List<String> wanted, String prefix) throws SQLException {
         Connection c = connection();
         List<String> changes = new ArrayList<>();

@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -28,6 +30,8 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -43,6 +47,10 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.pgset.core.model.ClusterSpec;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -96,6 +104,9 @@ public final class ManifestRenderer {
     /** Everything but the Secrets: what follows the spec when it changes. */
     public List<HasMetadata> workloads() {
         List<HasMetadata> objects = new ArrayList<>();
+        objects.add(serviceAccount());
+        objects.add(instanceRole());
+        objects.add(instanceRoleBinding());
         objects.add(initSql());
         objects.add(specConfigMap());
         objects.add(headlessService());
@@ -190,6 +201,40 @@ public final class ManifestRenderer {
                 .build();
     }
 
+    /** The instances' own identity: they read the recorded primary and their peers' addresses, nothing else. */
+    ServiceAccount serviceAccount() {
+        return new ServiceAccountBuilder().withMetadata(meta(instanceAccount()))
+                .withAutomountServiceAccountToken(false) // the pod template asks for the token itself
+                .build();
+    }
+
+    /**
+     * Read-only, and only this cluster's StatefulSet (the recorded primary, for {@code pgset
+     * instance} to choose initdb, clone, follow or start as primary, and to notice when another
+     * was promoted) and pods (their addresses). Pods cannot be limited by name in a list, so any
+     * pod's address in the namespace is readable; nothing in a pod object is secret.
+     */
+    Role instanceRole() {
+        return new RoleBuilder().withMetadata(meta(instanceAccount()))
+                .addNewRule().withApiGroups("apps").withResources("statefulsets").withResourceNames(spec.name())
+                .withVerbs("get").endRule()
+                .addNewRule().withApiGroups("").withResources("pods").withVerbs("get", "list").endRule()
+                .build();
+    }
+
+    RoleBinding instanceRoleBinding() {
+        return new RoleBindingBuilder().withMetadata(meta(instanceAccount()))
+                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
+                .withName(instanceAccount()).endRoleRef()
+                .addNewSubject().withKind("ServiceAccount").withName(instanceAccount()).withNamespace(namespace)
+                .endSubject()
+                .build();
+    }
+
+    private String instanceAccount() {
+        return spec.name() + "-instance";
+    }
+
     ConfigMap initSql() {
         return new ConfigMapBuilder().withMetadata(meta(spec.name() + "-init"))
                 .addToData("init.sql", String.join(";\n", spec.bootstrap().initdb().initSql())
@@ -265,12 +310,14 @@ public final class ManifestRenderer {
                 .withNewTemplate()
                 .withNewMetadata().withLabels(labels()).endMetadata()
                 .withNewSpec()
-                .withServiceAccountName(spec.name() + "-instance")
-                .withAutomountServiceAccountToken(false)
+                .withServiceAccountName(instanceAccount())
+                .withAutomountServiceAccountToken(true)
                 .withTerminationGracePeriodSeconds(60L)
                 .withSecurityContext(new PodSecurityContextBuilder()
                         .withRunAsUser(POSTGRES_UID).withRunAsGroup(POSTGRES_UID).withFsGroup(POSTGRES_UID)
                         .withRunAsNonRoot(true)
+                        // Ownership is set once, on a new volume, not walked through PGDATA at every start.
+                        .withFsGroupChangePolicy("OnRootMismatch")
                         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                         .build())
                 .withAffinity(antiAffinity())
@@ -314,6 +361,8 @@ public final class ManifestRenderer {
                 .withImage(image)
                 .withArgs("instance", "--cluster=" + spec.name(), "--volume=" + DATA_MOUNT,
                         "--secrets=/etc/pgset/secrets", "--spec=/etc/pgset/spec/spec.yaml", "--init-sql=/etc/pgset/init/init.sql")
+                .withEnv(fromField("POD_NAME", "metadata.name"), fromField("POD_NAMESPACE", "metadata.namespace"),
+                        fromField("POD_IP", "status.podIP"))
                 .withPorts(port("postgres", POSTGRES_PORT), port("api", API_PORT))
                 .withNewResources()
                 .withRequests(quantities(spec.resources().requests()))
@@ -375,6 +424,12 @@ public final class ManifestRenderer {
                 .withTimeoutSeconds(2)
                 .withFailureThreshold(failureThreshold)
                 .build();
+    }
+
+    /** The downward API: who the pod is, which {@code pgset instance} reads. */
+    private static EnvVar fromField(String name, String fieldPath) {
+        return new EnvVarBuilder().withName(name).withNewValueFrom().withNewFieldRef().withFieldPath(fieldPath)
+                .endFieldRef().endValueFrom().build();
     }
 
     private static ContainerPort port(String name, int number) {

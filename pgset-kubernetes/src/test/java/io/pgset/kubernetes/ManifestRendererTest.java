@@ -36,7 +36,8 @@ class ManifestRendererTest {
     void everyObjectIsRenderedOnceInTheNamespaceWithTheClusterLabels() {
         assertThat(OBJECTS).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
                 "Secret/shop-superuser", "Secret/shop-app", "Secret/shop-replication", "Secret/shop-api",
-                "Secret/shop-ca", "ConfigMap/shop-init",
+                "Secret/shop-ca", "ServiceAccount/shop-instance", "Role/shop-instance", "RoleBinding/shop-instance",
+                "ConfigMap/shop-init",
                 "ConfigMap/shop-spec", "Service/shop", "Service/shop-rw", "Service/shop-ro", "Service/shop-r",
                 "StatefulSet/shop", "PodDisruptionBudget/shop", "NetworkPolicy/shop");
         assertThat(OBJECTS).allSatisfy(o -> {
@@ -70,7 +71,10 @@ class ManifestRendererTest {
         assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(999L);
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getSecurityContext().getFsGroupChangePolicy()).isEqualTo("OnRootMismatch");
+        // The token is mounted for the instance's own, read-only role (see the next test).
+        assertThat(pod.getServiceAccountName()).isEqualTo("shop-instance");
+        assertThat(pod.getAutomountServiceAccountToken()).isTrue();
         List<Container> containers = new java.util.ArrayList<>(pod.getInitContainers());
         containers.addAll(pod.getContainers());
         assertThat(containers).extracting(Container::getName).containsExactly("prepare-volume", "postgres");
@@ -84,6 +88,35 @@ class ManifestRendererTest {
         var term = pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution().get(0);
         assertThat(term.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
         assertThat(pod.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()).isEmpty();
+    }
+
+    @Test
+    void instancesMayOnlyReadTheirStatefulSetAndPods() {
+        var role = object(io.fabric8.kubernetes.api.model.rbac.Role.class, "shop-instance");
+        assertThat(role.getRules()).extracting(r -> r.getApiGroups() + " " + r.getResources() + " "
+                        + r.getResourceNames() + " " + r.getVerbs())
+                .containsExactly("[apps] [statefulsets] [shop] [get]", "[] [pods] [] [get, list]");
+        var binding = object(io.fabric8.kubernetes.api.model.rbac.RoleBinding.class, "shop-instance");
+        assertThat(binding.getRoleRef().getKind() + "/" + binding.getRoleRef().getName()).isEqualTo("Role/shop-instance");
+        assertThat(binding.getSubjects()).extracting(x -> x.getKind() + "/" + x.getNamespace() + "/" + x.getName())
+                .containsExactly("ServiceAccount/prod/shop-instance");
+        assertThat(object(io.fabric8.kubernetes.api.model.ServiceAccount.class, "shop-instance")
+                .getAutomountServiceAccountToken()).isFalse(); // only pods that ask get the token
+    }
+
+    @Test
+    void theContainersRunPgsetWithThePodsMountsAndIdentity() {
+        PodSpec pod = object(StatefulSet.class, "shop").getSpec().getTemplate().getSpec();
+        assertThat(pod.getInitContainers().get(0).getArgs()).containsExactly("prepare-volume", "--volume=/var/lib/pgset");
+        Container postgres = pod.getContainers().get(0);
+        assertThat(postgres.getArgs()).containsExactly("instance", "--cluster=shop", "--volume=/var/lib/pgset",
+                "--secrets=/etc/pgset/secrets", "--spec=/etc/pgset/spec/spec.yaml", "--init-sql=/etc/pgset/init/init.sql");
+        assertThat(postgres.getEnv()).extracting(e -> e.getName() + "=" + e.getValueFrom().getFieldRef().getFieldPath())
+                .containsExactly("POD_NAME=metadata.name", "POD_NAMESPACE=metadata.namespace", "POD_IP=status.podIP");
+        assertThat(postgres.getVolumeMounts()).extracting(m -> m.getMountPath() + (Boolean.TRUE.equals(m.getReadOnly())
+                        ? " ro" : ""))
+                .containsExactly("/var/lib/pgset", "/tmp", "/var/run/postgresql", "/etc/pgset/secrets ro",
+                        "/etc/pgset/spec ro", "/etc/pgset/init ro");
     }
 
     @Test

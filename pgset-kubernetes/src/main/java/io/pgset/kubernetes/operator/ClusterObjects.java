@@ -127,6 +127,18 @@ final class ClusterObjects {
         if (desired instanceof NetworkPolicy d && existing instanceof NetworkPolicy e) {
             return Objects.equals(d.getSpec(), e.getSpec());
         }
+        if (desired instanceof io.fabric8.kubernetes.api.model.ServiceAccount d
+                && existing instanceof io.fabric8.kubernetes.api.model.ServiceAccount e) {
+            return Objects.equals(d.getAutomountServiceAccountToken(), e.getAutomountServiceAccountToken());
+        }
+        if (desired instanceof io.fabric8.kubernetes.api.model.rbac.Role d
+                && existing instanceof io.fabric8.kubernetes.api.model.rbac.Role e) {
+            return Objects.equals(d.getRules(), e.getRules());
+        }
+        if (desired instanceof io.fabric8.kubernetes.api.model.rbac.RoleBinding d
+                && existing instanceof io.fabric8.kubernetes.api.model.rbac.RoleBinding e) {
+            return Objects.equals(d.getRoleRef(), e.getRoleRef()) && Objects.equals(d.getSubjects(), e.getSubjects());
+        }
         return false;
     }
 

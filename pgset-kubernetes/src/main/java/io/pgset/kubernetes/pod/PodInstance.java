@@ -1,0 +1,107 @@
+package io.pgset.kubernetes.pod;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.spec.SpecReader;
+import io.pgset.instance.InstanceMain;
+import io.pgset.instance.InstanceOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * {@code pgset instance} in a pod of the cluster's StatefulSet: the pod's instance manager. It
+ * reads the spec, secrets and init SQL the pod mounts, asks the API server which pod is the
+ * recorded primary and where it is ({@link PodStart}), then runs the same instance manager as
+ * the local runtime, listening on the pod's address, with an {@link IsolationGuard} beside it.
+ */
+public final class PodInstance implements AutoCloseable {
+
+    /** Any address may connect; the NetworkPolicy and every rule's password or certificate keep others out. */
+    static final List<String> PEERS = List.of("0.0.0.0/0", "::/0");
+    private static final Duration RETRY = Duration.ofSeconds(2);
+
+    /**
+     * @param cluster  the cluster's name (the StatefulSet's)
+     * @param volume   the mounted volume claim
+     * @param secrets  the mounted Secrets, one file each
+     * @param specFile the mounted {@code <cluster>-spec} ConfigMap's spec, read again at each reload
+     * @param initSql  the mounted {@code <cluster>-init} ConfigMap's script, run once by a new database
+     * @param port     postgres's port (5432 in a pod)
+     * @param apiPort  the instance API's port (8008 in a pod)
+     */
+    public record Settings(String cluster, Path volume, Path secrets, Path specFile, Optional<Path> initSql, int port,
+                           int apiPort) {}
+
+    private final InstanceMain.Running running;
+    private final IsolationGuard guard;
+
+    private PodInstance(InstanceMain.Running running, IsolationGuard guard) {
+        this.running = running;
+        this.guard = guard;
+    }
+
+    /**
+     * Waits (saying why) until the pod knows how to start, then starts it.
+     *
+     * @throws IllegalArgumentException when the spec is not this cluster's
+     */
+    public static PodInstance start(Settings settings, PodIdentity self, KubernetesClient client, Consumer<String> log)
+            throws Exception {
+        ClusterSpec spec = SpecReader.read(settings.specFile());
+        if (!spec.name().equals(settings.cluster())) {
+            throw new IllegalArgumentException("the spec in " + settings.specFile() + " is cluster " + spec.name()
+                    + "'s, not " + settings.cluster() + "'s; mount the " + settings.cluster() + "-spec ConfigMap");
+        }
+        ClusterLookup lookup = new ClusterLookup(client, self.namespace(), settings.cluster());
+        Optional<InstanceOptions.Endpoint> upstream;
+        boolean newDatabase;
+        String said = "";
+        while (true) {
+            String why;
+            try {
+                ClusterLookup.Snapshot seen = lookup.read();
+                PodStart start = PodStart.decide(settings.cluster(), self, seen.recordedPrimary());
+                Optional<String> ip = start.upstream().flatMap(seen::ip);
+                if (start.waitReason().isEmpty() && (start.upstream().isEmpty() || ip.isPresent())) {
+                    upstream = ip.map(address -> new InstanceOptions.Endpoint(address, settings.port()));
+                    newDatabase = start.newDatabase();
+                    break;
+                }
+                why = start.waitReason().orElse("the primary " + start.upstream().orElseThrow()
+                        + " has no address yet");
+            } catch (RuntimeException e) {
+                why = "cannot read StatefulSet " + self.namespace() + "/" + settings.cluster() + " and its pods: "
+                        + e.getMessage();
+            }
+            if (!why.equals(said)) {
+                log.accept("pod=" + self.name() + " waiting: " + why);
+                said = why;
+            }
+            Thread.sleep(RETRY.toMillis());
+        }
+        log.accept("pod=" + self.name() + " starting " + upstream.map(u -> "as a replica of " + u)
+                .orElse(newDatabase ? "on its own (a new cluster's first instance)" : "as the recorded primary"));
+        InstanceOptions options = new InstanceOptions(spec, self.ordinal(), self.ip(), settings.port(),
+                settings.apiPort(), settings.volume(), settings.secrets(), upstream, newDatabase,
+                Optional.of(settings.specFile()), self.namespace(), PEERS, settings.initSql());
+        InstanceMain.Running running = InstanceMain.start(options);
+        IsolationGuard guard = new IsolationGuard(lookup, running.manager(), self, settings.port(), Clock.systemUTC(),
+                what -> log.accept("pod=" + self.name() + " " + what));
+        guard.start();
+        return new PodInstance(running, guard);
+    }
+
+    public io.pgset.instance.InstanceManager manager() {
+        return running.manager();
+    }
+
+    @Override
+    public void close() {
+        guard.close();
+        running.close();
+    }
+}
