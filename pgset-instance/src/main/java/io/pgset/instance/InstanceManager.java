@@ -160,6 +160,9 @@ public final class InstanceManager implements AutoCloseable {
     private void renewCertificatesForever() {
         while (!stopping) {
             sleep(Duration.ofSeconds(30));
+            if (stopping) {
+                return;
+            }
             try {
                 if (started && spec.tls().enabled() && tls.due(clock.instant())) {
                     renewCertificates();
@@ -320,6 +323,21 @@ public final class InstanceManager implements AutoCloseable {
 
     private String upstreamText() {
         return upstream.map(InstanceOptions.Endpoint::toString).orElse("");
+    }
+
+    /**
+     * The timeline another postgres of the cluster writes on if it is a primary; empty when it is
+     * in recovery. Timelines only grow with promotions, so of two primaries the one on the higher
+     * timeline was promoted later.
+     */
+    public java.util.OptionalLong primaryTimeline(InstanceOptions.Endpoint other) throws SQLException {
+        try (var c = session(other.host(), other.port()).open("postgres");
+             var s = c.createStatement();
+             var rs = s.executeQuery("SELECT pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() THEN 0"
+                     + " ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END")) {
+            rs.next();
+            return rs.getBoolean(1) ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(rs.getLong(2));
+        }
     }
 
     /** The standbys streaming from this primary that reported within the last few seconds, by pod name. */
@@ -503,6 +521,7 @@ public final class InstanceManager implements AutoCloseable {
             }
         }
         supervisor.interrupt();
+        renewal.interrupt();
         statusReader.close();
     }
 

@@ -28,18 +28,14 @@ final class ClusterLookup {
         this.cluster = cluster;
     }
 
-    /** A pod as the API server has it: its address (empty before it has one) and its role label. */
-    record Peer(String name, Optional<String> ip, Optional<String> role) {}
+    /** A pod as the API server has it: its address, empty before it has one. */
+    record Peer(String name, Optional<String> ip) {}
 
     /** One look: the recorded primary and the cluster's pods that are not being deleted, by name. */
     record Snapshot(Optional<String> recordedPrimary, Map<String, Peer> pods) {
 
         Optional<String> ip(String pod) {
             return Optional.ofNullable(pods.get(pod)).flatMap(Peer::ip);
-        }
-
-        boolean labelledPrimary(String pod) {
-            return Optional.ofNullable(pods.get(pod)).flatMap(Peer::role).filter("primary"::equals).isPresent();
         }
     }
 
@@ -62,9 +58,7 @@ final class ClusterLookup {
                 continue;
             }
             Optional<String> ip = Optional.ofNullable(pod.getStatus()).map(s -> s.getPodIP()).filter(s -> !s.isEmpty());
-            Optional<String> role = Optional.ofNullable(pod.getMetadata().getLabels())
-                    .map(l -> l.get(ManifestRenderer.ROLE_LABEL));
-            pods.put(pod.getMetadata().getName(), new Peer(pod.getMetadata().getName(), ip, role));
+            pods.put(pod.getMetadata().getName(), new Peer(pod.getMetadata().getName(), ip));
         }
         return new Snapshot(primary, pods);
     }

@@ -1,5 +1,6 @@
 package io.pgset.kubernetes.pod;
 
+import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.model.Role;
 import io.pgset.instance.InstanceManager;
 import io.pgset.instance.InstanceOptions;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -17,9 +19,11 @@ import java.util.function.Consumer;
  * So a primary watches for itself, every {@link #PERIOD}:
  *
  * <ul>
- *   <li>when the API server names another pod as the recorded primary and that pod carries the
- *       primary label (the operator labels a primary only after recording it), this one is a
- *       primary too many: it demotes itself and follows that pod (rewinding its data);</li>
+ *   <li>when the API server names another pod as the recorded primary and that pod's postgres is
+ *       a primary on a higher timeline (promoted after this one), this one is a primary too many:
+ *       it demotes itself and follows that pod (rewinding its data). The timelines, not the
+ *       record alone, decide: a record is written just after a promotion, so a new primary may
+ *       briefly read the record of the one before it;</li>
  *   <li>when the API server has not answered for {@link #ISOLATION}, it stays the primary only
  *       while every other pod it last knew of streams from it and keeps answering (a promoted
  *       standby stops streaming; one cut off stops answering): otherwise the operator may have
@@ -125,15 +129,24 @@ final class IsolationGuard implements AutoCloseable {
             }
             return;
         }
-        if (another && seen.labelledPrimary(recorded.get()) && seen.ip(recorded.get()).isPresent()
-                && manager.status().role() == Role.PRIMARY) {
-            log.accept(recorded.get() + " is the recorded and labelled primary, and so is " + self.name()
-                    + ": demoting " + self.name() + " to follow it");
-            try {
-                manager.follow(new InstanceOptions.Endpoint(seen.ip(recorded.get()).get(), port));
-            } catch (java.sql.SQLException e) {
-                throw new IOException(e.getMessage(), e);
+        if (!another || seen.ip(recorded.get()).isEmpty()) {
+            return;
+        }
+        InstanceStatus mine = manager.status();
+        if (mine.role() != Role.PRIMARY) {
+            return;
+        }
+        InstanceOptions.Endpoint other = new InstanceOptions.Endpoint(seen.ip(recorded.get()).get(), port);
+        try {
+            OptionalLong theirs = manager.primaryTimeline(other);
+            if (theirs.isPresent() && theirs.getAsLong() > mine.timeline()) {
+                log.accept(recorded.get() + " is the recorded primary, on timeline " + theirs.getAsLong() + ", and "
+                        + self.name() + " still a primary on timeline " + mine.timeline() + ": demoting " + self.name()
+                        + " to follow it");
+                manager.follow(other);
             }
+        } catch (java.sql.SQLException e) {
+            // The recorded primary does not answer: nothing proves this one is a primary too many.
         }
     }
 

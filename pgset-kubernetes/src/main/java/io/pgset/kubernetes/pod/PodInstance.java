@@ -71,11 +71,11 @@ public final class PodInstance implements AutoCloseable {
                     newDatabase = start.newDatabase();
                     break;
                 }
-                why = start.waitReason().orElse("the primary " + start.upstream().orElseThrow()
+                why = start.waitReason().orElseGet(() -> "the primary " + start.upstream().orElseThrow()
                         + " has no address yet");
             } catch (RuntimeException e) {
                 why = "cannot read StatefulSet " + self.namespace() + "/" + settings.cluster() + " and its pods: "
-                        + e.getMessage();
+                        + reason(e);
             }
             if (!why.equals(said)) {
                 log.accept("pod=" + self.name() + " waiting: " + why);
@@ -93,6 +93,15 @@ public final class PodInstance implements AutoCloseable {
                 what -> log.accept("pod=" + self.name() + " " + what));
         guard.start();
         return new PodInstance(running, guard);
+    }
+
+    /** The innermost cause: the client's own message only says which operation failed. */
+    static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
     }
 
     public io.pgset.instance.InstanceManager manager() {
