@@ -98,7 +98,7 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
             // The controller keeps no state that depends on the spec: handing over to a new one is safe.
             return new Managed(runtime, new ClusterController(runtime,
                     new PodAwareInstanceClient(instances.apply(resource), runtime),
-                    event -> LOG.info("{}", event), clock));
+                    new KubernetesEvents(client, resource, clock), clock));
         });
         m.runtime().refresh();
         ClusterStatus status = m.controller().reconcile(spec);

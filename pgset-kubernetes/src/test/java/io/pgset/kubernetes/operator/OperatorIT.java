@@ -129,6 +129,18 @@ class OperatorIT {
         assertThat(healthy.primary).isEqualTo(promoted);
         assertThat(selected("demo-rw")).containsExactly(promoted);
         assertThat(selected("demo-ro")).contains("demo-0").doesNotContain(promoted);
+
+        // What the operator did is told as Events on the PostgresCluster (kubectl describe pgc demo).
+        List<io.fabric8.kubernetes.api.model.Event> told = client.v1().events().inNamespace(ns).list().getItems();
+        assertThat(told).allSatisfy(e -> {
+            assertThat(e.getInvolvedObject().getKind()).isEqualTo("PostgresCluster");
+            assertThat(e.getInvolvedObject().getName()).isEqualTo("demo");
+            assertThat(e.getSource().getComponent()).isEqualTo("pgset-operator");
+        });
+        assertThat(told).extracting(e -> e.getType() + " " + e.getReason() + ": " + e.getMessage())
+                .anySatisfy(e -> assertThat(e).startsWith("Normal Promote: promote " + promoted + ": "))
+                .anySatisfy(e -> assertThat(e).startsWith("Normal PrimaryChanged: primary is " + promoted))
+                .anySatisfy(e -> assertThat(e).startsWith("Normal Create: create demo-2: "));
     }
 
     @Test

@@ -1,0 +1,97 @@
+package io.pgset.kubernetes.operator;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pgset.core.control.EventSink;
+import io.pgset.kubernetes.api.PostgresCluster;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's decisions as Kubernetes Events on the PostgresCluster, so that
+ * {@code kubectl describe pgc demo} and {@code kubectl get events} tell what the operator did
+ * and why (the local runtime's {@code pgset events}). Each is logged too; an Event the API server
+ * refuses is only logged, never a reason to stop acting.
+ */
+final class KubernetesEvents implements EventSink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesEvents.class);
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** The API server refuses longer messages. */
+    static final int MAX_MESSAGE = 1024;
+
+    private final KubernetesClient client;
+    private final PostgresCluster cluster;
+    private final Clock clock;
+
+    KubernetesEvents(KubernetesClient client, PostgresCluster cluster, Clock clock) {
+        this.client = client;
+        this.cluster = cluster;
+        this.clock = clock;
+    }
+
+    @Override
+    public void record(String message) {
+        LOG.info("{}", message);
+        String namespace = cluster.getMetadata().getNamespace();
+        String text = message.replaceFirst("^cluster=\\S+ ", "");
+        String reason = reason(text);
+        String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        Event event = new EventBuilder()
+                .withNewMetadata()
+                .withName(cluster.getMetadata().getName() + "." + Long.toHexString(clock.millis())
+                        + Long.toHexString(SEQUENCE.incrementAndGet()))
+                .withNamespace(namespace)
+                .endMetadata()
+                .withInvolvedObject(new ObjectReferenceBuilder()
+                        .withApiVersion(cluster.getApiVersion())
+                        .withKind(cluster.getKind())
+                        .withName(cluster.getMetadata().getName())
+                        .withNamespace(namespace)
+                        .withUid(cluster.getMetadata().getUid())
+                        .build())
+                .withReason(reason)
+                .withType(warning(text) ? "Warning" : "Normal")
+                .withMessage(text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE - 3) + "..." : text)
+                .withFirstTimestamp(now)
+                .withLastTimestamp(now)
+                .withCount(1)
+                .withNewSource().withComponent("pgset-operator").endSource()
+                .build();
+        try {
+            client.v1().events().inNamespace(namespace).resource(event).create();
+        } catch (KubernetesClientException e) {
+            LOG.warn("cannot record the event '{}': {}", text, e.getMessage());
+        }
+    }
+
+    /**
+     * A CamelCase word for what happened, from the controller's wording: "promote demo-1: ..." is
+     * Promote, "primary is demo-1" PrimaryChanged, "Fence failed: ..." FenceFailed, "waiting: ..."
+     * Waiting.
+     */
+    static String reason(String text) {
+        if (text.startsWith("primary is ")) {
+            return "PrimaryChanged";
+        }
+        String first = text.split("[ :]", 2)[0];
+        if (first.isEmpty()) {
+            return "Event";
+        }
+        String word = first.substring(0, 1).toUpperCase(Locale.ROOT) + first.substring(1);
+        word = word.replaceAll("[^A-Za-z]", "");
+        return text.contains(" failed") && !word.endsWith("Failed") ? word + "Failed" : word;
+    }
+
+    private static boolean warning(String text) {
+        return text.contains(" failed") || text.startsWith("fence ") || text.startsWith("waiting: ")
+                || text.startsWith("switchover aborted");
+    }
+}
