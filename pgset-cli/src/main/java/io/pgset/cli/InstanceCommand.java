@@ -90,7 +90,7 @@ final class InstanceCommand implements Callable<Integer> {
             // Recorded by the instance too, so that it is tracked even if whoever started it died
             // before writing the pid file itself.
             Files.createDirectories(podDir);
-            Files.writeString(podDir.resolve("pid"), ProcessHandle.current().pid() + "\n");
+            io.pgset.local.Processes.writePid(podDir.resolve("pid"), ProcessHandle.current().pid());
         }
         InstanceMain.run(options);
         return 0;

@@ -17,10 +17,10 @@ class RenderIT extends PerTestHome {
         PgsetHome.Result render = home.pgset("render", "-f", file.toString(), "--namespace", "team-a",
                 "--image", "registry.example/pgset:dev").ok();
 
-        assertThat(render.out().split("(?m)^---$")).hasSize(15); // 14 objects, and what precedes the first ---
+        assertThat(render.out().split("(?m)^---$")).hasSize(18); // 17 objects, and what precedes the first ---
         assertThat(render.out()).contains("kind: StatefulSet", "replicas: 2", "storage: 5Gi", "namespace: team-a",
                 "image: registry.example/pgset:dev", "name: demo-rw", "kind: NetworkPolicy", "kind: PodDisruptionBudget", "name: demo-api", "name: demo-ca",
-                "BEGIN CERTIFICATE");
+                "BEGIN CERTIFICATE", "kind: ServiceAccount", "kind: Role", "kind: RoleBinding", "name: demo-instance");
         assertThat(home.processes()).isEmpty();
         assertThat(home.cluster("demo")).doesNotExist();
     }

@@ -97,7 +97,7 @@ public final class LocalRuntime implements ClusterRuntime {
             args.add("--new-database");
         }
         Process process = launcher.start(args, home.podLog(pod));
-        Files.writeString(home.podPid(pod), process.pid() + "\n");
+        Processes.writePid(home.podPid(pod), process.pid());
         awaitIdentifiable(process, marker(home, pod));
     }
 

@@ -32,6 +32,18 @@ public final class Processes {
         }
     }
 
+    /**
+     * Records a pid in one step (a new file renamed over the old): the controller reads pid files
+     * many times a second, and a file caught between truncation and write would make a live
+     * instance look gone, and be started a second time.
+     */
+    public static void writePid(Path pidFile, long pid) throws IOException {
+        Path tmp = pidFile.resolveSibling(pidFile.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Files.writeString(tmp, pid + "\n");
+        Files.move(tmp, pidFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** SIGTERM, then SIGKILL to its whole process group if it has not ended within {@code grace}. */
     public static void stop(ProcessHandle process, Duration grace) throws IOException {
         signal("-TERM", Long.toString(process.pid()));

@@ -56,7 +56,8 @@ public final class ClusterController {
     public ClusterStatus reconcile(ClusterSpec spec) {
         Observation seen = observe(spec);
         rememberPrimary(seen);
-        Observation observed = new Observation(spec, seen.pods(), runtime.recordedPrimary(), primaryDownFor(seen));
+        Observation observed = new Observation(spec, seen.pods(), runtime.recordedPrimary(), primaryDownFor(seen),
+                runtime.fenceSettles());
         List<Action> plan = plan(observed);
         List<String> failures = act(plan, observed);
         // A step that failed is retried at the normal pace, not at once.

@@ -36,6 +36,15 @@ public interface ClusterRuntime {
      */
     void fence(String pod) throws Exception;
 
+    /**
+     * How long a lost primary may still accept writes after it was last seen, whatever
+     * {@link #fence} does: no failover promotes anyone sooner. Zero where fencing kills the
+     * processes for certain.
+     */
+    default java.time.Duration fenceSettles() {
+        return java.time.Duration.ZERO;
+    }
+
     /** Removes an ordinal's volume for good (scale-down with retainOnScaleDown false). */
     void deleteVolume(int ordinal) throws Exception;
 }

@@ -60,7 +60,9 @@ public final class FailoverPlanner {
         }
         ClusterSpec spec = observed.spec();
         boolean podGone = observed.pod(primary).isEmpty();
-        Duration grace = Duration.ofSeconds(spec.failover().delaySeconds()).plus(podGone ? Duration.ZERO : DETECTION);
+        Duration detection = podGone ? Duration.ZERO : DETECTION;
+        Duration grace = Duration.ofSeconds(spec.failover().delaySeconds())
+                .plus(detection.compareTo(observed.fenceSettles()) > 0 ? detection : observed.fenceSettles());
         if (observed.primaryDownFor().compareTo(grace) < 0) {
             return List.of(new Action.Wait("primary " + primary + " is " + (podGone ? "gone" : "not ready")
                     + "; failing over after " + grace.toSeconds() + " s"));

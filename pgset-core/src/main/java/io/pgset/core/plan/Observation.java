@@ -12,16 +12,25 @@ import java.util.Optional;
  * @param pods            running instances, in ordinal order
  * @param recordedPrimary the last pod known to be primary; empty for a cluster never started
  * @param primaryDownFor  how long the recorded primary has not been a ready primary (zero while it is)
+ * @param fenceSettles    how long a lost primary may go on accepting writes after it was last seen,
+ *                        however it is fenced: zero locally (its processes are killed), in
+ *                        Kubernetes the time its instance takes to stop itself when isolated (a
+ *                        deleted pod on an unreachable node runs on)
  */
 public record Observation(ClusterSpec spec, List<ObservedPod> pods, Optional<String> recordedPrimary,
-                          Duration primaryDownFor) {
+                          Duration primaryDownFor, Duration fenceSettles) {
+
+    public Observation(ClusterSpec spec, List<ObservedPod> pods, Optional<String> recordedPrimary,
+                       Duration primaryDownFor) {
+        this(spec, pods, recordedPrimary, primaryDownFor, Duration.ZERO);
+    }
 
     public Observation {
         pods = pods.stream().sorted(Comparator.comparingInt(ObservedPod::ordinal)).toList();
     }
 
     public Observation(ClusterSpec spec, List<ObservedPod> pods, Optional<String> recordedPrimary) {
-        this(spec, pods, recordedPrimary, Duration.ZERO);
+        this(spec, pods, recordedPrimary, Duration.ZERO, Duration.ZERO);
     }
 
     public Optional<ObservedPod> pod(String name) {

@@ -195,6 +195,42 @@ class FailoverPlannerTest {
         assertThat(notReady).singleElement().extracting(Action::reason).asString().contains("15 s");
     }
 
+    /**
+     * Kubernetes: a deleted pod may run on where the API server cannot reach it, until its instance
+     * stops itself (12 s). No failover is sooner, whether the pod is gone from the API or not; a
+     * longer detection or delay still counts on top as before.
+     */
+    @ParameterizedTest(name = "fence settles in 12 s: {0}")
+    @MethodSource("settling")
+    void noPromotionBeforeALostPrimaryHasSurelyStoppedItself(String description, boolean podRuns, int delaySeconds,
+                                                            Duration downFor, boolean failsOver) {
+        ClusterSpec spec = spec("{instances: 3, failover: {delaySeconds: " + delaySeconds + "}}");
+        List<ObservedPod> pods = podRuns
+                ? List.of(unreadyPrimary(0, "0/9000000"), replica(1, 1, "0/3000100"), replica(2, 1, "0/3000200"))
+                : List.of(replica(1, 1, "0/3000100"), replica(2, 1, "0/3000200"));
+
+        List<Action> plan = FailoverPlanner.plan(new Observation(spec, pods, Optional.of("demo-0"), downFor,
+                Duration.ofSeconds(12)));
+
+        if (failsOver) {
+            assertThat(failoverSteps(plan)).containsExactly("Fence demo-0", "Promote demo-2");
+        } else {
+            assertThat(plan).singleElement().isInstanceOfSatisfying(Action.Wait.class, wait ->
+                    assertThat(wait.reason()).contains("failing over after " + (12 + delaySeconds) + " s"));
+        }
+    }
+
+    static Stream<Arguments> settling() {
+        return Stream.of(
+                Arguments.of("gone, at 0 s", false, 0, Duration.ZERO, false),
+                Arguments.of("gone, at 11.9 s", false, 0, Duration.ofMillis(11_900), false),
+                Arguments.of("gone, at 12 s", false, 0, Duration.ofSeconds(12), true),
+                Arguments.of("not ready, at 5 s (past detection)", true, 0, Duration.ofSeconds(5), false),
+                Arguments.of("not ready, at 12 s", true, 0, Duration.ofSeconds(12), true),
+                Arguments.of("gone, delay 10, at 21 s", false, 10, Duration.ofSeconds(21), false),
+                Arguments.of("gone, delay 10, at 22 s", false, 10, Duration.ofSeconds(22), true));
+    }
+
     // --- rule 4: nobody to promote --------------------------------------------------------------
 
     static Stream<Arguments> nobodyToPromote() {

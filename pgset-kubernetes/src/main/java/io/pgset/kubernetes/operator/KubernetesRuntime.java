@@ -174,6 +174,18 @@ public final class KubernetesRuntime implements ClusterRuntime {
         client.pods().inNamespace(namespace).withName(pod).withGracePeriod(0).delete();
     }
 
+    /**
+     * A pod deleted on a node the API server cannot reach goes on running; its instance stops
+     * postgres by itself once it has heard from neither the API server nor its replicas for the
+     * isolation window ({@link io.pgset.kubernetes.pod.PodInstance#SELF_FENCE_WITHIN}). A failover
+     * waits that long (and a second more) after the primary was last seen, so that no two primaries
+     * take writes at once.
+     */
+    @Override
+    public java.time.Duration fenceSettles() {
+        return io.pgset.kubernetes.pod.PodInstance.SELF_FENCE_WITHIN.plusSeconds(1);
+    }
+
     @Override
     public void deleteVolume(int ordinal) {
         client.persistentVolumeClaims().inNamespace(namespace).withName(spec.volumeName(ordinal)).delete();

@@ -23,6 +23,8 @@ public final class PodInstance implements AutoCloseable {
     /** Any address may connect; the NetworkPolicy and every rule's password or certificate keep others out. */
     static final List<String> PEERS = List.of("0.0.0.0/0", "::/0");
     private static final Duration RETRY = Duration.ofSeconds(2);
+    /** An isolated primary has stopped postgres by then, counted from its last word with the API server. */
+    public static final Duration SELF_FENCE_WITHIN = IsolationGuard.ISOLATION.plus(IsolationGuard.PERIOD);
 
     /**
      * @param cluster  the cluster's name (the StatefulSet's)

@@ -112,7 +112,9 @@ class OperatorIT {
     void deletedPrimaryPodIsReplacedByThePromotedReplicaAndRwFollows() {
         start(3);
         awaitHealthy(3);
-        kubelet.recreateAfter(Duration.ofSeconds(4)); // the node takes its time: fail over meanwhile
+        // The node takes its time: the operator fails over meanwhile, once the deleted pod's instance
+        // has surely stopped itself if it still ran somewhere (12 s).
+        kubelet.recreateAfter(Duration.ofSeconds(20));
         timeline.clear();
         client.pods().inNamespace(ns).withName("demo-0").delete();
 
