@@ -63,6 +63,9 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
 
     private record Applied(ClusterSpec spec, java.time.Instant at) {}
 
+    /** When entries of deleted clusters were last dropped. */
+    private volatile java.time.Instant pruned = java.time.Instant.MIN;
+
     public PostgresClusterReconciler(KubernetesClient client, String image,
                                      Function<PostgresCluster, InstanceClient> instances, Clock clock) {
         this.client = client;
@@ -73,6 +76,7 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
 
     @Override
     public UpdateControl<PostgresCluster> reconcile(PostgresCluster resource, Context<PostgresCluster> context) {
+        forgetDeleted(context);
         String namespace = resource.getMetadata().getNamespace();
         String name = resource.getMetadata().getName();
         ClusterSpec spec;
@@ -108,6 +112,24 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
         labelRoles(m.runtime(), status);
         PostgresClusterStatus published = published(resource, status, invalid);
         return status(resource, published, Optional.of(m.controller().acted() ? PACE_ACTING : PACE));
+    }
+
+    /**
+     * Drops, every {@link #REAPPLY}, what is kept for clusters that no longer exist (their
+     * controllers and last applied specs): a deleted cluster is never reconciled again, and the
+     * operator keeps no finalizer on it just to hear of its deletion.
+     */
+    private void forgetDeleted(Context<PostgresCluster> context) {
+        java.time.Instant now = clock.instant();
+        if (now.isBefore(pruned.plus(REAPPLY))) {
+            return;
+        }
+        pruned = now;
+        java.util.Set<String> live = context.getPrimaryCache().list()
+                .map(c -> c.getMetadata().getUid())
+                .collect(java.util.stream.Collectors.toSet());
+        managed.keySet().retainAll(live);
+        applied.keySet().retainAll(live);
     }
 
     /**
