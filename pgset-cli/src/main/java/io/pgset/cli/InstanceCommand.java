@@ -113,16 +113,28 @@ final class InstanceCommand implements Callable<Integer> {
             main.err.println("error: " + e.getMessage());
             return 2;
         }
+        if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
+            main.err.println("error: cannot read the kubeconfig " + kubeconfig + "; give the path of a readable file");
+            return 1;
+        }
         Config config = kubeconfig != null ? Config.fromKubeconfig(Files.readString(kubeconfig))
                 : Config.autoConfigure(null);
-        // Short timeouts and no retries: the isolation guard must hear silence as silence.
-        config = new ConfigBuilder(config).withRequestTimeout(2000).withConnectionTimeout(2000)
+        // Short timeouts and no retries: the isolation guard must hear silence as silence, in time.
+        int timeout = (int) PodInstance.API_TIMEOUT.toMillis();
+        config = new ConfigBuilder(config).withRequestTimeout(timeout).withConnectionTimeout(timeout)
                 .withRequestRetryBackoffLimit(0).build();
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         PodInstance.Settings settings = new PodInstance.Settings(cluster, volume, secrets, spec,
                 Optional.ofNullable(initSql).filter(Files::exists), port == null ? ManifestRenderer.POSTGRES_PORT : port,
                 apiPort == null ? ManifestRenderer.API_PORT : apiPort);
-        PodInstance instance = PodInstance.start(settings, self, client, main.out::println);
+        PodInstance instance;
+        try {
+            instance = PodInstance.start(settings, self, client, main.out::println);
+        } catch (IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException e) {
+            client.close();
+            main.err.println("error: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             instance.close();

@@ -210,7 +210,16 @@ public final class InstanceManager implements AutoCloseable {
     private void runPostgresUntilExit() throws IOException, SQLException, InterruptedException {
         Process process;
         synchronized (startGate) {
+            // Checked under the gate that hold() and close() take: a hold that came while this
+            // thread waited for the gate keeps postgres stopped.
+            if (held.isPresent() || stopping) {
+                return;
+            }
             process = prepareAndStart();
+        }
+        if (stopping) { // close() ran while postgres was being started, and saw none to stop
+            stopNow(process);
+            return;
         }
         awaitConnections(process);
         superviseUntilExit(process);
@@ -486,9 +495,28 @@ public final class InstanceManager implements AutoCloseable {
                 return;
             }
             follow.ifPresent(primary -> upstream = Optional.of(primary));
+            restarting = false; // the stop was the hold's, whenever it came
             held = Optional.empty();
             log("starting postgres again: " + why);
         }
+    }
+
+    private void stopNow(Process process) {
+        try {
+            tools.run(Duration.ofSeconds(10), "pg_ctl", "stop", "-D", options.pgdata().toString(), "-m", "fast", "-w");
+        } catch (IOException e) {
+            process.destroyForcibly();
+        }
+    }
+
+    /** Whether the data on the volume is a standby's (a replica, or a primary demoted for a switchover). */
+    public boolean standbyData() {
+        return data.isStandby();
+    }
+
+    /** The spec the instance runs now. */
+    public ClusterSpec spec() {
+        return spec;
     }
 
     /** Whether postgres is kept stopped by {@link #hold}. */

@@ -122,10 +122,25 @@ final class InstanceTls {
             if (alternatives != null) {
                 alternatives.forEach(entry -> has.add(String.valueOf(entry.get(1))));
             }
-            return has.containsAll(names) && has.contains(address);
+            return has.containsAll(names) && has.contains(canonical(address));
         } catch (java.security.cert.CertificateParsingException e) {
             return false;
         }
+    }
+
+    /**
+     * An IP address as certificates report it (IPv6 in full, {@code fd00:0:0:0:0:0:0:1}, where a pod
+     * is told {@code fd00::1}); a name as it is. No lookup: only literals are parsed.
+     */
+    private static String canonical(String address) {
+        if (address.matches("[0-9.]+") || address.contains(":")) {
+            try {
+                return java.net.InetAddress.getByName(address).getHostAddress();
+            } catch (java.net.UnknownHostException e) {
+                return address;
+            }
+        }
+        return address;
     }
 
     private Optional<X509Certificate> current() {

@@ -35,9 +35,11 @@ public final class VolumePreparation {
                     + " claim there (see `pgset render`)");
         }
         Path probe = volume.resolve(".pgset-write-test");
+        Object me;
         try {
             Files.deleteIfExists(probe);
             Files.createFile(probe);
+            me = owner(probe);
             Files.delete(probe);
         } catch (AccessDeniedException e) {
             throw new IOException("the volume " + volume + " is not writable by uid " + uid() + "; the pod's"
@@ -46,14 +48,31 @@ public final class VolumePreparation {
         List<String> changed = new ArrayList<>();
         try (Stream<Path> entries = Files.list(volume)) {
             for (Path entry : entries.toList()) {
+                // Only what the instance made: a filesystem's own lost+found (root's) is left alone.
+                if (!Files.isSymbolicLink(entry) && !owner(entry).equals(me) && !isRoot()) {
+                    continue;
+                }
+                if (entry.getFileName().toString().equals("lost+found")) {
+                    continue;
+                }
                 if (entry.getFileName().toString().equals("pgdata") || entry.getFileName().toString().equals("pgdata.clone")) {
                     restrict(entry, DIRECTORY, changed); // inside is postgres's own
                 } else {
                     restrictTree(entry, changed);
                 }
             }
+        } catch (java.io.UncheckedIOException e) {
+            throw new IOException("cannot prepare the volume " + volume + ": " + e.getCause().getMessage(), e.getCause());
         }
         return changed;
+    }
+
+    private static Object owner(Path path) throws IOException {
+        return Files.getAttribute(path, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
     }
 
     private static void restrictTree(Path top, List<String> changed) throws IOException {

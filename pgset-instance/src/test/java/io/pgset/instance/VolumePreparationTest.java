@@ -50,6 +50,15 @@ class VolumePreparationTest {
         assertThat(VolumePreparation.prepare(volume)).isEmpty();
     }
 
+    /** ext4 gives every filesystem a root-owned lost+found, which uid 999 may not chmod. */
+    @Test
+    void leavesTheFilesystemsLostAndFoundAlone() throws IOException {
+        Path lost = Files.createDirectories(volume.resolve("lost+found"));
+        chmod(lost, "rwxrwx---");
+        assertThat(VolumePreparation.prepare(volume)).isEmpty();
+        assertThat(mode(lost)).isEqualTo("rwxrwx---");
+    }
+
     @Test
     void aMissingVolumeIsAClearError() throws IOException {
         assertThatThrownBy(() -> VolumePreparation.prepare(volume.resolve("absent")))

@@ -163,8 +163,7 @@ public final class ClusterController {
                     runtime.fence(fence.pod());
                 } else if (action instanceof Action.Promote promote) {
                     tell(cluster + "promote " + promote.pod() + ": " + promote.reason());
-                    client.promote(podNamed(observed, promote.pod()).orElseThrow());
-                    runtime.recordPrimary(promote.pod());
+                    promoteRecorded(podNamed(observed, promote.pod()).orElseThrow(), observed.recordedPrimary());
                     primaryLostSince = null;
                     tell(cluster + "primary is " + promote.pod() + " (promoted)");
                 } else if (action instanceof Action.Switchover switchover) {
@@ -229,12 +228,10 @@ public final class ClusterController {
                         + " checkpoint " + checkpoint + " within " + CATCH_UP.toSeconds() + " s; " + primary.name()
                         + " takes the primary role back");
                 awaitStarted(primary);
-                client.promote(primary);
-                runtime.recordPrimary(primary.name());
+                promoteRecorded(primary, Optional.of(primary.name()));
                 throw new IllegalStateException("switchover aborted: " + target.name() + " did not catch up");
             }
-            client.promote(target);
-            runtime.recordPrimary(target.name());
+            promoteRecorded(target, Optional.of(primary.name()));
             primaryLostSince = null;
             events.record(cluster + "primary is " + target.name() + " (switchover; it had received the shutdown"
                     + " checkpoint " + checkpoint + " of " + primary.name() + ")");
@@ -244,6 +241,22 @@ public final class ClusterController {
         } catch (Exception e) {
             events.record(cluster + "switchover failed: " + e.getMessage());
             throw new IllegalStateException("switchover failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records the pod as the primary, then promotes it. The record comes first: an instance that
+     * starts meanwhile (Kubernetes: a fenced primary's pod, recreated at once) reads it to decide
+     * whether it is the primary, and must not read the one that is being replaced. If the
+     * promotion fails, the record goes back to what it was.
+     */
+    private void promoteRecorded(PodState pod, Optional<String> before) throws Exception {
+        runtime.recordPrimary(pod.name());
+        try {
+            client.promote(pod);
+        } catch (Exception e) {
+            before.ifPresent(runtime::recordPrimary);
+            throw e;
         }
     }
 

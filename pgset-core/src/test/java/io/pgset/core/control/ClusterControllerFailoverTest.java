@@ -41,7 +41,7 @@ class ClusterControllerFailoverTest {
 
         controller.reconcile(DEMO);
 
-        assertThat(log).containsExactly("fence demo-0", "promote demo-2", "recordPrimary demo-2", "follow demo-1 demo-2");
+        assertThat(log).containsExactly("fence demo-0", "recordPrimary demo-2", "promote demo-2", "follow demo-1 demo-2");
         assertThat(runtime.recorded).contains("demo-2");
         int fenced = indexOf(events, "fence demo-0");
         int promoted = indexOf(events, "promote demo-2");
@@ -96,7 +96,7 @@ class ClusterControllerFailoverTest {
         clock.advance(Duration.ofMillis(100));
         controller.reconcile(DEMO);
 
-        assertThat(log).containsExactly("fence demo-0", "promote demo-2", "recordPrimary demo-2", "follow demo-1 demo-2");
+        assertThat(log).containsExactly("fence demo-0", "recordPrimary demo-2", "promote demo-2", "follow demo-1 demo-2");
     }
 
     @Test
@@ -141,7 +141,7 @@ class ClusterControllerFailoverTest {
         clock.advance(Duration.ofMillis(100));
         controller.reconcile(delayed);
 
-        assertThat(log).containsSubsequence("fence demo-0", "promote demo-2", "recordPrimary demo-2");
+        assertThat(log).containsSubsequence("fence demo-0", "recordPrimary demo-2", "promote demo-2");
     }
 
     @Test
@@ -206,6 +206,23 @@ class ClusterControllerFailoverTest {
     // --- fakes and helpers ----------------------------------------------------------------------
 
     /** demo-0 recorded as primary and gone; demo-1 and demo-2 replicas, demo-2 further ahead. */
+    /**
+     * The new primary is recorded before it is promoted (a pod starting meanwhile must not take the
+     * old record for its own), and a promotion that fails puts the old record back.
+     */
+    @Test
+    void aFailedPromotionRestoresThePreviousRecord() {
+        lostPrimaryWithTwoReplicas();
+        client.failPromote = true;
+
+        controller.reconcile(DEMO);
+
+        assertThat(log).containsExactly("fence demo-0", "recordPrimary demo-2", "promote demo-2",
+                "recordPrimary demo-0");
+        assertThat(runtime.recorded).contains("demo-0");
+        assertThat(events).anySatisfy(e -> assertThat(e).contains("Promote failed"));
+    }
+
     private void lostPrimaryWithTwoReplicas() {
         runtime.start(1, 2);
         runtime.recorded = Optional.of("demo-0");
@@ -362,9 +379,14 @@ class ClusterControllerFailoverTest {
         public void ensureSlots(PodState primary, List<String> slots) {
         }
 
+        boolean failPromote;
+
         @Override
         public void promote(PodState pod) {
             log.add("promote " + pod.name());
+            if (failPromote) {
+                throw new IllegalStateException(pod.name() + " did not come out of recovery");
+            }
             statuses.put(pod.name(), readyPrimary(pod.name(), statuses.get(pod.name()).timeline() + 1));
         }
 

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgset.core.control.EventSink;
 import io.pgset.kubernetes.api.PostgresCluster;
 import java.time.Clock;
@@ -67,7 +66,7 @@ final class KubernetesEvents implements EventSink {
                 .build();
         try {
             client.v1().events().inNamespace(namespace).resource(event).create();
-        } catch (KubernetesClientException e) {
+        } catch (RuntimeException e) { // never a reason for the decision it tells of to fail
             LOG.warn("cannot record the event '{}': {}", text, e.getMessage());
         }
     }

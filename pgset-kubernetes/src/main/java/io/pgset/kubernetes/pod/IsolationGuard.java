@@ -1,17 +1,18 @@
 package io.pgset.kubernetes.pod;
 
+import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.model.Role;
 import io.pgset.instance.InstanceManager;
 import io.pgset.instance.InstanceOptions;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.stream.IntStream;
 
 /**
  * The instance side of fencing in Kubernetes. The operator fences a lost primary by deleting its
@@ -22,18 +23,21 @@ import java.util.function.Consumer;
  *   <li>when the API server names another pod as the recorded primary and that pod's postgres is
  *       a primary on a higher timeline (promoted after this one), this one is a primary too many:
  *       it demotes itself and follows that pod (rewinding its data). The timelines, not the
- *       record alone, decide: a record is written just after a promotion, so a new primary may
- *       briefly read the record of the one before it;</li>
- *   <li>when the API server has not answered for {@link #ISOLATION}, it stays the primary only
- *       while every other pod it last knew of streams from it and keeps answering (a promoted
- *       standby stops streaming; one cut off stops answering): otherwise the operator may have
- *       promoted another instance, and it stops postgres at once and keeps it stopped;</li>
+ *       record alone, decide: a switchover's demoted primary and a record written around a
+ *       promotion can each be briefly out of step;</li>
+ *   <li>once the API server has not answered for {@link #ISOLATION}, nobody can tell it that
+ *       another was promoted, and the operator may well have done so. Each period from then on, it
+ *       stays up only while every other instance of the spec streams from it and keeps answering
+ *       (a promoted standby stops streaming, one cut off stops answering); at the first period
+ *       where one does not, it stops postgres at once and keeps it stopped. That holds for data
+ *       that is a primary's whether postgres runs or not, so a crash does not bring it back;</li>
  *   <li>once the API server answers again, a stopped instance starts again as the primary if it is
  *       still the recorded one, else as a replica of the recorded primary.</li>
  * </ul>
  *
- * A single-instance cluster has nobody to promote, so it never stops itself. The check is local
- * (pg_stat_replication), so an API server outage alone never stops a healthy cluster's primary.
+ * A single-instance cluster has nobody to promote, so it never stops itself; an API server
+ * outage alone never stops a primary whose replicas all stream from it. Time is measured on the
+ * monotonic clock, so a clock step does not stretch or shrink the window.
  */
 final class IsolationGuard implements AutoCloseable {
 
@@ -44,24 +48,24 @@ final class IsolationGuard implements AutoCloseable {
     private final InstanceManager manager;
     private final PodIdentity self;
     private final int port;
-    private final Clock clock;
+    private final LongSupplier nanos;
     private final Consumer<String> log;
     private final Thread thread;
     private volatile boolean stopping;
-    /** When the API server or a peer last answered. */
-    private Instant lastContact;
-    /** The other pods as last listed, who must all stream from this primary while the API server is silent. */
-    private List<String> peers = List.of();
+    /** When the API server last answered, on the monotonic clock. */
+    private long lastContact;
+    /** Why the API server was last not heard, to log each new reason once. */
+    private String silence = "";
 
-    IsolationGuard(ClusterLookup lookup, InstanceManager manager, PodIdentity self, int port, Clock clock,
+    IsolationGuard(ClusterLookup lookup, InstanceManager manager, PodIdentity self, int port, LongSupplier nanos,
                    Consumer<String> log) {
         this.lookup = lookup;
         this.manager = manager;
         this.self = self;
         this.port = port;
-        this.clock = clock;
+        this.nanos = nanos;
         this.log = log;
-        this.lastContact = clock.instant();
+        this.lastContact = nanos.getAsLong();
         this.thread = new Thread(this::watch, "isolation-guard-" + self.name());
         this.thread.setDaemon(true);
     }
@@ -88,35 +92,49 @@ final class IsolationGuard implements AutoCloseable {
     void tick() throws IOException {
         Optional<ClusterLookup.Snapshot> seen = look();
         if (seen.isPresent()) {
-            lastContact = clock.instant();
+            lastContact = nanos.getAsLong();
             act(seen.get());
             return;
         }
-        if (manager.held() || peers.isEmpty() || manager.status().role() != Role.PRIMARY) {
+        Duration silent = Duration.ofNanos(nanos.getAsLong() - lastContact);
+        if (stopping || manager.held() || silent.compareTo(ISOLATION) < 0 || manager.standbyData()) {
             return;
         }
-        if (allPeersStream()) {
-            lastContact = clock.instant();
+        List<String> peers = peers(manager.spec());
+        if (peers.isEmpty() || allStream(peers)) {
             return;
         }
-        Duration silent = Duration.between(lastContact, clock.instant());
-        if (silent.compareTo(ISOLATION) >= 0) {
-            manager.hold("isolated: the API server has not answered for " + silent.toSeconds() + " s and not every"
-                    + " peer streams from this primary, so the operator may have promoted another; postgres stays"
-                    + " stopped until the API server answers again");
-        }
+        manager.hold("isolated: the API server has not answered for " + silent.toSeconds() + " s and not every"
+                + " other instance streams from this primary, so the operator may have promoted another; postgres"
+                + " stays stopped until the API server answers again");
+    }
+
+    /** The spec's other instances: a pod being recreated (no address, no API object) counts too. */
+    private List<String> peers(ClusterSpec spec) {
+        return IntStream.range(0, spec.instances()).mapToObj(spec::podName).filter(p -> !p.equals(self.name()))
+                .toList();
     }
 
     private Optional<ClusterLookup.Snapshot> look() {
         try {
-            return Optional.of(lookup.read());
+            Optional<ClusterLookup.Snapshot> seen = Optional.of(lookup.read());
+            if (!silence.isEmpty()) {
+                log.accept("the API server answers again");
+                silence = "";
+            }
+            return seen;
         } catch (RuntimeException e) {
+            String why = PodInstance.reason(e);
+            if (!why.equals(silence)) {
+                log.accept("cannot read StatefulSet " + self.namespace() + "/" + manager.spec().name()
+                        + " from the API server: " + why);
+                silence = why;
+            }
             return Optional.empty();
         }
     }
 
     private void act(ClusterLookup.Snapshot seen) throws IOException {
-        peers = seen.pods().keySet().stream().filter(name -> !name.equals(self.name())).toList();
         Optional<String> recorded = seen.recordedPrimary();
         boolean another = recorded.isPresent() && !recorded.get().equals(self.name());
         if (manager.held()) {
@@ -125,7 +143,7 @@ final class IsolationGuard implements AutoCloseable {
                         + " is still the recorded primary");
             } else if (seen.ip(recorded.get()).isPresent()) {
                 manager.release(Optional.of(new InstanceOptions.Endpoint(seen.ip(recorded.get()).get(), port)),
-                        recorded.get() + " is the primary now; rejoining as its replica");
+                        recorded.get() + " is the recorded primary now; rejoining as its replica");
             }
             return;
         }
@@ -150,11 +168,11 @@ final class IsolationGuard implements AutoCloseable {
         }
     }
 
-    private boolean allPeersStream() {
+    private boolean allStream(List<String> peers) {
         try {
             return manager.answeringStandbys().containsAll(peers);
         } catch (java.sql.SQLException e) {
-            return false;
+            return false; // postgres is down: nobody streams from it
         }
     }
 
@@ -162,5 +180,10 @@ final class IsolationGuard implements AutoCloseable {
     public void close() {
         stopping = true;
         thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(5).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -6,7 +6,6 @@ import io.pgset.core.spec.SpecReader;
 import io.pgset.instance.InstanceMain;
 import io.pgset.instance.InstanceOptions;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -23,8 +22,15 @@ public final class PodInstance implements AutoCloseable {
     /** Any address may connect; the NetworkPolicy and every rule's password or certificate keep others out. */
     static final List<String> PEERS = List.of("0.0.0.0/0", "::/0");
     private static final Duration RETRY = Duration.ofSeconds(2);
-    /** An isolated primary has stopped postgres by then, counted from its last word with the API server. */
-    public static final Duration SELF_FENCE_WITHIN = IsolationGuard.ISOLATION.plus(IsolationGuard.PERIOD);
+    /** How long one look at the API server may take before it counts as no answer. */
+    public static final Duration API_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * An isolated primary has stopped postgres by then, counted from its last word with the API
+     * server: the isolation window, then at most one period and one look that times out, and an
+     * immediate shutdown (a second, with room to spare).
+     */
+    public static final Duration SELF_FENCE_WITHIN = IsolationGuard.ISOLATION.plus(IsolationGuard.PERIOD)
+            .plus(API_TIMEOUT).plus(API_TIMEOUT).plusSeconds(1);
 
     /**
      * @param cluster  the cluster's name (the StatefulSet's)
@@ -91,7 +97,7 @@ public final class PodInstance implements AutoCloseable {
                 settings.apiPort(), settings.volume(), settings.secrets(), upstream, newDatabase,
                 Optional.of(settings.specFile()), self.namespace(), PEERS, settings.initSql());
         InstanceMain.Running running = InstanceMain.start(options);
-        IsolationGuard guard = new IsolationGuard(lookup, running.manager(), self, settings.port(), Clock.systemUTC(),
+        IsolationGuard guard = new IsolationGuard(lookup, running.manager(), self, settings.port(), System::nanoTime,
                 what -> log.accept("pod=" + self.name() + " " + what));
         guard.start();
         return new PodInstance(running, guard);

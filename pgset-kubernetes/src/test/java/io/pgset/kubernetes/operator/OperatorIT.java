@@ -113,12 +113,12 @@ class OperatorIT {
         start(3);
         awaitHealthy(3);
         // The node takes its time: the operator fails over meanwhile, once the deleted pod's instance
-        // has surely stopped itself if it still ran somewhere (12 s).
-        kubelet.recreateAfter(Duration.ofSeconds(20));
+        // has surely stopped itself if it still ran somewhere (17 s).
+        kubelet.recreateAfter(Duration.ofSeconds(30));
         timeline.clear();
         client.pods().inNamespace(ns).withName("demo-0").delete();
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
             assertThat(timeline).anyMatch(e -> e.startsWith("promote "));
             String primary = status().primary;
             assertThat(primary).isNotNull().isNotEqualTo("demo-0");
