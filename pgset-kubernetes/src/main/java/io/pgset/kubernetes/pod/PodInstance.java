@@ -109,7 +109,8 @@ public final class PodInstance implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
+        String inner = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return root == e ? inner : e.getMessage() + " (" + inner + ")";
     }
 
     public io.pgset.instance.InstanceManager manager() {

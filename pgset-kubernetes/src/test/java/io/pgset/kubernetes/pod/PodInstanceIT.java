@@ -229,6 +229,50 @@ class PodInstanceIT {
         System.out.println("isolated primary stopped itself " + stoppedAfter.toMillis() + " ms after its last peer went");
     }
 
+    /**
+     * The partition DESIGN's fencing rule is for: the primary's node loses the API server (and the
+     * operator), but not its replica. The operator, on the other side, records and promotes the
+     * replica. The old primary sees its replica stop streaming and stops itself within seconds;
+     * when the partition heals it rejoins the new primary with pg_rewind, and every acknowledged
+     * row is on the new primary.
+     */
+    @Test
+    void aPartitionedPrimaryStopsOnceItsReplicaIsPromotedAndRejoinsAfterwards() throws Exception {
+        PodInstance primary = start(0).get(120, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(120)).until(() -> primary.manager().status().ready());
+        primary.manager().ensureSlots(List.of(spec.slotName(1)));
+        record("demo-0");
+        PodInstance replica = start(1).get(120, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(120)).until(() -> replica.manager().status().ready());
+
+        proxy.cut();
+        execute(0, "app", "INSERT INTO orders SELECT generate_series(1, 100)");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "100".equals(query(1, "app", "SELECT count(*) FROM orders")));
+        // The operator's failover waits out the isolation window (and more) before it promotes.
+        await().pollDelay(IsolationGuard.ISOLATION).atMost(IsolationGuard.ISOLATION.plusSeconds(5))
+                .until(() -> primary.manager().status().ready());
+
+        Instant promoted = Instant.now();
+        record("demo-1"); // recorded first, then promoted, as the controller does
+        replica.manager().promote();
+        await().atMost(Duration.ofSeconds(10)).until(() -> primary.manager().held());
+        Duration stoppedAfter = Duration.between(promoted, Instant.now());
+        assertThatThrownBy(() -> execute(0, "app", "INSERT INTO orders VALUES (5000)")).isInstanceOf(SQLException.class);
+        execute(1, "app", "INSERT INTO orders VALUES (101)");
+        replica.manager().ensureSlots(List.of(spec.slotName(0)));
+
+        proxy.mend();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(primary.manager().status().role()).isEqualTo(Role.REPLICA);
+            assertThat(primary.manager().status().ready()).isTrue();
+        });
+        assertThat(primary.manager().status().upstream()).isEqualTo(ip(1) + ":" + port);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "101".equals(query(0, "app", "SELECT count(*) FROM orders")));
+        assertThat(query(1, "app", "SELECT count(*) FROM orders")).isEqualTo("101");
+        System.out.println("partitioned primary stopped itself " + stoppedAfter.toMillis()
+                + " ms after its replica was promoted");
+    }
+
     private Future<PodInstance> start(int ordinal) throws IOException {
         Path volume = dir.resolve("data-demo-" + ordinal);
         PostgresUser.current().privateDirectory(volume);
