@@ -68,8 +68,9 @@ class PodInstanceIT {
     private Path dir;
     private Path secrets;
     private Path specFile;
-    private CuttableProxy proxy;
-    private KubernetesClient podClient;
+    /** Each pod's own way to the API server, to cut one pod's node off, or all. */
+    private final List<CuttableProxy> proxies = new ArrayList<>();
+    private final List<KubernetesClient> podClients = new ArrayList<>();
     private int port;
     private int apiPort;
 
@@ -108,10 +109,14 @@ class PodInstanceIT {
                     .withNewStatus().withPhase("Running").withPodIP(ip(i)).endStatus().build()).create();
         }
         java.net.URI api = java.net.URI.create(client.getConfiguration().getMasterUrl());
-        proxy = new CuttableProxy(api.getHost(), api.getPort());
-        podClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
-                .withMasterUrl(api.getScheme() + "://127.0.0.1:" + proxy.port())
-                .withRequestTimeout(2000).withConnectionTimeout(2000).withRequestRetryBackoffLimit(0).build()).build();
+        for (int i = 0; i < 2; i++) {
+            CuttableProxy proxy = new CuttableProxy(api.getHost(), api.getPort());
+            proxies.add(proxy);
+            podClients.add(new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                    .withMasterUrl(api.getScheme() + "://127.0.0.1:" + proxy.port())
+                    .withRequestTimeout(2000).withConnectionTimeout(2000).withRequestRetryBackoffLimit(0).build())
+                    .build());
+        }
         this.init = init;
     }
 
@@ -133,8 +138,10 @@ class PodInstanceIT {
         for (ProcessHandle p : left) {
             p.onExit().get(10, TimeUnit.SECONDS);
         }
-        podClient.close();
-        proxy.close();
+        podClients.forEach(KubernetesClient::close);
+        for (CuttableProxy proxy : proxies) {
+            proxy.close();
+        }
         client.apps().statefulSets().inNamespace(NS).withName("demo").delete();
         client.pods().inNamespace(NS).delete();
         try (Stream<Path> tree = Files.walk(dir)) {
@@ -205,7 +212,9 @@ class PodInstanceIT {
 
         // The API server goes away, but every peer still streams from the primary: nobody can have
         // been promoted, so it keeps serving through the whole isolation window and beyond.
-        proxy.cut();
+        for (CuttableProxy proxy : proxies) {
+            proxy.cut();
+        }
         await().during(IsolationGuard.ISOLATION.plusSeconds(3)).atMost(IsolationGuard.ISOLATION.plusSeconds(10))
                 .until(() -> primary.manager().status().ready());
         execute(0, "app", "INSERT INTO orders VALUES (11)");
@@ -222,7 +231,9 @@ class PodInstanceIT {
 
         // The API server answers again and demo-0 is still the recorded primary: it serves again,
         // with every acknowledged row.
-        proxy.mend();
+        for (CuttableProxy proxy : proxies) {
+            proxy.mend();
+        }
         await().atMost(Duration.ofSeconds(60)).until(() -> primary.manager().status().ready());
         assertThat(primary.manager().status().role()).isEqualTo(Role.PRIMARY);
         assertThat(query(0, "app", "SELECT count(*) FROM orders")).isEqualTo("11");
@@ -231,7 +242,7 @@ class PodInstanceIT {
 
     /**
      * The partition DESIGN's fencing rule is for: the primary's node loses the API server (and the
-     * operator), but not its replica. The operator, on the other side, records and promotes the
+     * operator), but not its replica, whose node still reaches the API server. The operator, on the other side, records and promotes the
      * replica. The old primary sees its replica stop streaming and stops itself within seconds;
      * when the partition heals it rejoins the new primary with pg_rewind, and every acknowledged
      * row is on the new primary.
@@ -245,7 +256,7 @@ class PodInstanceIT {
         PodInstance replica = start(1).get(120, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(120)).until(() -> replica.manager().status().ready());
 
-        proxy.cut();
+        proxies.get(0).cut(); // demo-0's node only
         execute(0, "app", "INSERT INTO orders SELECT generate_series(1, 100)");
         await().atMost(Duration.ofSeconds(30)).until(() -> "100".equals(query(1, "app", "SELECT count(*) FROM orders")));
         // The operator's failover waits out the isolation window (and more) before it promotes.
@@ -261,7 +272,7 @@ class PodInstanceIT {
         execute(1, "app", "INSERT INTO orders VALUES (101)");
         replica.manager().ensureSlots(List.of(spec.slotName(0)));
 
-        proxy.mend();
+        proxies.get(0).mend();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(primary.manager().status().role()).isEqualTo(Role.REPLICA);
             assertThat(primary.manager().status().ready()).isTrue();
@@ -281,7 +292,7 @@ class PodInstanceIT {
         PodIdentity self = PodIdentity.from("demo", Map.of("POD_NAME", "demo-" + ordinal, "POD_NAMESPACE", NS,
                 "POD_IP", ip(ordinal)));
         return starts.submit(() -> {
-            PodInstance instance = PodInstance.start(settings, self, podClient, line -> {
+            PodInstance instance = PodInstance.start(settings, self, podClients.get(ordinal), line -> {
                 log.add(line);
                 System.out.println(line);
             });
