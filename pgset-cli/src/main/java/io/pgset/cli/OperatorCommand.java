@@ -56,7 +56,7 @@ final class OperatorCommand implements Callable<Integer> {
             probe.getKubernetesVersion();
         } catch (KubernetesClientException e) {
             main.err.println("error: cannot reach the Kubernetes API server at " + config.getMasterUrl() + " ("
-                    + reason(e) + "). Run the operator where a kubeconfig ($KUBECONFIG, ~/.kube/config or"
+                    + io.pgset.kubernetes.ApiErrors.rootCause(e) + "). Run the operator where a kubeconfig ($KUBECONFIG, ~/.kube/config or"
                     + " --kubeconfig) or an in-cluster service account points at a cluster.");
             return 1;
         }
@@ -73,14 +73,5 @@ final class OperatorCommand implements Callable<Integer> {
             client.close();
         }
         return 0;
-    }
-
-    private static String reason(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
 }

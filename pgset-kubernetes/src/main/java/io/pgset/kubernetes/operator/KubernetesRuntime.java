@@ -119,8 +119,12 @@ public final class KubernetesRuntime implements ClusterRuntime {
 
     @Override
     public Optional<String> recordedPrimary() {
-        return Optional.ofNullable(view().set())
-                .map(s -> s.getMetadata().getAnnotations())
+        return Optional.ofNullable(view().set()).flatMap(KubernetesRuntime::recordedPrimary);
+    }
+
+    /** The primary recorded on this StatefulSet, as the operator and the pods' instances read it. */
+    public static Optional<String> recordedPrimary(StatefulSet set) {
+        return Optional.ofNullable(set.getMetadata().getAnnotations())
                 .map(a -> a.get(PRIMARY_ANNOTATION))
                 .filter(name -> !name.isEmpty());
     }

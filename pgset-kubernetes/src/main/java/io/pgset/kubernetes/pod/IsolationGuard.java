@@ -5,6 +5,7 @@ import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.model.Role;
 import io.pgset.instance.InstanceManager;
 import io.pgset.instance.InstanceOptions;
+import io.pgset.kubernetes.ApiErrors;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -90,7 +91,7 @@ final class IsolationGuard implements AutoCloseable {
     }
 
     void tick() throws IOException {
-        Optional<ClusterLookup.Snapshot> seen = look();
+        Optional<Optional<String>> seen = look();
         if (seen.isPresent()) {
             lastContact = nanos.getAsLong();
             act(seen.get());
@@ -115,16 +116,17 @@ final class IsolationGuard implements AutoCloseable {
                 .toList();
     }
 
-    private Optional<ClusterLookup.Snapshot> look() {
+    /** The recorded primary (itself optional), or empty when the API server did not answer. */
+    private Optional<Optional<String>> look() {
         try {
-            Optional<ClusterLookup.Snapshot> seen = Optional.of(lookup.read());
+            Optional<String> recorded = lookup.recordedPrimary();
             if (!silence.isEmpty()) {
                 log.accept("the API server answers again");
                 silence = "";
             }
-            return seen;
+            return Optional.of(recorded);
         } catch (RuntimeException e) {
-            String why = PodInstance.reason(e);
+            String why = ApiErrors.describe(e);
             if (!why.equals(silence)) {
                 log.accept("cannot read StatefulSet " + self.namespace() + "/" + manager.spec().name()
                         + " from the API server: " + why);
@@ -134,27 +136,33 @@ final class IsolationGuard implements AutoCloseable {
         }
     }
 
-    private void act(ClusterLookup.Snapshot seen) throws IOException {
-        Optional<String> recorded = seen.recordedPrimary();
+    private void act(Optional<String> recorded) throws IOException {
         boolean another = recorded.isPresent() && !recorded.get().equals(self.name());
         if (manager.held()) {
             if (!another) {
                 manager.release(Optional.empty(), "the API server answers again and " + self.name()
                         + " is still the recorded primary");
-            } else if (seen.ip(recorded.get()).isPresent()) {
-                manager.release(Optional.of(new InstanceOptions.Endpoint(seen.ip(recorded.get()).get(), port)),
-                        recorded.get() + " is the recorded primary now; rejoining as its replica");
+            } else {
+                Optional<String> ip = lookup.address(recorded.get());
+                if (ip.isPresent()) {
+                    manager.release(Optional.of(new InstanceOptions.Endpoint(ip.get(), port)),
+                            recorded.get() + " is the recorded primary now; rejoining as its replica");
+                }
             }
             return;
         }
-        if (!another || seen.ip(recorded.get()).isEmpty()) {
+        if (!another) {
             return;
         }
         InstanceStatus mine = manager.status();
         if (mine.role() != Role.PRIMARY) {
             return;
         }
-        InstanceOptions.Endpoint other = new InstanceOptions.Endpoint(seen.ip(recorded.get()).get(), port);
+        Optional<String> ip = lookup.address(recorded.get());
+        if (ip.isEmpty()) {
+            return;
+        }
+        InstanceOptions.Endpoint other = new InstanceOptions.Endpoint(ip.get(), port);
         try {
             OptionalLong theirs = manager.primaryTimeline(other);
             if (theirs.isPresent() && theirs.getAsLong() > mine.timeline()) {

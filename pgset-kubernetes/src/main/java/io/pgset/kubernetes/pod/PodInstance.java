@@ -3,6 +3,7 @@ package io.pgset.kubernetes.pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.spec.SpecReader;
+import io.pgset.kubernetes.ApiErrors;
 import io.pgset.instance.InstanceMain;
 import io.pgset.instance.InstanceOptions;
 import java.nio.file.Path;
@@ -71,9 +72,8 @@ public final class PodInstance implements AutoCloseable {
         while (true) {
             String why;
             try {
-                ClusterLookup.Snapshot seen = lookup.read();
-                PodStart start = PodStart.decide(settings.cluster(), self, seen.recordedPrimary());
-                Optional<String> ip = start.upstream().flatMap(seen::ip);
+                PodStart start = PodStart.decide(settings.cluster(), self, lookup.recordedPrimary());
+                Optional<String> ip = start.upstream().flatMap(lookup::address);
                 if (start.waitReason().isEmpty() && (start.upstream().isEmpty() || ip.isPresent())) {
                     upstream = ip.map(address -> new InstanceOptions.Endpoint(address, settings.port()));
                     newDatabase = start.newDatabase();
@@ -83,7 +83,7 @@ public final class PodInstance implements AutoCloseable {
                         + " has no address yet");
             } catch (RuntimeException e) {
                 why = "cannot read StatefulSet " + self.namespace() + "/" + settings.cluster() + " and its pods: "
-                        + reason(e);
+                        + ApiErrors.describe(e);
             }
             if (!why.equals(said)) {
                 log.accept("pod=" + self.name() + " waiting: " + why);
@@ -101,16 +101,6 @@ public final class PodInstance implements AutoCloseable {
                 what -> log.accept("pod=" + self.name() + " " + what));
         guard.start();
         return new PodInstance(running, guard);
-    }
-
-    /** The innermost cause: the client's own message only says which operation failed. */
-    static String reason(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String inner = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
-        return root == e ? inner : e.getMessage() + " (" + inner + ")";
     }
 
     public io.pgset.instance.InstanceManager manager() {

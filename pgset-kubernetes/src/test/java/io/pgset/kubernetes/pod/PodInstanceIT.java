@@ -202,12 +202,9 @@ class PodInstanceIT {
 
     @Test
     void anIsolatedPrimaryStopsItselfAndComesBackWhenTheApiServerAnswers() throws Exception {
-        PodInstance primary = start(0).get(120, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(120)).until(() -> primary.manager().status().ready());
-        primary.manager().ensureSlots(List.of(spec.slotName(1)));
-        record("demo-0");
-        PodInstance replica = start(1).get(120, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(120)).until(() -> replica.manager().status().ready());
+        List<PodInstance> pods = primaryAndReplica();
+        PodInstance primary = pods.get(0);
+        PodInstance replica = pods.get(1);
         execute(0, "app", "INSERT INTO orders SELECT generate_series(1, 10)");
 
         // The API server goes away, but every peer still streams from the primary: nobody can have
@@ -249,12 +246,9 @@ class PodInstanceIT {
      */
     @Test
     void aPartitionedPrimaryStopsOnceItsReplicaIsPromotedAndRejoinsAfterwards() throws Exception {
-        PodInstance primary = start(0).get(120, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(120)).until(() -> primary.manager().status().ready());
-        primary.manager().ensureSlots(List.of(spec.slotName(1)));
-        record("demo-0");
-        PodInstance replica = start(1).get(120, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(120)).until(() -> replica.manager().status().ready());
+        List<PodInstance> pods = primaryAndReplica();
+        PodInstance primary = pods.get(0);
+        PodInstance replica = pods.get(1);
 
         proxies.get(0).cut(); // demo-0's node only
         execute(0, "app", "INSERT INTO orders SELECT generate_series(1, 100)");
@@ -282,6 +276,17 @@ class PodInstanceIT {
         assertThat(query(1, "app", "SELECT count(*) FROM orders")).isEqualTo("101");
         System.out.println("partitioned primary stopped itself " + stoppedAfter.toMillis()
                 + " ms after its replica was promoted");
+    }
+
+    /** demo-0 a new primary, then demo-1 its streaming replica, as the operator brings them up. */
+    private List<PodInstance> primaryAndReplica() throws Exception {
+        PodInstance primary = start(0).get(120, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(120)).until(() -> primary.manager().status().ready());
+        primary.manager().ensureSlots(List.of(spec.slotName(1)));
+        record("demo-0");
+        PodInstance replica = start(1).get(120, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(120)).until(() -> replica.manager().status().ready());
+        return List.of(primary, replica);
     }
 
     private Future<PodInstance> start(int ordinal) throws IOException {
