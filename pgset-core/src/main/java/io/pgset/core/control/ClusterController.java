@@ -334,7 +334,7 @@ public final class ClusterController {
             long lag = s.role() == Role.REPLICA ? Lsn.distance(primaryLsn, s.lsn()) : 0;
             return new ClusterStatus.PodStatus(p.name(), p.ordinal(), s.role().label(), p.ready(), p.pod().host(),
                     p.pod().port(), p.pod().pid(), s.timeline(), s.lsn(), lag, spec.volumeName(p.ordinal()),
-                    s.restarts(), s.message(), s.pendingRestart(), s.certificateExpires());
+                    s.restarts(), s.message(), s.pendingRestart(), s.certificateExpires(), s.storage());
         }
     }
 }

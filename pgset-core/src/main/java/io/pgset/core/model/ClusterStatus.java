@@ -36,12 +36,15 @@ public record ClusterStatus(
     /**
      * One instance; {@code pid} is the instance process's, {@code lagBytes} replay lag behind the
      * primary, {@code pendingRestart} the parameters it takes only at its next restart,
-     * {@code certificateExpires} when its server certificate expires (empty without TLS).
+     * {@code certificateExpires} when its server certificate expires (empty without TLS),
+     * {@code storage} its volume's free space, whether it is full, and data kept aside there.
      */
     public record PodStatus(String name, int ordinal, String role, boolean ready, String host, int port, long pid,
                             long timeline, String lsn, long lagBytes, String volume, int restarts, String message,
-                            List<PendingRestart> pendingRestart, String certificateExpires) {
+                            List<PendingRestart> pendingRestart, String certificateExpires,
+                            InstanceStatus.Storage storage) {
         public PodStatus {
+            storage = storage == null ? InstanceStatus.Storage.UNKNOWN : storage;
             pendingRestart = pendingRestart == null ? List.of() : List.copyOf(pendingRestart);
             certificateExpires = certificateExpires == null ? "" : certificateExpires;
         }

@@ -22,6 +22,7 @@ import java.util.List;
  *                       instance that does not report one (it is then not reloaded by the controller)
  * @param pendingRestart parameters loaded from that spec that postgres applies only when restarted
  * @param certificateExpires when the instance's server certificate expires (ISO-8601); empty without TLS
+ * @param storage        free space on the volume, whether it is full, and data moved aside there
  */
 public record InstanceStatus(
         String pod,
@@ -39,9 +40,27 @@ public record InstanceStatus(
         String upstream,
         String specVersion,
         List<PendingRestart> pendingRestart,
-        String certificateExpires) {
+        String certificateExpires,
+        Storage storage) {
+
+    /**
+     * The volume as its instance manager sees it.
+     *
+     * @param freeBytes  bytes still free on the volume's filesystem; -1 when unknown
+     * @param full       postgres stopped (or cannot start) because the volume has no space left
+     * @param keptCopies data directories moved aside because they could not be used (never deleted:
+     *                   {@code pgdata.broken-<time>}), relative to the volume
+     */
+    public record Storage(long freeBytes, boolean full, List<String> keptCopies) {
+        public static final Storage UNKNOWN = new Storage(-1, false, List.of());
+
+        public Storage {
+            keptCopies = keptCopies == null ? List.of() : List.copyOf(keptCopies);
+        }
+    }
 
     public InstanceStatus {
+        storage = storage == null ? Storage.UNKNOWN : storage;
         specVersion = specVersion == null ? "" : specVersion;
         pendingRestart = pendingRestart == null ? List.of() : List.copyOf(pendingRestart);
         certificateExpires = certificateExpires == null ? "" : certificateExpires;
@@ -52,7 +71,7 @@ public record InstanceStatus(
                           String lsn, String receivedLsn, boolean streaming, long volumeBytes, int restarts,
                           String message, String upstream) {
         this(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming, volumeBytes, restarts,
-                message, upstream, "", List.of(), "");
+                message, upstream, "", List.of(), "", Storage.UNKNOWN);
     }
 
     public static InstanceStatus unreachable(String pod, String why) {
@@ -61,12 +80,17 @@ public record InstanceStatus(
 
     public InstanceStatus withConfig(String version, List<PendingRestart> pending) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
-                volumeBytes, restarts, message, upstream, version, pending, certificateExpires);
+                volumeBytes, restarts, message, upstream, version, pending, certificateExpires, storage);
     }
 
     public InstanceStatus withCertificateExpires(String expires) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
-                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, expires);
+                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, expires, storage);
+    }
+
+    public InstanceStatus withStorage(Storage volume) {
+        return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
+                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, volume);
     }
 
     /** The received position for a replica (falling back to replayed), the write position for a primary. */
