@@ -166,6 +166,19 @@ final class PgsetHome implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        stopProcesses();
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Kills every process started for this home, and waits until they are gone. */
+    void stopProcesses() {
         // With their children: a killed postmaster's checkpointer and WAL writer do not name the
         // home, and would go on writing into it for a moment.
         List<ProcessHandle> all = new ArrayList<>();
@@ -176,11 +189,6 @@ final class PgsetHome implements AutoCloseable {
         all.forEach(ProcessHandle::destroyForcibly);
         for (ProcessHandle p : all) {
             p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> p).join();
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -14,6 +14,11 @@ import org.postgresql.PGConnection;
  * What a new cluster's first primary does once postgres accepts connections: the replication and
  * application roles, the application database, and the user's init SQL.
  *
+ * <p>That bootstrap finished is recorded in the database itself, in the same transaction as the
+ * init SQL ({@value #SETTING} on the application database): the record cannot be lost apart from
+ * the data, and a bootstrap killed half way is simply run again (roles and database are created
+ * only when missing, and the init SQL's transaction never committed).
+ *
  * <p>Passwords are set with the driver's {@code alterUserPassword}, which hashes them on this side
  * (SCRAM), so no plain password ever reaches postgres's logs or statement statistics.
  */
@@ -36,6 +41,41 @@ final class Bootstrap {
         this.initSqlFile = initSqlFile;
     }
 
+    /** A custom setting that only pgset sets; its value is when bootstrap finished. */
+    static final String SETTING = "pgset.bootstrapped";
+
+    /**
+     * Whether bootstrap finished on this database: its record is there, or, for data bootstrapped
+     * before the record existed, the volume had the old marker file (the record is then added).
+     */
+    boolean complete(boolean legacyMarker) throws SQLException {
+        try (Connection c = session.open("postgres");
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_db_role_setting s JOIN pg_database d"
+                     + " ON d.oid = s.setdatabase WHERE s.setrole = 0 AND d.datname = ?"
+                     + " AND EXISTS (SELECT 1 FROM unnest(s.setconfig) AS c WHERE c LIKE ?)")) {
+            ps.setString(1, initdb.database());
+            ps.setString(2, SETTING + "=%");
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+            if (legacyMarker && exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", initdb.database())) {
+                commitLocally(c);
+                record(c);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private void record(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + ident(initdb.database()) + " SET " + SETTING + " = '"
+                    + java.time.Instant.now() + "'");
+        }
+    }
+
     void run() throws SQLException, java.io.IOException {
         try (Connection c = session.open("postgres")) {
             commitLocally(c);
@@ -56,9 +96,6 @@ final class Bootstrap {
     }
 
     private void runInitSql(List<String> statements, String source) throws SQLException {
-        if (statements.isEmpty()) {
-            return;
-        }
         try (Connection c = session.open(initdb.database())) {
             commitLocally(c);
             c.setAutoCommit(false);
@@ -71,6 +108,7 @@ final class Bootstrap {
                                 + e.getMessage(), e);
                     }
                 }
+                record(c);
             }
             c.commit();
         }

@@ -7,47 +7,62 @@ import io.pgset.core.model.ClusterSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * An instance's volume: makes sure it holds a usable PGDATA and writes the configuration pgset
- * owns before each start.
+ * An instance's volume: brings a usable PGDATA into being by the rules of {@link DataRules}, and
+ * writes the configuration pgset owns before each start.
  *
- * <p>How PGDATA comes to be:
- * <ol>
- *   <li>A volume whose {@code bootstrapped} marker exists holds data from an earlier life: it is
- *       used as it is, whatever else happens.</li>
- *   <li>Otherwise anything in it is the remains of a bootstrap that never finished (nobody ever
- *       wrote to it), and is removed.</li>
- *   <li>An instance told to start from its own data, with none there, stops with an error:
- *       filling the volume with a new database would fork the cluster's history.</li>
- *   <li>With no upstream the instance is a new cluster's first primary: initdb with SCRAM and
- *       data checksums. Roles, database and init SQL follow once postgres runs
- *       ({@link Bootstrap}); the marker is written only after that.</li>
- *   <li>With an upstream it clones it with pg_basebackup into a side directory, using its own
- *       replication slot, and moves the copy into place only when it is complete.</li>
- * </ol>
+ * <p>On the volume: {@code pgdata/} (the data directory), {@code pgdata.initdb/} and
+ * {@code pgdata.clone/} (staged by pgset, renamed into place only when complete),
+ * {@code pgdata.broken-<time>/} (data that could not be used, kept for a person to look at),
+ * {@code rewinding} (present while pg_rewind changes {@code pgdata}), {@code tls/} and the
+ * password files libpq reads.
  */
 final class DataDirectory {
 
-    static final String MARKER = "bootstrapped";
+    static final String INITDB_STAGING = "pgdata.initdb";
+    static final String CLONE_STAGING = "pgdata.clone";
+    static final String BROKEN_PREFIX = "pgdata.broken-";
+    static final String REWINDING = "rewinding";
+    /** Written by pgset before 0.2 once bootstrap had finished; still honoured (see {@link Bootstrap#complete}). */
+    static final String LEGACY_MARKER = "bootstrapped";
+
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
 
     private final InstanceOptions options;
     private final Tools tools;
     private final PostgresUser user;
+    private final Clock clock;
+    private final Function<InstanceOptions.Endpoint, PostgresSession> sessions;
+    private final InstanceLog log;
 
     private volatile Optional<InstanceConfig.Tls> tls = Optional.empty();
 
-    DataDirectory(InstanceOptions options, Tools tools, PostgresUser user) {
+    DataDirectory(InstanceOptions options, Tools tools, PostgresUser user, Clock clock,
+                  Function<InstanceOptions.Endpoint, PostgresSession> sessions, InstanceLog log) {
         this.options = options;
         this.tools = tools;
         this.user = user;
+        this.clock = clock;
+        this.sessions = sessions;
+        this.log = log;
     }
 
     /** The certificate files connections use from now on; empty while TLS is off. */
@@ -63,16 +78,16 @@ final class DataDirectory {
                 .orElse(" sslmode=disable");
     }
 
-    boolean bootstrapped() {
-        return Files.exists(options.volume().resolve(MARKER));
-    }
-
-    void markBootstrapped() throws IOException {
-        Files.writeString(options.volume().resolve(MARKER), options.pod() + "\n");
+    Path volume() {
+        return options.volume();
     }
 
     boolean isStandby() {
         return Files.exists(options.pgdata().resolve("standby.signal"));
+    }
+
+    boolean legacyMarker() {
+        return Files.exists(options.volume().resolve(LEGACY_MARKER));
     }
 
     Path replicationPassfile() {
@@ -84,35 +99,107 @@ final class DataDirectory {
         return options.volume().resolve("superuser.pgpass");
     }
 
-    /** Brings PGDATA into existence when it is not there yet; see the class comment. */
-    void ensure(Secrets secrets) throws IOException {
+    /**
+     * Makes PGDATA ready to start by the rules of {@link DataRules}.
+     *
+     * @param upstream the primary to follow; empty to start on its own
+     * @return what was done, for the log
+     * @throws DataRefusedException when the data must not be touched, saying why and what to do
+     */
+    String prepare(Secrets secrets, Optional<InstanceOptions.Endpoint> upstream, PostgresProcess postgres)
+            throws IOException {
         user.privateDirectory(options.volume());
         user.privateFile(replicationPassfile(),
                 "*:*:*:" + HbaRenderer.REPLICATION_USER + ":" + escape(secrets.replicationPassword()) + "\n");
         user.privateFile(superuserPassfile(), "*:*:*:postgres:" + escape(secrets.superuserPassword()) + "\n");
-        if (bootstrapped()) {
-            return;
-        }
-        deleteRecursively(options.pgdata());
-        Optional<InstanceOptions.Endpoint> upstream = options.upstream();
-        if (upstream.isEmpty() && !options.newDatabase()) {
-            throw new IOException("volume " + options.volume() + " holds no finished database, but this instance was"
-                    + " asked to start from its own data (the cluster existed before); refusing to create a new,"
-                    + " different database there. Restore the volume, or delete the cluster with --volumes to start over");
-        }
-        if (upstream.isEmpty()) {
+        removeUnfinishedStaging();
+        DataRules.Found found = inspect();
+        OptionalLong upstreamIdentifier = upstream.isPresent() && found.kind() != DataRules.Kind.EMPTY
+                ? systemIdentifier(upstream.get()) : OptionalLong.empty();
+        DataRules.Step step = DataRules.decide(found, upstream, options.newDatabase(), upstreamIdentifier);
+        if (step instanceof DataRules.Step.Start) {
+            return "starting on the data in " + options.pgdata();
+        } else if (step instanceof DataRules.Step.Initdb) {
             initdb(secrets);
-        } else {
-            cloneFrom(upstream.get());
+            return "new database (initdb)";
+        } else if (step instanceof DataRules.Step.Clone) {
+            cloneFrom(upstream.orElseThrow());
+            return "cloned from " + upstream.get();
+        } else if (step instanceof DataRules.Step.Rewind) {
+            return rewind(upstream.orElseThrow(), postgres);
+        } else if (step instanceof DataRules.Step.MoveAsideAndClone move) {
+            Path kept = moveAside(move.why());
+            cloneFrom(upstream.orElseThrow());
+            return "moved the data that could not be used aside to " + kept + " (" + move.why() + ") and cloned anew"
+                    + " from " + upstream.get();
+        }
+        throw new DataRefusedException("pod " + options.pod() + ", volume " + options.volume() + ": "
+                + ((DataRules.Step.Refuse) step).why());
+    }
+
+    /** What {@code pgdata} holds: pg_controldata is the judge of whether it is a database. */
+    DataRules.Found inspect() throws IOException {
+        Path pgdata = options.pgdata();
+        boolean rewinding = Files.exists(options.volume().resolve(REWINDING));
+        if (!Files.exists(pgdata) || isEmptyDirectory(pgdata)) {
+            if (rewinding) {
+                DurableFiles.delete(options.volume().resolve(REWINDING)); // it named data that is gone
+            }
+            return DataRules.Found.empty();
+        }
+        if (!Files.isRegularFile(pgdata.resolve("global/pg_control"))) {
+            return new DataRules.Found(DataRules.Kind.UNREADABLE, OptionalLong.empty(), rewinding);
+        }
+        String control;
+        try {
+            control = tools.output(Duration.ofSeconds(30), "pg_controldata", "-D", pgdata.toString());
+        } catch (IOException unreadable) {
+            log.info("pg_controldata cannot read " + pgdata + ": " + unreadable.getMessage());
+            return new DataRules.Found(DataRules.Kind.UNREADABLE, OptionalLong.empty(), rewinding);
+        }
+        OptionalLong identifier = controlField(control, "Database system identifier")
+                .map(v -> OptionalLong.of(Long.parseUnsignedLong(v))).orElse(OptionalLong.empty());
+        if (control.contains("CRC checksum does not match") || identifier.isEmpty()) {
+            return new DataRules.Found(DataRules.Kind.UNREADABLE, identifier, rewinding);
+        }
+        DataRules.Kind kind = isStandby() ? DataRules.Kind.STANDBY_DATA : DataRules.Kind.PRIMARY_DATA;
+        return new DataRules.Found(kind, identifier, rewinding);
+    }
+
+    private static Optional<String> controlField(String control, String name) {
+        return control.lines().filter(l -> l.startsWith(name + ":"))
+                .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst();
+    }
+
+    private void removeUnfinishedStaging() throws IOException {
+        for (String staging : List.of(INITDB_STAGING, CLONE_STAGING)) {
+            Path dir = options.volume().resolve(staging);
+            if (Files.exists(dir)) {
+                log.info("removing " + dir + ": pgset staged it and it never completed, so it holds nothing to lose");
+                deleteRecursively(dir);
+            }
+        }
+    }
+
+    /** The upstream's system identifier; empty when it cannot be asked now (pg_rewind checks it again). */
+    private OptionalLong systemIdentifier(InstanceOptions.Endpoint upstream) {
+        try (Connection c = sessions.apply(upstream).open("postgres"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT system_identifier::text FROM pg_control_system()")) {
+            rs.next();
+            return OptionalLong.of(Long.parseUnsignedLong(rs.getString(1)));
+        } catch (SQLException e) {
+            log.info("cannot ask " + upstream + " for its system identifier: " + e.getMessage());
+            return OptionalLong.empty();
         }
     }
 
     private void initdb(Secrets secrets) throws IOException {
-        System.out.println("pod=" + options.pod() + " initdb " + options.pgdata());
+        Path staging = options.volume().resolve(INITDB_STAGING);
+        log.info("initdb " + staging);
         Path pwfile = options.volume().resolve("initdb.pw");
         user.privateFile(pwfile, secrets.superuserPassword() + "\n");
         try {
-            List<String> args = new ArrayList<>(List.of("-D", options.pgdata().toString(), "-U", "postgres",
+            List<String> args = new ArrayList<>(List.of("-D", staging.toString(), "-U", "postgres",
                     "--pwfile=" + pwfile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"));
             if (options.spec().bootstrap().initdb().dataChecksums()) {
                 args.add("--data-checksums");
@@ -121,88 +208,111 @@ final class DataDirectory {
         } finally {
             Files.deleteIfExists(pwfile);
         }
-    }
-
-    /**
-     * Turns a former primary's data into a replica of {@code upstream}: pg_rewind winds back what
-     * it wrote after the two diverged (it runs crash recovery first if the old primary died), and
-     * when that is impossible the data is cloned anew. Either way the result is a standby.
-     *
-     * @return how it rejoined, for the log and the events
-     */
-    String rejoin(InstanceOptions.Endpoint upstream) throws IOException {
-        String source = "host=" + upstream.host() + " port=" + upstream.port() + " user=postgres dbname=postgres"
-                + " passfile=" + superuserPassfile() + tlsConninfo(false) + " connect_timeout=5";
-        awaitNoPostmaster();
-        try {
-            tools.run(Duration.ofHours(1), "pg_rewind", "--target-pgdata=" + options.pgdata(),
-                    "--source-server=" + source);
-            Files.writeString(options.pgdata().resolve("standby.signal"), "");
-            user.own(options.pgdata().resolve("standby.signal"));
-            return "rewound with pg_rewind";
-        } catch (IOException rewindFailed) {
-            System.out.println("pod=" + options.pod() + " pg_rewind failed (" + rewindFailed.getMessage()
-                    + "); cloning anew from " + upstream);
-            Files.deleteIfExists(options.volume().resolve(MARKER));
-            deleteRecursively(options.pgdata());
-            cloneFrom(upstream);
-            return "cloned anew after pg_rewind failed";
-        }
-    }
-
-    /** Makes the (cleanly stopped) data start as a standby. */
-    void markStandby() throws IOException {
-        Files.writeString(options.pgdata().resolve("standby.signal"), "");
-        user.own(options.pgdata().resolve("standby.signal"));
-    }
-
-    /** The "Latest checkpoint location" pg_controldata reports: after a clean stop, the shutdown checkpoint. */
-    String shutdownCheckpoint() throws IOException {
-        String out = tools.output(Duration.ofSeconds(30), "pg_controldata", "-D", options.pgdata().toString());
-        return out.lines().filter(l -> l.startsWith("Latest checkpoint location:"))
-                .map(l -> l.substring(l.indexOf(':') + 1).strip())
-                .findFirst().orElseThrow(() -> new IOException("pg_controldata printed no checkpoint location"));
-    }
-
-    /**
-     * A killed postmaster can take a moment to be gone for good (its teardown, or reaping of the
-     * orphan); until then its pid file makes pg_rewind's crash recovery refuse the directory.
-     */
-    private void awaitNoPostmaster() throws IOException {
-        Path pidFile = options.pgdata().resolve("postmaster.pid");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (Files.exists(pidFile) && System.nanoTime() < deadline) {
-            long pid;
-            try {
-                pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
-            } catch (RuntimeException | IOException e) {
-                return;
-            }
-            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for the old postmaster " + pid + " to exit", e);
-            }
-        }
+        replaceEmptyPgdata(staging);
     }
 
     private void cloneFrom(InstanceOptions.Endpoint upstream) throws IOException {
-        System.out.println("pod=" + options.pod() + " cloning from " + upstream);
-        Path staging = options.volume().resolve("pgdata.clone");
-        deleteRecursively(staging);
+        log.info("cloning from " + upstream);
+        Path staging = options.volume().resolve(CLONE_STAGING);
         String conninfo = "host=" + upstream.host() + " port=" + upstream.port() + " user="
                 + HbaRenderer.REPLICATION_USER + " passfile=" + replicationPassfile() + tlsConninfo(true)
                 + " connect_timeout=5";
         tools.run(Duration.ofHours(6), "pg_basebackup", "-d", conninfo, "-D", staging.toString(),
                 "-X", "stream", "-S", options.spec().slotName(options.ordinal()), "-c", "fast", "--no-password");
-        Files.writeString(staging.resolve("standby.signal"), "");
-        user.own(staging.resolve("standby.signal"));
-        Files.move(staging, options.pgdata(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        markBootstrapped();
+        markStandby(staging);
+        replaceEmptyPgdata(staging);
+    }
+
+    /** Renames a completed staging directory to {@code pgdata}, which is absent or an empty directory. */
+    private void replaceEmptyPgdata(Path staging) throws IOException {
+        Path pgdata = options.pgdata();
+        if (Files.exists(pgdata)) {
+            Files.delete(pgdata); // fails unless it is empty: nothing is lost
+        }
+        DurableFiles.move(staging, pgdata);
+    }
+
+    /**
+     * Turns a former primary's data into a replica of {@code upstream}: pg_rewind winds back what
+     * it wrote after the two diverged (it runs crash recovery first if the old primary died). The
+     * {@code rewinding} file marks the data inconsistent while pg_rewind works, so that a crash
+     * then leads to a fresh clone, never to starting half-rewound data. When pg_rewind fails the
+     * data is moved aside and cloned anew.
+     *
+     * @return how it rejoined, for the log and the events
+     */
+    private String rewind(InstanceOptions.Endpoint upstream, PostgresProcess postgres) throws IOException {
+        checkpoint(upstream);
+        postgres.awaitNoPostmaster(Duration.ofSeconds(30));
+        String source = "host=" + upstream.host() + " port=" + upstream.port() + " user=postgres dbname=postgres"
+                + " passfile=" + superuserPassfile() + tlsConninfo(false) + " connect_timeout=5";
+        Path marker = options.volume().resolve(REWINDING);
+        DurableFiles.write(marker, "pg_rewind from " + upstream + " began " + clock.instant() + "\n");
+        try {
+            tools.run(Duration.ofHours(1), "pg_rewind", "--target-pgdata=" + options.pgdata(),
+                    "--source-server=" + source);
+        } catch (IOException rewindFailed) {
+            Path kept = moveAside("pg_rewind failed: " + rewindFailed.getMessage());
+            cloneFrom(upstream);
+            return "pg_rewind failed (" + rewindFailed.getMessage() + "); the data was moved aside to " + kept
+                    + " and cloned anew";
+        }
+        markStandby(options.pgdata());
+        DurableFiles.delete(marker);
+        return "rewound with pg_rewind";
+    }
+
+    /**
+     * A just-promoted primary reports its new timeline in pg_control only after its end-of-recovery
+     * checkpoint; pg_rewind reads it from there, and would otherwise see "the same timeline" and
+     * wrongly decide that no rewind is needed.
+     */
+    private void checkpoint(InstanceOptions.Endpoint primary) throws IOException {
+        try (Connection c = sessions.apply(primary).open("postgres"); Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            throw new IOException("cannot checkpoint the new primary " + primary + " before pg_rewind: " + e.getMessage(), e);
+        }
+    }
+
+    /** Keeps {@code pgdata} at {@code pgdata.broken-<time>}; returns where. */
+    private Path moveAside(String why) throws IOException {
+        Path kept = options.volume().resolve(BROKEN_PREFIX + STAMP.format(clock.instant()));
+        for (int n = 2; Files.exists(kept); n++) {
+            kept = options.volume().resolve(BROKEN_PREFIX + STAMP.format(clock.instant()) + "-" + n);
+        }
+        DurableFiles.move(options.pgdata(), kept);
+        DurableFiles.delete(options.volume().resolve(REWINDING)); // it named the data just moved
+        log.warn("data moved aside to " + kept + " and kept: " + why + ". Look at it, and delete it once nothing in it"
+                + " is needed");
+        return kept;
+    }
+
+    /** Data directories moved aside on this volume, by name. */
+    List<String> keptCopies() {
+        try (Stream<Path> entries = Files.list(options.volume())) {
+            return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(BROKEN_PREFIX)).sorted()
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Makes the (cleanly stopped) data start as a standby. */
+    void markStandby() throws IOException {
+        markStandby(options.pgdata());
+    }
+
+    private void markStandby(Path pgdata) throws IOException {
+        Path signal = pgdata.resolve("standby.signal");
+        DurableFiles.write(signal, new byte[0], DurableFiles.PRIVATE, user::own);
+    }
+
+    /** The "Latest checkpoint location" pg_controldata reports: after a clean stop, the shutdown checkpoint. */
+    String shutdownCheckpoint() throws IOException {
+        String out = tools.output(Duration.ofSeconds(30), "pg_controldata", "-D", options.pgdata().toString());
+        return controlField(out, "Latest checkpoint location")
+                .orElseThrow(() -> new IOException("pg_controldata printed no checkpoint location"));
     }
 
     /**
@@ -222,33 +332,12 @@ final class DataDirectory {
         return settings;
     }
 
-    /**
-     * Bytes used on the volume, measured at most every {@link #VOLUME_MEASURE_EVERY}: walking a
-     * volume is the slowest part of a status, which the controller asks for several times a second.
-     */
-    long volumeBytes() {
-        long now = System.nanoTime();
-        if (volumeMeasuredAt != 0 && now - volumeMeasuredAt < VOLUME_MEASURE_EVERY.toNanos()) {
-            return volumeBytes;
+    private static boolean isEmptyDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
         }
-        try (Stream<Path> files = Files.walk(options.volume())) {
-            volumeBytes = files.filter(Files::isRegularFile).mapToLong(DataDirectory::size).sum();
-            volumeMeasuredAt = now;
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // files come and go under a running postgres; the next call gets a figure
-        }
-        return volumeBytes;
-    }
-
-    private static final Duration VOLUME_MEASURE_EVERY = Duration.ofSeconds(5);
-    private volatile long volumeBytes;
-    private volatile long volumeMeasuredAt;
-
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0;
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
         }
     }
 
@@ -256,14 +345,20 @@ final class DataDirectory {
         return value.replace("\\", "\\\\").replace(":", "\\:");
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
+    /** Only for directories pgset staged itself (see {@link DataRules}). */
+    private static void deleteRecursively(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
+        }
+        DurableFiles.syncDirectory(dir.getParent());
+    }
+
+    /** The data on the volume must not be touched; the message says why and what to do. */
+    static final class DataRefusedException extends IOException {
+        DataRefusedException(String message) {
+            super(message);
         }
     }
 }

@@ -36,17 +36,17 @@ final class StatusReader implements AutoCloseable {
 
     private final PostgresSession session;
     private final String pod;
-    private final DataDirectory data;
+    private final java.util.function.LongSupplier volumeBytes;
     private Connection connection;
 
-    StatusReader(PostgresSession session, String pod, DataDirectory data) {
+    StatusReader(PostgresSession session, String pod, java.util.function.LongSupplier volumeBytes) {
         this.session = session;
         this.pod = pod;
-        this.data = data;
+        this.volumeBytes = volumeBytes;
     }
 
     synchronized InstanceStatus read(long postgresPid, int restarts, String upstream) {
-        long volume = data.volumeBytes();
+        long volume = volumeBytes.getAsLong();
         SQLException failure = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             try {

@@ -1,0 +1,50 @@
+package io.pgset.instance;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An instance's periodic work (certificate renewal, volume measurement) on one scheduled thread.
+ * A task that fails is logged with what it was doing and runs again at its next turn: nothing
+ * that goes wrong in one round stops the housekeeping.
+ */
+final class Housekeeper implements AutoCloseable {
+
+    /** One round of a periodic task. */
+    @FunctionalInterface
+    interface Task {
+        void run() throws Exception;
+    }
+
+    private final ScheduledExecutorService executor;
+    private final InstanceLog log;
+
+    Housekeeper(String pod, InstanceLog log) {
+        this.log = log;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "housekeeper-" + pod);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Runs {@code task} now and then {@code every} after each round ends. */
+    void every(Duration every, String what, Task task) {
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                log.warn(what + " failed, trying again in " + every.toSeconds() + " s: " + t);
+            }
+        }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,260 @@
+package io.pgset.instance;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Keeps one postgres alive: prepares its data ({@link DataDirectory}), writes its configuration,
+ * starts it, bootstraps a new database, and waits for it to exit; then starts it again, unless it
+ * was held or the instance stops. The loop never dies: a failed step is logged with its cause,
+ * shown in the state, and tried again after a growing pause.
+ *
+ * <p>The instance's {@link Lifecycle.State} lives here and changes only through {@link #enter};
+ * whatever changes postgres from outside (role changes, holds, reloads) holds {@link #gate}.
+ */
+final class Supervisor {
+
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
+
+    /** Held while postgres is prepared and started, and while a role change alters it. */
+    final Object gate = new Object();
+
+    private final InstanceOptions options;
+    private final Clock clock;
+    private final InstanceLog log;
+    private final DataDirectory data;
+    private final PostgresProcess postgres;
+    private final ConfigWriter config;
+    private final VolumeUsage volume;
+    private final Bootstrapper bootstrap;
+    private final Secrets secrets;
+    private final java.util.function.Function<InstanceOptions.Endpoint, PostgresSession> sessions;
+    private final AtomicInteger restarts = new AtomicInteger();
+    private final Thread thread;
+
+    private volatile Lifecycle.State state;
+    /** Whom to stream from; empty on a primary. */
+    private volatile Optional<InstanceOptions.Endpoint> upstream;
+
+    /** Runs bootstrap on a primary's data when it is not complete yet. */
+    @FunctionalInterface
+    interface Bootstrapper {
+        /** @return whether it had to bootstrap (false: it was complete already) */
+        boolean ensure() throws SQLException, IOException;
+    }
+
+    Supervisor(InstanceOptions options, Clock clock, InstanceLog log, DataDirectory data, PostgresProcess postgres,
+               ConfigWriter config, VolumeUsage volume, Bootstrapper bootstrap, Secrets secrets,
+               java.util.function.Function<InstanceOptions.Endpoint, PostgresSession> sessions) {
+        this.sessions = sessions;
+        this.options = options;
+        this.clock = clock;
+        this.log = log;
+        this.data = data;
+        this.postgres = postgres;
+        this.config = config;
+        this.volume = volume;
+        this.bootstrap = bootstrap;
+        this.secrets = secrets;
+        this.upstream = options.upstream();
+        this.state = new Lifecycle.State(Lifecycle.PREPARING, "starting", clock.instant());
+        this.thread = new Thread(this::superviseForever, "supervisor-" + options.pod());
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    Lifecycle.State state() {
+        return state;
+    }
+
+    /** Moves to another phase of life; the one place the state changes. */
+    void enter(Lifecycle phase, String message) {
+        Lifecycle.State before = state;
+        if (before.phase() == Lifecycle.STOPPING) {
+            return; // the last word: nothing starts again
+        }
+        if (before.phase() == phase && before.message().equals(message)) {
+            return;
+        }
+        state = new Lifecycle.State(phase, message, before.phase() == phase ? before.since() : clock.instant());
+    }
+
+    Optional<InstanceOptions.Endpoint> upstream() {
+        return upstream;
+    }
+
+    void follow(Optional<InstanceOptions.Endpoint> primary) {
+        upstream = primary;
+    }
+
+    int restarts() {
+        return restarts.get();
+    }
+
+    private void superviseForever() {
+        Duration backoff = FIRST_BACKOFF;
+        while (state.phase() != Lifecycle.STOPPING) {
+            try {
+                if (!mayStart()) {
+                    synchronized (gate) {
+                        gate.wait(200);
+                    }
+                    continue;
+                }
+                lifeOfPostgres();
+                backoff = FIRST_BACKOFF;
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (DataDirectory.DataRefusedException e) {
+                enter(Lifecycle.FAILED, e.getMessage());
+                log.warn("refusing to start: " + e.getMessage());
+                backoff = MAX_BACKOFF;
+            } catch (IOException | SQLException | RuntimeException e) {
+                failed(e);
+            }
+            if (!pause(backoff)) {
+                return;
+            }
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    /** Whether postgres may be started now: not held, not stopping, and room on the volume. */
+    private boolean mayStart() {
+        Lifecycle phase = state.phase();
+        if (phase == Lifecycle.HELD || phase == Lifecycle.STOPPING) {
+            return false;
+        }
+        if (phase == Lifecycle.VOLUME_FULL) {
+            if (volume.fullNow()) {
+                enter(Lifecycle.VOLUME_FULL, "volume full: " + volume.describe() + "; postgres starts again once"
+                        + " there is room (free space, or a larger volume)");
+                return false;
+            }
+            log.info("the volume has room again (" + volume.describe() + "); starting postgres");
+        }
+        return true;
+    }
+
+    private void failed(Exception e) {
+        postgres.stop(PostgresProcess.StopMode.FAST, STOP_TIMEOUT); // never leave a half-started postgres behind
+        if (volume.fullNow()) {
+            enter(Lifecycle.VOLUME_FULL, "volume full: " + volume.describe() + " (" + e.getMessage() + ")");
+            log.warn("volume full, postgres cannot run: " + volume.describe() + ": " + e.getMessage());
+        } else {
+            enter(Lifecycle.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
+            log.warn("failed: " + state.message());
+        }
+    }
+
+    /** One life of postgres: prepare, start, bootstrap if new, then wait until it exits. */
+    private void lifeOfPostgres() throws IOException, SQLException, InterruptedException {
+        Process process;
+        synchronized (gate) {
+            // Checked under the gate that holds and close take: a hold that came meanwhile keeps postgres stopped.
+            if (!mayStart()) {
+                return;
+            }
+            if (state.phase() != Lifecycle.RECOVERING) {
+                enter(Lifecycle.PREPARING, "preparing data and starting postgres");
+            }
+            Optional<InstanceOptions.Endpoint> follow = upstream;
+            config.prepareTls(config.newestSpec(false));
+            log.info(data.prepare(secrets, follow, postgres));
+            if (follow.isEmpty() && data.isStandby()) {
+                log.info("standby data and no upstream yet: starting as a standby that waits for a primary");
+            }
+            config.write(follow, false);
+            process = postgres.start();
+            log.info("postgres started (pid " + process.pid() + follow.map(f -> ", following " + f).orElse("") + ")");
+        }
+        awaitConnections(process);
+        if (!data.isStandby()) {
+            enter(Lifecycle.BOOTSTRAPPING, "checking that bootstrap finished");
+            if (bootstrap.ensure()) {
+                log.info("bootstrap complete: database " + options.spec().bootstrap().initdb().database());
+            }
+        }
+        synchronized (gate) {
+            if (state.phase() == Lifecycle.BOOTSTRAPPING || state.phase() == Lifecycle.PREPARING
+                    || state.phase() == Lifecycle.RECOVERING) {
+                enter(Lifecycle.RUNNING, "");
+            }
+        }
+        int exit = process.waitFor();
+        exited(exit);
+    }
+
+    private void exited(int exit) {
+        synchronized (gate) {
+            switch (state.phase()) {
+                case RESTARTING -> log.info("postgres stopped for a restart");
+                case HELD, STOPPING -> { }
+                default -> {
+                    restarts.incrementAndGet();
+                    if (volume.fullNow()) {
+                        enter(Lifecycle.VOLUME_FULL, "volume full: " + volume.describe() + "; postgres exited with"
+                                + " code " + exit);
+                        log.warn("volume full, postgres exited with code " + exit + ": " + volume.describe());
+                    } else {
+                        enter(Lifecycle.RECOVERING, "postgres exited with code " + exit + "; restarting");
+                        log.warn(state.message());
+                    }
+                }
+            }
+        }
+    }
+
+    private void awaitConnections(Process process) throws SQLException, InterruptedException, IOException {
+        SQLException last = null;
+        Poll.Deadline deadline = Poll.Deadline.after(Duration.ofMinutes(10));
+        while (!deadline.expired()) {
+            if (!process.isAlive()) {
+                throw new IOException("postgres exited with code " + process.exitValue() + " while starting; see the"
+                        + " log (pgset logs " + options.pod() + ")");
+            }
+            try (var c = sessions.apply(new InstanceOptions.Endpoint(options.host(), options.port())).open("postgres")) {
+                return;
+            } catch (SQLException e) {
+                last = e; // still starting up or in crash recovery
+            }
+            process.waitFor(100, TimeUnit.MILLISECONDS);
+        }
+        throw new SQLException("postgres did not accept connections within 10 minutes", last);
+    }
+
+    /** Sleeps unless the instance stops meanwhile; false when it does. */
+    private boolean pause(Duration pause) {
+        try {
+            Poll.until(pause, Duration.ofMillis(100), () -> state.phase() == Lifecycle.STOPPING);
+            return state.phase() != Lifecycle.STOPPING;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stops postgres cleanly and the loop with it. */
+    void close() {
+        synchronized (gate) {
+            enter(Lifecycle.STOPPING, "stopping");
+            gate.notifyAll();
+        }
+        if (postgres.running().isPresent()) {
+            log.info("stopping postgres (fast shutdown)");
+        }
+        postgres.stop(PostgresProcess.StopMode.FAST, STOP_TIMEOUT);
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,90 @@
+package io.pgset.instance;
+
+import io.pgset.core.model.InstanceStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * How full an instance's volume is, measured by the housekeeper every few seconds (walking a
+ * volume is the slowest thing a status could do, and the controller asks several times a second).
+ *
+ * <p>A volume counts as full when less than {@link #FULL_BELOW} is free: postgres needs room for
+ * at least a WAL segment to write, or even to start (crash recovery writes a checkpoint).
+ */
+final class VolumeUsage {
+
+    static final long FULL_BELOW = 32L << 20;
+
+    private final Path volume;
+    private final Supplier<List<String>> keptCopies;
+    private volatile long usedBytes;
+    private volatile InstanceStatus.Storage storage = InstanceStatus.Storage.UNKNOWN;
+
+    VolumeUsage(Path volume, Supplier<List<String>> keptCopies) {
+        this.volume = volume;
+        this.keptCopies = keptCopies;
+    }
+
+    /** Measures now. */
+    void measure() throws IOException {
+        if (!Files.isDirectory(volume)) {
+            return; // made when the instance first prepares its data
+        }
+        long free = freeBytes();
+        storage = new InstanceStatus.Storage(free, free >= 0 && free < FULL_BELOW, keptCopies.get());
+        try (Stream<Path> files = Files.walk(volume)) {
+            usedBytes = files.filter(Files::isRegularFile).mapToLong(VolumeUsage::size).sum();
+        } catch (UncheckedIOException e) {
+            // files come and go under a running postgres; the next measurement gets a figure
+        }
+    }
+
+    /** Bytes free on the volume's filesystem now (not the last measurement); -1 when it cannot be read. */
+    long freeBytes() {
+        try {
+            FileStore store = Files.getFileStore(volume);
+            return store.getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Whether the volume is full now. */
+    boolean fullNow() {
+        long free = freeBytes();
+        return free >= 0 && free < FULL_BELOW;
+    }
+
+    long usedBytes() {
+        return usedBytes;
+    }
+
+    InstanceStatus.Storage storage() {
+        return storage;
+    }
+
+    /** For status messages: "3 MB free of 100 MB". */
+    String describe() {
+        try {
+            FileStore store = Files.getFileStore(volume);
+            return (store.getUsableSpace() >> 20) + " MB free of " + (store.getTotalSpace() >> 20) + " MB on "
+                    + volume;
+        } catch (IOException e) {
+            return "free space of " + volume + " unknown: " + e.getMessage();
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
