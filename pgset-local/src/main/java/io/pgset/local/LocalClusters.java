@@ -6,6 +6,7 @@ import io.pgset.core.model.Phase;
 import io.pgset.core.spec.SpecChanges;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.core.tls.CertificateAuthority;
+import io.pgset.instance.DurableFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
@@ -270,8 +271,8 @@ public final class LocalClusters {
                 FileTree.delete(home.dir());
                 out.println("cluster " + name + " deleted with its volumes");
             } else {
-                Files.move(home.spec(), home.dir().resolve("spec.yaml.deleted"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                // Durably: a crash must not bring back a cluster whose other files are gone already.
+                DurableFiles.move(home.spec(), home.dir().resolve("spec.yaml.deleted"));
                 out.println("cluster " + name + " deleted; volumes and secrets kept in " + home.dir()
                         + " (`pgset delete " + name + " --volumes` removes them)");
             }
