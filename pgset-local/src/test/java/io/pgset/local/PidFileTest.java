@@ -29,7 +29,7 @@ class PidFileTest {
         AtomicBoolean writing = new AtomicBoolean(true);
         Thread writer = new Thread(() -> {
             try {
-                for (int i = 0; i < 5_000; i++) {
+                for (int i = 0; i < 1_000; i++) {
                     Processes.writePid(pidFile, 4242);
                 }
             } catch (java.io.IOException e) {
