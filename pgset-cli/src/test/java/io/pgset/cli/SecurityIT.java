@@ -117,6 +117,29 @@ class SecurityIT extends SharedCluster {
         assertThat(get(apiPorts.get(1), "/metrics", null)).isEqualTo(401);
     }
 
+    /** A lenient read made a missing port 0 and a missing slot list "drop every slot". */
+    @Test
+    void actionsRefuseABadBodyBeforeDoingAnything() throws Exception {
+        String token = home.secret("demo", "api-token");
+        for (int i = 0; i < 3; i++) {
+            int api = PgsetHome.JSON.readTree(home.cluster("demo").resolve("pods/demo-" + i + "/ports.json").toFile())
+                    .path("api").asInt();
+            HttpResponse<String> follow = send(api, "POST", "/follow", "{\"host\": \"127.0.0.1\"}", token);
+            assertThat(follow.statusCode()).as("POST /follow without a port to demo-%d", i).isEqualTo(400);
+            assertThat(follow.body()).contains("port: required, an integer 1-65535");
+            HttpResponse<String> slots = send(api, "PUT", "/slots", "{}", token);
+            assertThat(slots.statusCode()).as("PUT /slots without slots to demo-%d", i).isEqualTo(400);
+            assertThat(slots.body()).contains("slots: required, an array of replication slot names");
+        }
+        assertThat(home.pgset("status", "demo").ok().out()).contains("Healthy");
+    }
+
+    private HttpResponse<String> send(int port, String method, String path, String body, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token)
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private int get(int port, String path, String token) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path));
         if (token != null) {

@@ -45,7 +45,17 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    /** A route's work; an exception becomes a 500 with its message. */
+    /**
+     * A request the route refuses before doing anything (a missing or wrongly typed field): a 400
+     * whose message names what is wrong, so the caller knows the fault is its own.
+     */
+    public static final class BadRequest extends Exception {
+        public BadRequest(String message) {
+            super(message);
+        }
+    }
+
+    /** A route's work; a {@link BadRequest} becomes a 400, any other exception a 500, with its message. */
     @FunctionalInterface
     public interface Handler {
         Response handle(byte[] body) throws Exception;
@@ -130,6 +140,8 @@ public final class ApiServer implements AutoCloseable {
     private static Response handle(Route route, byte[] body) {
         try {
             return route.handler.handle(body);
+        } catch (BadRequest e) {
+            return Response.text(400, e.getMessage() + "\n");
         } catch (Exception e) {
             return Response.text(500, String.valueOf(e.getMessage()) + "\n");
         }

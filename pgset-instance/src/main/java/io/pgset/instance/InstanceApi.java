@@ -1,12 +1,9 @@
 package io.pgset.instance;
 
 import io.pgset.core.tls.TlsNames;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.instance.ApiServer.Response;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,6 +25,9 @@ import java.util.Map;
  * POST /reload                      reload postgres's configuration
  * POST /certificates/renew          issue new certificates now; postgres reloads them (no restart)
  * </pre>
+ *
+ * A body with a missing or wrongly typed field is answered 400, naming each such field and what it
+ * must be, and nothing is done (see {@link RequestBodies}).
  */
 public final class InstanceApi {
 
@@ -49,9 +49,7 @@ public final class InstanceApi {
            .secured("GET", "/status", body -> Response.json(manager.status()))
            .secured("GET", "/metrics", body -> Response.text(200, Metrics.render(manager.status(), options)))
            .secured("PUT", "/slots", body -> {
-               JsonNode node = ApiServer.JSON.readTree(body);
-               List<String> wanted = new ArrayList<>();
-               node.path("slots").forEach(n -> wanted.add(n.asText()));
+               List<String> wanted = RequestBodies.slots(body);
                return Response.json(Map.of("changes", manager.ensureSlots(wanted)));
            })
            .secured("POST", "/promote", body -> {
@@ -59,14 +57,12 @@ public final class InstanceApi {
                return Response.json(Map.of("promoted", true));
            })
            .secured("POST", "/follow", body -> {
-               JsonNode node = ApiServer.JSON.readTree(body);
-               manager.follow(new InstanceOptions.Endpoint(node.path("host").asText(), node.path("port").asInt()));
-               return Response.json(Map.of("following", node.path("host").asText() + ":" + node.path("port").asInt()));
+               InstanceOptions.Endpoint primary = RequestBodies.endpoint(body);
+               manager.follow(primary);
+               return Response.json(Map.of("following", primary.toString()));
            })
            .secured("POST", "/demote", body -> {
-               JsonNode node = ApiServer.JSON.readTree(body);
-               String checkpoint = manager.demote(new InstanceOptions.Endpoint(node.path("host").asText(),
-                       node.path("port").asInt()));
+               String checkpoint = manager.demote(RequestBodies.endpoint(body));
                return Response.json(Map.of("shutdownCheckpoint", checkpoint));
            })
            .secured("POST", "/restart", body -> {

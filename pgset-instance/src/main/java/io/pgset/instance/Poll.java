@@ -15,10 +15,31 @@ public final class Poll {
         boolean holds() throws Exception;
     }
 
+    /**
+     * For a wait that has no deadline of its own (a pod that cannot start until it is told how).
+     * Deadlines compare differences of nanoTimes, so this never overflows into the past.
+     */
+    public static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
+
+    /**
+     * Thrown by a check when what it waits for can no longer happen (the process it waits on has
+     * exited): the wait ends at once, and {@link #until} throws {@code reason} itself, where any
+     * other exception of a check would count as not yet.
+     */
+    public static final class GiveUp extends RuntimeException {
+        private final RuntimeException reason;
+
+        public GiveUp(RuntimeException reason) {
+            super(reason.getMessage(), reason, false, false);
+            this.reason = reason;
+        }
+    }
+
     private Poll() {}
 
     /**
-     * Checks until the condition holds; a check that throws counts as not yet.
+     * Checks until the condition holds; a check that throws counts as not yet, unless it throws
+     * {@link GiveUp}.
      *
      * @return whether it held within the timeout
      * @throws InterruptedException when interrupted while waiting (the interrupt flag is cleared,
@@ -33,6 +54,8 @@ public final class Poll {
                 }
             } catch (InterruptedException e) {
                 throw e;
+            } catch (GiveUp e) {
+                throw e.reason;
             } catch (Exception e) {
                 // not yet
             }

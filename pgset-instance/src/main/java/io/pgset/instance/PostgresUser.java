@@ -1,6 +1,7 @@
 package io.pgset.instance;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
@@ -51,15 +52,13 @@ public final class PostgresUser {
         own(dir);
     }
 
-    /** Writes a file only the postgres user can read (0600). */
+    /**
+     * Replaces a file only the postgres user can read (0600), durably: it is owned by postgres
+     * before it takes the old one's place, so postgres never finds a key or configuration of
+     * root's.
+     */
     public void privateFile(Path file, String content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, content);
-        own(tmp);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.write(file, content.getBytes(StandardCharsets.UTF_8), DurableFiles.PRIVATE, this::own);
     }
 
     public void own(Path path) throws IOException {

@@ -3,13 +3,16 @@ package io.pgset.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgset.instance.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
-/** Small JSON state files, replaced atomically so a crash never leaves half a file. */
+/**
+ * Small state files (state, ports, controller, services, the applied spec): each decides what
+ * the controller does next, so each is replaced durably (see {@link DurableFiles}).
+ */
 final class Json {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -25,17 +28,11 @@ final class Json {
     }
 
     static void write(Path file, Object value) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), value);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.write(file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value));
     }
 
-    /** Replaces a text file atomically: a reader sees the old content or the new, never half. */
     static void writeText(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.write(file, text);
     }
 
     static ObjectNode object() {

@@ -6,8 +6,11 @@ import io.pgset.core.model.Phase;
 import io.pgset.core.spec.SpecChanges;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.core.tls.CertificateAuthority;
+import io.pgset.instance.DurableFiles;
+import io.pgset.instance.Poll;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What a user does with local clusters: up, scale, status, down, delete, delete-pod. The CLI is a
@@ -270,8 +274,8 @@ public final class LocalClusters {
                 FileTree.delete(home.dir());
                 out.println("cluster " + name + " deleted with its volumes");
             } else {
-                Files.move(home.spec(), home.dir().resolve("spec.yaml.deleted"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                // Durably: a crash must not bring back a cluster whose other files are gone already.
+                DurableFiles.move(home.spec(), home.dir().resolve("spec.yaml.deleted"));
                 out.println("cluster " + name + " deleted; volumes and secrets kept in " + home.dir()
                         + " (`pgset delete " + name + " --volumes` removes them)");
             }
@@ -328,17 +332,20 @@ public final class LocalClusters {
         Files.deleteIfExists(home.controllerFile());
         Process process = launcher.start(List.of("controller", "--home=" + pgsetHome, "--cluster=" + home.name(),
                 ControllerClient.marker(home)), home.controllerLog());
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
+        boolean answered = await(Duration.ofSeconds(30), Duration.ofMillis(100), () -> {
             if (controller.status().isPresent()) {
-                return;
+                return true;
             }
             if (!process.isAlive() && !controller.running()) {
-                throw new PgsetException("the controller of " + home.name() + " exited at start; see " + home.controllerLog());
+                throw new Poll.GiveUp(new PgsetException("the controller of " + home.name() + " exited at start; see "
+                        + home.controllerLog()));
             }
-            sleep(100);
+            return false;
+        });
+        if (!answered) {
+            throw new PgsetException("the controller of " + home.name() + " did not answer within 30 s; see "
+                    + home.controllerLog());
         }
-        throw new PgsetException("the controller of " + home.name() + " did not answer within 30 s; see " + home.controllerLog());
     }
 
     /**
@@ -394,24 +401,25 @@ public final class LocalClusters {
         String version = SpecReader.version(spec);
         Progress progress = new Progress(out, home.name());
         long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        ClusterStatus last = null;
-        while (System.nanoTime() < deadline) {
+        AtomicReference<ClusterStatus> seen = new AtomicReference<>();
+        boolean healthy = await(timeout, Duration.ofMillis(200), () -> {
             Optional<ClusterStatus> status = controller.status();
             if (status.isEmpty() && !controller.running()) {
-                throw new PgsetException("the controller of " + home.name() + " stopped; see " + home.controllerLog());
+                throw new Poll.GiveUp(new PgsetException("the controller of " + home.name() + " stopped; see "
+                        + home.controllerLog()));
             }
-            if (status.isPresent()) {
-                last = status.get();
-                progress.show(last);
-                if (last.phase() == Phase.HEALTHY && version.equals(last.specVersion())
-                        && last.pods().size() == instances) {
-                    out.printf("cluster %s is Healthy: %d/%d instances ready, primary %s (%.1f s)%n", home.name(),
-                            last.readyInstances(), instances, last.primary(), (System.nanoTime() - start) / 1e9);
-                    return last;
-                }
-            }
-            sleep(200);
+            status.ifPresent(s -> {
+                seen.set(s);
+                progress.show(s);
+            });
+            return status.filter(s -> s.phase() == Phase.HEALTHY && version.equals(s.specVersion())
+                    && s.pods().size() == instances).isPresent();
+        });
+        ClusterStatus last = seen.get();
+        if (healthy) {
+            out.printf("cluster %s is Healthy: %d/%d instances ready, primary %s (%.1f s)%n", home.name(),
+                    last.readyInstances(), instances, last.primary(), (System.nanoTime() - start) / 1e9);
+            return last;
         }
         throw new PgsetException("cluster " + home.name() + " is not Healthy after " + timeout.toSeconds() + " s"
                 + (last == null ? "" : " (phase " + last.phase().label() + ": " + last.message() + ")")
@@ -430,26 +438,36 @@ public final class LocalClusters {
 
     private static ChangeLock changeLock(ClusterHome home) throws IOException {
         FileChannel channel = FileChannel.open(home.changeLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                FileLock lock = channel.tryLock();
-                if (lock != null) {
-                    return new ChangeLock(channel, lock);
+        AtomicReference<FileLock> taken = new AtomicReference<>();
+        try {
+            boolean locked = await(LOCK_WAIT, Duration.ofMillis(100), () -> {
+                try {
+                    taken.set(channel.tryLock());
+                } catch (OverlappingFileLockException e) {
+                    // held by another thread of this JVM: wait like for another process
+                } catch (IOException e) {
+                    throw new Poll.GiveUp(new UncheckedIOException(e));
                 }
-            } catch (OverlappingFileLockException e) {
-                // held by another thread of this JVM: wait like for another process
+                return taken.get() != null;
+            });
+            if (locked) {
+                return new ChangeLock(channel, taken.get());
             }
-            sleep(100);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } finally {
+            if (taken.get() == null) {
+                channel.close();
+            }
         }
-        channel.close();
         throw new PgsetException("another pgset command is changing cluster " + home.name()
                 + " and has not finished within " + LOCK_WAIT.toSeconds() + " s; try again when it is done");
     }
 
-    static void sleep(long millis) {
+    /** {@link Poll#until}, for commands: an interrupt ends the command (the flag stays set). */
+    private static boolean await(Duration timeout, Duration every, Poll.Check condition) {
         try {
-            Thread.sleep(millis);
+            return Poll.until(timeout, every, condition);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PgsetException("interrupted");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgset.core.control.ClusterRuntime;
 import io.pgset.core.control.PodState;
 import io.pgset.core.control.VolumeState;
+import io.pgset.instance.Poll;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,17 +107,14 @@ public final class LocalRuntime implements ClusterRuntime {
      * its command line is the helper's, and the pod would look missing to the next pass.
      */
     private static void awaitIdentifiable(Process process, String marker) throws IOException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (process.isAlive() && !process.info().commandLine().map(c -> c.contains(marker)).orElse(false)) {
-            if (System.nanoTime() > deadline) {
+        try {
+            if (!Poll.until(Duration.ofSeconds(5), Duration.ofMillis(10), () -> !process.isAlive()
+                    || process.info().commandLine().map(c -> c.contains(marker)).orElse(false))) {
                 throw new IOException("the instance process " + process.pid() + " did not start within 5 s");
             }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while starting an instance", e);
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting an instance", e);
         }
     }
 

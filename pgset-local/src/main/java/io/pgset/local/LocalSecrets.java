@@ -1,6 +1,7 @@
 package io.pgset.local;
 
 import io.pgset.core.tls.CertificateAuthority;
+import io.pgset.instance.DurableFiles;
 import io.pgset.instance.Secrets;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,18 +32,18 @@ public final class LocalSecrets {
         for (String name : new String[] {Secrets.SUPERUSER_PASSWORD, Secrets.REPLICATION_PASSWORD,
                 Secrets.APP_PASSWORD, Secrets.API_TOKEN}) {
             if (!Files.exists(dir.resolve(name))) {
-                write(dir.resolve(name), random() + "\n");
+                DurableFiles.writePrivate(dir.resolve(name), random() + "\n");
             }
         }
         if (!Files.exists(dir.resolve(CA_CERTIFICATE)) || !Files.exists(dir.resolve(CA_KEY))) {
             // The cluster's own CA: it signs every instance's certificates (ca.key never leaves secrets/).
             CertificateAuthority ca = CertificateAuthority.create(home.name(), Instant.now());
-            write(dir.resolve(CA_KEY), ca.privateKeyPem());
-            write(dir.resolve(CA_CERTIFICATE), ca.certificatePem());
+            DurableFiles.writePrivate(dir.resolve(CA_KEY), ca.privateKeyPem());
+            DurableFiles.writePrivate(dir.resolve(CA_CERTIFICATE), ca.certificatePem());
         }
         String app = Files.readString(dir.resolve(Secrets.APP_PASSWORD)).strip();
         // Any host and port: the same app password opens the services and every instance.
-        write(pgpass(home), "127.0.0.1:*:*:" + appUser + ":" + app + "\nlocalhost:*:*:" + appUser + ":" + app + "\n");
+        DurableFiles.writePrivate(pgpass(home), "127.0.0.1:*:*:" + appUser + ":" + app + "\nlocalhost:*:*:" + appUser + ":" + app + "\n");
     }
 
     /** The CA certificate clients verify the cluster's servers against (sslrootcert). */
@@ -62,14 +63,5 @@ public final class LocalSecrets {
         byte[] bytes = new byte[24];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static void write(Path file, String content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, content);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -20,7 +18,8 @@ final class PortPicker {
     private static final int LOW = 20000;
     private static final int HIGH = 32767;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Pattern NUMBER = Pattern.compile("\"\\w+\"\\s*:\\s*(\\d+)");
+    /** The files that keep ports: an instance's {"postgres": p, "api": p}, a cluster's {"rw": p, "ro": p}. */
+    private static final Set<String> KEPT_IN = Set.of("ports.json", "services.json");
 
     private PortPicker() {}
 
@@ -37,18 +36,19 @@ final class PortPicker {
     }
 
     /** Every port recorded in any cluster's ports.json or services.json under this home. */
-    private static Set<Integer> keptPorts(Path pgsetHome) throws IOException {
+    static Set<Integer> keptPorts(Path pgsetHome) throws IOException {
         Set<Integer> ports = new HashSet<>();
         Path clusters = pgsetHome.resolve("clusters");
         if (!Files.isDirectory(clusters)) {
             return ports;
         }
         try (Stream<Path> files = Files.walk(clusters, 4)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().matches("ports\\.json|services\\.json")).toList()) {
-                Matcher m = NUMBER.matcher(Files.readString(f));
-                while (m.find()) {
-                    ports.add(Integer.parseInt(m.group(1)));
-                }
+            for (Path f : files.filter(p -> KEPT_IN.contains(p.getFileName().toString())).toList()) {
+                Json.read(f).ifPresent(node -> node.forEach(value -> {
+                    if (value.isInt()) {
+                        ports.add(value.intValue());
+                    }
+                }));
             }
         }
         return ports;

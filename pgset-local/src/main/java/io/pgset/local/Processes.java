@@ -1,5 +1,6 @@
 package io.pgset.local;
 
+import io.pgset.instance.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,15 +34,13 @@ public final class Processes {
     }
 
     /**
-     * Records a pid in one step (a new file renamed over the old): the controller reads pid files
-     * many times a second, and a file caught between truncation and write would make a live
-     * instance look gone, and be started a second time.
+     * Records a pid durably and in one step (see {@link DurableFiles}): the controller reads pid
+     * files many times a second, and a file caught between truncation and write (or lost in a
+     * crash) would make a live instance look gone, and be started a second time. An instance and
+     * its controller may both write one, so each writer's temp file is its own.
      */
     public static void writePid(Path pidFile, long pid) throws IOException {
-        Path tmp = pidFile.resolveSibling(pidFile.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        Files.writeString(tmp, pid + "\n");
-        Files.move(tmp, pidFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.write(pidFile, pid + "\n");
     }
 
     /** SIGTERM, then SIGKILL to its whole process group if it has not ended within {@code grace}. */

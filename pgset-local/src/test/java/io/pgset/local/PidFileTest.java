@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +29,7 @@ class PidFileTest {
         AtomicBoolean writing = new AtomicBoolean(true);
         Thread writer = new Thread(() -> {
             try {
-                for (int i = 0; i < 5_000; i++) {
+                for (int i = 0; i < 1_000; i++) {
                     Processes.writePid(pidFile, 4242);
                 }
             } catch (java.io.IOException e) {
@@ -48,5 +52,37 @@ class PidFileTest {
         try (var left = Files.list(dir)) {
             assertThat(left).containsExactly(pidFile); // no temporary files left behind
         }
+    }
+
+    /** The instance records itself and its controller records it too: neither may break the other's write. */
+    @Test
+    void twoWritersAtOnceNeverShareATempFile() throws Exception {
+        Path pidFile = dir.resolve("pid");
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> writers = new ArrayList<>();
+        for (long pid : new long[] {1111, 2222}) {
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 500; i++) {
+                        Processes.writePid(pidFile, pid);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            writers.add(writer);
+            writer.start();
+        }
+        for (Thread writer : writers) {
+            writer.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(Files.readString(pidFile).strip()).isIn("1111", "2222");
+        try (var left = Files.list(dir)) {
+            assertThat(left).containsExactly(pidFile);
+        }
+        assertThat(Files.getPosixFilePermissions(pidFile)).contains(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE).doesNotContain(PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.OTHERS_WRITE);
     }
 }

@@ -7,6 +7,7 @@ import io.pgset.core.control.PodState;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.instance.ApiInstanceClient;
 import io.pgset.instance.ApiTls;
+import io.pgset.instance.DurableFiles;
 import io.pgset.instance.InstanceHttpClient;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.api.PostgresCluster;
@@ -42,7 +43,7 @@ public final class HttpInstanceClients implements Function<PostgresCluster, Inst
         try {
             Path caFile = Files.createTempFile("pgset-" + name + "-ca", ".crt");
             caFile.toFile().deleteOnExit();
-            Files.writeString(caFile, value(ca, ManifestRenderer.CA_CERTIFICATE));
+            DurableFiles.writePrivate(caFile, value(ca, ManifestRenderer.CA_CERTIFICATE));
             return new ApiInstanceClient(new InstanceHttpClient(value(token, "token"), ApiTls.client(caFile)));
         } catch (IOException e) {
             return new Unreachable("cannot set up TLS to the instances: " + e.getMessage());

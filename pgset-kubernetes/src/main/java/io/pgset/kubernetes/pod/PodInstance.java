@@ -6,10 +6,12 @@ import io.pgset.core.spec.SpecReader;
 import io.pgset.kubernetes.ApiErrors;
 import io.pgset.instance.InstanceMain;
 import io.pgset.instance.InstanceOptions;
+import io.pgset.instance.Poll;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -66,41 +68,52 @@ public final class PodInstance implements AutoCloseable {
                     + "'s, not " + settings.cluster() + "'s; mount the " + settings.cluster() + "-spec ConfigMap");
         }
         ClusterLookup lookup = new ClusterLookup(client, self.namespace(), settings.cluster());
-        Optional<InstanceOptions.Endpoint> upstream;
-        boolean newDatabase;
-        String said = "";
-        while (true) {
-            String why;
-            try {
-                PodStart start = PodStart.decide(settings.cluster(), self, lookup.recordedPrimary());
-                Optional<String> ip = start.upstream().flatMap(lookup::address);
-                if (start.waitReason().isEmpty() && (start.upstream().isEmpty() || ip.isPresent())) {
-                    upstream = ip.map(address -> new InstanceOptions.Endpoint(address, settings.port()));
-                    newDatabase = start.newDatabase();
-                    break;
-                }
-                why = start.waitReason().orElseGet(() -> "the primary " + start.upstream().orElseThrow()
-                        + " has no address yet");
-            } catch (RuntimeException e) {
-                why = "cannot read StatefulSet " + self.namespace() + "/" + settings.cluster() + " and its pods: "
-                        + ApiErrors.describe(e);
-            }
-            if (!why.equals(said)) {
-                log.accept("pod=" + self.name() + " waiting: " + why);
-                said = why;
-            }
-            Thread.sleep(RETRY.toMillis());
-        }
-        log.accept("pod=" + self.name() + " starting " + upstream.map(u -> "as a replica of " + u)
-                .orElse(newDatabase ? "on its own (a new cluster's first instance)" : "as the recorded primary"));
+        Start start = awaitStart(settings, self, lookup, log);
+        log.accept("pod=" + self.name() + " starting " + start.upstream().map(u -> "as a replica of " + u)
+                .orElse(start.newDatabase() ? "on its own (a new cluster's first instance)" : "as the recorded primary"));
         InstanceOptions options = new InstanceOptions(spec, self.ordinal(), self.ip(), settings.port(),
-                settings.apiPort(), settings.volume(), settings.secrets(), upstream, newDatabase,
+                settings.apiPort(), settings.volume(), settings.secrets(), start.upstream(), start.newDatabase(),
                 Optional.of(settings.specFile()), self.namespace(), PEERS, settings.initSql());
         InstanceMain.Running running = InstanceMain.start(options);
         IsolationGuard guard = new IsolationGuard(lookup, running.manager(), self, settings.port(), System::nanoTime,
                 what -> log.accept("pod=" + self.name() + " " + what));
         guard.start();
         return new PodInstance(running, guard);
+    }
+
+    /** How the pod starts, once it knows: as a replica of {@code upstream}, or on its own. */
+    private record Start(Optional<InstanceOptions.Endpoint> upstream, boolean newDatabase) {}
+
+    /**
+     * Asks the API server every {@link #RETRY}, for as long as it takes, until the pod knows how to
+     * start: the primary is recorded and has an address. Each new reason to wait is said once.
+     */
+    private static Start awaitStart(Settings settings, PodIdentity self, ClusterLookup lookup, Consumer<String> log)
+            throws InterruptedException {
+        AtomicReference<Start> start = new AtomicReference<>();
+        AtomicReference<String> said = new AtomicReference<>("");
+        Poll.until(Poll.FOREVER, RETRY, () -> {
+            String why;
+            try {
+                PodStart decided = PodStart.decide(settings.cluster(), self, lookup.recordedPrimary());
+                Optional<String> ip = decided.upstream().flatMap(lookup::address);
+                if (decided.waitReason().isEmpty() && (decided.upstream().isEmpty() || ip.isPresent())) {
+                    start.set(new Start(ip.map(address -> new InstanceOptions.Endpoint(address, settings.port())),
+                            decided.newDatabase()));
+                    return true;
+                }
+                why = decided.waitReason().orElseGet(() -> "the primary " + decided.upstream().orElseThrow()
+                        + " has no address yet");
+            } catch (RuntimeException e) {
+                why = "cannot read StatefulSet " + self.namespace() + "/" + settings.cluster() + " and its pods: "
+                        + ApiErrors.describe(e);
+            }
+            if (!why.equals(said.getAndSet(why))) {
+                log.accept("pod=" + self.name() + " waiting: " + why);
+            }
+            return false;
+        });
+        return start.get();
     }
 
     public io.pgset.instance.InstanceManager manager() {

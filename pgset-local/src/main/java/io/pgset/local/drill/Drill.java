@@ -3,6 +3,7 @@ package io.pgset.local.drill;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.Phase;
 import io.pgset.core.spec.SpecReader;
+import io.pgset.instance.Poll;
 import io.pgset.local.ClusterHome;
 import io.pgset.local.LocalClusters;
 import io.pgset.local.LocalSecrets;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 /**
  * A failure drill: a write load through {@code rw} (sequential ids, one per transaction, every
@@ -182,13 +182,9 @@ public final class Drill {
         return uri.substring(uri.lastIndexOf('/') + 1);
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + RECOVERY_LIMIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new PgsetException("drill: gave up waiting for " + what + " after " + RECOVERY_LIMIT.toSeconds() + " s");
-            }
-            Thread.sleep(20);
+    private static void await(String what, Poll.Check condition) throws InterruptedException {
+        if (!Poll.until(RECOVERY_LIMIT, Duration.ofMillis(20), condition)) {
+            throw new PgsetException("drill: gave up waiting for " + what + " after " + RECOVERY_LIMIT.toSeconds() + " s");
         }
     }
 }

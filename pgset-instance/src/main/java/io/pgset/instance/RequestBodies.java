@@ -1,0 +1,80 @@
+package io.pgset.instance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The bodies of the instance API's actions, read strictly, before anything is done: a missing or
+ * wrongly typed field is a {@link ApiServer.BadRequest} that names every such field and what it
+ * must be. Read leniently, a missing port became port 0 and a body without {@code slots} became
+ * "keep no slot", which drops every replica's slot.
+ */
+final class RequestBodies {
+
+    static final String HOST = "a host name or address (a string)";
+    static final String PORT = "an integer 1-65535";
+    static final String SLOTS = "an array of replication slot names";
+    static final String SLOT = "a replication slot name (a string)";
+
+    private RequestBodies() {}
+
+    /** {@code {"host": "10.0.0.7", "port": 5432}}: the primary to follow or hand over to. */
+    static InstanceOptions.Endpoint endpoint(byte[] body) throws ApiServer.BadRequest {
+        JsonNode node = object(body);
+        List<String> problems = new ArrayList<>();
+        check(problems, "host", node.get("host"), HOST, n -> n.isTextual() && !n.asText().isBlank());
+        check(problems, "port", node.get("port"), PORT,
+                n -> n.isIntegralNumber() && n.canConvertToInt() && n.intValue() >= 1 && n.intValue() <= 65535);
+        reject(problems);
+        return new InstanceOptions.Endpoint(node.get("host").asText(), node.get("port").intValue());
+    }
+
+    /** {@code {"slots": ["demo_1", "demo_2"]}}: exactly the slots to keep (an empty array keeps none). */
+    static List<String> slots(byte[] body) throws ApiServer.BadRequest {
+        JsonNode slots = object(body).get("slots");
+        List<String> problems = new ArrayList<>();
+        check(problems, "slots", slots, SLOTS, JsonNode::isArray);
+        reject(problems);
+        for (int i = 0; i < slots.size(); i++) {
+            check(problems, "slots[" + i + "]", slots.get(i), SLOT, n -> n.isTextual() && !n.asText().isBlank());
+        }
+        reject(problems);
+        List<String> names = new ArrayList<>();
+        slots.forEach(n -> names.add(n.asText()));
+        return names;
+    }
+
+    private static JsonNode object(byte[] body) throws ApiServer.BadRequest {
+        if (body.length == 0) {
+            throw new ApiServer.BadRequest("body: required, a JSON object");
+        }
+        try {
+            JsonNode node = ApiServer.JSON.readTree(body);
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (IOException e) {
+            // not JSON: said below
+        }
+        throw new ApiServer.BadRequest("body: a JSON object expected");
+    }
+
+    private static void check(List<String> problems, String field, JsonNode value, String expected,
+                              Predicate<JsonNode> valid) {
+        if (value == null || value.isNull()) {
+            problems.add(field + ": required, " + expected);
+        } else if (!valid.test(value)) {
+            String got = value.toString();
+            problems.add(field + ": " + expected + ", got " + (got.length() > 40 ? got.substring(0, 40) + "..." : got));
+        }
+    }
+
+    private static void reject(List<String> problems) throws ApiServer.BadRequest {
+        if (!problems.isEmpty()) {
+            throw new ApiServer.BadRequest(String.join("; ", problems));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.pgset.instance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class RequestBodiesTest {
+
+    @Test
+    void endpointReadsHostAndPort() throws Exception {
+        assertThat(RequestBodies.endpoint(bytes("{\"host\": \"10.0.0.7\", \"port\": 5432}")))
+                .isEqualTo(new InstanceOptions.Endpoint("10.0.0.7", 5432));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"host\": \"10.0.0.7\"}                    | port: required, an integer 1-65535",
+        "{\"host\": \"10.0.0.7\", \"port\": null}     | port: required, an integer 1-65535",
+        "{\"host\": \"10.0.0.7\", \"port\": \"5432\"} | port: an integer 1-65535, got \"5432\"",
+        "{\"host\": \"10.0.0.7\", \"port\": 0}        | port: an integer 1-65535, got 0",
+        "{\"host\": \"10.0.0.7\", \"port\": 65536}    | port: an integer 1-65535, got 65536",
+        "{\"host\": \"10.0.0.7\", \"port\": 5432.5}   | port: an integer 1-65535, got 5432.5",
+        "{\"port\": 5432}                           | host: required, a host name or address (a string)",
+        "{\"host\": \"\", \"port\": 5432}             | host: a host name or address (a string), got \"\"",
+        "{\"host\": 7, \"port\": 5432}                | host: a host name or address (a string), got 7",
+        "{}                                         | host: required, a host name or address (a string); port: required, an integer 1-65535",
+        "[\"10.0.0.7\", 5432]                        | body: a JSON object expected",
+        "host=10.0.0.7                              | body: a JSON object expected",
+    })
+    void endpointRefusesAMissingOrWronglyTypedField(String body, String message) {
+        assertThatThrownBy(() -> RequestBodies.endpoint(bytes(body)))
+                .isInstanceOf(ApiServer.BadRequest.class).hasMessage(message);
+    }
+
+    @Test
+    void anEmptyBodyIsRefused() {
+        assertThatThrownBy(() -> RequestBodies.endpoint(new byte[0]))
+                .isInstanceOf(ApiServer.BadRequest.class).hasMessage("body: required, a JSON object");
+        assertThatThrownBy(() -> RequestBodies.slots(new byte[0]))
+                .isInstanceOf(ApiServer.BadRequest.class).hasMessage("body: required, a JSON object");
+    }
+
+    @Test
+    void slotsReadsTheNamesAndAnEmptyArrayKeepsNone() throws Exception {
+        assertThat(RequestBodies.slots(bytes("{\"slots\": [\"demo_1\", \"demo_2\"]}"))).containsExactly("demo_1", "demo_2");
+        assertThat(RequestBodies.slots(bytes("{\"slots\": []}"))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{}                           | slots: required, an array of replication slot names",
+        "{\"slot\": [\"demo_1\"]}       | slots: required, an array of replication slot names",
+        "{\"slots\": \"demo_1\"}        | slots: an array of replication slot names, got \"demo_1\"",
+        "{\"slots\": [\"demo_1\", 2]}   | slots[1]: a replication slot name (a string), got 2",
+        "{\"slots\": [null, \"\"]}      | slots[0]: required, a replication slot name (a string); slots[1]: a replication slot name (a string), got \"\"",
+    })
+    void slotsRefusesAMissingOrWronglyTypedField(String body, String message) {
+        assertThatThrownBy(() -> RequestBodies.slots(bytes(body)))
+                .isInstanceOf(ApiServer.BadRequest.class).hasMessage(message);
+    }
+
+    private static byte[] bytes(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+}
