@@ -3,6 +3,7 @@ package io.pgset.local;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.Phase;
+import io.pgset.core.model.PodName;
 import io.pgset.core.spec.SpecChanges;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.core.tls.CertificateAuthority;
@@ -282,11 +283,7 @@ public final class LocalClusters {
 
     /** Deletes one instance; the controller recreates it with the same name and volume. */
     public void deletePod(String pod, boolean force) {
-        int dash = pod.lastIndexOf('-');
-        if (dash <= 0 || !pod.substring(dash + 1).matches("\\d+")) {
-            throw new PgsetException("'" + pod + "' is not an instance name; instances are named <cluster>-<ordinal>, like demo-1");
-        }
-        String cluster = pod.substring(0, dash);
+        String cluster = podName(pod).cluster();
         ClusterHome home = existing(cluster);
         LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
         var state = runtime.pods().stream().filter(p -> p.name().equals(pod) && p.running()).findFirst()
@@ -310,8 +307,17 @@ public final class LocalClusters {
      * controller has to notice on its own. For failure drills.
      */
     public void crashPod(String pod) throws IOException {
-        String cluster = pod.substring(0, pod.lastIndexOf('-'));
+        String cluster = podName(pod).cluster();
         new LocalRuntime(pgsetHome, existing(cluster), launcher).killPod(pod);
+    }
+
+    /** An instance name from the command line; a user error when it is not one. */
+    public static PodName podName(String pod) {
+        try {
+            return PodName.parse(pod);
+        } catch (IllegalArgumentException e) {
+            throw new PgsetException(e.getMessage());
+        }
     }
 
     ClusterHome existing(String name) {
