@@ -38,8 +38,8 @@ public final class ClusterController {
     /** Since when the recorded primary has not been a ready primary; null while it is. */
     private Instant primaryLostSince;
     /** Events of the previous pass: one repeated every half second (a wait, a failing step) is told once. */
-    private Set<String> toldBefore = Set.of();
-    private Set<String> told = new HashSet<>();
+    private Set<Event> toldBefore = Set.of();
+    private Set<Event> told = new HashSet<>();
     private boolean acted;
 
     public ClusterController(ClusterRuntime runtime, InstanceClient client, EventSink events, Clock clock) {
@@ -137,61 +137,58 @@ public final class ClusterController {
                 .filter(p -> !observed.recordedPrimary().equals(Optional.of(p.name())))
                 .ifPresent(p -> {
                     runtime.recordPrimary(p.name());
-                    events.record("cluster=" + observed.spec().name() + " primary is " + p.name()
-                            + " (timeline " + p.status().timeline() + ")");
+                    events.record(Event.normal(Event.Reason.PrimaryChanged, observed.spec().name(), p.name(),
+                            "primary is " + p.name() + " (timeline " + p.status().timeline() + ")"));
                 });
     }
 
     private List<String> act(List<Action> plan, Observation observed) {
         List<String> failures = new ArrayList<>();
-        String cluster = "cluster=" + observed.spec().name() + " ";
+        String cluster = observed.spec().name();
         for (Action action : plan) {
+            ActionEvents.of(action, observed.spec()).ifPresent(this::tell);
             try {
-                if (action instanceof Action.CreatePod create) {
-                    Optional<PodState> upstream = create.upstream().flatMap(name -> podNamed(observed, name));
-                    tell(cluster + "create " + observed.spec().podName(create.ordinal()) + ": " + create.reason());
-                    runtime.createPod(create.ordinal(), upstream, create.newDatabase());
-                } else if (action instanceof Action.DeletePod delete) {
-                    tell(cluster + "delete " + delete.pod() + ": " + delete.reason());
-                    PodState pod = podNamed(observed, delete.pod()).orElseThrow();
-                    runtime.deletePod(pod);
-                    if (delete.deleteVolume()) {
-                        runtime.deleteVolume(pod.ordinal());
-                    }
-                } else if (action instanceof Action.Fence fence) {
-                    tell(cluster + "fence " + fence.pod() + ": " + fence.reason());
-                    runtime.fence(fence.pod());
-                } else if (action instanceof Action.Promote promote) {
-                    tell(cluster + "promote " + promote.pod() + ": " + promote.reason());
-                    promoteRecorded(podNamed(observed, promote.pod()).orElseThrow(), observed.recordedPrimary());
-                    primaryLostSince = null;
-                    tell(cluster + "primary is " + promote.pod() + " (promoted)");
-                } else if (action instanceof Action.Switchover switchover) {
-                    tell(cluster + "switchover: " + switchover.reason());
-                    switchover(observed.spec(), switchover.to());
-                } else if (action instanceof Action.Follow follow) {
-                    tell(cluster + "follow: " + follow.reason());
-                    client.follow(podNamed(observed, follow.pod()).orElseThrow(),
-                            podNamed(observed, follow.primary()).orElseThrow());
-                } else if (action instanceof Action.Reload reload) {
-                    tell(cluster + "reload " + reload.pod() + ": " + reload.reason());
-                    client.reload(podNamed(observed, reload.pod()).orElseThrow());
-                } else if (action instanceof Action.Restart restart) {
-                    tell(cluster + "restart " + restart.pod() + ": " + restart.reason());
-                    client.restart(podNamed(observed, restart.pod()).orElseThrow());
-                } else if (action instanceof Action.EnsureSlots slots) {
-                    client.ensureSlots(podNamed(observed, slots.primary()).orElseThrow(), slots.slots());
-                } else if (action instanceof Action.Wait wait && !wait.reason().isEmpty()) {
-                    tell(cluster + "waiting: " + wait.reason());
-                }
+                carryOut(action, observed);
             } catch (Exception e) {
                 String failure = action.getClass().getSimpleName() + " failed: " + e.getMessage();
                 failures.add(failure);
-                tell(cluster + failure);
+                tell(Event.warning(Event.Reason.Failed, cluster, ActionEvents.pod(action, observed.spec()).orElse(null),
+                        failure));
                 break; // later steps may depend on this one (never promote after a failed fence)
             }
         }
         return failures;
+    }
+
+    private void carryOut(Action action, Observation observed) throws Exception {
+        if (action instanceof Action.CreatePod create) {
+            Optional<PodState> upstream = create.upstream().flatMap(name -> podNamed(observed, name));
+            runtime.createPod(create.ordinal(), upstream, create.newDatabase());
+        } else if (action instanceof Action.DeletePod delete) {
+            PodState pod = podNamed(observed, delete.pod()).orElseThrow();
+            runtime.deletePod(pod);
+            if (delete.deleteVolume()) {
+                runtime.deleteVolume(pod.ordinal());
+            }
+        } else if (action instanceof Action.Fence fence) {
+            runtime.fence(fence.pod());
+        } else if (action instanceof Action.Promote promote) {
+            promoteRecorded(podNamed(observed, promote.pod()).orElseThrow(), observed.recordedPrimary());
+            primaryLostSince = null;
+            tell(Event.normal(Event.Reason.PrimaryChanged, observed.spec().name(), promote.pod(),
+                    "primary is " + promote.pod() + " (promoted)"));
+        } else if (action instanceof Action.Switchover switchover) {
+            switchover(observed.spec(), switchover.to());
+        } else if (action instanceof Action.Follow follow) {
+            client.follow(podNamed(observed, follow.pod()).orElseThrow(),
+                    podNamed(observed, follow.primary()).orElseThrow());
+        } else if (action instanceof Action.Reload reload) {
+            client.reload(podNamed(observed, reload.pod()).orElseThrow());
+        } else if (action instanceof Action.Restart restart) {
+            client.restart(podNamed(observed, restart.pod()).orElseThrow());
+        } else if (action instanceof Action.EnsureSlots slots) {
+            client.ensureSlots(podNamed(observed, slots.primary()).orElseThrow(), slots.slots());
+        }
     }
 
     /**
@@ -218,28 +215,30 @@ public final class ClusterController {
         }
         PodState primary = choice.primary().orElseThrow().pod();
         PodState target = choice.target().get().pod();
-        String cluster = "cluster=" + spec.name() + " ";
-        events.record(cluster + "switchover " + primary.name() + " -> " + target.name() + ": stopping "
-                + primary.name() + " cleanly");
+        String cluster = spec.name();
+        events.record(Event.normal(Event.Reason.Switchover, cluster, primary.name(), "switchover " + primary.name()
+                + " -> " + target.name() + ": stopping " + primary.name() + " cleanly"));
         try {
             String checkpoint = client.demote(primary, target);
             if (!caughtUp(target, checkpoint)) {
-                events.record(cluster + "switchover aborted: " + target.name() + " did not receive the shutdown"
-                        + " checkpoint " + checkpoint + " within " + CATCH_UP.toSeconds() + " s; " + primary.name()
-                        + " takes the primary role back");
+                events.record(Event.warning(Event.Reason.Switchover, cluster, primary.name(), "switchover aborted: "
+                        + target.name() + " did not receive the shutdown checkpoint " + checkpoint + " within "
+                        + CATCH_UP.toSeconds() + " s; " + primary.name() + " takes the primary role back"));
                 awaitStarted(primary);
                 promoteRecorded(primary, Optional.of(primary.name()));
                 throw new IllegalStateException("switchover aborted: " + target.name() + " did not catch up");
             }
             promoteRecorded(target, Optional.of(primary.name()));
             primaryLostSince = null;
-            events.record(cluster + "primary is " + target.name() + " (switchover; it had received the shutdown"
-                    + " checkpoint " + checkpoint + " of " + primary.name() + ")");
+            events.record(Event.normal(Event.Reason.PrimaryChanged, cluster, target.name(), "primary is "
+                    + target.name() + " (switchover; it had received the shutdown checkpoint " + checkpoint + " of "
+                    + primary.name() + ")"));
             return target.name();
         } catch (IllegalStateException e) {
             throw e;
         } catch (Exception e) {
-            events.record(cluster + "switchover failed: " + e.getMessage());
+            events.record(Event.warning(Event.Reason.Failed, cluster, target.name(), "switchover failed: "
+                    + e.getMessage()));
             throw new IllegalStateException("switchover failed: " + e.getMessage(), e);
         }
     }
@@ -282,7 +281,7 @@ public final class ClusterController {
         }
     }
 
-    private void tell(String event) {
+    private void tell(Event event) {
         told.add(event);
         if (!toldBefore.contains(event)) {
             events.record(event);
@@ -291,50 +290,5 @@ public final class ClusterController {
 
     private static Optional<PodState> podNamed(Observation observed, String name) {
         return observed.pods().stream().map(ObservedPod::pod).filter(p -> p.name().equals(name)).findFirst();
-    }
-
-    /** Status as the planners saw it; kept apart so the loop above stays a list of steps. */
-    static final class StatusBuilder {
-        private StatusBuilder() {}
-
-        static ClusterStatus build(Observation observed, List<VolumeState> volumes, List<Action> plan,
-                                   List<String> failures) {
-            ClusterSpec spec = observed.spec();
-            Optional<ObservedPod> primary = observed.readyPrimary();
-            String primaryLsn = primary.map(p -> p.status().lsn()).orElse(null);
-            List<ClusterStatus.PodStatus> pods = observed.pods().stream()
-                    .map(p -> pod(spec, p, primaryLsn))
-                    .toList();
-            List<ClusterStatus.VolumeStatus> vols = volumes.stream()
-                    .map(v -> new ClusterStatus.VolumeStatus(v.name(), v.path(),
-                            v.ordinal() < spec.instances() ? spec.podName(v.ordinal()) : null))
-                    .toList();
-            long ready = observed.pods().stream().filter(p -> p.ready() && p.ordinal() < spec.instances()).count();
-            boolean settled = plan.stream().allMatch(ClusterController::settled);
-            // What the plan waits for or does first, then whatever failed: a failure never hides the reason.
-            List<String> said = new ArrayList<>();
-            plan.stream().filter(a -> !(a instanceof Action.EnsureSlots)).map(Action::reason)
-                    .filter(r -> !r.isEmpty()).distinct().forEach(said::add);
-            said.addAll(failures);
-            String message = String.join("; ", said);
-            Phase phase;
-            if (settled && primary.isPresent() && ready == spec.instances() && failures.isEmpty()) {
-                phase = Phase.HEALTHY;
-            } else if (observed.pods().size() != spec.instances() || !settled) {
-                phase = Phase.PROGRESSING;
-            } else {
-                phase = Phase.DEGRADED;
-            }
-            return new ClusterStatus(spec.name(), phase, primary.map(ObservedPod::name).orElse(null),
-                    spec.instances(), (int) ready, pods, vols, Map.of(), message, SpecReader.version(spec));
-        }
-
-        private static ClusterStatus.PodStatus pod(ClusterSpec spec, ObservedPod p, String primaryLsn) {
-            InstanceStatus s = p.status();
-            long lag = s.role() == Role.REPLICA ? Lsn.distance(primaryLsn, s.lsn()) : 0;
-            return new ClusterStatus.PodStatus(p.name(), p.ordinal(), s.role().label(), p.ready(), p.pod().host(),
-                    p.pod().port(), p.pod().pid(), s.timeline(), s.lsn(), lag, spec.volumeName(p.ordinal()),
-                    s.restarts(), s.message(), s.pendingRestart(), s.certificateExpires(), s.storage());
-        }
     }
 }
