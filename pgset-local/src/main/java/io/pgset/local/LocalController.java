@@ -67,7 +67,7 @@ public final class LocalController implements AutoCloseable {
                 new EventLog(home.events(), Clock.systemUTC()), Clock.systemUTC());
         this.services = Services.read(home).orElseThrow(() -> new IOException("no services.json in " + home.dir()));
         this.latest = new ClusterStatus(spec.name(), Phase.PROGRESSING, null, spec.instances(), 0, List.of(),
-                List.of(), Services.describe(services, home, spec), "controller starting", "");
+                List.of(), Services.describe(services, home, spec), "controller starting", "", null);
         this.rw = new ServiceProxy("rw", services.rw(), () -> Services.rwEndpoints(latest), this::allowed);
         this.ro = new ServiceProxy("ro", services.ro(), () -> Services.roEndpoints(latest), this::allowed);
         this.apiTls = ApiTls.server(ApiTls.authority(home.secrets()), List.of("controller-" + home.name(), "localhost"),
@@ -81,19 +81,18 @@ public final class LocalController implements AutoCloseable {
            })
            .secured("POST", "/switchover", body -> {
                String to = ApiServer.JSON.readTree(body).path("to").asText("");
-               CompletableFuture<String> done = new CompletableFuture<>();
+               CompletableFuture<ClusterStatus.Switchover> begun = new CompletableFuture<>();
                tasks.add(() -> {
                    try {
-                       String primary = controller.switchover(spec, to.isEmpty() ? Optional.empty() : Optional.of(to));
-                       reconcileOnce(); // rw points at the new primary before the caller hears it is done
-                       done.complete(primary);
+                       begun.complete(controller.beginSwitchover(spec, to.isEmpty() ? Optional.empty() : Optional.of(to)));
                    } catch (RuntimeException e) {
-                       done.completeExceptionally(e);
+                       begun.completeExceptionally(e);
                    }
                });
                wake.release();
+               // Only the clean stop of the primary is waited for here; the caller watches /status for the end.
                try {
-                   return Response.json(Map.of("primary", done.get(3, TimeUnit.MINUTES)));
+                   return Response.json(begun.get(2, TimeUnit.MINUTES));
                } catch (ExecutionException e) {
                    return Response.text(409, e.getCause().getMessage() + "\n");
                }

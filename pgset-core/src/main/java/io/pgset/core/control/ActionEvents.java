@@ -24,6 +24,10 @@ final class ActionEvents {
             event = Event.normal(Event.Reason.Promote, cluster, pod, "promote " + pod + ": " + action.reason());
         } else if (action instanceof Action.Switchover) {
             event = Event.normal(Event.Reason.Switchover, cluster, pod, "switchover: " + action.reason());
+        } else if (action instanceof Action.Handover handover && handover.aborted()) {
+            event = Event.warning(Event.Reason.Switchover, cluster, pod, "switchover aborted: " + action.reason());
+        } else if (action instanceof Action.Handover) {
+            event = Event.normal(Event.Reason.Promote, cluster, pod, "promote " + pod + ": " + action.reason());
         } else if (action instanceof Action.Follow) {
             event = Event.normal(Event.Reason.Follow, cluster, pod, "follow: " + action.reason());
         } else if (action instanceof Action.Reload) {
@@ -40,25 +44,6 @@ final class ActionEvents {
 
     /** The instance an action is about: the one it creates, removes, promotes, ...; empty for a wait. */
     static Optional<String> pod(Action action, ClusterSpec spec) {
-        if (action instanceof Action.CreatePod create) {
-            return Optional.of(spec.podName(create.ordinal()));
-        } else if (action instanceof Action.DeletePod delete) {
-            return Optional.of(delete.pod());
-        } else if (action instanceof Action.Fence fence) {
-            return Optional.of(fence.pod());
-        } else if (action instanceof Action.Promote promote) {
-            return Optional.of(promote.pod());
-        } else if (action instanceof Action.Switchover switchover) {
-            return switchover.to();
-        } else if (action instanceof Action.Follow follow) {
-            return Optional.of(follow.pod());
-        } else if (action instanceof Action.Reload reload) {
-            return Optional.of(reload.pod());
-        } else if (action instanceof Action.Restart restart) {
-            return Optional.of(restart.pod());
-        } else if (action instanceof Action.EnsureSlots slots) {
-            return Optional.of(slots.primary());
-        }
-        return Optional.empty();
+        return Action.pods(action, spec).stream().findFirst();
     }
 }

@@ -99,10 +99,14 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
                 return known;
             }
             KubernetesRuntime runtime = new KubernetesRuntime(client, namespace, wanted);
-            // The controller keeps no state that depends on the spec: handing over to a new one is safe.
-            return new Managed(runtime, new ClusterController(runtime,
+            ClusterController controller = new ClusterController(runtime,
                     new PodAwareInstanceClient(instances.apply(resource), runtime),
-                    new KubernetesEvents(client, resource, clock), clock));
+                    new KubernetesEvents(client, resource, clock), clock);
+            // What the old one remembers (a switchover in flight) goes on under the new spec.
+            if (known != null) {
+                controller.takeOver(known.controller());
+            }
+            return new Managed(runtime, controller);
         });
         m.runtime().refresh();
         ClusterStatus status = m.controller().reconcile(spec);
