@@ -48,7 +48,7 @@ final class StatusBuilder {
             phase = Phase.DEGRADED;
         }
         return new ClusterStatus(spec.name(), phase, primary.map(ObservedPod::name).orElse(null),
-                spec.instances(), (int) ready, pods, vols, Map.of(), message, SpecReader.version(spec), null);
+                spec.instances(), (int) ready, pods, vols, Map.of(), message, SpecReader.version(spec), null, List.of());
     }
 
     private static ClusterStatus.PodStatus pod(ClusterSpec spec, ObservedPod p, String primaryLsn) {

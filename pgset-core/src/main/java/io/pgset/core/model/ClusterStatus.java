@@ -11,6 +11,8 @@ import java.util.Map;
  * @param services rw / ro endpoints, filled in by the runtime that serves them
  * @param specVersion the version of the spec this status was planned from (see SpecReader.version)
  * @param switchover  the last switchover the controller began: in progress, or how it ended; null before any
+ * @param conditions  Ready, Progressing, Degraded, SpecInvalid, StorageFull ({@link Conditions}); empty until
+ *                    the runtime publishing the status computes them
  */
 public record ClusterStatus(
         String name,
@@ -23,21 +25,31 @@ public record ClusterStatus(
         Map<String, ServiceStatus> services,
         String message,
         String specVersion,
-        Switchover switchover) {
+        Switchover switchover,
+        List<Condition> conditions) {
+
+    public ClusterStatus {
+        conditions = conditions == null ? List.of() : List.copyOf(conditions);
+    }
 
     public ClusterStatus withServices(Map<String, ServiceStatus> endpoints) {
         return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, endpoints, message,
-                specVersion, switchover);
+                specVersion, switchover, conditions);
     }
 
     public ClusterStatus withPhase(Phase newPhase, String why) {
         return new ClusterStatus(name, newPhase, primary, instances, readyInstances, pods, volumes, services, why,
-                specVersion, switchover);
+                specVersion, switchover, conditions);
     }
 
     public ClusterStatus withSwitchover(Switchover last) {
         return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, services, message,
-                specVersion, last);
+                specVersion, last, conditions);
+    }
+
+    public ClusterStatus withConditions(List<Condition> computed) {
+        return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, services, message,
+                specVersion, switchover, computed);
     }
 
     /**
