@@ -57,4 +57,10 @@ class CommandsIT extends SharedCluster {
                         "StorageFull=false");
         assertThat(conditions).allSatisfy(c -> assertThat(c.path("lastTransitionTime").asText()).isNotEmpty());
     }
+
+    @Test
+    void aNameThatIsNotAnInstanceNameIsRefusedSayingWhatOneLooksLike() {
+        assertThat(home.pgset("logs", "demo-x").err()).contains("'demo-x' is not an instance name",
+                "<cluster>-<ordinal>");
+    }
 }
