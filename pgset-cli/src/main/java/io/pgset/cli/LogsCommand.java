@@ -1,5 +1,6 @@
 package io.pgset.cli;
 
+import io.pgset.local.LocalClusters;
 import io.pgset.local.PgsetException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -29,11 +30,7 @@ final class LogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int dash = pod.lastIndexOf('-');
-        if (dash <= 0) {
-            throw new PgsetException("'" + pod + "' is not an instance name; instances are named <cluster>-<ordinal>, like demo-1");
-        }
-        String cluster = pod.substring(0, dash);
+        String cluster = LocalClusters.podName(pod).cluster();
         if (!main.clusters().exists(cluster)) {
             throw new PgsetException("no cluster named '" + cluster + "'; `pgset status` lists the clusters");
         }

@@ -46,4 +46,21 @@ class CommandsIT extends SharedCluster {
         assertThat(home.pgset("status").ok().out()).contains("cluster demo: Healthy");
         assertThat(home.pgset("status", "demo", "-o", "xml").err()).contains("unknown output format 'xml'");
     }
+
+    @Test
+    void statusJsonCarriesTheConditionsCoreComputes() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode conditions = home.status("demo").path("conditions");
+        assertThat(conditions).extracting(c -> c.path("type").asText())
+                .containsExactly("Ready", "Progressing", "Degraded", "SpecInvalid", "StorageFull");
+        assertThat(conditions).extracting(c -> c.path("type").asText() + "=" + c.path("status").asBoolean())
+                .containsExactly("Ready=true", "Progressing=false", "Degraded=false", "SpecInvalid=false",
+                        "StorageFull=false");
+        assertThat(conditions).allSatisfy(c -> assertThat(c.path("lastTransitionTime").asText()).isNotEmpty());
+    }
+
+    @Test
+    void aNameThatIsNotAnInstanceNameIsRefusedSayingWhatOneLooksLike() {
+        assertThat(home.pgset("logs", "demo-x").err()).contains("'demo-x' is not an instance name",
+                "<cluster>-<ordinal>");
+    }
 }

@@ -51,7 +51,7 @@ class FailoverIT extends PerTestHome {
              ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(), inet_server_port()")) {
             rs.next();
             assertThat(rs.getBoolean(1)).as("rw reaches a writable primary").isFalse();
-            assertThat(rs.getInt(2)).isEqualTo(pod(Integer.parseInt(primary.substring(5))).path("port").asInt());
+            assertThat(rs.getInt(2)).isEqualTo(pod(io.pgset.core.model.PodName.parse(primary).ordinal()).path("port").asInt());
         }
         home.awaitNote("demo", home.servicePort("demo", "rw"), "before the failover");
         home.note("demo", "after the failover");

@@ -57,15 +57,17 @@ final class ControllerClient {
         }
     }
 
-    /** Asks for a switchover and waits for its outcome: the new primary, or why it was refused. */
-    String switchover(Optional<String> to) throws IOException {
+    /**
+     * Begins a switchover: returns once the primary has stopped cleanly, with the switchover in
+     * progress ({@code /status} tells when it ends), or throws why it was refused.
+     */
+    ClusterStatus.Switchover switchover(Optional<String> to) throws IOException {
         byte[] body = ApiServer.JSON.writeValueAsBytes(java.util.Map.of("to", to.orElse("")));
-        HttpResponse<byte[]> r = send("POST", "/switchover", body, Duration.ofMinutes(4));
-        String text = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        HttpResponse<byte[]> r = send("POST", "/switchover", body, Duration.ofMinutes(3));
         if (r.statusCode() != 200) {
-            throw new PgsetException(text);
+            throw new PgsetException(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).strip());
         }
-        return ApiServer.JSON.readTree(text).path("primary").asText();
+        return ApiServer.JSON.readValue(r.body(), ClusterStatus.Switchover.class);
     }
 
     private HttpResponse<byte[]> send(String method, String path) throws IOException {

@@ -1,5 +1,6 @@
 package io.pgset.local;
 
+import io.pgset.core.control.Event;
 import io.pgset.core.control.EventSink;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,7 +9,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 
-/** The cluster's {@code events.log}: one timestamped line per decision, also echoed to the controller log. */
+/**
+ * The cluster's {@code events.log}: one line per event, also echoed to the controller log, read
+ * by people ({@code pgset events}) and greps:
+ * {@code 2026-11-29T10:00:00Z Warning Fence cluster=demo pod=demo-0 fence demo-0: primary demo-0 lost (pod gone)}.
+ */
 public final class EventLog implements EventSink {
 
     private final Path file;
@@ -20,13 +25,18 @@ public final class EventLog implements EventSink {
     }
 
     @Override
-    public synchronized void record(String message) {
-        String line = Instant.now(clock) + " " + message + "\n";
+    public synchronized void record(Event event) {
+        String line = line(Instant.now(clock), event) + "\n";
         System.out.print(line);
         try {
             Files.writeString(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             System.out.println("cannot append to " + file + ": " + e.getMessage());
         }
+    }
+
+    static String line(Instant at, Event event) {
+        String severity = event.severity() == Event.Severity.WARNING ? "Warning" : "Normal";
+        return at + " " + severity + " " + event.reason() + " " + event.describe();
     }
 }

@@ -3,6 +3,8 @@ package io.pgset.local;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.Phase;
+import io.pgset.core.model.PodName;
+import io.pgset.core.plan.SwitchoverPlanner;
 import io.pgset.core.spec.SpecChanges;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.core.tls.CertificateAuthority;
@@ -188,7 +190,13 @@ public final class LocalClusters {
         return awaitHealthy(home, controller, scaled, timeout);
     }
 
-    /** Hands the primary role to {@code to} (or the best replica) with no committed transaction lost. */
+    /** How long a switchover may take, from the clean stop to the promotion (twice the catch-up window, and some). */
+    private static final Duration SWITCHOVER_TIMEOUT = SwitchoverPlanner.CATCH_UP.multipliedBy(3);
+
+    /**
+     * Hands the primary role to {@code to} (or the best replica) with no committed transaction
+     * lost, and waits until the controller says how it ended and rw has moved.
+     */
     public String switchover(String name, Optional<String> to) {
         ClusterHome home = existing(name);
         ControllerClient controller = new ControllerClient(home);
@@ -196,14 +204,46 @@ public final class LocalClusters {
             throw new PgsetException("cluster " + name + " is not running; start it with `pgset up " + name + "` first");
         }
         long start = System.nanoTime();
+        ClusterStatus.Switchover begun;
         try {
-            String primary = controller.switchover(to);
-            out.printf("cluster %s: switchover done, the primary is %s (%.1f s)%n", name, primary,
-                    (System.nanoTime() - start) / 1e9);
-            return primary;
+            begun = controller.switchover(to);
         } catch (IOException e) {
             throw new PgsetException("cannot reach the controller of " + name + ": " + e.getMessage(), e);
         }
+        ClusterStatus.Switchover ended = awaitSwitchover(name, controller, begun);
+        if (ended.state() != ClusterStatus.Switchover.State.DONE) {
+            throw new PgsetException(ended.message());
+        }
+        out.printf("cluster %s: switchover done, the primary is %s (%.1f s)%n", name, ended.to(),
+                (System.nanoTime() - start) / 1e9);
+        return ended.to();
+    }
+
+    /** The switchover as the controller's status shows it once it has ended (and, if done, rw serves the target). */
+    private ClusterStatus.Switchover awaitSwitchover(String name, ControllerClient controller,
+                                                     ClusterStatus.Switchover begun) {
+        AtomicReference<ClusterStatus.Switchover> seen = new AtomicReference<>(begun);
+        try {
+            boolean ended = Poll.until(SWITCHOVER_TIMEOUT, Duration.ofMillis(50), () -> {
+                Optional<ClusterStatus> status = controller.status();
+                Optional<ClusterStatus.Switchover> now = status.map(ClusterStatus::switchover)
+                        .filter(s -> s.startedAt().equals(begun.startedAt()) && s.to().equals(begun.to()));
+                now.ifPresent(seen::set);
+                return now.filter(ClusterStatus.Switchover::over)
+                        .map(s -> s.state() != ClusterStatus.Switchover.State.DONE
+                                || s.to().equals(status.get().primary()))
+                        .orElse(false);
+            });
+            if (!ended) {
+                throw new PgsetException("switchover " + begun.from() + " -> " + begun.to() + " of " + name
+                        + " has not ended after " + SWITCHOVER_TIMEOUT.toSeconds() + " s (" + seen.get().state()
+                        + "); `pgset events " + name + "` tells what happened");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PgsetException("interrupted while waiting for the switchover of " + name, e);
+        }
+        return seen.get();
     }
 
     /** The status the controller publishes, or (with no controller) what can be seen from files. */
@@ -286,11 +326,7 @@ public final class LocalClusters {
 
     /** Deletes one instance; the controller recreates it with the same name and volume. */
     public void deletePod(String pod, boolean force) {
-        int dash = pod.lastIndexOf('-');
-        if (dash <= 0 || !pod.substring(dash + 1).matches("\\d+")) {
-            throw new PgsetException("'" + pod + "' is not an instance name; instances are named <cluster>-<ordinal>, like demo-1");
-        }
-        String cluster = pod.substring(0, dash);
+        String cluster = podName(pod).cluster();
         ClusterHome home = existing(cluster);
         LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
         var state = runtime.pods().stream().filter(p -> p.name().equals(pod) && p.running()).findFirst()
@@ -314,8 +350,17 @@ public final class LocalClusters {
      * controller has to notice on its own. For failure drills.
      */
     public void crashPod(String pod) throws IOException {
-        String cluster = pod.substring(0, pod.lastIndexOf('-'));
+        String cluster = podName(pod).cluster();
         new LocalRuntime(pgsetHome, existing(cluster), launcher).killPod(pod);
+    }
+
+    /** An instance name from the command line; a user error when it is not one. */
+    public static PodName podName(String pod) {
+        try {
+            return PodName.parse(pod);
+        } catch (IllegalArgumentException e) {
+            throw new PgsetException(e.getMessage());
+        }
     }
 
     ClusterHome existing(String name) {

@@ -3,6 +3,7 @@ package io.pgset.local;
 import io.pgset.core.control.ClusterController;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
+import io.pgset.core.model.Conditions;
 import io.pgset.core.model.Phase;
 import io.pgset.core.spec.SpecException;
 import io.pgset.core.spec.Cidr;
@@ -67,7 +68,7 @@ public final class LocalController implements AutoCloseable {
                 new EventLog(home.events(), Clock.systemUTC()), Clock.systemUTC());
         this.services = Services.read(home).orElseThrow(() -> new IOException("no services.json in " + home.dir()));
         this.latest = new ClusterStatus(spec.name(), Phase.PROGRESSING, null, spec.instances(), 0, List.of(),
-                List.of(), Services.describe(services, home, spec), "controller starting", "");
+                List.of(), Services.describe(services, home, spec), "controller starting", "", null, List.of());
         this.rw = new ServiceProxy("rw", services.rw(), () -> Services.rwEndpoints(latest), this::allowed);
         this.ro = new ServiceProxy("ro", services.ro(), () -> Services.roEndpoints(latest), this::allowed);
         this.apiTls = ApiTls.server(ApiTls.authority(home.secrets()), List.of("controller-" + home.name(), "localhost"),
@@ -81,19 +82,18 @@ public final class LocalController implements AutoCloseable {
            })
            .secured("POST", "/switchover", body -> {
                String to = ApiServer.JSON.readTree(body).path("to").asText("");
-               CompletableFuture<String> done = new CompletableFuture<>();
+               CompletableFuture<ClusterStatus.Switchover> begun = new CompletableFuture<>();
                tasks.add(() -> {
                    try {
-                       String primary = controller.switchover(spec, to.isEmpty() ? Optional.empty() : Optional.of(to));
-                       reconcileOnce(); // rw points at the new primary before the caller hears it is done
-                       done.complete(primary);
+                       begun.complete(controller.beginSwitchover(spec, to.isEmpty() ? Optional.empty() : Optional.of(to)));
                    } catch (RuntimeException e) {
-                       done.completeExceptionally(e);
+                       begun.completeExceptionally(e);
                    }
                });
                wake.release();
+               // Only the clean stop of the primary is waited for here; the caller watches /status for the end.
                try {
-                   return Response.json(Map.of("primary", done.get(3, TimeUnit.MINUTES)));
+                   return Response.json(begun.get(2, TimeUnit.MINUTES));
                } catch (ExecutionException e) {
                    return Response.text(409, e.getCause().getMessage() + "\n");
                }
@@ -157,16 +157,23 @@ public final class LocalController implements AutoCloseable {
         try {
             spec = readSpec();
             ClusterStatus status = controller.reconcile(spec).withServices(Services.describe(services, home, spec));
-            latest = status;
+            latest = withConditions(status, Optional.empty());
             rw.prune();
             ro.prune();
         } catch (SpecException e) {
-            latest = latest.withPhase(Phase.DEGRADED, "spec.yaml is invalid, still running the last good spec: "
-                    + String.join("; ", e.problems()));
+            String problems = String.join("; ", e.problems());
+            latest = withConditions(latest.withPhase(Phase.DEGRADED, "spec.yaml is invalid, still running the last"
+                    + " good spec: " + problems), Optional.of(problems));
         } catch (RuntimeException e) {
             System.out.println("cluster=" + home.name() + " reconcile failed: " + e);
-            latest = latest.withPhase(Phase.DEGRADED, "reconcile failed: " + e.getMessage());
+            latest = withConditions(latest.withPhase(Phase.DEGRADED, "reconcile failed: " + e.getMessage()),
+                    Optional.empty());
         }
+    }
+
+    /** The conditions core computes, their transition times carried on from the last status. */
+    private ClusterStatus withConditions(ClusterStatus status, Optional<String> specInvalid) {
+        return status.withConditions(Conditions.of(status, specInvalid, latest.conditions(), Instant.now()));
     }
 
     private ClusterSpec readSpec() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgset.core.control.ClusterRuntime;
 import io.pgset.core.control.PodState;
 import io.pgset.core.control.VolumeState;
+import io.pgset.core.model.PodName;
 import io.pgset.instance.Poll;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.OptionalInt;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -45,7 +46,7 @@ public final class LocalRuntime implements ClusterRuntime {
     @Override
     public List<PodState> pods() {
         List<PodState> pods = new ArrayList<>();
-        for (int ordinal : ordinals(home.pods(), Pattern.compile(Pattern.quote(home.name()) + "-(\\d+)"))) {
+        for (int ordinal : ordinals(home.pods(), name -> PodName.ordinalIn(home.name(), name))) {
             String pod = home.name() + "-" + ordinal;
             Optional<PortPair> ports = PortPair.read(home.podPorts(pod));
             Optional<ProcessHandle> process = Processes.alive(home.podPid(pod), marker(home, pod));
@@ -58,8 +59,8 @@ public final class LocalRuntime implements ClusterRuntime {
 
     @Override
     public List<VolumeState> volumes() {
-        return ordinals(home.volumes(), Pattern.compile("data-" + Pattern.quote(home.name()) + "-(\\d+)")).stream()
-                .map(o -> new VolumeState("data-" + home.name() + "-" + o, o,
+        return ordinals(home.volumes(), name -> PodName.volumeOrdinalIn(home.name(), name)).stream()
+                .map(o -> new VolumeState(new PodName(home.name(), o).volume(), o,
                         home.volume(home.name() + "-" + o).toString()))
                 .toList();
     }
@@ -165,14 +166,14 @@ public final class LocalRuntime implements ClusterRuntime {
         return chosen;
     }
 
-    private static List<Integer> ordinals(Path dir, Pattern name) {
+    private static List<Integer> ordinals(Path dir, Function<String, OptionalInt> ordinal) {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.map(p -> name.matcher(p.getFileName().toString()))
-                    .filter(Matcher::matches)
-                    .map(m -> Integer.parseInt(m.group(1)))
+            return entries.map(p -> ordinal.apply(p.getFileName().toString()))
+                    .filter(OptionalInt::isPresent)
+                    .map(OptionalInt::getAsInt)
                     .sorted(Comparator.naturalOrder())
                     .toList();
         } catch (IOException e) {

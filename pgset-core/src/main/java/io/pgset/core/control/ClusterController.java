@@ -2,32 +2,30 @@ package io.pgset.core.control;
 
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
-import io.pgset.core.model.InstanceStatus;
-import io.pgset.core.model.Lsn;
-import io.pgset.core.model.Phase;
-import io.pgset.core.model.Role;
 import io.pgset.core.plan.Action;
 import io.pgset.core.plan.FailoverPlanner;
 import io.pgset.core.plan.ObservedPod;
 import io.pgset.core.plan.RollingUpdatePlanner;
 import io.pgset.core.plan.Observation;
 import io.pgset.core.plan.ScalePlanner;
+import io.pgset.core.plan.SwitchoverInFlight;
 import io.pgset.core.plan.SwitchoverPlanner;
-import io.pgset.core.spec.SpecReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The HA brain's loop: observe, plan, act, publish status. The same controller drives every
- * runtime; it holds no state but what it reported last, so it can be restarted at any moment.
- * Not thread-safe: one loop calls {@link #reconcile}.
+ * runtime. Between passes it remembers only what a pass cannot see: since when the primary has
+ * been lost, what it told last, and a switchover in flight (see {@link SwitchoverPlanner}); a
+ * controller that restarts loses at most a switchover, which the failover rules then finish.
+ * It never waits: each pass looks once, acts, and returns. Not thread-safe: one loop calls
+ * {@link #reconcile} and {@link #beginSwitchover}.
  */
 public final class ClusterController {
 
@@ -38,9 +36,13 @@ public final class ClusterController {
     /** Since when the recorded primary has not been a ready primary; null while it is. */
     private Instant primaryLostSince;
     /** Events of the previous pass: one repeated every half second (a wait, a failing step) is told once. */
-    private Set<String> toldBefore = Set.of();
-    private Set<String> told = new HashSet<>();
+    private Set<Event> toldBefore = Set.of();
+    private Set<Event> told = new HashSet<>();
     private boolean acted;
+    /** The switchover between its clean stop and its end, carried over passes. */
+    private Optional<SwitchoverInFlight> switchover = Optional.empty();
+    /** The last switchover begun, as status shows it; null before any. */
+    private ClusterStatus.Switchover lastSwitchover;
 
     public ClusterController(ClusterRuntime runtime, InstanceClient client, EventSink events, Clock clock) {
         this.runtime = runtime;
@@ -58,14 +60,25 @@ public final class ClusterController {
         rememberPrimary(seen);
         Observation observed = new Observation(spec, seen.pods(), runtime.recordedPrimary(), primaryDownFor(seen),
                 runtime.fenceSettles());
-        List<Action> plan = plan(observed);
+        List<Action> plan = switchover.isPresent() ? planDuringSwitchover(switchover.get(), observed) : plan(observed);
         List<String> failures = act(plan, observed);
-        // A step that failed is retried at the normal pace, not at once.
-        acted = failures.isEmpty()
-                && plan.stream().anyMatch(a -> !(a instanceof Action.Wait) && !(a instanceof Action.EnsureSlots));
+        // A step that failed is retried at the normal pace, not at once; a switchover is watched closely.
+        acted = switchover.isPresent() || (failures.isEmpty()
+                && plan.stream().anyMatch(a -> !(a instanceof Action.Wait) && !(a instanceof Action.EnsureSlots)));
         toldBefore = told;
         told = new HashSet<>();
-        return StatusBuilder.build(observed, runtime.volumes(), plan, failures);
+        return StatusBuilder.build(observed, runtime.volumes(), plan, failures).withSwitchover(lastSwitchover);
+    }
+
+    /**
+     * Takes over what a controller of the same cluster remembers (it is being replaced, say for
+     * a new spec): a switchover in flight goes on, a lost primary's clock keeps running.
+     */
+    public void takeOver(ClusterController previous) {
+        primaryLostSince = previous.primaryLostSince;
+        toldBefore = previous.toldBefore;
+        switchover = previous.switchover;
+        lastSwitchover = previous.lastSwitchover;
     }
 
     /** Whether the last pass changed something (created, deleted, fenced, promoted, ...): the next one should come soon. */
@@ -99,6 +112,16 @@ public final class ClusterController {
         return plan;
     }
 
+    /** The switchover's next step, and what the other planners may do meanwhile. */
+    private List<Action> planDuringSwitchover(SwitchoverInFlight s, Observation observed) {
+        List<Action> others = new ArrayList<>(FailoverPlanner.follows(observed));
+        others.addAll(ScalePlanner.plan(observed));
+        others.addAll(RollingUpdatePlanner.plan(observed));
+        List<Action> plan = new ArrayList<>(List.of(SwitchoverPlanner.next(s, observed, clock.instant())));
+        plan.addAll(SwitchoverPlanner.alongside(s, observed.spec(), others));
+        return plan;
+    }
+
     /** Nothing to do: keeping slots, or a wait for nothing. */
     static boolean settled(Action action) {
         return action instanceof Action.EnsureSlots || (action instanceof Action.Wait w && w.reason().isEmpty());
@@ -106,7 +129,8 @@ public final class ClusterController {
 
     private Duration primaryDownFor(Observation seen) {
         Optional<String> recorded = runtime.recordedPrimary();
-        boolean healthy = recorded.isEmpty()
+        // A switchover stops the primary on purpose; it is not lost.
+        boolean healthy = recorded.isEmpty() || switchover.isPresent()
                 || seen.readyPrimary().map(p -> p.name().equals(recorded.get())).orElse(false);
         if (healthy) {
             primaryLostSince = null;
@@ -137,110 +161,121 @@ public final class ClusterController {
                 .filter(p -> !observed.recordedPrimary().equals(Optional.of(p.name())))
                 .ifPresent(p -> {
                     runtime.recordPrimary(p.name());
-                    events.record("cluster=" + observed.spec().name() + " primary is " + p.name()
-                            + " (timeline " + p.status().timeline() + ")");
+                    events.record(Event.normal(Event.Reason.PrimaryChanged, observed.spec().name(), p.name(),
+                            "primary is " + p.name() + " (timeline " + p.status().timeline() + ")"));
                 });
     }
 
     private List<String> act(List<Action> plan, Observation observed) {
         List<String> failures = new ArrayList<>();
-        String cluster = "cluster=" + observed.spec().name() + " ";
+        String cluster = observed.spec().name();
         for (Action action : plan) {
+            ActionEvents.of(action, observed.spec()).ifPresent(this::tell);
             try {
-                if (action instanceof Action.CreatePod create) {
-                    Optional<PodState> upstream = create.upstream().flatMap(name -> podNamed(observed, name));
-                    tell(cluster + "create " + observed.spec().podName(create.ordinal()) + ": " + create.reason());
-                    runtime.createPod(create.ordinal(), upstream, create.newDatabase());
-                } else if (action instanceof Action.DeletePod delete) {
-                    tell(cluster + "delete " + delete.pod() + ": " + delete.reason());
-                    PodState pod = podNamed(observed, delete.pod()).orElseThrow();
-                    runtime.deletePod(pod);
-                    if (delete.deleteVolume()) {
-                        runtime.deleteVolume(pod.ordinal());
-                    }
-                } else if (action instanceof Action.Fence fence) {
-                    tell(cluster + "fence " + fence.pod() + ": " + fence.reason());
-                    runtime.fence(fence.pod());
-                } else if (action instanceof Action.Promote promote) {
-                    tell(cluster + "promote " + promote.pod() + ": " + promote.reason());
-                    promoteRecorded(podNamed(observed, promote.pod()).orElseThrow(), observed.recordedPrimary());
-                    primaryLostSince = null;
-                    tell(cluster + "primary is " + promote.pod() + " (promoted)");
-                } else if (action instanceof Action.Switchover switchover) {
-                    tell(cluster + "switchover: " + switchover.reason());
-                    switchover(observed.spec(), switchover.to());
-                } else if (action instanceof Action.Follow follow) {
-                    tell(cluster + "follow: " + follow.reason());
-                    client.follow(podNamed(observed, follow.pod()).orElseThrow(),
-                            podNamed(observed, follow.primary()).orElseThrow());
-                } else if (action instanceof Action.Reload reload) {
-                    tell(cluster + "reload " + reload.pod() + ": " + reload.reason());
-                    client.reload(podNamed(observed, reload.pod()).orElseThrow());
-                } else if (action instanceof Action.Restart restart) {
-                    tell(cluster + "restart " + restart.pod() + ": " + restart.reason());
-                    client.restart(podNamed(observed, restart.pod()).orElseThrow());
-                } else if (action instanceof Action.EnsureSlots slots) {
-                    client.ensureSlots(podNamed(observed, slots.primary()).orElseThrow(), slots.slots());
-                } else if (action instanceof Action.Wait wait && !wait.reason().isEmpty()) {
-                    tell(cluster + "waiting: " + wait.reason());
-                }
+                carryOut(action, observed);
             } catch (Exception e) {
                 String failure = action.getClass().getSimpleName() + " failed: " + e.getMessage();
                 failures.add(failure);
-                tell(cluster + failure);
+                tell(Event.warning(Event.Reason.Failed, cluster, ActionEvents.pod(action, observed.spec()).orElse(null),
+                        failure));
                 break; // later steps may depend on this one (never promote after a failed fence)
+            }
+            if (action instanceof Action.Switchover) {
+                break; // the next passes carry it on, from what they see
             }
         }
         return failures;
     }
 
+    private void carryOut(Action action, Observation observed) throws Exception {
+        if (action instanceof Action.CreatePod create) {
+            Optional<PodState> upstream = create.upstream().flatMap(name -> podNamed(observed, name));
+            runtime.createPod(create.ordinal(), upstream, create.newDatabase());
+        } else if (action instanceof Action.DeletePod delete) {
+            PodState pod = podNamed(observed, delete.pod()).orElseThrow();
+            runtime.deletePod(pod);
+            if (delete.deleteVolume()) {
+                runtime.deleteVolume(pod.ordinal());
+            }
+        } else if (action instanceof Action.Fence fence) {
+            runtime.fence(fence.pod());
+        } else if (action instanceof Action.Promote promote) {
+            promoteRecorded(podNamed(observed, promote.pod()).orElseThrow(), observed.recordedPrimary());
+            primaryLostSince = null;
+            tell(Event.normal(Event.Reason.PrimaryChanged, observed.spec().name(), promote.pod(),
+                    "primary is " + promote.pod() + " (promoted)"));
+        } else if (action instanceof Action.Switchover planned) {
+            beginSwitchover(observed.spec(), planned.to());
+        } else if (action instanceof Action.Handover handover) {
+            endSwitchover(handover, observed);
+        } else if (action instanceof Action.Follow follow) {
+            client.follow(podNamed(observed, follow.pod()).orElseThrow(),
+                    podNamed(observed, follow.primary()).orElseThrow());
+        } else if (action instanceof Action.Reload reload) {
+            client.reload(podNamed(observed, reload.pod()).orElseThrow());
+        } else if (action instanceof Action.Restart restart) {
+            client.restart(podNamed(observed, restart.pod()).orElseThrow());
+        } else if (action instanceof Action.EnsureSlots slots) {
+            client.ensureSlots(podNamed(observed, slots.primary()).orElseThrow(), slots.slots());
+        }
+    }
+
     /**
-     * A planned switchover, with no committed transaction lost:
-     * <ol>
-     *   <li>the target is chosen or refused ({@link SwitchoverPlanner});</li>
-     *   <li>the primary stops cleanly, which sends every record up to its shutdown checkpoint to
-     *       the streaming replicas, and starts again as a replica of the target;</li>
-     *   <li>the target must report WAL received past that checkpoint (within
-     *       {@link #CATCH_UP}); only then is it promoted and recorded as the primary. The other
-     *       replicas are told to follow it at the next pass;</li>
-     *   <li>if the target does not catch up, the old primary is promoted back instead: it
-     *       never diverged, so nothing is lost either way.</li>
-     * </ol>
+     * Begins a switchover to {@code to} (or the best replica): steps 1 and 2 of
+     * {@link SwitchoverPlanner}. The passes that follow end it; {@link ClusterStatus#switchover()}
+     * tells how.
      *
-     * @return the new primary
-     * @throws IllegalStateException saying why, when the switchover is refused or fails
+     * @return the switchover, in progress
+     * @throws IllegalStateException saying why, when it is refused or the primary cannot be stopped
      */
-    public String switchover(ClusterSpec spec, Optional<String> to) {
-        Observation observed = observe(spec);
-        SwitchoverPlanner.Choice choice = SwitchoverPlanner.choose(observed, to);
+    public ClusterStatus.Switchover beginSwitchover(ClusterSpec spec, Optional<String> to) {
+        if (switchover.isPresent()) {
+            throw new IllegalStateException("switchover refused: " + switchover.get().describe() + " is in progress");
+        }
+        SwitchoverPlanner.Choice choice = SwitchoverPlanner.choose(observe(spec), to);
         if (choice.target().isEmpty()) {
             throw new IllegalStateException("switchover refused: " + choice.refusal());
         }
         PodState primary = choice.primary().orElseThrow().pod();
         PodState target = choice.target().get().pod();
-        String cluster = "cluster=" + spec.name() + " ";
-        events.record(cluster + "switchover " + primary.name() + " -> " + target.name() + ": stopping "
-                + primary.name() + " cleanly");
+        events.record(Event.normal(Event.Reason.Switchover, spec.name(), primary.name(), "switchover " + primary.name()
+                + " -> " + target.name() + ": stopping " + primary.name() + " cleanly"));
+        String checkpoint;
         try {
-            String checkpoint = client.demote(primary, target);
-            if (!caughtUp(target, checkpoint)) {
-                events.record(cluster + "switchover aborted: " + target.name() + " did not receive the shutdown"
-                        + " checkpoint " + checkpoint + " within " + CATCH_UP.toSeconds() + " s; " + primary.name()
-                        + " takes the primary role back");
-                awaitStarted(primary);
-                promoteRecorded(primary, Optional.of(primary.name()));
-                throw new IllegalStateException("switchover aborted: " + target.name() + " did not catch up");
-            }
-            promoteRecorded(target, Optional.of(primary.name()));
-            primaryLostSince = null;
-            events.record(cluster + "primary is " + target.name() + " (switchover; it had received the shutdown"
-                    + " checkpoint " + checkpoint + " of " + primary.name() + ")");
-            return target.name();
-        } catch (IllegalStateException e) {
-            throw e;
+            checkpoint = client.demote(primary, target);
         } catch (Exception e) {
-            events.record(cluster + "switchover failed: " + e.getMessage());
+            events.record(Event.warning(Event.Reason.Failed, spec.name(), primary.name(), "switchover failed: "
+                    + e.getMessage()));
             throw new IllegalStateException("switchover failed: " + e.getMessage(), e);
+        }
+        SwitchoverInFlight begun = new SwitchoverInFlight(primary.name(), target.name(), checkpoint, clock.instant());
+        switchover = Optional.of(begun);
+        primaryLostSince = null;
+        lastSwitchover = begun.status(ClusterStatus.Switchover.State.IN_PROGRESS, "");
+        return lastSwitchover;
+    }
+
+    /** Steps 3 and 4 of {@link SwitchoverPlanner}: the switchover ends here, whatever happens. */
+    private void endSwitchover(Action.Handover handover, Observation observed) throws Exception {
+        SwitchoverInFlight s = switchover.orElseThrow();
+        switchover = Optional.empty();
+        try {
+            PodState pod = podNamed(observed, handover.pod())
+                    .orElseThrow(() -> new IllegalStateException(handover.pod() + " is not running"));
+            promoteRecorded(pod, Optional.of(s.from()));
+        } catch (Exception e) {
+            lastSwitchover = s.status(ClusterStatus.Switchover.State.FAILED, "switchover failed: " + e.getMessage());
+            throw e;
+        }
+        primaryLostSince = null;
+        if (handover.aborted()) {
+            lastSwitchover = s.status(ClusterStatus.Switchover.State.ABORTED, "switchover aborted: " + handover.reason());
+            tell(Event.normal(Event.Reason.PrimaryChanged, observed.spec().name(), s.from(), "primary is " + s.from()
+                    + " (it took the role back)"));
+        } else {
+            lastSwitchover = s.status(ClusterStatus.Switchover.State.DONE, "");
+            tell(Event.normal(Event.Reason.PrimaryChanged, observed.spec().name(), s.to(), "primary is " + s.to()
+                    + " (switchover; it had received the shutdown checkpoint " + s.checkpoint() + " of " + s.from() + ")"));
         }
     }
 
@@ -260,29 +295,7 @@ public final class ClusterController {
         }
     }
 
-    /** How long a switchover target may take to receive the old primary's last record. */
-    static final Duration CATCH_UP = Duration.ofSeconds(30);
-
-    private boolean caughtUp(PodState target, String checkpoint) throws InterruptedException {
-        Instant deadline = clock.instant().plus(CATCH_UP);
-        while (clock.instant().isBefore(deadline)) {
-            InstanceStatus s = client.status(target);
-            if (s.receivedLsn() != null && Lsn.parse(s.receivedLsn()) > Lsn.parse(checkpoint)) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
-    }
-
-    private void awaitStarted(PodState pod) throws InterruptedException {
-        Instant deadline = clock.instant().plus(CATCH_UP);
-        while (clock.instant().isBefore(deadline) && !client.status(pod).started()) {
-            Thread.sleep(100);
-        }
-    }
-
-    private void tell(String event) {
+    private void tell(Event event) {
         told.add(event);
         if (!toldBefore.contains(event)) {
             events.record(event);
@@ -291,50 +304,5 @@ public final class ClusterController {
 
     private static Optional<PodState> podNamed(Observation observed, String name) {
         return observed.pods().stream().map(ObservedPod::pod).filter(p -> p.name().equals(name)).findFirst();
-    }
-
-    /** Status as the planners saw it; kept apart so the loop above stays a list of steps. */
-    static final class StatusBuilder {
-        private StatusBuilder() {}
-
-        static ClusterStatus build(Observation observed, List<VolumeState> volumes, List<Action> plan,
-                                   List<String> failures) {
-            ClusterSpec spec = observed.spec();
-            Optional<ObservedPod> primary = observed.readyPrimary();
-            String primaryLsn = primary.map(p -> p.status().lsn()).orElse(null);
-            List<ClusterStatus.PodStatus> pods = observed.pods().stream()
-                    .map(p -> pod(spec, p, primaryLsn))
-                    .toList();
-            List<ClusterStatus.VolumeStatus> vols = volumes.stream()
-                    .map(v -> new ClusterStatus.VolumeStatus(v.name(), v.path(),
-                            v.ordinal() < spec.instances() ? spec.podName(v.ordinal()) : null))
-                    .toList();
-            long ready = observed.pods().stream().filter(p -> p.ready() && p.ordinal() < spec.instances()).count();
-            boolean settled = plan.stream().allMatch(ClusterController::settled);
-            // What the plan waits for or does first, then whatever failed: a failure never hides the reason.
-            List<String> said = new ArrayList<>();
-            plan.stream().filter(a -> !(a instanceof Action.EnsureSlots)).map(Action::reason)
-                    .filter(r -> !r.isEmpty()).distinct().forEach(said::add);
-            said.addAll(failures);
-            String message = String.join("; ", said);
-            Phase phase;
-            if (settled && primary.isPresent() && ready == spec.instances() && failures.isEmpty()) {
-                phase = Phase.HEALTHY;
-            } else if (observed.pods().size() != spec.instances() || !settled) {
-                phase = Phase.PROGRESSING;
-            } else {
-                phase = Phase.DEGRADED;
-            }
-            return new ClusterStatus(spec.name(), phase, primary.map(ObservedPod::name).orElse(null),
-                    spec.instances(), (int) ready, pods, vols, Map.of(), message, SpecReader.version(spec));
-        }
-
-        private static ClusterStatus.PodStatus pod(ClusterSpec spec, ObservedPod p, String primaryLsn) {
-            InstanceStatus s = p.status();
-            long lag = s.role() == Role.REPLICA ? Lsn.distance(primaryLsn, s.lsn()) : 0;
-            return new ClusterStatus.PodStatus(p.name(), p.ordinal(), s.role().label(), p.ready(), p.pod().host(),
-                    p.pod().port(), p.pod().pid(), s.timeline(), s.lsn(), lag, spec.volumeName(p.ordinal()),
-                    s.restarts(), s.message(), s.pendingRestart(), s.certificateExpires(), s.storage());
-        }
     }
 }

@@ -1,7 +1,7 @@
 package io.pgset.core.control;
 
-/** Where the controller says what it did and why (the local events.log, Kubernetes Events). */
+/** Where the controller tells what it decided and why (an events log, Kubernetes Events). */
 @FunctionalInterface
 public interface EventSink {
-    void record(String message);
+    void record(Event event);
 }

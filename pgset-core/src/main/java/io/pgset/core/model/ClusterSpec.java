@@ -29,12 +29,12 @@ public record ClusterSpec(
 
     /** The stable name of the instance with this ordinal: {@code demo-0}, {@code demo-1}, ... */
     public String podName(int ordinal) {
-        return name + "-" + ordinal;
+        return new PodName(name, ordinal).toString();
     }
 
     /** The volume that belongs to an ordinal for life: {@code data-demo-0}. */
     public String volumeName(int ordinal) {
-        return "data-" + podName(ordinal);
+        return new PodName(name, ordinal).volume();
     }
 
     /** The replication slot the primary keeps for a replica ordinal (slot names allow [a-z0-9_]). */

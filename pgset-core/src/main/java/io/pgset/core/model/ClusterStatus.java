@@ -10,6 +10,9 @@ import java.util.Map;
  * @param message  what the cluster is waiting for, or empty
  * @param services rw / ro endpoints, filled in by the runtime that serves them
  * @param specVersion the version of the spec this status was planned from (see SpecReader.version)
+ * @param switchover  the last switchover the controller began: in progress, or how it ended; null before any
+ * @param conditions  Ready, Progressing, Degraded, SpecInvalid, StorageFull ({@link Conditions}); empty until
+ *                    the runtime publishing the status computes them
  */
 public record ClusterStatus(
         String name,
@@ -21,16 +24,57 @@ public record ClusterStatus(
         List<VolumeStatus> volumes,
         Map<String, ServiceStatus> services,
         String message,
-        String specVersion) {
+        String specVersion,
+        Switchover switchover,
+        List<Condition> conditions) {
+
+    public ClusterStatus {
+        conditions = conditions == null ? List.of() : List.copyOf(conditions);
+    }
 
     public ClusterStatus withServices(Map<String, ServiceStatus> endpoints) {
         return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, endpoints, message,
-                specVersion);
+                specVersion, switchover, conditions);
     }
 
     public ClusterStatus withPhase(Phase newPhase, String why) {
         return new ClusterStatus(name, newPhase, primary, instances, readyInstances, pods, volumes, services, why,
-                specVersion);
+                specVersion, switchover, conditions);
+    }
+
+    public ClusterStatus withSwitchover(Switchover last) {
+        return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, services, message,
+                specVersion, last, conditions);
+    }
+
+    public ClusterStatus withConditions(List<Condition> computed) {
+        return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, services, message,
+                specVersion, switchover, computed);
+    }
+
+    /**
+     * A switchover the controller began, carried on over its passes until it ends.
+     *
+     * @param checkpoint the old primary's shutdown checkpoint, which the target must have received
+     * @param startedAt  when the old primary was stopped (ISO-8601): identifies the switchover
+     * @param message    how it ended, when it did not end well
+     */
+    public record Switchover(String from, String to, String checkpoint, String startedAt, State state,
+                             String message) {
+
+        public enum State {
+            IN_PROGRESS,
+            /** The target received everything and is the primary. */
+            DONE,
+            /** The target did not catch up in time; the old primary took the role back. */
+            ABORTED,
+            /** A promotion failed; the failover rules take over from here. */
+            FAILED
+        }
+
+        public boolean over() {
+            return state != State.IN_PROGRESS;
+        }
     }
 
     /**

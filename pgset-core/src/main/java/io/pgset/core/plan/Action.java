@@ -1,5 +1,7 @@
 package io.pgset.core.plan;
 
+import io.pgset.core.model.ClusterSpec;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,6 +34,12 @@ public sealed interface Action {
     /** Hand the primary role over to {@code to} (or the best replica) without losing a commit. */
     record Switchover(Optional<String> to, String reason) implements Action {}
 
+    /**
+     * End the switchover in flight by recording and promoting {@code pod}: its target, or, when
+     * {@code aborted}, the old primary taking the role back.
+     */
+    record Handover(String pod, boolean aborted, String reason) implements Action {}
+
     /** Make this replica stream from {@code primary}. */
     record Follow(String pod, String primary, String reason) implements Action {}
 
@@ -43,4 +51,32 @@ public sealed interface Action {
 
     /** Nothing can be done now; the reason says what the cluster waits for. */
     record Wait(String reason) implements Action {}
+
+    /** The instances an action concerns, the one it is about first; none for a wait. */
+    static List<String> pods(Action action, ClusterSpec spec) {
+        if (action instanceof CreatePod create) {
+            List<String> pods = new ArrayList<>(List.of(spec.podName(create.ordinal())));
+            create.upstream().ifPresent(pods::add);
+            return pods;
+        } else if (action instanceof DeletePod delete) {
+            return List.of(delete.pod());
+        } else if (action instanceof EnsureSlots slots) {
+            return List.of(slots.primary());
+        } else if (action instanceof Fence fence) {
+            return List.of(fence.pod());
+        } else if (action instanceof Promote promote) {
+            return List.of(promote.pod());
+        } else if (action instanceof Switchover switchover) {
+            return switchover.to().map(List::of).orElse(List.of());
+        } else if (action instanceof Handover handover) {
+            return List.of(handover.pod());
+        } else if (action instanceof Follow follow) {
+            return List.of(follow.pod(), follow.primary());
+        } else if (action instanceof Reload reload) {
+            return List.of(reload.pod());
+        } else if (action instanceof Restart restart) {
+            return List.of(restart.pod());
+        }
+        return List.of();
+    }
 }

@@ -1,6 +1,7 @@
 package io.pgset.core.plan;
 
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.PodName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -103,16 +104,12 @@ public final class ScalePlanner {
                     + observed.pod(0).get().status().message());
         }
         String recorded = observed.recordedPrimary().get();
-        int ordinal = ordinalOf(recorded);
+        int ordinal = PodName.parse(recorded).ordinal();
         Optional<ObservedPod> pod = observed.pod(ordinal);
         if (pod.isEmpty()) {
             return new Action.CreatePod(ordinal, Optional.empty(), false,
                     "no primary running: starting the last primary " + recorded + " from its volume");
         }
         return new Action.Wait("waiting for the primary " + recorded + ": " + pod.get().status().message());
-    }
-
-    static int ordinalOf(String pod) {
-        return Integer.parseInt(pod.substring(pod.lastIndexOf('-') + 1));
     }
 }

@@ -31,9 +31,15 @@ class ClusterControllerFailoverTest {
     private final List<String> log = new ArrayList<>();
     private final FakeRuntime runtime = new FakeRuntime(log);
     private final FakeClient client = new FakeClient(log);
+    /** What was told, as its log line names it ({@code cluster=demo pod=demo-0 ...}). */
     private final List<String> events = new ArrayList<>();
+    private final List<Event> told = new ArrayList<>();
+    private final EventSink sink = e -> {
+        told.add(e);
+        events.add(e.describe());
+    };
     private final MutableClock clock = new MutableClock();
-    private final ClusterController controller = new ClusterController(runtime, client, events::add, clock);
+    private final ClusterController controller = new ClusterController(runtime, client, sink, clock);
 
     @Test
     void lostPrimaryIsFencedBeforeTheMostAdvancedReplicaIsPromoted() {
@@ -48,6 +54,10 @@ class ClusterControllerFailoverTest {
         assertThat(fenced).as("fence event in %s", events).isNotNegative();
         assertThat(promoted).as("promote event in %s", events).isGreaterThan(fenced);
         assertThat(events).anySatisfy(e -> assertThat(e).contains("cluster=demo").contains("primary is demo-2"));
+        assertThat(told).extracting(Event::reason, Event::severity).containsSubsequence(
+                org.assertj.core.groups.Tuple.tuple(Event.Reason.Fence, Event.Severity.WARNING),
+                org.assertj.core.groups.Tuple.tuple(Event.Reason.Promote, Event.Severity.NORMAL),
+                org.assertj.core.groups.Tuple.tuple(Event.Reason.PrimaryChanged, Event.Severity.NORMAL));
     }
 
     @Test

@@ -29,8 +29,14 @@ class ClusterControllerTest {
 
     private final FakeRuntime runtime = new FakeRuntime();
     private final FakeClient client = new FakeClient();
+    /** What was told, as its log line names it ({@code cluster=demo pod=demo-0 ...}). */
     private final List<String> events = new ArrayList<>();
-    private final ClusterController controller = new ClusterController(runtime, client, events::add);
+    private final List<Event> told = new ArrayList<>();
+    private final EventSink sink = e -> {
+        told.add(e);
+        events.add(e.describe());
+    };
+    private final ClusterController controller = new ClusterController(runtime, client, sink);
 
     @Test
     void reconcileOnEmptyClusterCreatesFirstInstanceAndSaysSo() {
@@ -38,6 +44,12 @@ class ClusterControllerTest {
 
         assertThat(runtime.calls).containsExactly("createPod 0 new database");
         assertThat(events).singleElement().asString().contains("cluster=demo").contains("create demo-0");
+        assertThat(told).singleElement().satisfies(e -> {
+            assertThat(e.reason()).isEqualTo(Event.Reason.Create);
+            assertThat(e.severity()).isEqualTo(Event.Severity.NORMAL);
+            assertThat(e.cluster()).isEqualTo("demo");
+            assertThat(e.pod()).contains("demo-0");
+        });
         assertThat(status.phase()).isEqualTo(Phase.PROGRESSING);
     }
 
@@ -177,6 +189,10 @@ class ClusterControllerTest {
         assertThat(status[0].message()).contains("CreatePod").contains("no space left on device");
         assertThat(status[0].phase()).isNotEqualTo(Phase.HEALTHY);
         assertThat(events).anySatisfy(e -> assertThat(e).contains("cluster=demo").contains("no space left on device"));
+        assertThat(told).filteredOn(e -> e.reason() == Event.Reason.Failed).singleElement().satisfies(e -> {
+            assertThat(e.severity()).isEqualTo(Event.Severity.WARNING);
+            assertThat(e.pod()).contains("demo-0");
+        });
     }
 
     @Test

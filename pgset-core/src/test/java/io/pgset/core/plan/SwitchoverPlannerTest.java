@@ -84,4 +84,44 @@ class SwitchoverPlannerTest {
         assertThat(choose(THREE, Optional.empty(), primary(0), replica(1)).refusal())
                 .contains("1 instance(s) unavailable already");
     }
+
+    @Test
+    void duringASwitchoverOtherPlannersLeaveItsTwoInstancesAloneAndNeitherFailOverNorWait() {
+        SwitchoverInFlight s = new SwitchoverInFlight("demo-0", "demo-2", "0/3000100", java.time.Instant.EPOCH);
+        List<Action> others = List.of(
+                new Action.Restart("demo-0", "rolling update"),
+                new Action.Restart("demo-1", "rolling update"),
+                new Action.Follow("demo-1", "demo-2", "follow"),
+                new Action.Fence("demo-1", "lost"),
+                new Action.Promote("demo-1", "most advanced"),
+                new Action.Switchover(Optional.empty(), "rolling update"),
+                new Action.Wait("waiting for the primary demo-0"),
+                new Action.Reload("demo-1", "new spec"),
+                new Action.CreatePod(3, Optional.of("demo-2"), false, "scale up"),
+                new Action.DeletePod("demo-2", false, "scale down"));
+
+        assertThat(SwitchoverPlanner.alongside(s, spec("{instances: 4}"), others)).containsExactly(
+                new Action.Restart("demo-1", "rolling update"), new Action.Reload("demo-1", "new spec"));
+    }
+
+    @Test
+    void aSwitchoverEndsWhenItsTargetHasReceivedWalPastTheCheckpointOrGoesBackAfterTheCatchUpWindow() {
+        java.time.Instant start = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        SwitchoverInFlight s = new SwitchoverInFlight("demo-0", "demo-1", "0/3000100", start);
+        Observation behind = new Observation(THREE, List.of(replica(1, 1, "0/3000100"), replica(0, 1, "0/3000100")),
+                Optional.of("demo-0"));
+        Observation past = new Observation(THREE, List.of(replica(1, 1, "0/3000101")), Optional.of("demo-0"));
+
+        assertThat(SwitchoverPlanner.next(s, past, start)).isInstanceOfSatisfying(Action.Handover.class, h -> {
+            assertThat(h.pod()).isEqualTo("demo-1");
+            assertThat(h.aborted()).isFalse();
+        });
+        assertThat(SwitchoverPlanner.next(s, behind, start.plus(SwitchoverPlanner.CATCH_UP).minusMillis(1)))
+                .isInstanceOf(Action.Wait.class);
+        assertThat(SwitchoverPlanner.next(s, behind, start.plus(SwitchoverPlanner.CATCH_UP)))
+                .isInstanceOfSatisfying(Action.Handover.class, h -> {
+                    assertThat(h.pod()).isEqualTo("demo-0");
+                    assertThat(h.aborted()).isTrue();
+                });
+    }
 }

@@ -12,7 +12,7 @@ import java.util.List;
 public class PostgresClusterStatus {
 
     @PrinterColumn(name = "Phase")
-    @JsonPropertyDescription("Progressing, Healthy, Degraded or Failed (the spec is invalid and nothing was created)")
+    @JsonPropertyDescription("Progressing, Healthy, Degraded (also while the spec is invalid: see the SpecInvalid condition) or Stopped")
     public String phase;
 
     @PrinterColumn(name = "Primary")
@@ -35,6 +35,6 @@ public class PostgresClusterStatus {
     @JsonPropertyDescription("The metadata.generation this status describes")
     public Long observedGeneration;
 
-    @JsonPropertyDescription("Ready, Progressing and SpecInvalid, with reasons and messages")
+    @JsonPropertyDescription("Ready, Progressing, Degraded, SpecInvalid and StorageFull, with reasons and messages")
     public List<Condition> conditions = new ArrayList<>();
 }

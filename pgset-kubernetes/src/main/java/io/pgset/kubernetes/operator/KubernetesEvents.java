@@ -8,7 +8,6 @@ import io.pgset.core.control.EventSink;
 import io.pgset.kubernetes.api.PostgresCluster;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +36,10 @@ final class KubernetesEvents implements EventSink {
     }
 
     @Override
-    public void record(String message) {
-        LOG.info("{}", message);
+    public void record(io.pgset.core.control.Event told) {
+        LOG.info("{}", told.describe());
         String namespace = cluster.getMetadata().getNamespace();
-        String text = message.replaceFirst("^cluster=\\S+ ", "");
-        String reason = reason(text);
+        String text = told.message();
         String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         Event event = new EventBuilder()
                 .withNewMetadata()
@@ -56,8 +54,8 @@ final class KubernetesEvents implements EventSink {
                         .withNamespace(namespace)
                         .withUid(cluster.getMetadata().getUid())
                         .build())
-                .withReason(reason)
-                .withType(warning(text) ? "Warning" : "Normal")
+                .withReason(reason(told.reason()))
+                .withType(type(told.severity()))
                 .withMessage(text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE - 3) + "..." : text)
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)
@@ -71,26 +69,12 @@ final class KubernetesEvents implements EventSink {
         }
     }
 
-    /**
-     * A CamelCase word for what happened, from the controller's wording: "promote demo-1: ..." is
-     * Promote, "primary is demo-1" PrimaryChanged, "Fence failed: ..." FenceFailed, "waiting: ..."
-     * Waiting.
-     */
-    static String reason(String text) {
-        if (text.startsWith("primary is ")) {
-            return "PrimaryChanged";
-        }
-        String first = text.split("[ :]", 2)[0];
-        if (first.isEmpty()) {
-            return "Event";
-        }
-        String word = first.substring(0, 1).toUpperCase(Locale.ROOT) + first.substring(1);
-        word = word.replaceAll("[^A-Za-z]", "");
-        return text.contains(" failed") && !word.endsWith("Failed") ? word + "Failed" : word;
+    /** The Event's reason: pgset's reasons are already one CamelCase word each, as Kubernetes writes them. */
+    static String reason(io.pgset.core.control.Event.Reason reason) {
+        return reason.name();
     }
 
-    private static boolean warning(String text) {
-        return text.contains(" failed") || text.startsWith("fence ") || text.startsWith("waiting: ")
-                || text.startsWith("switchover aborted");
+    static String type(io.pgset.core.control.Event.Severity severity) {
+        return severity == io.pgset.core.control.Event.Severity.WARNING ? "Warning" : "Normal";
     }
 }

@@ -8,6 +8,7 @@ import io.pgset.core.control.ClusterRuntime;
 import io.pgset.core.control.PodState;
 import io.pgset.core.control.VolumeState;
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.PodName;
 import io.pgset.kubernetes.ManifestRenderer;
 import java.util.Comparator;
 import java.util.List;
@@ -97,21 +98,16 @@ public final class KubernetesRuntime implements ClusterRuntime {
     }
 
     OptionalInt ordinal(String podName) {
-        String prefix = spec.name() + "-";
-        if (!podName.startsWith(prefix) || !podName.substring(prefix.length()).matches("0|[1-9][0-9]*")) {
-            return OptionalInt.empty();
-        }
-        return OptionalInt.of(Integer.parseInt(podName.substring(prefix.length())));
+        return PodName.ordinalIn(spec.name(), podName);
     }
 
     @Override
     public List<VolumeState> volumes() {
-        String prefix = "data-";
         return client.persistentVolumeClaims().inNamespace(namespace).list().getItems().stream()
                 .map(PersistentVolumeClaim::getMetadata)
-                .filter(m -> m.getName().startsWith(prefix) && m.getDeletionTimestamp() == null)
-                .filter(m -> ordinal(m.getName().substring(prefix.length())).isPresent())
-                .map(m -> new VolumeState(m.getName(), ordinal(m.getName().substring(prefix.length())).getAsInt(),
+                .filter(m -> m.getDeletionTimestamp() == null)
+                .filter(m -> PodName.volumeOrdinalIn(spec.name(), m.getName()).isPresent())
+                .map(m -> new VolumeState(m.getName(), PodName.volumeOrdinalIn(spec.name(), m.getName()).getAsInt(),
                         "pvc/" + m.getName()))
                 .sorted(Comparator.comparingInt(VolumeState::ordinal))
                 .toList();

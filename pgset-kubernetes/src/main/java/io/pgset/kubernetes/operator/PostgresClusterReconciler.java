@@ -13,6 +13,8 @@ import io.pgset.core.control.ClusterController;
 import io.pgset.core.control.InstanceClient;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
+import io.pgset.core.model.ConditionType;
+import io.pgset.core.model.Conditions;
 import io.pgset.core.model.Phase;
 import io.pgset.core.spec.SpecException;
 import io.pgset.core.spec.SpecReader;
@@ -99,10 +101,14 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
                 return known;
             }
             KubernetesRuntime runtime = new KubernetesRuntime(client, namespace, wanted);
-            // The controller keeps no state that depends on the spec: handing over to a new one is safe.
-            return new Managed(runtime, new ClusterController(runtime,
+            ClusterController controller = new ClusterController(runtime,
                     new PodAwareInstanceClient(instances.apply(resource), runtime),
-                    new KubernetesEvents(client, resource, clock), clock));
+                    new KubernetesEvents(client, resource, clock), clock);
+            // What the old one remembers (a switchover in flight) goes on under the new spec.
+            if (known != null) {
+                controller.takeOver(known.controller());
+            }
+            return new Managed(runtime, controller);
         });
         m.runtime().refresh();
         ClusterStatus status = m.controller().reconcile(spec);
@@ -192,47 +198,51 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
     }
 
     private PostgresClusterStatus published(PostgresCluster resource, ClusterStatus s, SpecException invalid) {
+        String message = invalid == null ? s.message()
+                : "the spec is invalid, the cluster runs its last valid spec: " + invalid.getMessage();
+        return publish(resource, s.withPhase(s.phase(), message), invalid);
+    }
+
+    /** Nothing runs: the status says why, and that is all. */
+    private PostgresClusterStatus invalidStatus(PostgresCluster resource, SpecException e) {
+        ClusterStatus nothing = new ClusterStatus(resource.getMetadata().getName(), Phase.DEGRADED, null, 0, 0,
+                List.of(), List.of(), Map.of(), "the spec is invalid and nothing was created: " + e.getMessage(), null,
+                null, List.of());
+        PostgresClusterStatus status = publish(resource, nothing, e);
+        status.instances = null; // no count to report: there is no valid spec
+        status.readyInstances = null;
+        return status;
+    }
+
+    /** The status as published, with the conditions core computes from it. */
+    private PostgresClusterStatus publish(PostgresCluster resource, ClusterStatus s, SpecException invalid) {
         PostgresClusterStatus status = new PostgresClusterStatus();
         status.phase = s.phase().label();
         status.primary = s.primary();
         status.instances = s.instances();
         status.readyInstances = s.readyInstances();
-        status.message = invalid == null ? s.message()
-                : "the spec is invalid, the cluster runs its last valid spec: " + invalid.getMessage();
+        status.message = s.message();
         status.specVersion = s.specVersion();
         status.observedGeneration = resource.getMetadata().getGeneration();
-        PostgresClusterStatus before = resource.getStatus();
-        status.conditions.add(condition(before, "Ready", s.phase() == Phase.HEALTHY, s.phase().label(),
-                s.phase() == Phase.HEALTHY ? "every instance is ready and " + s.primary() + " is the primary" : s.message()));
-        status.conditions.add(condition(before, "Progressing", s.phase() == Phase.PROGRESSING, s.phase().label(),
-                s.message()));
-        status.conditions.add(condition(before, "SpecInvalid", invalid != null, invalid == null ? "Valid" : "SpecInvalid",
-                invalid == null ? "" : invalid.getMessage()));
+        List<io.pgset.core.model.Condition> before = resource.getStatus() == null ? List.of()
+                : resource.getStatus().conditions.stream().map(PostgresClusterReconciler::fromKubernetes)
+                        .flatMap(Optional::stream).toList();
+        Conditions.of(s, Optional.ofNullable(invalid).map(SpecException::getMessage), before, clock.instant())
+                .forEach(c -> status.conditions.add(toKubernetes(c)));
         return status;
     }
 
-    private PostgresClusterStatus invalidStatus(PostgresCluster resource, SpecException e) {
-        PostgresClusterStatus status = new PostgresClusterStatus();
-        status.phase = "Failed";
-        status.message = "the spec is invalid and nothing was created: " + e.getMessage();
-        status.observedGeneration = resource.getMetadata().getGeneration();
-        PostgresClusterStatus before = resource.getStatus();
-        status.conditions.add(condition(before, "Ready", false, "SpecInvalid", "nothing runs: the spec is invalid"));
-        status.conditions.add(condition(before, "Progressing", false, "SpecInvalid", "waiting for a valid spec"));
-        status.conditions.add(condition(before, "SpecInvalid", true, "SpecInvalid", e.getMessage()));
-        return status;
-    }
-
-    /** A condition that keeps its transition time while its status stays the same. */
-    private Condition condition(PostgresClusterStatus before, String type, boolean on, String reason, String message) {
-        String value = on ? "True" : "False";
-        String since = before == null ? null : before.conditions.stream()
-                .filter(c -> c.getType().equals(type) && c.getStatus().equals(value))
-                .map(Condition::getLastTransitionTime).findFirst().orElse(null);
-        return new ConditionBuilder().withType(type).withStatus(value).withReason(reason)
-                .withMessage(message == null ? "" : message)
-                .withLastTransitionTime(since != null ? since : clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+    static Condition toKubernetes(io.pgset.core.model.Condition c) {
+        return new ConditionBuilder().withType(c.type().name()).withStatus(c.status() ? "True" : "False")
+                .withReason(c.reason()).withMessage(c.message()).withLastTransitionTime(c.lastTransitionTime())
                 .build();
+    }
+
+    /** A condition published before; empty for one that is not (or no longer) in the set. */
+    static Optional<io.pgset.core.model.Condition> fromKubernetes(Condition c) {
+        return java.util.Arrays.stream(ConditionType.values()).filter(t -> t.name().equals(c.getType())).findFirst()
+                .map(t -> new io.pgset.core.model.Condition(t, "True".equals(c.getStatus()), c.getReason(),
+                        c.getMessage(), c.getLastTransitionTime()));
     }
 
     /** Patches status only when it changed: an unchanged cluster writes nothing. */

@@ -1,6 +1,8 @@
 package io.pgset.kubernetes.pod;
 
+import io.pgset.core.model.PodName;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Who this pod is, from what the rendered pod spec hands it through the downward API
@@ -24,13 +26,12 @@ public record PodIdentity(String name, int ordinal, String namespace, String ip)
         String name = required(env, NAME, "the pod's name (metadata.name)");
         String namespace = required(env, NAMESPACE, "the pod's namespace (metadata.namespace)");
         String ip = required(env, IP, "the pod's address (status.podIP)");
-        String prefix = cluster + "-";
-        String rest = name.startsWith(prefix) ? name.substring(prefix.length()) : "";
-        if (!rest.matches("0|[1-9][0-9]{0,3}")) {
+        OptionalInt ordinal = PodName.ordinalIn(cluster, name);
+        if (ordinal.isEmpty()) {
             throw new IllegalArgumentException(NAME + "=" + name + " is not a pod of the StatefulSet " + cluster
-                    + " (expected " + prefix + "<ordinal>); run `pgset instance` only in the pods pgset renders");
+                    + " (expected " + cluster + "-<ordinal>); run `pgset instance` only in the pods pgset renders");
         }
-        return new PodIdentity(name, Integer.parseInt(rest), namespace, ip);
+        return new PodIdentity(name, ordinal.getAsInt(), namespace, ip);
     }
 
     private static String required(Map<String, String> env, String variable, String what) {

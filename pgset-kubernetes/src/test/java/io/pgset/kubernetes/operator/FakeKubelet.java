@@ -144,7 +144,7 @@ final class FakeKubelet implements AutoCloseable {
     }
 
     private static int ordinal(String set, String pod) {
-        return Integer.parseInt(pod.substring(set.length() + 1));
+        return io.pgset.core.model.PodName.ordinalIn(set, pod).orElseThrow();
     }
 
     @Override

@@ -2,17 +2,26 @@ package io.pgset.kubernetes.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgset.core.control.Event;
 import org.junit.jupiter.api.Test;
 
 class KubernetesEventsTest {
 
     @Test
-    void reasonsAreOneCamelCaseWordFromTheControllersWording() {
-        assertThat(KubernetesEvents.reason("promote demo-1: demo-0 is gone")).isEqualTo("Promote");
-        assertThat(KubernetesEvents.reason("primary is demo-1 (promoted)")).isEqualTo("PrimaryChanged");
-        assertThat(KubernetesEvents.reason("Fence failed: pod not found")).isEqualTo("FenceFailed");
-        assertThat(KubernetesEvents.reason("switchover failed: demo-2 is not ready")).isEqualTo("SwitchoverFailed");
-        assertThat(KubernetesEvents.reason("waiting: only 1 of 2 standbys answer")).isEqualTo("Waiting");
-        assertThat(KubernetesEvents.reason("")).isEqualTo("Event");
+    void reasonsAreOneCamelCaseWordEach() {
+        assertThat(KubernetesEvents.reason(Event.Reason.Promote)).isEqualTo("Promote");
+        assertThat(KubernetesEvents.reason(Event.Reason.PrimaryChanged)).isEqualTo("PrimaryChanged");
+        assertThat(KubernetesEvents.reason(Event.Reason.Failed)).isEqualTo("Failed");
+        assertThat(KubernetesEvents.reason(Event.Reason.Waiting)).isEqualTo("Waiting");
+        assertThat(KubernetesEvents.reason(Event.Reason.VolumeFull)).isEqualTo("VolumeFull");
+        for (Event.Reason reason : Event.Reason.values()) {
+            assertThat(KubernetesEvents.reason(reason)).matches("[A-Z][A-Za-z]*");
+        }
+    }
+
+    @Test
+    void warningsAreWarningEventsAndTheRestNormal() {
+        assertThat(KubernetesEvents.type(Event.Severity.WARNING)).isEqualTo("Warning");
+        assertThat(KubernetesEvents.type(Event.Severity.NORMAL)).isEqualTo("Normal");
     }
 }

@@ -68,6 +68,8 @@ class OperatorIT {
         assertThat(status.primary).isEqualTo("demo-0");
         assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
         assertThat(condition(status, "SpecInvalid").getStatus()).isEqualTo("False");
+        assertThat(status.conditions).extracting(Condition::getType)
+                .containsExactly("Ready", "Progressing", "Degraded", "SpecInvalid", "StorageFull");
 
         assertThat(client.secrets().inNamespace(ns).list().getItems()).extracting(s -> s.getMetadata().getName())
                 .contains("demo-superuser", "demo-app", "demo-replication");
@@ -183,7 +185,9 @@ class OperatorIT {
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(status()).isNotNull());
         PostgresClusterStatus status = status();
-        assertThat(status.phase).isEqualTo("Failed");
+        assertThat(status.phase).isEqualTo("Degraded");
+        assertThat(condition(status, "Degraded").getStatus()).isEqualTo("True");
+        assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
         Condition invalid = condition(status, "SpecInvalid");
         assertThat(invalid.getStatus()).isEqualTo("True");
         assertThat(invalid.getMessage()).contains("spec.instances").contains("spec.network.allow");

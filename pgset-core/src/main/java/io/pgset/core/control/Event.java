@@ -1,0 +1,65 @@
+package io.pgset.core.control;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Something the controller decided or saw, built where it happens. Runtimes publish it as it is:
+ * locally a line of {@code events.log}, in Kubernetes an Event on the PostgresCluster whose
+ * reason and type are {@link #reason} and {@link #severity}. Nothing reads the message back.
+ *
+ * @param reason   what kind of thing happened
+ * @param severity whether someone may need to look
+ * @param cluster  the cluster it concerns
+ * @param pod      the instance it concerns, when it concerns one
+ * @param message  what happened and why, in words for a person
+ */
+public record Event(Reason reason, Severity severity, String cluster, Optional<String> pod, String message) {
+
+    /** What kind of thing happened. The names are published as they are (Kubernetes Event reasons). */
+    public enum Reason {
+        Create,
+        Delete,
+        Fence,
+        Promote,
+        PrimaryChanged,
+        Switchover,
+        Follow,
+        Reload,
+        Restart,
+        Waiting,
+        Failed,
+        /** An instance's volume has no space left; postgres stopped or cannot start. */
+        VolumeFull,
+        /** An instance moved a data directory it could not use aside, keeping it. */
+        DataMovedAside
+    }
+
+    public enum Severity {
+        NORMAL,
+        WARNING
+    }
+
+    public Event {
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(severity, "severity");
+        Objects.requireNonNull(cluster, "cluster");
+        pod = pod == null ? Optional.empty() : pod;
+        message = message == null ? "" : message;
+    }
+
+    /** @param pod the instance it concerns, or null */
+    public static Event normal(Reason reason, String cluster, String pod, String message) {
+        return new Event(reason, Severity.NORMAL, cluster, Optional.ofNullable(pod), message);
+    }
+
+    /** @param pod the instance it concerns, or null */
+    public static Event warning(Reason reason, String cluster, String pod, String message) {
+        return new Event(reason, Severity.WARNING, cluster, Optional.ofNullable(pod), message);
+    }
+
+    /** The event as a log line names it: {@code cluster=demo pod=demo-1 promote demo-1: ...}. */
+    public String describe() {
+        return "cluster=" + cluster + pod.map(p -> " pod=" + p).orElse("") + " " + message;
+    }
+}

@@ -1,0 +1,62 @@
+package io.pgset.core.model;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The conditions of a cluster, from its observed status, the same for both runtimes:
+ * <ol>
+ *   <li>{@code Ready} holds in phase Healthy; {@code Progressing} in phase Progressing;
+ *       {@code Degraded} in phase Degraded. Their reason is the phase.</li>
+ *   <li>{@code SpecInvalid} holds while the spec is invalid, with the problems as message.</li>
+ *   <li>{@code StorageFull} holds while any instance reports its volume full, naming them.</li>
+ *   <li>A condition's {@code lastTransitionTime} changes only when its status does: it is taken
+ *       from the previous conditions while the status stays.</li>
+ * </ol>
+ */
+public final class Conditions {
+
+    private Conditions() {}
+
+    /**
+     * @param specInvalid the spec's problems, when it is invalid
+     * @param previous    the conditions published before (any order; empty the first time)
+     * @param now         the time a condition that changes status takes
+     */
+    public static List<Condition> of(ClusterStatus status, Optional<String> specInvalid, List<Condition> previous,
+                                     Instant now) {
+        String at = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        Phase phase = status.phase();
+        String reason = phase.label();
+        String message = status.message() == null ? "" : status.message();
+        List<String> full = status.pods().stream().filter(p -> p.storage().full())
+                .map(ClusterStatus.PodStatus::name).toList();
+        List<Condition> conditions = new ArrayList<>();
+        conditions.add(since(previous, at, new Condition(ConditionType.Ready, phase == Phase.HEALTHY, reason,
+                phase == Phase.HEALTHY ? "every instance is ready and " + status.primary() + " is the primary"
+                        : message, at)));
+        conditions.add(since(previous, at, new Condition(ConditionType.Progressing, phase == Phase.PROGRESSING,
+                reason, message, at)));
+        conditions.add(since(previous, at, new Condition(ConditionType.Degraded, phase == Phase.DEGRADED, reason,
+                message, at)));
+        conditions.add(since(previous, at, new Condition(ConditionType.SpecInvalid, specInvalid.isPresent(),
+                specInvalid.isPresent() ? "SpecInvalid" : "Valid", specInvalid.orElse(""), at)));
+        conditions.add(since(previous, at, new Condition(ConditionType.StorageFull, !full.isEmpty(),
+                full.isEmpty() ? "SpaceLeft" : "VolumeFull",
+                full.isEmpty() ? "" : "no space left on the volume of " + String.join(", ", full), at)));
+        return List.copyOf(conditions);
+    }
+
+    /** The condition, with the previous transition time while its status has not changed. */
+    private static Condition since(List<Condition> previous, String at, Condition now) {
+        String time = previous.stream()
+                .filter(c -> c.type() == now.type() && c.status() == now.status())
+                .map(Condition::lastTransitionTime)
+                .filter(t -> t != null && !t.isEmpty())
+                .findFirst().orElse(at);
+        return new Condition(now.type(), now.status(), now.reason(), now.message(), time);
+    }
+}
