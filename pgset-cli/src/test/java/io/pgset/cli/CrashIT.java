@@ -174,6 +174,8 @@ class CrashIT extends PerTestHome {
         await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
                 .until(() -> pod(0).path("storage").path("keptCopies").size() == 1);
         assertThat(volume("demo-0").resolve("rewinding")).doesNotExist();
+        await().atMost(Duration.ofSeconds(10)).until(() -> home.pgset("events", "demo").out()
+                .contains("demo-0 kept data it could not use aside at data-demo-0/pgdata.broken-"));
         assertThat(log("demo-0")).contains("a pg_rewind into this data was interrupted", "moved aside");
     }
 

@@ -60,6 +60,8 @@ class DiskFullIT extends PerTestHome {
             return replica.path("storage").path("full").asBoolean()
                     && replica.path("message").asText().contains("volume full");
         });
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> home.pgset("events", "demo").out().contains("demo-1: volume full"));
         execute(rw, "INSERT INTO filler VALUES (-1, 'written while the replica is full')");
         assertThat(home.pod("demo", 0).path("ready").asBoolean()).as("the primary goes on serving").isTrue();
 

@@ -2,6 +2,7 @@ package io.pgset.core.control;
 
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
+import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.plan.Action;
 import io.pgset.core.plan.FailoverPlanner;
 import io.pgset.core.plan.ObservedPod;
@@ -62,6 +63,7 @@ public final class ClusterController {
                 runtime.fenceSettles());
         List<Action> plan = switchover.isPresent() ? planDuringSwitchover(switchover.get(), observed) : plan(observed);
         List<String> failures = act(plan, observed);
+        reportStorage(observed);
         // A step that failed is retried at the normal pace, not at once; a switchover is watched closely.
         acted = switchover.isPresent() || (failures.isEmpty()
                 && plan.stream().anyMatch(a -> !(a instanceof Action.Wait) && !(a instanceof Action.EnsureSlots)));
@@ -292,6 +294,27 @@ public final class ClusterController {
         } catch (Exception e) {
             before.ifPresent(runtime::recordPrimary);
             throw e;
+        }
+    }
+
+    /**
+     * What instances report about their volumes, told once while it lasts: a full volume (its
+     * postgres cannot write), and data an instance could not use and kept aside.
+     */
+    private void reportStorage(Observation observed) {
+        String cluster = observed.spec().name();
+        for (ObservedPod pod : observed.pods()) {
+            InstanceStatus.Storage storage = pod.status().storage();
+            if (storage.full()) {
+                tell(Event.warning(Event.Reason.VolumeFull, cluster, pod.name(), pod.name() + ": volume full, postgres"
+                        + " cannot write there; it starts again by itself once there is room (free space or a larger"
+                        + " volume)"));
+            }
+            for (String kept : storage.keptCopies()) {
+                tell(Event.warning(Event.Reason.DataMovedAside, cluster, pod.name(), pod.name() + " kept data it could"
+                        + " not use aside at " + observed.spec().volumeName(pod.ordinal()) + "/" + kept
+                        + "; delete it once nothing in it is needed"));
+            }
         }
     }
 

@@ -54,6 +54,34 @@ class ClusterControllerTest {
     }
 
     @Test
+    void aFullVolumeAndKeptDataAreToldOnceWhileTheyLast() {
+        runtime.start(0);
+        runtime.start(1);
+        client.statuses.put("demo-0", primaryReady("demo-0"));
+        client.statuses.put("demo-1", replicaStreaming("demo-1").withStorage(
+                new InstanceStatus.Storage(1 << 20, true, List.of("pgdata.broken-20261129T101500Z"))));
+        ClusterSpec two = DEMO.withInstances(2);
+
+        controller.reconcile(two);
+        controller.reconcile(two);
+
+        assertThat(told).filteredOn(e -> e.reason() == Event.Reason.VolumeFull).singleElement().satisfies(e -> {
+            assertThat(e.pod()).contains("demo-1");
+            assertThat(e.severity()).isEqualTo(Event.Severity.WARNING);
+            assertThat(e.message()).contains("volume full");
+        });
+        assertThat(told).filteredOn(e -> e.reason() == Event.Reason.DataMovedAside).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("data-demo-1/pgdata.broken-20261129T101500Z"));
+
+        client.statuses.put("demo-1", replicaStreaming("demo-1"));
+        controller.reconcile(two);
+        client.statuses.put("demo-1", replicaStreaming("demo-1").withStorage(
+                new InstanceStatus.Storage(1 << 20, true, List.of())));
+        controller.reconcile(two);
+        assertThat(told).filteredOn(e -> e.reason() == Event.Reason.VolumeFull).hasSize(2);
+    }
+
+    @Test
     void createdInstanceFollowsTheReadyPrimary() {
         runtime.start(0);
         client.statuses.put("demo-0", primaryReady("demo-0"));
