@@ -16,6 +16,8 @@ import java.time.Instant;
  */
 public final class EventLog implements EventSink {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("pgset.events");
+
     private final Path file;
     private final Clock clock;
 
@@ -27,11 +29,10 @@ public final class EventLog implements EventSink {
     @Override
     public synchronized void record(Event event) {
         String line = line(Instant.now(clock), event) + "\n";
-        System.out.print(line);
         try {
             Files.writeString(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            System.out.println("cannot append to " + file + ": " + e.getMessage());
+            LOG.warn("cannot append to {}: {}; the event was: {}", file, e.getMessage(), line.strip());
         }
     }
 

@@ -39,6 +39,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalController implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("pgset.controller");
+
     /** Between passes while nothing changes; it bounds how long a lost primary goes unnoticed. */
     private static final Duration INTERVAL = Duration.ofMillis(250);
     /** Between passes while the cluster is changing (a promotion, a new instance): rw follows at once. */
@@ -106,7 +108,7 @@ public final class LocalController implements AutoCloseable {
         try (FileChannel channel = FileChannel.open(home.controllerLock(), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
             if (lock == null) {
-                System.out.println("cluster=" + cluster + " another controller is running; exiting");
+                LOG.info("cluster={} another controller is running; exiting", cluster);
                 return;
             }
             LocalController daemon = new LocalController(pgsetHome, home, launcher);
@@ -119,8 +121,8 @@ public final class LocalController implements AutoCloseable {
         api.start();
         Json.write(home.controllerFile(), Json.object().put("pid", ProcessHandle.current().pid())
                 .put("apiPort", api.port()).put("rw", services.rw()).put("ro", services.ro()));
-        System.out.println("cluster=" + home.name() + " controller running (pid " + ProcessHandle.current().pid()
-                + ", API port " + api.port() + ")");
+        LOG.info("cluster={} controller running (pid {}, API port {})", home.name(), ProcessHandle.current().pid(),
+                api.port());
         while (!stopping) {
             for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
                 task.run();
@@ -145,9 +147,9 @@ public final class LocalController implements AutoCloseable {
         }
         try {
             apiTls.renew();
-            System.out.println("cluster=" + home.name() + " controller API certificate renewed");
+            LOG.info("cluster={} controller API certificate renewed", home.name());
         } catch (RuntimeException e) {
-            System.out.println("cluster=" + home.name() + " controller API certificate renewal failed: " + e.getMessage());
+            LOG.warn("cluster={} controller API certificate renewal failed: {}", home.name(), e.getMessage());
         }
     }
 
@@ -165,7 +167,7 @@ public final class LocalController implements AutoCloseable {
             latest = withConditions(latest.withPhase(Phase.DEGRADED, "spec.yaml is invalid, still running the last"
                     + " good spec: " + problems), Optional.of(problems));
         } catch (RuntimeException e) {
-            System.out.println("cluster=" + home.name() + " reconcile failed: " + e);
+            LOG.warn("cluster={} reconcile failed: {}", home.name(), e.toString());
             latest = withConditions(latest.withPhase(Phase.DEGRADED, "reconcile failed: " + e.getMessage()),
                     Optional.empty());
         }
@@ -198,7 +200,7 @@ public final class LocalController implements AutoCloseable {
         try {
             Files.deleteIfExists(home.controllerFile());
         } catch (IOException e) {
-            System.out.println("cluster=" + home.name() + " cannot remove " + home.controllerFile() + ": " + e);
+            LOG.warn("cluster={} cannot remove {}: {}", home.name(), home.controllerFile(), e.toString());
         }
         stopped.countDown();
     }

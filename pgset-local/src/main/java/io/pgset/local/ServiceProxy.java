@@ -24,6 +24,8 @@ import java.util.function.Supplier;
  */
 public final class ServiceProxy implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("pgset.service");
+
     /** A host and port to relay to. */
     public record Endpoint(String host, int port) {}
 
@@ -73,7 +75,7 @@ public final class ServiceProxy implements AutoCloseable {
                 relay(client);
             } catch (IOException e) {
                 if (!closed) {
-                    System.out.println("service=" + name + " accept failed: " + e.getMessage());
+                    LOG.warn("service={} accept failed: {}", name, e.getMessage());
                 }
             }
         }
@@ -81,8 +83,8 @@ public final class ServiceProxy implements AutoCloseable {
 
     private void relay(Socket client) {
         if (!allowed.test(client.getInetAddress())) {
-            System.out.println("service=" + name + " refused a connection from " + client.getInetAddress().getHostAddress()
-                    + ": not in spec.network.allow");
+            LOG.warn("service={} refused a connection from {}: not in spec.network.allow", name,
+                    client.getInetAddress().getHostAddress());
             closeQuietly(client);
             return;
         }
