@@ -148,6 +148,13 @@ final class Supervisor {
     }
 
     private void failed(Exception e) {
+        synchronized (gate) {
+            Lifecycle phase = state.phase();
+            if (phase == Lifecycle.HELD || phase == Lifecycle.RESTARTING || phase == Lifecycle.STOPPING) {
+                log.info("postgres stopped on purpose while starting (" + state.message() + ")");
+                return;
+            }
+        }
         postgres.stop(PostgresProcess.StopMode.FAST, STOP_TIMEOUT); // never leave a half-started postgres behind
         if (volume.fullNow()) {
             enter(Lifecycle.VOLUME_FULL, "volume full: " + volume.describe() + " (" + e.getMessage() + ")");
