@@ -154,17 +154,16 @@ final class StatusReader implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             s.execute("SELECT pg_reload_conf()");
         }
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-        while (!loadTime(c).after(before)) {
-            if (System.nanoTime() > deadline) {
-                throw new SQLException("postgres did not reload its configuration within 10 s");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SQLException("interrupted while waiting for the reload", e);
-            }
+        boolean reloaded;
+        try {
+            reloaded = Poll.until(java.time.Duration.ofSeconds(10), java.time.Duration.ofMillis(20),
+                    () -> loadTime(c).after(before));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for the reload", e);
+        }
+        if (!reloaded) {
+            throw new SQLException("postgres did not reload its configuration within 10 s");
         }
     }
 
