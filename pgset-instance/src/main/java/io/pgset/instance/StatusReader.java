@@ -178,11 +178,17 @@ final class StatusReader implements AutoCloseable {
     /** Parameters whose loaded value postgres applies only at its next start, with the value wanted. */
     synchronized List<PendingRestart> pendingRestart(java.util.Map<String, String> wanted) {
         List<PendingRestart> pending = new ArrayList<>();
+        // A parameter the spec no longer sets goes back to the server's default (boot_val, in the
+        // parameter's base unit): reported as a value, so that it compares like one.
         try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT name, current_setting(name) FROM pg_settings WHERE pending_restart ORDER BY name")) {
+                "SELECT name, current_setting(name), boot_val, unit FROM pg_settings WHERE pending_restart"
+                        + " ORDER BY name")) {
             while (rs.next()) {
-                pending.add(new PendingRestart(rs.getString(1), rs.getString(2),
-                        wanted.getOrDefault(rs.getString(1), "(default)")));
+                String name = rs.getString(1);
+                pending.add(wanted.containsKey(name)
+                        ? new PendingRestart(name, rs.getString(2), wanted.get(name))
+                        : new PendingRestart(name, rs.getString(2), io.pgset.core.config.ParameterUnits.display(rs.getString(3),
+                                rs.getString(4)), true));
             }
         } catch (SQLException e) {
             closeQuietly(); // the status read reports the failure; nothing is known to be pending

@@ -28,7 +28,9 @@ import java.util.stream.Collectors;
  *       of one instance has no replica to hand over to: its primary restarts in place.</li>
  *   <li><b>Lowering a hot-standby minimum</b> ({@link #STANDBY_MINIMUMS}): a standby refuses to
  *       run with less than its primary has, so the order flips for such a change: the primary
- *       restarts first, in place (writes pause for the restart), then the replicas.</li>
+ *       restarts first, in place (writes pause for the restart), then the replicas. Removing such
+ *       a parameter from the spec lowers it just the same when the server's default is below the
+ *       running value: the instance reports the default it goes back to, compared by value.</li>
  * </ol>
  */
 public final class RollingUpdatePlanner {
@@ -107,6 +109,10 @@ public final class RollingUpdatePlanner {
         return loaded.isEmpty() || loaded.equals(version);
     }
 
+    /**
+     * Whether the change lowers a hot-standby minimum. Compared by value: a parameter the spec no
+     * longer sets goes back to the server's default, which the instance reports as the wanted value.
+     */
     static boolean lowers(PendingRestart change) {
         if (!STANDBY_MINIMUMS.contains(change.parameter())) {
             return false;
