@@ -1,6 +1,7 @@
 package io.pgset.cli;
 
 import io.pgset.core.spec.SpecReader;
+import io.pgset.instance.InstalledServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -26,7 +27,7 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        main.clusters().apply(SpecReader.read(file), Duration.ofSeconds(timeoutSeconds));
+        main.clusters().apply(SpecReader.read(file, InstalledServer.validator()), Duration.ofSeconds(timeoutSeconds));
         return 0;
     }
 }
