@@ -1,6 +1,7 @@
 package io.pgset.instance;
 
 import io.pgset.core.model.ClusterSpec.PostgresSpec;
+import io.pgset.core.plan.RolloutPreview;
 import io.pgset.core.spec.ParameterCatalog;
 import io.pgset.core.spec.ParameterCheck;
 import io.pgset.core.spec.ParameterValidator;
@@ -107,6 +108,25 @@ public final class InstalledServer implements ParameterCheck.Server {
             throw new IOException("postgres -C " + name + " failed: " + ran.output().strip());
         }
         return ran.output().lines().filter(l -> !l.contains(" LOG: ")).reduce((a, b) -> b).orElse("").strip();
+    }
+
+    /** This server as {@link RolloutPreview} asks it: contexts from the catalog, defaults from postgres -C. */
+    public RolloutPreview.Server forPreview() {
+        return new RolloutPreview.Server() {
+            @Override
+            public java.util.Optional<ParameterCatalog.Context> context(String parameter) {
+                return catalog().find(parameter).map(ParameterCatalog.Definition::context);
+            }
+
+            @Override
+            public String serverDefault(String parameter) {
+                try {
+                    return InstalledServer.this.serverDefault(parameter);
+                } catch (IOException e) {
+                    return "?";
+                }
+            }
+        };
     }
 
     /** A configuration directory with nothing set, readable by the postgres user. */

@@ -4,11 +4,13 @@ import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.Phase;
 import io.pgset.core.model.PodName;
+import io.pgset.core.plan.RolloutPreview;
 import io.pgset.core.plan.SwitchoverPlanner;
 import io.pgset.core.spec.SpecChanges;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.core.tls.CertificateAuthority;
 import io.pgset.instance.DurableFiles;
+import io.pgset.instance.InstalledServer;
 import io.pgset.instance.Poll;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -125,6 +127,22 @@ public final class LocalClusters {
         }
         controller.poke();
         return awaitHealthy(home, controller, spec, timeout);
+    }
+
+    /**
+     * What {@link #apply} would do with this spec, changing nothing: the spec's changes, those it
+     * would refuse, and which instances would reload or restart, and why.
+     */
+    public RolloutPreview preview(ClusterSpec spec) {
+        ClusterHome home = existing(spec.name());
+        ClusterSpec applied = SpecReader.read(home.spec());
+        Optional<String> primary = Optional.ofNullable(status(spec.name()).primary());
+        InstalledServer server = new InstalledServer(Path.of(spec.postgres().binDir()));
+        try {
+            return RolloutPreview.of(applied, spec, primary, server.forPreview());
+        } finally {
+            server.close();
+        }
     }
 
     /**
