@@ -31,6 +31,9 @@ import java.util.stream.Collectors;
  *       restarts first, in place (writes pause for the restart), then the replicas. Removing such
  *       a parameter from the spec lowers it just the same when the server's default is below the
  *       running value: the instance reports the default it goes back to, compared by value.</li>
+ *   <li><b>Stop at a refusal.</b> An instance whose postgres refused the new configuration goes
+ *       back to its last good one and says so; no other instance restarts for that spec, and the
+ *       plan waits, saying why, until a new spec is applied.</li>
  * </ol>
  */
 public final class RollingUpdatePlanner {
@@ -55,6 +58,11 @@ public final class RollingUpdatePlanner {
                 .toList();
         if (!reloads.isEmpty()) {
             return reloads;
+        }
+        Optional<ObservedPod> rejected = observed.pods().stream()
+                .filter(p -> !p.status().configRejected().isEmpty()).findFirst();
+        if (rejected.isPresent()) {
+            return List.of(new Action.Wait(stopped(rejected.get())));
         }
         List<ObservedPod> pending = observed.pods().stream()
                 .filter(p -> p.ordinal() < observed.spec().instances() && !p.status().pendingRestart().isEmpty())
@@ -95,6 +103,12 @@ public final class RollingUpdatePlanner {
         }
         return List.of(new Action.Restart(p.name(), "rolling update of a single instance: " + p.name()
                 + " restarts in place for " + describe(p.status().pendingRestart())));
+    }
+
+    /** Why the rollout stops at an instance whose postgres refused the new configuration. */
+    public static String stopped(ObservedPod pod) {
+        return "rollout stopped: " + pod.name() + " " + pod.status().configRejected() + "; no other instance"
+                + " restarts for this spec. Fix the spec and apply it again, or re-apply the previous spec";
     }
 
     /** Every running instance has loaded the current spec. */
