@@ -185,7 +185,8 @@ final class StatusReader implements AutoCloseable {
         List<String> refused = new ArrayList<>();
         try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT f.name, f.setting FROM pg_file_settings f LEFT JOIN pg_settings p ON p.name = f.name"
-                        + " WHERE f.error IS NOT NULL AND p.context IS DISTINCT FROM 'postmaster' ORDER BY f.seqno")) {
+                        + " WHERE f.error IS NOT NULL AND f.name IS NOT NULL AND p.context IS DISTINCT FROM 'postmaster'"
+                        + " ORDER BY f.seqno")) {
             while (rs.next()) {
                 refused.add(rs.getString(1) + " = '" + rs.getString(2) + "'");
             }
