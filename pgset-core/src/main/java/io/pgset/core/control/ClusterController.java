@@ -11,6 +11,7 @@ import io.pgset.core.plan.Observation;
 import io.pgset.core.plan.ScalePlanner;
 import io.pgset.core.plan.SwitchoverInFlight;
 import io.pgset.core.plan.SwitchoverPlanner;
+import io.pgset.core.spec.SpecReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,8 +92,10 @@ public final class ClusterController {
     private String stalled(Observation observed) {
         String cluster = observed.spec().name();
         List<String> why = new ArrayList<>();
+        String version = SpecReader.version(observed.spec());
         for (ObservedPod pod : observed.pods()) {
-            if (!pod.status().configRejected().isEmpty()) {
+            // Only a refusal of this spec: one of an older spec ends with the reload this pass asks for.
+            if (!pod.status().configRejected().isEmpty() && pod.status().specVersion().equals(version)) {
                 tell(Event.warning(Event.Reason.ConfigRejected, cluster, pod.name(), pod.name() + " "
                         + pod.status().configRejected()));
                 why.add(RollingUpdatePlanner.stopped(pod));

@@ -90,6 +90,17 @@ class ClusterControllerRolloutTest {
     }
 
     @Test
+    void aRefusalOfAnOlderSpecDoesNotStallTheNextOne() {
+        client.statuses.put("demo-2", replicaStreaming("demo-2").withConfig("0123456789ab", List.of())
+                .withConfigRejected("could not use the configuration of spec 0123456789ab (...)"));
+
+        ClusterStatus status = controller.reconcile(SPEC);
+
+        assertThat(status.stalled()).isEmpty();
+        assertThat(client.asked).contains("reload demo-2");
+    }
+
+    @Test
     void aRolloutThatProgressesIsNotStalled() {
         ClusterStatus status = controller.reconcile(SPEC);
         assertThat(status.stalled()).isEmpty();
