@@ -1,6 +1,11 @@
 package io.pgset.cli;
 
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.plan.RolloutPreview;
 import io.pgset.core.spec.SpecReader;
+import io.pgset.local.PgsetException;
+import java.io.PrintStream;
+import io.pgset.instance.InstalledServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -24,9 +29,36 @@ final class ApplyCommand implements Callable<Integer> {
             description = "How long to wait for the rollout (default: ${DEFAULT-VALUE}); it goes on in the background after.")
     long timeoutSeconds;
 
+    @Option(names = "--dry-run", description = "Show what would change (the spec's changes, and which instances would"
+            + " reload or restart, why, and in what order) without writing anything. An invalid spec is refused with"
+            + " every problem by field path, as apply refuses it.")
+    boolean dryRun;
+
     @Override
     public Integer call() {
-        main.clusters().apply(SpecReader.read(file), Duration.ofSeconds(timeoutSeconds));
+        ClusterSpec spec = SpecReader.read(file, InstalledServer.validator());
+        if (dryRun) {
+            return dryRun(spec);
+        }
+        main.clusters().apply(spec, Duration.ofSeconds(timeoutSeconds));
+        return 0;
+    }
+
+    private int dryRun(ClusterSpec spec) {
+        RolloutPreview preview = main.clusters().preview(spec);
+        if (!preview.refused().isEmpty()) {
+            throw new PgsetException("cannot apply this spec to cluster " + spec.name() + " (dry run, nothing was"
+                    + " written):\n  " + String.join("\n  ", preview.refused()));
+        }
+        PrintStream out = main.out;
+        if (!preview.changesAnything()) {
+            out.println("cluster " + spec.name() + ": the spec is unchanged; apply would do nothing (dry run)");
+            return 0;
+        }
+        out.println("cluster " + spec.name() + ": apply would change (dry run, nothing was written):");
+        preview.changes().forEach(change -> out.println("  " + change));
+        out.println("and then:");
+        preview.instances().forEach(line -> out.println("  " + line));
         return 0;
     }
 }

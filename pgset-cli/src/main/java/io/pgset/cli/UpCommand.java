@@ -3,6 +3,7 @@ package io.pgset.cli;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.spec.SpecReader;
+import io.pgset.instance.InstalledServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -32,7 +33,7 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Optional<ClusterSpec> spec = Optional.ofNullable(file).map(SpecReader::read);
+        Optional<ClusterSpec> spec = Optional.ofNullable(file).map(f -> SpecReader.read(f, InstalledServer.validator()));
         if (spec.isPresent() && name != null && !name.equals(spec.get().name())) {
             throw new io.pgset.local.PgsetException("the file describes cluster '" + spec.get().name()
                     + "' but the command names '" + name + "'; drop the name or fix metadata.name");

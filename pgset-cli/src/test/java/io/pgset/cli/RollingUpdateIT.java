@@ -96,6 +96,30 @@ class RollingUpdateIT extends PerTestHome {
     }
 
     @Test
+    void maxConnectionsBackToItsDefaultRestartsThePrimaryFirstAndFinishes() throws Exception {
+        home.pgset("up", "-f", spec("max_connections: \"200\"", 1).toString()).ok();
+        home.note("demo", "before the rollout");
+        assertThat(show(2, "max_connections")).isEqualTo("200");
+
+        long start = System.nanoTime();
+        PgsetHome.Result apply = home.pgset("apply", "-f", spec("", 1).toString(), "--timeout", "120").ok();
+        System.out.printf("max_connections 200 -> default rollout: %.1f s%n", (System.nanoTime() - start) / 1e9);
+
+        assertThat(apply.out()).contains("spec.postgres.parameters.max_connections: 200 -> (default)", "is Healthy",
+                "the previous spec is kept in");
+        for (int i = 0; i < 3; i++) {
+            assertThat(show(i, "max_connections")).isEqualTo("100");
+        }
+        String events = home.pgset("events", "demo").ok().out();
+        assertThat(events).contains("restart demo-0: rolling update, primary first: lowering max_connections 200 -> 100"
+                + " (default)");
+        assertThat(events.indexOf("restart demo-0")).as(events).isLessThan(events.indexOf("restart demo-2"))
+                .isLessThan(events.indexOf("restart demo-1"));
+        assertThat(events).doesNotContain("stalled");
+        home.awaitNote("demo", home.servicePort("demo", "rw"), "before the rollout");
+    }
+
+    @Test
     void changesThatCannotBeAppliedAreRefusedAndNothingIsWritten() throws Exception {
         home.pgset("up").ok();
         String before = Files.readString(home.cluster("demo").resolve("spec.yaml"));

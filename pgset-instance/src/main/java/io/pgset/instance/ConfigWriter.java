@@ -4,6 +4,8 @@ import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.spec.SpecException;
 import io.pgset.core.spec.SpecReader;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,8 +14,15 @@ import java.util.Optional;
  * reload; the certificates it names; postgresql.conf and pg_hba.conf. Remembers what it last
  * wrote, for status and for the comparison that tells which parameters wait for a restart.
  * Callers hold the supervisor's gate: the files have one writer at a time.
+ *
+ * <p>It also keeps the last good configuration: the spec postgres last started with, or reloaded
+ * with nothing left pending (kept on the volume as {@value #LAST_GOOD}). When postgres refuses a
+ * new spec's configuration, that spec is marked rejected and the last good one is written in its
+ * place until another spec comes, so that one bad value does not keep an instance down.
  */
 final class ConfigWriter {
+
+    static final String LAST_GOOD = "spec.last-good.yaml";
 
     private final InstanceOptions options;
     private final DataDirectory data;
@@ -25,6 +34,11 @@ final class ConfigWriter {
     private volatile Map<String, String> settings = Map.of();
     /** Whether postgres was last configured with TLS (sessions follow it, not an older spec). */
     private volatile boolean tlsOn;
+    /** The last spec postgres took; empty until it took one. */
+    private volatile Optional<ClusterSpec> good;
+    /** The version of the spec postgres refused, and why; empty when it took the newest. */
+    private volatile String rejectedVersion = "";
+    private volatile String rejected = "";
 
     ConfigWriter(InstanceOptions options, DataDirectory data, InstanceTls tls, InstanceLog log) {
         this.options = options;
@@ -32,6 +46,20 @@ final class ConfigWriter {
         this.tls = tls;
         this.log = log;
         this.spec = options.spec();
+        this.good = readLastGood();
+    }
+
+    private Optional<ClusterSpec> readLastGood() {
+        Path file = options.volume().resolve(LAST_GOOD);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SpecReader.read(file));
+        } catch (SpecException e) {
+            log.warn("ignoring the last good configuration in " + file + ": " + String.join("; ", e.problems()));
+            return Optional.empty();
+        }
     }
 
     /**
@@ -52,7 +80,52 @@ final class ConfigWriter {
                 log.warn(why);
             }
         }
+        if (!rejectedVersion.isEmpty()) {
+            if (good.isPresent() && SpecReader.version(wanted).equals(rejectedVersion)) {
+                return good.get();
+            }
+            log.info("a new spec (" + SpecReader.version(wanted) + ") replaces the rejected " + rejectedVersion);
+            rejectedVersion = "";
+            rejected = "";
+        }
         return wanted;
+    }
+
+    /** Whether postgres runs (or is being started) with a spec it has not taken yet, and a good one to go back to. */
+    boolean tryingNew() {
+        return good.isPresent() && !SpecReader.version(good.get()).equals(specVersion) && rejectedVersion.isEmpty();
+    }
+
+    /**
+     * Marks the spec just written as refused by postgres; the next {@link #write} goes back to
+     * the last good configuration.
+     */
+    void reject(String why) {
+        String back = SpecReader.version(good.orElseThrow());
+        rejectedVersion = specVersion;
+        rejected = "could not use the configuration of spec " + specVersion + " (" + why + "); it went back to its"
+                + " last good configuration, spec " + back;
+        log.warn("postgres refused the configuration of spec " + specVersion + " (" + why + "); going back to the"
+                + " last good configuration, spec " + back);
+    }
+
+    /** Records the spec postgres runs with now as the last good one. */
+    void markGood() throws IOException {
+        if (good.map(g -> SpecReader.version(g).equals(specVersion)).orElse(false) || !rejectedVersion.isEmpty()) {
+            return;
+        }
+        DurableFiles.writePrivate(options.volume().resolve(LAST_GOOD), SpecReader.write(spec));
+        good = Optional.of(spec);
+    }
+
+    /** Why postgres refused the newest spec, which the instance then left for its last good one; empty otherwise. */
+    String rejected() {
+        return rejected;
+    }
+
+    /** The newest spec's version, also when postgres refused it: the instance has dealt with it. */
+    String reportedVersion() {
+        return rejectedVersion.isEmpty() ? specVersion : rejectedVersion;
     }
 
     /** The certificate files postgres and its peers use, issued or renewed as needed; none with TLS off. */

@@ -117,14 +117,14 @@ public final class InstanceManager implements AutoCloseable {
                     volume.usedBytes(), supervisor.restarts(), message, upstream);
         } else {
             status = statusReader.read(running.get().pid(), supervisor.restarts(), upstream)
-                    .withConfig(config.specVersion(), statusReader.pendingRestart(config.settings()));
+                    .withConfig(config.reportedVersion(), statusReader.pendingRestart(config.settings()));
         }
         boolean full = storage.full() || state.phase() == Lifecycle.VOLUME_FULL;
         if (full && state.phase() != Lifecycle.VOLUME_FULL) {
             status = withMessage(status, "volume full: " + volume.describe()
                     + (status.message().isEmpty() ? "" : "; " + status.message()));
         }
-        return status.withCertificateExpires(expires)
+        return status.withCertificateExpires(expires).withConfigRejected(config.rejected())
                 .withStorage(new InstanceStatus.Storage(storage.freeBytes(), full, storage.keptCopies()));
     }
 
@@ -169,7 +169,25 @@ public final class InstanceManager implements AutoCloseable {
         synchronized (supervisor.gate) {
             String before = config.specVersion();
             config.write(supervisor.upstream(), true);
-            statusReader.reload();
+            List<String> refused = statusReader.refusedSettings();
+            if (!refused.isEmpty() && config.tryingNew()) {
+                config.reject("postgres refuses " + String.join(", ", refused));
+                config.write(supervisor.upstream(), true);
+            }
+            try {
+                statusReader.reload();
+            } catch (SQLException e) {
+                if (!config.tryingNew()) {
+                    throw e;
+                }
+                // postgres does not take a configuration file with errors in it: go back.
+                config.reject(e.getMessage());
+                config.write(supervisor.upstream(), true);
+                statusReader.reload();
+            }
+            if (statusReader.pendingRestart(config.settings()).isEmpty()) {
+                config.markGood();
+            }
             if (!before.equals(config.specVersion())) {
                 log.info("configuration reloaded (spec " + before + " -> " + config.specVersion() + ")");
             }

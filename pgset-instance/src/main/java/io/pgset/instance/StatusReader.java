@@ -174,14 +174,39 @@ final class StatusReader implements AutoCloseable {
         }
     }
 
+    /**
+     * Settings of the configuration file postgres cannot apply at a reload although they need no
+     * restart: an invalid value, or a name it does not know ({@code name = value} each). A
+     * restart-only parameter reads the same way in pg_file_settings, so those are left to the
+     * start that applies them.
+     */
+    synchronized List<String> refusedSettings() throws SQLException {
+        List<String> refused = new ArrayList<>();
+        try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT f.name, f.setting FROM pg_file_settings f LEFT JOIN pg_settings p ON p.name = f.name"
+                        + " WHERE f.error IS NOT NULL AND f.name IS NOT NULL AND p.context IS DISTINCT FROM 'postmaster'"
+                        + " ORDER BY f.seqno")) {
+            while (rs.next()) {
+                refused.add(rs.getString(1) + " = '" + rs.getString(2) + "'");
+            }
+        }
+        return refused;
+    }
+
     /** Parameters whose loaded value postgres applies only at its next start, with the value wanted. */
     synchronized List<PendingRestart> pendingRestart(java.util.Map<String, String> wanted) {
         List<PendingRestart> pending = new ArrayList<>();
+        // A parameter the spec no longer sets goes back to the server's default (boot_val, in the
+        // parameter's base unit): reported as a value, so that it compares like one.
         try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT name, current_setting(name) FROM pg_settings WHERE pending_restart ORDER BY name")) {
+                "SELECT name, current_setting(name), boot_val, unit FROM pg_settings WHERE pending_restart"
+                        + " ORDER BY name")) {
             while (rs.next()) {
-                pending.add(new PendingRestart(rs.getString(1), rs.getString(2),
-                        wanted.getOrDefault(rs.getString(1), "(default)")));
+                String name = rs.getString(1);
+                pending.add(wanted.containsKey(name)
+                        ? new PendingRestart(name, rs.getString(2), wanted.get(name))
+                        : new PendingRestart(name, rs.getString(2), io.pgset.core.config.ParameterUnits.display(rs.getString(3),
+                                rs.getString(4)), true));
             }
         } catch (SQLException e) {
             closeQuietly(); // the status read reports the failure; nothing is known to be pending

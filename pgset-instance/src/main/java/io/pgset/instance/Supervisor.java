@@ -186,7 +186,21 @@ final class Supervisor {
             process = postgres.start();
             log.info("postgres started (pid " + process.pid() + follow.map(f -> ", following " + f).orElse("") + ")");
         }
-        awaitConnections(process);
+        try {
+            awaitConnections(process);
+        } catch (IOException e) {
+            // It exited while starting: with a new configuration and a good one to go back to, the
+            // new one is the suspect; the next start uses the good one.
+            synchronized (gate) {
+                if (config.tryingNew() && !volume.fullNow()) {
+                    config.reject(e.getMessage());
+                }
+            }
+            throw e;
+        }
+        synchronized (gate) {
+            config.markGood();
+        }
         if (!data.isStandby()) {
             enter(Lifecycle.BOOTSTRAPPING, "checking that bootstrap finished");
             if (bootstrap.ensure()) {

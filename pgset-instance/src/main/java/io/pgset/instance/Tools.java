@@ -41,6 +41,18 @@ final class Tools {
 
     /** Runs a program to completion and returns its output (standard output and error). */
     String output(Duration timeout, String program, String... args) throws IOException {
+        Ran ran = execute(timeout, program, args);
+        if (ran.exit() != 0) {
+            throw new IOException(program + " failed with exit code " + ran.exit() + ": " + tail(ran.output()));
+        }
+        return ran.output();
+    }
+
+    /** How a program ended: its exit code and its output (standard output and error). */
+    record Ran(int exit, String output) {}
+
+    /** Runs a program to completion, whatever its exit code. */
+    Ran execute(Duration timeout, String program, String... args) throws IOException {
         Path output = Files.createTempFile("pgset-" + program, ".out");
         try {
             Process process = new ProcessBuilder(command(program, args))
@@ -53,10 +65,7 @@ final class Tools {
                 process.destroyForcibly();
                 throw new IOException(program + " did not finish within " + timeout.toSeconds() + "s");
             }
-            if (process.exitValue() != 0) {
-                throw new IOException(program + " failed with exit code " + process.exitValue() + ": " + tail(text));
-            }
-            return text;
+            return new Ran(process.exitValue(), text);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(program + " interrupted", e);

@@ -26,6 +26,11 @@ public record ClusterHome(Path dir, String name) {
         return dir.resolve("spec.yaml");
     }
 
+    /** The spec applied before the current one, kept so that a rollout can be undone by applying it. */
+    public Path previousSpec() {
+        return dir.resolve("spec.previous.yaml");
+    }
+
     public Path controllerFile() {
         return dir.resolve("controller.json");
     }

@@ -4,11 +4,13 @@ import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.Phase;
 import io.pgset.core.model.PodName;
+import io.pgset.core.plan.RolloutPreview;
 import io.pgset.core.plan.SwitchoverPlanner;
 import io.pgset.core.spec.SpecChanges;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.core.tls.CertificateAuthority;
 import io.pgset.instance.DurableFiles;
+import io.pgset.instance.InstalledServer;
 import io.pgset.instance.Poll;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -76,8 +78,8 @@ public final class LocalClusters {
                     checkKeptPortsFree(home);
                 }
                 if (given.isPresent() || !exists(name)) {
-                    if (exists(name)) {
-                        checkChange(home, spec);
+                    if (exists(name) && checkChange(home, spec)) {
+                        keepPrevious(home);
                     }
                     Json.writeText(home.spec(), SpecReader.write(spec));
                 }
@@ -118,6 +120,8 @@ public final class LocalClusters {
         try (ChangeLock lock = changeLock(home)) {
             if (!checkChange(home, spec)) {
                 out.println("cluster " + name + ": the spec is unchanged");
+            } else {
+                keepPrevious(home);
             }
             Json.writeText(home.spec(), SpecReader.write(spec));
         } catch (IOException e) {
@@ -125,6 +129,22 @@ public final class LocalClusters {
         }
         controller.poke();
         return awaitHealthy(home, controller, spec, timeout);
+    }
+
+    /**
+     * What {@link #apply} would do with this spec, changing nothing: the spec's changes, those it
+     * would refuse, and which instances would reload or restart, and why.
+     */
+    public RolloutPreview preview(ClusterSpec spec) {
+        ClusterHome home = existing(spec.name());
+        ClusterSpec applied = SpecReader.read(home.spec());
+        Optional<String> primary = Optional.ofNullable(status(spec.name()).primary());
+        InstalledServer server = new InstalledServer(Path.of(spec.postgres().binDir()));
+        try {
+            return RolloutPreview.of(applied, spec, primary, server.forPreview());
+        } finally {
+            server.close();
+        }
     }
 
     /**
@@ -412,6 +432,13 @@ public final class LocalClusters {
         return !changes.isEmpty();
     }
 
+    /** Keeps the applied spec as the way back, before a changed one replaces it. */
+    private void keepPrevious(ClusterHome home) throws IOException {
+        Json.writeText(home.previousSpec(), Files.readString(home.spec()));
+        out.println("cluster " + home.name() + ": the previous spec is kept in " + home.previousSpec()
+                + " (`pgset apply -f " + home.previousSpec() + "` goes back to it)");
+    }
+
     /** A kept port taken by something else would make an instance or service fail later: say so now. */
     private void checkKeptPortsFree(ClusterHome home) {
         List<String> busy = new ArrayList<>();
@@ -457,6 +484,11 @@ public final class LocalClusters {
                 seen.set(s);
                 progress.show(s);
             });
+            Optional<ClusterStatus> stalled = status.filter(s -> version.equals(s.specVersion()) && !s.stalled().isEmpty());
+            if (stalled.isPresent()) {
+                throw new Poll.GiveUp(new PgsetException("the rollout of cluster " + home.name() + " makes no progress: "
+                        + stalled.get().stalled() + wayBack(home) + ". See `pgset events " + home.name() + "`."));
+            }
             return status.filter(s -> s.phase() == Phase.HEALTHY && version.equals(s.specVersion())
                     && s.pods().size() == instances).isPresent();
         });
@@ -470,6 +502,12 @@ public final class LocalClusters {
                 + (last == null ? "" : " (phase " + last.phase().label() + ": " + last.message() + ")")
                 + "; it keeps trying in the background. See `pgset events " + home.name() + "` and `pgset logs "
                 + home.name() + "-0`.");
+    }
+
+    private static String wayBack(ClusterHome home) {
+        return Files.exists(home.previousSpec())
+                ? " (to go back: `pgset apply -f " + home.previousSpec() + "`)"
+                : "";
     }
 
     /** Held while a command changes a cluster's files; released with its channel. */

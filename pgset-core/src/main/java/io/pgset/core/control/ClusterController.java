@@ -11,11 +11,14 @@ import io.pgset.core.plan.Observation;
 import io.pgset.core.plan.ScalePlanner;
 import io.pgset.core.plan.SwitchoverInFlight;
 import io.pgset.core.plan.SwitchoverPlanner;
+import io.pgset.core.spec.SpecReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -44,6 +47,11 @@ public final class ClusterController {
     private Optional<SwitchoverInFlight> switchover = Optional.empty();
     /** The last switchover begun, as status shows it; null before any. */
     private ClusterStatus.Switchover lastSwitchover;
+    /** Instances restarted for a rollout and not Ready again since, with when they were told to. */
+    private final Map<String, Instant> restarted = new HashMap<>();
+
+    /** How long an instance restarted for a rollout may stay unready before the rollout counts as stalled. */
+    public static final Duration RESTART_STALLS_AFTER = Duration.ofSeconds(60);
 
     public ClusterController(ClusterRuntime runtime, InstanceClient client, EventSink events, Clock clock) {
         this.runtime = runtime;
@@ -62,14 +70,52 @@ public final class ClusterController {
         Observation observed = new Observation(spec, seen.pods(), runtime.recordedPrimary(), primaryDownFor(seen),
                 runtime.fenceSettles());
         List<Action> plan = switchover.isPresent() ? planDuringSwitchover(switchover.get(), observed) : plan(observed);
+        // Seen Ready since its restart: before this pass acts, which may restart it again.
+        restarted.keySet().removeIf(name -> observed.pods().stream().anyMatch(p -> p.name().equals(name) && p.ready()));
         List<String> failures = act(plan, observed);
         reportStorage(observed);
+        String stalled = stalled(observed);
         // A step that failed is retried at the normal pace, not at once; a switchover is watched closely.
         acted = switchover.isPresent() || (failures.isEmpty()
                 && plan.stream().anyMatch(a -> !(a instanceof Action.Wait) && !(a instanceof Action.EnsureSlots)));
         toldBefore = told;
         told = new HashSet<>();
-        return StatusBuilder.build(observed, runtime.volumes(), plan, failures).withSwitchover(lastSwitchover);
+        return StatusBuilder.build(observed, runtime.volumes(), plan, failures).withSwitchover(lastSwitchover)
+                .withStalled(stalled);
+    }
+
+    /**
+     * Why the rollout makes no progress, told as an event while it lasts; empty while it does. It
+     * stalls when an instance refused the new configuration (it runs its last good one), or when
+     * an instance restarted for it has not been Ready for {@link #RESTART_STALLS_AFTER}.
+     */
+    private String stalled(Observation observed) {
+        String cluster = observed.spec().name();
+        List<String> why = new ArrayList<>();
+        String version = SpecReader.version(observed.spec());
+        for (ObservedPod pod : observed.pods()) {
+            // Only a refusal of this spec: one of an older spec ends with the reload this pass asks for.
+            if (!pod.status().configRejected().isEmpty() && pod.status().specVersion().equals(version)) {
+                tell(Event.warning(Event.Reason.ConfigRejected, cluster, pod.name(), pod.name() + " "
+                        + pod.status().configRejected()));
+                why.add(RollingUpdatePlanner.stopped(pod));
+            }
+        }
+        Instant now = clock.instant();
+        restarted.forEach((name, since) -> {
+            Duration down = Duration.between(since, now);
+            if (down.compareTo(RESTART_STALLS_AFTER) >= 0) {
+                String said = observed.pods().stream().filter(p -> p.name().equals(name)).findFirst()
+                        .map(p -> p.status().message()).filter(m -> !m.isEmpty()).orElse("its instance does not answer");
+                why.add("rollout stalled: " + name + " has not been ready in the " + RESTART_STALLS_AFTER.toSeconds()
+                        + " s since it restarted for the new spec (" + said + "); re-apply the previous spec to go back");
+            }
+        });
+        String stalled = String.join("; ", why);
+        if (!stalled.isEmpty()) {
+            tell(Event.warning(Event.Reason.RolloutStalled, cluster, null, stalled));
+        }
+        return stalled;
     }
 
     /**
@@ -81,6 +127,7 @@ public final class ClusterController {
         toldBefore = previous.toldBefore;
         switchover = previous.switchover;
         lastSwitchover = previous.lastSwitchover;
+        restarted.putAll(previous.restarted);
     }
 
     /** Whether the last pass changed something (created, deleted, fenced, promoted, ...): the next one should come soon. */
@@ -217,6 +264,7 @@ public final class ClusterController {
             client.reload(podNamed(observed, reload.pod()).orElseThrow());
         } else if (action instanceof Action.Restart restart) {
             client.restart(podNamed(observed, restart.pod()).orElseThrow());
+            restarted.put(restart.pod(), clock.instant());
         } else if (action instanceof Action.EnsureSlots slots) {
             client.ensureSlots(podNamed(observed, slots.primary()).orElseThrow(), slots.slots());
         }

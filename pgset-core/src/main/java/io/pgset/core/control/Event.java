@@ -32,7 +32,11 @@ public record Event(Reason reason, Severity severity, String cluster, Optional<S
         /** An instance's volume has no space left; postgres stopped or cannot start. */
         VolumeFull,
         /** An instance moved a data directory it could not use aside, keeping it. */
-        DataMovedAside
+        DataMovedAside,
+        /** postgres refused a new configuration; the instance went back to its last good one. */
+        ConfigRejected,
+        /** A rollout makes no progress; the message says why and how to go back. */
+        RolloutStalled
     }
 
     public enum Severity {

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param switchover  the last switchover the controller began: in progress, or how it ended; null before any
  * @param conditions  Ready, Progressing, Degraded, SpecInvalid, StorageFull ({@link Conditions}); empty until
  *                    the runtime publishing the status computes them
+ * @param stalled     why a rollout makes no progress and how to go back, when it makes none; empty otherwise
  */
 public record ClusterStatus(
         String name,
@@ -26,30 +27,44 @@ public record ClusterStatus(
         String message,
         String specVersion,
         Switchover switchover,
-        List<Condition> conditions) {
+        List<Condition> conditions,
+        String stalled) {
 
     public ClusterStatus {
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
+        stalled = stalled == null ? "" : stalled;
+    }
+
+    public ClusterStatus(String name, Phase phase, String primary, int instances, int readyInstances,
+                         List<PodStatus> pods, List<VolumeStatus> volumes, Map<String, ServiceStatus> services,
+                         String message, String specVersion, Switchover switchover, List<Condition> conditions) {
+        this(name, phase, primary, instances, readyInstances, pods, volumes, services, message, specVersion,
+                switchover, conditions, "");
+    }
+
+    public ClusterStatus withStalled(String why) {
+        return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, services, message,
+                specVersion, switchover, conditions, why);
     }
 
     public ClusterStatus withServices(Map<String, ServiceStatus> endpoints) {
         return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, endpoints, message,
-                specVersion, switchover, conditions);
+                specVersion, switchover, conditions, stalled);
     }
 
     public ClusterStatus withPhase(Phase newPhase, String why) {
         return new ClusterStatus(name, newPhase, primary, instances, readyInstances, pods, volumes, services, why,
-                specVersion, switchover, conditions);
+                specVersion, switchover, conditions, stalled);
     }
 
     public ClusterStatus withSwitchover(Switchover last) {
         return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, services, message,
-                specVersion, last, conditions);
+                specVersion, last, conditions, stalled);
     }
 
     public ClusterStatus withConditions(List<Condition> computed) {
         return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, services, message,
-                specVersion, switchover, computed);
+                specVersion, switchover, computed, stalled);
     }
 
     /**

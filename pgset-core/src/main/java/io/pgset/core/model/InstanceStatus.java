@@ -23,6 +23,8 @@ import java.util.List;
  * @param pendingRestart parameters loaded from that spec that postgres applies only when restarted
  * @param certificateExpires when the instance's server certificate expires (ISO-8601); empty without TLS
  * @param storage        free space on the volume, whether it is full, and data moved aside there
+ * @param configRejected why postgres refused the configuration of {@code specVersion}, which the instance
+ *                       then left for its last good one that it runs on; empty when it took it
  */
 public record InstanceStatus(
         String pod,
@@ -41,7 +43,8 @@ public record InstanceStatus(
         String specVersion,
         List<PendingRestart> pendingRestart,
         String certificateExpires,
-        Storage storage) {
+        Storage storage,
+        String configRejected) {
 
     /**
      * The volume as its instance manager sees it.
@@ -64,6 +67,15 @@ public record InstanceStatus(
         specVersion = specVersion == null ? "" : specVersion;
         pendingRestart = pendingRestart == null ? List.of() : List.copyOf(pendingRestart);
         certificateExpires = certificateExpires == null ? "" : certificateExpires;
+        configRejected = configRejected == null ? "" : configRejected;
+    }
+
+    public InstanceStatus(String pod, Role role, boolean started, boolean ready, long postgresPid, long timeline,
+                          String lsn, String receivedLsn, boolean streaming, long volumeBytes, int restarts,
+                          String message, String upstream, String specVersion, List<PendingRestart> pendingRestart,
+                          String certificateExpires, Storage storage) {
+        this(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming, volumeBytes, restarts,
+                message, upstream, specVersion, pendingRestart, certificateExpires, storage, "");
     }
 
     /** A status that says nothing about configuration (not yet loaded, or not asked). */
@@ -80,17 +92,22 @@ public record InstanceStatus(
 
     public InstanceStatus withConfig(String version, List<PendingRestart> pending) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
-                volumeBytes, restarts, message, upstream, version, pending, certificateExpires, storage);
+                volumeBytes, restarts, message, upstream, version, pending, certificateExpires, storage, configRejected);
     }
 
     public InstanceStatus withCertificateExpires(String expires) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
-                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, expires, storage);
+                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, expires, storage, configRejected);
     }
 
     public InstanceStatus withStorage(Storage volume) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
-                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, volume);
+                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, volume, configRejected);
+    }
+
+    public InstanceStatus withConfigRejected(String why) {
+        return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
+                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage, why);
     }
 
     /** The received position for a replica (falling back to replayed), the write position for a primary. */

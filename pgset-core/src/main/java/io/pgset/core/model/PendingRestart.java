@@ -5,12 +5,18 @@ package io.pgset.core.model;
  *
  * @param parameter the parameter's name
  * @param current   the value postgres runs with, as pg_settings shows it
- * @param wanted    the value the spec asks for
+ * @param wanted    the value the spec asks for; when the spec no longer sets the parameter, the
+ *                  server's own default (pg_settings.boot_val), so that it compares by value
+ * @param toDefault the spec no longer sets the parameter: {@code wanted} is the server's default
  */
-public record PendingRestart(String parameter, String current, String wanted) {
+public record PendingRestart(String parameter, String current, String wanted, boolean toDefault) {
+
+    public PendingRestart(String parameter, String current, String wanted) {
+        this(parameter, current, wanted, false);
+    }
 
     @Override
     public String toString() {
-        return parameter + " " + current + " -> " + wanted;
+        return parameter + " " + current + " -> " + wanted + (toDefault ? " (default)" : "");
     }
 }

@@ -28,7 +28,12 @@ import java.util.stream.Collectors;
  *       of one instance has no replica to hand over to: its primary restarts in place.</li>
  *   <li><b>Lowering a hot-standby minimum</b> ({@link #STANDBY_MINIMUMS}): a standby refuses to
  *       run with less than its primary has, so the order flips for such a change: the primary
- *       restarts first, in place (writes pause for the restart), then the replicas.</li>
+ *       restarts first, in place (writes pause for the restart), then the replicas. Removing such
+ *       a parameter from the spec lowers it just the same when the server's default is below the
+ *       running value: the instance reports the default it goes back to, compared by value.</li>
+ *   <li><b>Stop at a refusal.</b> An instance whose postgres refused the new configuration goes
+ *       back to its last good one and says so; no other instance restarts for that spec, and the
+ *       plan waits, saying why, until a new spec is applied.</li>
  * </ol>
  */
 public final class RollingUpdatePlanner {
@@ -53,6 +58,11 @@ public final class RollingUpdatePlanner {
                 .toList();
         if (!reloads.isEmpty()) {
             return reloads;
+        }
+        Optional<ObservedPod> rejected = observed.pods().stream()
+                .filter(p -> !p.status().configRejected().isEmpty()).findFirst();
+        if (rejected.isPresent()) {
+            return List.of(new Action.Wait(stopped(rejected.get())));
         }
         List<ObservedPod> pending = observed.pods().stream()
                 .filter(p -> p.ordinal() < observed.spec().instances() && !p.status().pendingRestart().isEmpty())
@@ -95,6 +105,12 @@ public final class RollingUpdatePlanner {
                 + " restarts in place for " + describe(p.status().pendingRestart())));
     }
 
+    /** Why the rollout stops at an instance whose postgres refused the new configuration. */
+    public static String stopped(ObservedPod pod) {
+        return "rollout stopped: " + pod.name() + " " + pod.status().configRejected() + "; no other instance"
+                + " restarts for this spec. Fix the spec and apply it again, or re-apply the previous spec";
+    }
+
     /** Every running instance has loaded the current spec. */
     public static boolean current(Observation observed) {
         String version = SpecReader.version(observed.spec());
@@ -107,6 +123,10 @@ public final class RollingUpdatePlanner {
         return loaded.isEmpty() || loaded.equals(version);
     }
 
+    /**
+     * Whether the change lowers a hot-standby minimum. Compared by value: a parameter the spec no
+     * longer sets goes back to the server's default, which the instance reports as the wanted value.
+     */
     static boolean lowers(PendingRestart change) {
         if (!STANDBY_MINIMUMS.contains(change.parameter())) {
             return false;

@@ -43,17 +43,30 @@ public final class SpecReader {
 
     /** Reads a YAML or JSON document. */
     public static ClusterSpec read(String text) {
-        return checked(SpecYaml.parse(text));
+        return read(text, ParameterValidator.NONE);
+    }
+
+    /** Reads a document and checks its parameters against the installed server as well. */
+    public static ClusterSpec read(String text, ParameterValidator parameters) {
+        return checked(SpecYaml.parse(text), parameters);
     }
 
     public static ClusterSpec read(Path file) {
+        return read(file, ParameterValidator.NONE);
+    }
+
+    /**
+     * Reads a spec file, checking its parameters with {@code parameters} too; every problem, of the
+     * spec and of its parameters, is reported at once.
+     */
+    public static ClusterSpec read(Path file, ParameterValidator parameters) {
         String text;
         try {
             text = Files.readString(file);
         } catch (IOException e) {
             throw new SpecException(List.of(file + ": cannot read the spec file: " + reason(e)), e);
         }
-        return read(text);
+        return read(text, parameters);
     }
 
     /** The cluster every default describes. */
@@ -62,7 +75,7 @@ public final class SpecReader {
         document.put("apiVersion", SpecParser.API_VERSION);
         document.put("kind", SpecParser.KIND);
         document.putObject("metadata").put("name", name);
-        return checked(document);
+        return checked(document, ParameterValidator.NONE);
     }
 
     /** The canonical document for a spec; {@code read(write(spec))} equals {@code spec}. */
@@ -84,9 +97,12 @@ public final class SpecReader {
         }
     }
 
-    private static ClusterSpec checked(ObjectNode document) {
+    private static ClusterSpec checked(ObjectNode document, ParameterValidator parameters) {
         List<String> problems = new ArrayList<>();
         ClusterSpec spec = SpecParser.parse(SpecNode.root(document, problems));
+        if (problems.stream().noneMatch(p -> p.startsWith("spec.postgres.version") || p.startsWith("spec.postgres.binDir"))) {
+            problems.addAll(parameters.problems(spec.postgres()));
+        }
         if (!problems.isEmpty()) {
             throw new SpecException(problems);
         }

@@ -116,6 +116,25 @@ class RollingUpdatePlannerTest {
         assertThat(plan.get(0).reason()).contains("primary first").contains("max_connections 200 -> 100");
     }
 
+    @Test
+    void removingAStandbyMinimumAboveTheServerDefaultRestartsThePrimaryFirst() {
+        List<PendingRestart> back = List.of(new PendingRestart("max_connections", "200", "100", true));
+        List<Action> plan = RollingUpdatePlanner.plan(observe(THREE, "demo-0", Duration.ZERO,
+                at(primary(0), NOW, back), at(replica(1), NOW, back), at(replica(2), NOW, back)));
+
+        assertThat(steps(plan)).containsExactly("Restart demo-0");
+        assertThat(plan.get(0).reason()).contains("primary first").contains("max_connections 200 -> 100 (default)");
+    }
+
+    @Test
+    void removingAStandbyMinimumBelowTheServerDefaultRestartsReplicasFirst() {
+        List<PendingRestart> back = List.of(new PendingRestart("max_connections", "50", "100", true));
+        List<Action> plan = RollingUpdatePlanner.plan(observe(THREE, "demo-0", Duration.ZERO,
+                at(primary(0), NOW, back), at(replica(1), NOW, back), at(replica(2), NOW, back)));
+
+        assertThat(steps(plan)).containsExactly("Restart demo-2");
+    }
+
     @ParameterizedTest
     @CsvSource({
             "max_connections, 100, 200, false",
