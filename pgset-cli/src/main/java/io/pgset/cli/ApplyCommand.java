@@ -8,10 +8,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "apply", description = {"Apply a changed PostgresCluster spec to a running cluster, and wait until it runs it.",
-        "Parameters that need only a reload are reloaded everywhere; those that need a restart restart the",
-        "replicas one at a time (highest ordinal first), then a switchover hands the primary role over, and",
-        "the old primary restarts last. disruption.maxUnavailable bounds how many instances are down at once."})
+@Command(name = "apply", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Apply a changed PostgresCluster spec to a running cluster, and wait until it runs it.",
+        "Parameters that need only a reload are reloaded everywhere; those that need a restart restart "
+                + "the replicas one at a time (highest ordinal first), then a switchover hands the primary role "
+                + "over, and the old primary restarts last. disruption.maxUnavailable bounds how many instances "
+                + "are down at once."})
 final class ApplyCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -20,13 +22,14 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "A PostgresCluster YAML file.")
     Path file;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
-            description = "How long to wait for the rollout (default: ${DEFAULT-VALUE}); it goes on in the background after.")
-    long timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600", converter = Seconds.class,
+            description = "How many seconds to wait for the rollout (default: ${DEFAULT-VALUE}). After that the"
+                    + " command gives up, and the rollout goes on in the background.")
+    Duration timeout;
 
     @Override
     public Integer call() {
-        main.clusters().apply(SpecReader.read(file), Duration.ofSeconds(timeoutSeconds));
+        main.clusters().apply(SpecReader.read(file), timeout);
         return 0;
     }
 }

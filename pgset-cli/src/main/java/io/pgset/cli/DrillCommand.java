@@ -11,22 +11,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "drill", description = {"A failure drill: writes sequential ids through rw, kills the primary each round,",
-        "and reports each round's write gap, acknowledged writes lost, and whether two instances ever took writes at once.",
-        "Exits 1 on a split brain, or on any lost write in sync mode."})
+@Command(name = "drill", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Run a failure drill: kill the primary under a write load, and report what it cost.",
+        "It writes sequential ids through rw, kills the primary each round, and reports each round's "
+                + "write gap, the acknowledged writes lost, and whether two instances ever took writes at once. "
+                + "Exits 1 on a split brain, or on any lost write in sync mode. Stopped early (Ctrl-C, SIGTERM), "
+                + "it still reports the rounds done."})
 final class DrillCommand implements Callable<Integer> {
 
     @ParentCommand
     Main main;
 
-    @Parameters(paramLabel = "NAME")
+    @Parameters(paramLabel = "NAME", description = "The cluster (it must be Healthy).")
     String name;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3", description = "Rounds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3", description = "How many times to kill the primary (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--kill", paramLabel = "WHAT", defaultValue = "primary",
-            description = "primary (the instance and its postgres, as when a machine dies) or postgres (the postmaster only).")
+            description = "What to kill: primary (the instance and its postgres, as when a machine dies; the default)"
+                    + " or postgres (the postmaster only).")
     String kill;
 
     @Override

@@ -15,19 +15,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "psql", description = "Open psql on the rw service (or ro with --ro) as the app user; arguments after -- go to psql.")
+@Command(name = "psql", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Open psql on the rw service (or ro with --ro) as the app user.",
+        "Arguments after -- go to psql. The password comes from a passfile, never from the command line."})
 final class PsqlCommand implements Callable<Integer> {
 
     @ParentCommand
     Main main;
 
-    @Parameters(index = "0", paramLabel = "NAME")
+    @Parameters(index = "0", paramLabel = "NAME", description = "The cluster.")
     String name;
 
     @Parameters(index = "1..*", paramLabel = "PSQL_ARGS", description = "Passed to psql, e.g. -- -c 'select 1'.")
     List<String> psqlArgs = new ArrayList<>();
 
-    @Option(names = "--ro", description = "Connect to the ro service (replicas).")
+    @Option(names = "--ro", description = "Connect to the ro service (the replicas).")
     boolean readOnly;
 
     @Override
