@@ -32,7 +32,7 @@ class DrillIT extends PerTestHome {
             assertThat(round.find()).as("round %d in%n%s", i, drill.out()).isTrue();
             assertThat(round.group(4)).as("a failover happened in round %d", i).isNotEqualTo(round.group(2));
         }
-        assertThat(home.status("demo").path("phase").asText()).isEqualTo("HEALTHY");
+        assertThat(home.status("demo").path("phase").asText()).isEqualTo("Healthy");
         // Both replicas were streaming from the same primary when it died, so they were compared on
         // the same timeline; a replica whose WAL receiver had just stopped must not look older.
         Matcher promote = Pattern.compile("promote demo-\\d: .* is the most advanced of (.*)").matcher(

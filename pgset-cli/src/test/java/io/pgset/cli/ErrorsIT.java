@@ -88,7 +88,7 @@ class ErrorsIT extends PerTestHome {
         long instances = home.processes().stream()
                 .filter(p -> p.info().commandLine().orElse("").contains("-Dpgset.marker=--pod-dir=")).count();
         assertThat(instances).isEqualTo(3);
-        assertThat(home.status("demo").path("phase").asText()).isEqualTo("HEALTHY");
+        assertThat(home.status("demo").path("phase").asText()).isEqualTo("Healthy");
     }
 
     @Test

@@ -30,7 +30,7 @@ class UpIT extends PerTestHome {
 
         JsonNode status = home.status("demo");
         assertThat(status.path("name").asText()).isEqualTo("demo");
-        assertThat(status.path("phase").asText()).isEqualTo("HEALTHY");
+        assertThat(status.path("phase").asText()).isEqualTo("Healthy");
         assertThat(status.path("primary").asText()).isEqualTo("demo-0");
         List<String> roles = new ArrayList<>();
         for (JsonNode pod : status.path("pods")) {
