@@ -35,7 +35,7 @@ class CommandsIT extends SharedCluster {
     @Test
     void eventsTellWhatTheControllerDidAndWhy() {
         String events = home.pgset("events", "demo").ok().out();
-        assertThat(events).contains("create demo-0: new cluster: demo-0 runs initdb",
+        assertThat(events).contains("create demo-0: new cluster: demo-0 starts on its volume (a new database if the volume is empty)",
                 "create demo-1: scale up", "create demo-2: scale up", "primary is demo-0");
     }
 

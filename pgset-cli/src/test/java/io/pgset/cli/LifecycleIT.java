@@ -136,8 +136,11 @@ class LifecycleIT extends PerTestHome {
 
         home.pgset("up").ok();
         awaitRowOn(home.servicePort("demo", "rw"), "survives delete");
+        assertThat(home.pgset("events", "demo").ok().out()).as("the kept volume is not said to get a new database")
+                .contains("demo-0 starts on its volume").doesNotContain("initdb");
 
-        home.pgset("delete", "demo", "--volumes").ok();
+        PgsetHome.Result deleted = home.pgset("delete", "demo", "--volumes").ok();
+        assertThat(deleted.out()).contains("deleted with its volumes").doesNotContain("kept");
         assertThat(home.processes()).isEmpty();
         assertThat(home.cluster("demo")).doesNotExist();
     }

@@ -27,6 +27,8 @@ class UpIT extends PerTestHome {
         // Ordered start: each instance was created only after the one before it was ready.
         assertThat(up.out().indexOf("demo-0 ready")).isLessThan(up.out().indexOf("demo-1 starting"));
         assertThat(up.out().indexOf("demo-1 ready")).isLessThan(up.out().indexOf("demo-2 starting"));
+        // While an instance starts, progress says what it waits for, not "unreachable: null" or driver advice.
+        assertThat(up.out()).doesNotContain("null", "Check that the hostname", "unreachable");
 
         JsonNode status = home.status("demo");
         assertThat(status.path("name").asText()).isEqualTo("demo");

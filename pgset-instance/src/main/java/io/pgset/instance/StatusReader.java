@@ -57,7 +57,24 @@ final class StatusReader implements AutoCloseable {
             }
         }
         return new InstanceStatus(pod, Role.UNKNOWN, true, false, postgresPid, 0, null, null, false, volume,
-                restarts, "status query failed: " + failure.getMessage(), upstream);
+                restarts, describe(failure), upstream);
+    }
+
+    /**
+     * A failed status query in words: a postgres that does not accept connections (starting,
+     * restarting) says so, without the driver's advice to check host names and TCP settings.
+     */
+    static String describe(SQLException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int advice = message.indexOf(". Check that");
+        if (advice > 0) {
+            message = message.substring(0, advice);
+        }
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("08") || state.equals("57P03")) {
+            return "postgres does not accept connections yet (" + message + ")";
+        }
+        return "status query failed: " + message;
     }
 
     private InstanceStatus query(long postgresPid, int restarts, String upstream, long volume) throws SQLException {

@@ -273,6 +273,12 @@ public final class LocalClusters {
     /** Stops the controller, then every instance, highest ordinal first; volumes stay. */
     public void down(String name) {
         ClusterHome home = existing(name);
+        stop(home);
+        out.println("cluster " + name + " is stopped; its volumes are kept in " + home.volumes());
+    }
+
+    private void stop(ClusterHome home) {
+        String name = home.name();
         try (ChangeLock lock = changeLock(home)) {
             ControllerClient controller = new ControllerClient(home);
             Optional<ProcessHandle> daemon = controller.process();
@@ -289,7 +295,6 @@ public final class LocalClusters {
                     runtime.deletePod(pod);
                 }
             }
-            out.println("cluster " + name + " is stopped; its volumes are kept in " + home.volumes());
         } catch (IOException e) {
             throw new PgsetException("cannot stop cluster " + name + ": " + e.getMessage(), e);
         }
@@ -301,7 +306,7 @@ public final class LocalClusters {
      */
     public void delete(String name, boolean volumes) {
         ClusterHome home = existing(name);
-        down(name);
+        stop(home);
         try (var entries = Files.list(home.dir())) {
             for (Path entry : entries.toList()) {
                 String file = entry.getFileName().toString();
