@@ -76,6 +76,41 @@ class ErrorsIT extends PerTestHome {
     }
 
     @Test
+    void aHomeThatIsAFileIsSaidToBeOneByEveryCommand() throws Exception {
+        Path file = home.dir.resolve("home-file");
+        Files.writeString(file, "");
+        for (String command : List.of("status", "up", "events demo", "delete demo")) {
+            List<String> args = new java.util.ArrayList<>(List.of("--home", file.toString()));
+            args.addAll(List.of(command.split(" ")));
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            int exit = Main.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), false,
+                    args.toArray(String[]::new));
+            assertThat(exit).as(command).isNotZero();
+            assertThat(err.toString()).as(command)
+                    .contains(file + " (PGSET_HOME, or --home) is a file, not a directory").doesNotContain("chmod");
+            assertThat(out.toString()).as(command).doesNotContain("no clusters");
+        }
+    }
+
+    @Test
+    void aHomeTheUserMayNotWriteToIsNamedWithTheReason() throws Exception {
+        // Root may write anywhere: pgset runs as the postgres user here, in a directory only root may write to.
+        Path locked = Files.createDirectory(home.dir.resolve("locked"));
+        Path jar = Path.of("target", "pgset.jar").toAbsolutePath();
+        assertThat(jar).as("the shaded jar, built by package before the ITs").exists();
+        Process up = new ProcessBuilder("runuser", "-u", "postgres", "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", jar.toString(),
+                Main.class.getName(), "--home", locked.resolve("home").toString(), "up")
+                .redirectErrorStream(true).start();
+        String out = new String(up.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(up.waitFor()).as(out).isNotZero();
+        assertThat(out).contains("cannot create " + locked.resolve("home/clusters/demo"),
+                "user postgres may not write to " + locked, "owner root, mode rwxr-xr-x", "Set PGSET_HOME or --home");
+        assertThat(locked.resolve("home")).doesNotExist();
+    }
+
+    @Test
     void twoRacingUpsEndWithOneControllerAndOneHealthyCluster() throws Exception {
         CompletableFuture<PgsetHome.Result> first = CompletableFuture.supplyAsync(() -> home.pgset("up"));
         CompletableFuture<PgsetHome.Result> second = CompletableFuture.supplyAsync(() -> home.pgset("up"));

@@ -44,6 +44,7 @@ public final class LocalClusters {
         this.pgsetHome = pgsetHome;
         this.launcher = launcher;
         this.out = out;
+        Preflight.homeIsADirectory(pgsetHome);
     }
 
     public ClusterHome home(String name) {
@@ -65,6 +66,7 @@ public final class LocalClusters {
         ClusterHome home = home(name);
         ClusterSpec spec = given.orElseGet(() -> exists(name) ? SpecReader.read(home.spec()) : SpecReader.defaults(name));
         Preflight.postgresInstalled(spec);
+        Preflight.writable(home.dir());
         Preflight.volumesReachable(pgsetHome);
         warnWithoutTls(spec);
         ControllerClient controller = new ControllerClient(home);
@@ -121,7 +123,7 @@ public final class LocalClusters {
             }
             Json.writeText(home.spec(), SpecReader.write(spec));
         } catch (IOException e) {
-            throw new PgsetException("cannot write " + home.spec() + ": " + e.getMessage(), e);
+            throw new PgsetException("cannot write " + home.spec() + ": " + IoMessages.describe(e), e);
         }
         controller.poke();
         return awaitHealthy(home, controller, spec, timeout);
@@ -161,7 +163,7 @@ public final class LocalClusters {
                         renew && !pod.running() ? "  (not running: renews when it starts)" : "");
             }
         } catch (IOException e) {
-            throw new PgsetException("cannot read or renew the certificates of " + name + ": " + e.getMessage(), e);
+            throw new PgsetException("cannot read or renew the certificates of " + name + ": " + IoMessages.describe(e), e);
         }
     }
 
@@ -184,7 +186,7 @@ public final class LocalClusters {
         try (ChangeLock lock = changeLock(home)) {
             Json.writeText(home.spec(), SpecReader.write(scaled));
         } catch (IOException e) {
-            throw new PgsetException("cannot write " + home.spec() + ": " + e.getMessage(), e);
+            throw new PgsetException("cannot write " + home.spec() + ": " + IoMessages.describe(e), e);
         }
         controller.poke();
         return awaitHealthy(home, controller, scaled, timeout);
@@ -266,7 +268,7 @@ public final class LocalClusters {
             return dirs.filter(d -> Files.exists(d.resolve("spec.yaml"))).map(d -> d.getFileName().toString())
                     .sorted().toList();
         } catch (IOException e) {
-            throw new PgsetException("cannot list " + clusters + ": " + e.getMessage(), e);
+            throw new PgsetException("cannot list " + clusters + ": " + IoMessages.describe(e), e);
         }
     }
 
@@ -296,7 +298,7 @@ public final class LocalClusters {
                 }
             }
         } catch (IOException e) {
-            throw new PgsetException("cannot stop cluster " + name + ": " + e.getMessage(), e);
+            throw new PgsetException("cannot stop cluster " + name + ": " + IoMessages.describe(e), e);
         }
     }
 
@@ -325,7 +327,7 @@ public final class LocalClusters {
                         + " (`pgset delete " + name + " --volumes` removes them)");
             }
         } catch (IOException e) {
-            throw new PgsetException("cannot delete cluster " + name + ": " + e.getMessage(), e);
+            throw new PgsetException("cannot delete cluster " + name + ": " + IoMessages.describe(e), e);
         }
     }
 
@@ -344,7 +346,7 @@ public final class LocalClusters {
                 runtime.deletePod(state);
             }
         } catch (IOException e) {
-            throw new PgsetException("cannot delete " + pod + ": " + e.getMessage(), e);
+            throw new PgsetException("cannot delete " + pod + ": " + IoMessages.describe(e), e);
         }
         new ControllerClient(home).poke();
         out.println("instance " + pod + " deleted" + (force ? " (killed)" : "") + "; the controller recreates it");
