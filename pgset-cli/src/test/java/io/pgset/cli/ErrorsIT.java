@@ -76,6 +76,27 @@ class ErrorsIT extends PerTestHome {
     }
 
     @Test
+    void whenNoPortIsFreeUpFailsAndLeavesNoClusterBehind() throws Exception {
+        // Another cluster's kept ports (files only, nothing listens) fill the whole range pgset picks from.
+        StringBuilder every = new StringBuilder("{");
+        for (int port = 20000; port <= 32767; port++) {
+            every.append(port == 20000 ? "" : ",").append("\"p").append(port).append("\":").append(port);
+        }
+        Path other = home.dir.resolve("clusters/other");
+        Files.createDirectories(other);
+        Files.writeString(other.resolve("services.json"), every.append("}"));
+
+        PgsetHome.Result r = home.pgset("up");
+
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("no free loopback port between 20000 and 32767", "12768 of them are kept",
+                "pgset delete NAME --volumes");
+        assertThat(home.cluster("demo")).doesNotExist();
+        assertThat(home.processes()).isEmpty();
+        assertThat(home.pgset("status").ok().out()).contains("no clusters");
+    }
+
+    @Test
     void aHomeThatIsAFileIsSaidToBeOneByEveryCommand() throws Exception {
         Path file = home.dir.resolve("home-file");
         Files.writeString(file, "");

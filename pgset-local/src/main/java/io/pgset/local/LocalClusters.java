@@ -70,6 +70,7 @@ public final class LocalClusters {
         Preflight.volumesReachable(pgsetHome);
         warnWithoutTls(spec);
         ControllerClient controller = new ControllerClient(home);
+        Leftovers leftovers = new Leftovers(home, exists(name));
         try {
             Files.createDirectories(home.dir());
             try (ChangeLock lock = changeLock(home)) {
@@ -94,9 +95,61 @@ public final class LocalClusters {
                 }
             }
         } catch (IOException e) {
-            throw new PgsetException("cannot prepare cluster " + name + " in " + home.dir() + ": " + e.getMessage(), e);
+            leftovers.remove(controller);
+            throw new PgsetException("cannot prepare cluster " + name + " in " + home.dir() + ": " + IoMessages.describe(e), e);
+        } catch (RuntimeException e) {
+            leftovers.remove(controller);
+            throw e;
         }
         return awaitHealthy(home, controller, spec, timeout);
+    }
+
+    /**
+     * What an {@code up} of a new cluster created before its controller ran: removed again when it
+     * fails before then, so that no half-made cluster ("Stopped, 0/3", services on port 0) is left.
+     * Files of a cluster that existed (or of a deleted one whose volumes were kept) stay.
+     */
+    private final class Leftovers {
+        private final ClusterHome home;
+        private final boolean clusterExisted;
+        private final boolean dirExisted;
+        private final boolean clustersExisted;
+        private final boolean servicesExisted;
+
+        Leftovers(ClusterHome home, boolean clusterExisted) {
+            this.home = home;
+            this.clusterExisted = clusterExisted;
+            this.dirExisted = Files.exists(home.dir());
+            this.clustersExisted = Files.exists(home.dir().getParent());
+            this.servicesExisted = Files.exists(home.services());
+        }
+
+        void remove(ControllerClient controller) {
+            if (clusterExisted || controller.running()
+                    || new LocalRuntime(pgsetHome, home, launcher).pods().stream().anyMatch(io.pgset.core.control.PodState::running)) {
+                return;
+            }
+            try {
+                if (!dirExisted) {
+                    FileTree.delete(home.dir());
+                    if (!clustersExisted) {
+                        try {
+                            Files.deleteIfExists(home.dir().getParent());
+                        } catch (java.nio.file.DirectoryNotEmptyException another) {
+                            // another cluster was created meanwhile: its folder stays
+                        }
+                    }
+                    return;
+                }
+                Files.deleteIfExists(home.spec());
+                if (!servicesExisted) {
+                    Files.deleteIfExists(home.services());
+                }
+            } catch (IOException | RuntimeException e) {
+                out.println("cluster " + home.name() + ": could not remove what this failed `up` created in " + home.dir()
+                        + " (" + e.getMessage() + "); remove it yourself");
+            }
+        }
     }
 
     /**
