@@ -132,6 +132,21 @@ class ErrorsIT extends PerTestHome {
     }
 
     @Test
+    void aNetworkAllowThatShutsOutLocalClientsIsWarnedOfAndPsqlSaysWhy() throws Exception {
+        home.pgset("up").ok();
+        Path file = home.specFile("network: {allow: [\"10.0.0.0/8\"]}");
+
+        PgsetHome.Result apply = home.pgset("apply", "-f", file.toString()).ok();
+
+        assertThat(apply.out()).contains("WARNING: spec.network.allow (10.0.0.0/8) of cluster demo does not include"
+                + " 127.0.0.1", "`pgset psql`");
+        PgsetHome.Result psql = home.pgset("psql", "demo", "--", "-c", "select 1");
+        assertThat(psql.exit()).isNotZero();
+        assertThat(psql.out()).contains("FATAL:  cluster demo does not allow connections from 127.0.0.1"
+                + " (spec.network.allow: 10.0.0.0/8)").doesNotContain("closed the connection unexpectedly");
+    }
+
+    @Test
     void twoRacingUpsEndWithOneControllerAndOneHealthyCluster() throws Exception {
         CompletableFuture<PgsetHome.Result> first = CompletableFuture.supplyAsync(() -> home.pgset("up"));
         CompletableFuture<PgsetHome.Result> second = CompletableFuture.supplyAsync(() -> home.pgset("up"));

@@ -69,6 +69,7 @@ public final class LocalClusters {
         Preflight.writable(home.dir());
         Preflight.volumesReachable(pgsetHome);
         warnWithoutTls(spec);
+        warnIfLocalClientsShutOut(spec);
         ControllerClient controller = new ControllerClient(home);
         Leftovers leftovers = new Leftovers(home, exists(name));
         try {
@@ -170,6 +171,7 @@ public final class LocalClusters {
         }
         Preflight.postgresInstalled(spec);
         warnWithoutTls(spec);
+        warnIfLocalClientsShutOut(spec);
         try (ChangeLock lock = changeLock(home)) {
             if (!checkChange(home, spec)) {
                 out.println("cluster " + name + ": the spec is unchanged");
@@ -225,6 +227,24 @@ public final class LocalClusters {
             out.println("WARNING: cluster " + spec.name() + " runs without TLS (spec.tls.enabled: false): passwords are"
                     + " still SCRAM, but queries, results and replication cross the network unencrypted and"
                     + " unauthenticated. Use this for local experiments only.");
+        }
+    }
+
+    /**
+     * The services see every client on this machine as 127.0.0.1: psql, {@code pgset psql}, the
+     * drill and local applications. A network.allow without it shuts them all out (the instances
+     * themselves still replicate: they connect directly).
+     */
+    private void warnIfLocalClientsShutOut(ClusterSpec spec) {
+        try {
+            if (!io.pgset.core.spec.Cidr.contains(spec.network().allow(), java.net.InetAddress.getByName(Ports.LOOPBACK))) {
+                out.println("WARNING: spec.network.allow (" + String.join(", ", spec.network().allow()) + ") of cluster "
+                        + spec.name() + " does not include " + Ports.LOOPBACK + ", the address every client on this"
+                        + " machine reaches the rw and ro services from: psql, `pgset psql`, `pgset drill` and local"
+                        + " applications will be refused. Add \"" + Ports.LOOPBACK + "/32\" to keep them.");
+            }
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("a literal loopback address must parse", e);
         }
     }
 
