@@ -59,6 +59,12 @@ class CommandsIT extends SharedCluster {
     }
 
     @Test
+    void theDemoExampleAppliedToTheDefaultClusterChangesNothing() {
+        PgsetHome.Result r = home.pgset("apply", "-f", "../examples/demo.yaml").ok();
+        assertThat(r.out()).contains("cluster demo: the spec is unchanged", "cluster demo is Healthy");
+    }
+
+    @Test
     void aNameThatIsNotAnInstanceNameIsRefusedSayingWhatOneLooksLike() {
         assertThat(home.pgset("logs", "demo-x").err()).contains("'demo-x' is not an instance name",
                 "<cluster>-<ordinal>");
