@@ -44,6 +44,7 @@ class UpIT extends PerTestHome {
             assertThat(pod.path("timeline").asLong()).isEqualTo(1);
             assertThat(pod.path("lsn").asText()).matches("[0-9A-F]+/[0-9A-F]+");
             assertThat(pod.has("lagBytes")).isTrue();
+            assertThat(pod.path("lagSeconds").isNumber()).isTrue();
             assertThat(pod.path("volume").asText()).isEqualTo("data-" + pod.path("name").asText());
             roles.add(pod.path("role").asText());
         }

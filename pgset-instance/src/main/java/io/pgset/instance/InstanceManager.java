@@ -131,7 +131,7 @@ public final class InstanceManager implements AutoCloseable {
     private static InstanceStatus withMessage(InstanceStatus s, String message) {
         return new InstanceStatus(s.pod(), s.role(), s.started(), s.ready(), s.postgresPid(), s.timeline(), s.lsn(),
                 s.receivedLsn(), s.streaming(), s.volumeBytes(), s.restarts(), message, s.upstream(), s.specVersion(),
-                s.pendingRestart(), s.certificateExpires(), s.storage());
+                s.pendingRestart(), s.certificateExpires(), s.storage(), s.lagSeconds());
     }
 
     /**

@@ -23,6 +23,9 @@ import java.util.List;
  * @param pendingRestart parameters loaded from that spec that postgres applies only when restarted
  * @param certificateExpires when the instance's server certificate expires (ISO-8601); empty without TLS
  * @param storage        free space on the volume, whether it is full, and data moved aside there
+ * @param lagSeconds     replica: how far its replay is behind, in time ({@code now() -
+ *                       pg_last_xact_replay_timestamp()} while received WAL waits to be replayed,
+ *                       else 0); 0 on a primary
  */
 public record InstanceStatus(
         String pod,
@@ -41,7 +44,8 @@ public record InstanceStatus(
         String specVersion,
         List<PendingRestart> pendingRestart,
         String certificateExpires,
-        Storage storage) {
+        Storage storage,
+        double lagSeconds) {
 
     /**
      * The volume as its instance manager sees it.
@@ -71,7 +75,7 @@ public record InstanceStatus(
                           String lsn, String receivedLsn, boolean streaming, long volumeBytes, int restarts,
                           String message, String upstream) {
         this(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming, volumeBytes, restarts,
-                message, upstream, "", List.of(), "", Storage.UNKNOWN);
+                message, upstream, "", List.of(), "", Storage.UNKNOWN, 0);
     }
 
     public static InstanceStatus unreachable(String pod, String why) {
@@ -80,17 +84,23 @@ public record InstanceStatus(
 
     public InstanceStatus withConfig(String version, List<PendingRestart> pending) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
-                volumeBytes, restarts, message, upstream, version, pending, certificateExpires, storage);
+                volumeBytes, restarts, message, upstream, version, pending, certificateExpires, storage, lagSeconds);
     }
 
     public InstanceStatus withCertificateExpires(String expires) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
-                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, expires, storage);
+                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, expires, storage, lagSeconds);
     }
 
     public InstanceStatus withStorage(Storage volume) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
-                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, volume);
+                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, volume,
+                lagSeconds);
+    }
+
+    public InstanceStatus withLagSeconds(double seconds) {
+        return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
+                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage, seconds);
     }
 
     /** The received position for a replica (falling back to replayed), the write position for a primary. */
