@@ -30,6 +30,17 @@ class CommandsIT extends SharedCluster {
     }
 
     @Test
+    void psqlAsTheSuperuserUsesAPassfileOnlyItsUserCanRead() throws Exception {
+        assertThat(home.pgset("psql", "demo", "--superuser", "--", "-Atc",
+                "select current_user, rolsuper from pg_roles where rolname = current_user").ok().out().strip())
+                .isEqualTo("postgres|t");
+        java.nio.file.Path passfile = home.cluster("demo").resolve("secrets/pgpass-superuser");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(passfile))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(java.nio.file.Files.readString(passfile)).contains(":postgres:" + home.secret("demo", "superuser-password"));
+    }
+
+    @Test
     void psqlPassesOnPsqlsExitCode() {
         PgsetHome.Result r = home.pgset("psql", "demo", "--", "-v", "ON_ERROR_STOP=1", "-c", "select nonsense");
         assertThat(r.exit()).isNotZero();
