@@ -68,10 +68,9 @@ public final class LocalClusters {
         Preflight.postgresInstalled(spec);
         Preflight.writable(home.dir());
         Preflight.volumesReachable(pgsetHome);
-        warnWithoutTls(spec);
-        warnIfLocalClientsShutOut(spec);
+        SpecWarnings.print(out, spec);
         ControllerClient controller = new ControllerClient(home);
-        Leftovers leftovers = new Leftovers(home, exists(name));
+        UpLeftovers leftovers = new UpLeftovers(pgsetHome, home, launcher, out, exists(name));
         try {
             Files.createDirectories(home.dir());
             try (ChangeLock lock = changeLock(home)) {
@@ -106,54 +105,6 @@ public final class LocalClusters {
     }
 
     /**
-     * What an {@code up} of a new cluster created before its controller ran: removed again when it
-     * fails before then, so that no half-made cluster ("Stopped, 0/3", services on port 0) is left.
-     * Files of a cluster that existed (or of a deleted one whose volumes were kept) stay.
-     */
-    private final class Leftovers {
-        private final ClusterHome home;
-        private final boolean clusterExisted;
-        private final boolean dirExisted;
-        private final boolean clustersExisted;
-        private final boolean servicesExisted;
-
-        Leftovers(ClusterHome home, boolean clusterExisted) {
-            this.home = home;
-            this.clusterExisted = clusterExisted;
-            this.dirExisted = Files.exists(home.dir());
-            this.clustersExisted = Files.exists(home.dir().getParent());
-            this.servicesExisted = Files.exists(home.services());
-        }
-
-        void remove(ControllerClient controller) {
-            if (clusterExisted || controller.running()
-                    || new LocalRuntime(pgsetHome, home, launcher).pods().stream().anyMatch(io.pgset.core.control.PodState::running)) {
-                return;
-            }
-            try {
-                if (!dirExisted) {
-                    FileTree.delete(home.dir());
-                    if (!clustersExisted) {
-                        try {
-                            Files.deleteIfExists(home.dir().getParent());
-                        } catch (java.nio.file.DirectoryNotEmptyException another) {
-                            // another cluster was created meanwhile: its folder stays
-                        }
-                    }
-                    return;
-                }
-                Files.deleteIfExists(home.spec());
-                if (!servicesExisted) {
-                    Files.deleteIfExists(home.services());
-                }
-            } catch (IOException | RuntimeException e) {
-                out.println("cluster " + home.name() + ": could not remove what this failed `up` created in " + home.dir()
-                        + " (" + e.getMessage() + "); remove it yourself");
-            }
-        }
-    }
-
-    /**
      * Applies a changed spec to a running cluster and waits until every instance runs it: reloads
      * everywhere, restarts (replicas first, the primary last after a switchover) where a
      * parameter needs one, scaling where the number of instances changed. A change that cannot
@@ -170,8 +121,7 @@ public final class LocalClusters {
             throw new PgsetException("cluster " + name + " is not running; `pgset up -f FILE` starts it with this spec");
         }
         Preflight.postgresInstalled(spec);
-        warnWithoutTls(spec);
-        warnIfLocalClientsShutOut(spec);
+        SpecWarnings.print(out, spec);
         try (ChangeLock lock = changeLock(home)) {
             if (!checkChange(home, spec)) {
                 out.println("cluster " + name + ": the spec is unchanged");
@@ -219,32 +169,6 @@ public final class LocalClusters {
             }
         } catch (IOException e) {
             throw new PgsetException("cannot read or renew the certificates of " + name + ": " + IoMessages.describe(e), e);
-        }
-    }
-
-    private void warnWithoutTls(ClusterSpec spec) {
-        if (!spec.tls().enabled()) {
-            out.println("WARNING: cluster " + spec.name() + " runs without TLS (spec.tls.enabled: false): passwords are"
-                    + " still SCRAM, but queries, results and replication cross the network unencrypted and"
-                    + " unauthenticated. Use this for local experiments only.");
-        }
-    }
-
-    /**
-     * The services see every client on this machine as 127.0.0.1: psql, {@code pgset psql}, the
-     * drill and local applications. A network.allow without it shuts them all out (the instances
-     * themselves still replicate: they connect directly).
-     */
-    private void warnIfLocalClientsShutOut(ClusterSpec spec) {
-        try {
-            if (!io.pgset.core.spec.Cidr.contains(spec.network().allow(), java.net.InetAddress.getByName(Ports.LOOPBACK))) {
-                out.println("WARNING: spec.network.allow (" + String.join(", ", spec.network().allow()) + ") of cluster "
-                        + spec.name() + " does not include " + Ports.LOOPBACK + ", the address every client on this"
-                        + " machine reaches the rw and ro services from: psql, `pgset psql`, `pgset drill` and local"
-                        + " applications will be refused. Add \"" + Ports.LOOPBACK + "/32\" to keep them.");
-            }
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException("a literal loopback address must parse", e);
         }
     }
 
