@@ -7,8 +7,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 
 /**
- * A file-system failure in words. The JDK's exceptions often carry only a path as their message
- * ({@code AccessDeniedException: /x/home}), which says where but not what went wrong.
+ * A file-system or connection failure in words. The JDK's exceptions often carry only a path as
+ * their message ({@code AccessDeniedException: /x/home}), which says where but not what went
+ * wrong, or no message at all (a refused connection).
  */
 final class IoMessages {
 
@@ -27,6 +28,12 @@ final class IoMessages {
         }
         if (e instanceof FileSystemException f) {
             return f.getFile() + ": " + (f.getReason() == null ? e.getClass().getSimpleName() : f.getReason());
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused: nothing listens there";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer in time";
         }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }

@@ -207,7 +207,8 @@ public final class LocalClusters {
         try {
             begun = controller.switchover(to);
         } catch (IOException e) {
-            throw new PgsetException("cannot reach the controller of " + name + ": " + e.getMessage(), e);
+            throw new PgsetException("cannot reach the controller of " + name + ": " + IoMessages.describe(e)
+                    + "; `pgset status " + name + "` tells whether it runs", e);
         }
         ClusterStatus.Switchover ended = awaitSwitchover(name, controller, begun);
         if (ended.state() != ClusterStatus.Switchover.State.DONE) {
