@@ -19,7 +19,7 @@ done
 summary() { # label values...
   local label=$1; shift
   printf '%s\n' "$@" | sort -n | awk -v l="$label" '{v[NR]=$1} END {
-    printf "%s: min %d ms, median %d ms, max %d ms (n=%d)\n", l, v[1], v[int((NR+1)/2)], v[NR], NR }'
+    printf "%s: min %d ms, median %d ms, max %d ms (n=%d)\n", l, v[1], (NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2), v[NR], NR }'
 }
 summary "partitioned primary, replica promoted -> primary stopped" "${promoted[@]}"
 summary "isolated primary, last replica gone    -> primary stopped" "${lost[@]}"

@@ -24,7 +24,7 @@ for i in $(seq 1 "$rounds"); do
   bin/pgset --home "$home" delete bench --volumes >/dev/null
 done
 
-summary() { printf '%s\n' "${@:2}" | sort -n | awk -v what="$1" '{a[NR]=$1} END {printf "%-42s min %6.2f s  median %6.2f s  max %6.2f s  (n=%d)\n", what, a[1], a[int((NR+1)/2)], a[NR], NR}'; }
+summary() { printf '%s\n' "${@:2}" | sort -n | awk -v what="$1" '{a[NR]=$1} END {printf "%-42s min %6.2f s  median %6.2f s  max %6.2f s  (n=%d)\n", what, a[1], (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[NR], NR}'; }
 echo "pgset bench on $(nproc) cores, PostgreSQL $(/usr/lib/postgresql/15/bin/postgres --version | awk '{print $3}')"
 summary "up (new cluster, 3 instances) to Healthy" "${up[@]}"
 summary "add one replica (scale 3 -> 4) to Healthy" "${add[@]}"

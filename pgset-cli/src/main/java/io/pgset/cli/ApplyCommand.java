@@ -13,10 +13,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "apply", description = {"Apply a changed PostgresCluster spec to a running cluster, and wait until it runs it.",
-        "Parameters that need only a reload are reloaded everywhere; those that need a restart restart the",
-        "replicas one at a time (highest ordinal first), then a switchover hands the primary role over, and",
-        "the old primary restarts last. disruption.maxUnavailable bounds how many instances are down at once."})
+@Command(name = "apply", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Apply a changed PostgresCluster spec to a running cluster, and wait until it runs it.",
+        "Parameters that need only a reload are reloaded everywhere; those that need a restart restart "
+                + "the replicas one at a time (highest ordinal first), then a switchover hands the primary role "
+                + "over, and the old primary restarts last. disruption.maxUnavailable bounds how many instances "
+                + "are down at once."})
 final class ApplyCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -25,9 +27,10 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "A PostgresCluster YAML file.")
     Path file;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
-            description = "How long to wait for the rollout (default: ${DEFAULT-VALUE}); it goes on in the background after.")
-    long timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600", converter = Seconds.class,
+            description = "How many seconds to wait for the rollout (default: ${DEFAULT-VALUE}). After that the"
+                    + " command gives up, and the rollout goes on in the background.")
+    Duration timeout;
 
     @Option(names = "--dry-run", description = "Show what would change (the spec's changes, and which instances would"
             + " reload or restart, why, and in what order) without writing anything. An invalid spec is refused with"
@@ -40,7 +43,7 @@ final class ApplyCommand implements Callable<Integer> {
         if (dryRun) {
             return dryRun(spec);
         }
-        main.clusters().apply(spec, Duration.ofSeconds(timeoutSeconds));
+        main.clusters().apply(spec, timeout);
         return 0;
     }
 

@@ -6,13 +6,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "delete", description = "Stop and remove a cluster. Volumes (and the secrets their data needs) stay unless --volumes.")
+@Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Stop and remove a cluster.",
+        "Its volumes (and the secrets their data needs) stay unless --volumes, so `pgset up NAME` brings the data back."})
 final class DeleteCommand implements Callable<Integer> {
 
     @ParentCommand
     Main main;
 
-    @Parameters(paramLabel = "NAME")
+    @Parameters(paramLabel = "NAME", description = "The cluster.")
     String name;
 
     @Option(names = "--volumes", description = "Also remove the volumes: the data is gone for good.")

@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "delete-pod", description = "Delete one instance; the controller recreates it with the same name and volume.")
+@Command(name = "delete-pod", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Delete one instance; the controller recreates it with the same name and volume.")
 final class DeletePodCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -5,13 +5,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "down", description = "Stop a cluster's controller and instances; volumes stay, `pgset up` resumes it.")
+@Command(name = "down", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Stop a cluster's controller and instances.",
+        "Volumes and ports stay; `pgset up NAME` starts it again as it was."})
 final class DownCommand implements Callable<Integer> {
 
     @ParentCommand
     Main main;
 
-    @Parameters(paramLabel = "NAME")
+    @Parameters(paramLabel = "NAME", description = "The cluster.")
     String name;
 
     @Override

@@ -9,16 +9,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "events", description = "Print what a cluster's controller decided and why.")
+@Command(name = "events", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Print what a cluster's controller decided and why.")
 final class EventsCommand implements Callable<Integer> {
 
     @ParentCommand
     Main main;
 
-    @Parameters(paramLabel = "NAME")
+    @Parameters(paramLabel = "NAME", description = "The cluster.")
     String name;
 
-    @Option(names = "--tail", paramLabel = "N", defaultValue = "-1", description = "Only the last N events.")
+    @Option(names = "--tail", paramLabel = "N", defaultValue = "-1", description = "Print only the last N events.")
     int tail;
 
     @Override

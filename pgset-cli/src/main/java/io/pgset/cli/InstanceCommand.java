@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  * a Kubernetes pod it is the container's command, given {@code --volume --secrets --spec} (the
  * pod's mounts) and learning who it is from the downward API.
  */
-@Command(name = "instance", hidden = true, description = "Run one instance manager (started by the controller,"
+@Command(name = "instance", hidden = true, mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Run one instance manager (started by the controller,"
         + " or a pod's entrypoint).")
 final class InstanceCommand implements Callable<Integer> {
 

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "logs", description = "Print an instance's log: its instance manager and its postgres, interleaved.")
+@Command(name = "logs", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Print an instance's log: its instance manager and its postgres, interleaved.")
 final class LogsCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -22,7 +23,7 @@ final class LogsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "POD", description = "An instance, like demo-0.")
     String pod;
 
-    @Option(names = "--tail", paramLabel = "N", defaultValue = "-1", description = "Only the last N lines.")
+    @Option(names = "--tail", paramLabel = "N", defaultValue = "-1", description = "Print only the last N lines.")
     int tail;
 
     @Option(names = {"-f", "--follow"}, description = "Keep printing what is appended.")

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** {@code pgset}: highly-available PostgreSQL clusters with StatefulSet semantics. */
-@Command(name = "pgset", mixinStandardHelpOptions = true, version = "pgset 0.1.0",
+@Command(name = "pgset", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Highly-available PostgreSQL clusters with StatefulSet semantics.",
         subcommands = {UpCommand.class, ApplyCommand.class, StatusCommand.class, CertificatesCommand.class, ScaleCommand.class, DeletePodCommand.class,
                 DownCommand.class, DeleteCommand.class, SwitchoverCommand.class, DrillCommand.class, RenderCommand.class, OperatorCommand.class, PsqlCommand.class, LogsCommand.class, EventsCommand.class,
@@ -22,7 +22,8 @@ public final class Main {
     static final String MAIN_CLASS = Main.class.getName();
 
     @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",
-            description = "Where pgset keeps its state (default: $PGSET_HOME, else ~/.pgset; /var/lib/pgset as root).")
+            description = "Where pgset keeps its state: $PGSET_HOME when it is set, else .pgset in your home"
+                    + " (/var/lib/pgset as root).")
     Path home;
 
     final PrintStream out;
@@ -45,6 +46,7 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main(out, err, console));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setUsageHelpWidth(100);
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             if (e instanceof PgsetException || e instanceof SpecException) {
                 err.println("error: " + e.getMessage());

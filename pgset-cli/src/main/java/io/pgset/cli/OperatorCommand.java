@@ -18,9 +18,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "operator", description = {"Run the pgset operator: reconcile PostgresCluster resources into StatefulSets,",
-        "Services, Secrets and policies, and carry out failover, switchover and rolling updates.",
-        "Connects with the usual Kubernetes configuration (in-cluster service account, or ~/.kube/config)."})
+@Command(name = "operator", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Run the pgset operator, which runs PostgresCluster resources on Kubernetes.",
+        "It reconciles them into StatefulSets, Services, Secrets and policies, and carries out failover, "
+                + "switchover and rolling updates. Connects with the usual Kubernetes configuration (in-cluster "
+                + "service account, or ~/.kube/config)."})
 final class OperatorCommand implements Callable<Integer> {
 
     @ParentCommand

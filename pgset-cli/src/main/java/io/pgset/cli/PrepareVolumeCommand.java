@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** A Kubernetes pod's init container: gives the mounted volume's files their private modes back. */
-@Command(name = "prepare-volume", hidden = true,
+@Command(name = "prepare-volume", hidden = true, mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Prepare a pod's volume for its instance (run by the pod's init container).")
 final class PrepareVolumeCommand implements Callable<Integer> {
 

@@ -15,20 +15,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "psql", description = "Open psql on the rw service (or ro with --ro) as the app user; arguments after -- go to psql.")
+@Command(name = "psql", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Open psql on the rw service (or ro with --ro) as the app user (or the superuser).",
+        "Arguments after -- go to psql. The password comes from a passfile, never from the command line."})
 final class PsqlCommand implements Callable<Integer> {
 
     @ParentCommand
     Main main;
 
-    @Parameters(index = "0", paramLabel = "NAME")
+    @Parameters(index = "0", paramLabel = "NAME", description = "The cluster.")
     String name;
 
     @Parameters(index = "1..*", paramLabel = "PSQL_ARGS", description = "Passed to psql, e.g. -- -c 'select 1'.")
     List<String> psqlArgs = new ArrayList<>();
 
-    @Option(names = "--ro", description = "Connect to the ro service (replicas).")
+    @Option(names = "--ro", description = "Connect to the ro service (the replicas).")
     boolean readOnly;
+
+    @Option(names = "--superuser", description = "Connect as the superuser postgres, for maintenance. Its password"
+            + " is read from a passfile in the cluster's secrets that only you can read.")
+    boolean superuser;
 
     @Override
     public Integer call() throws Exception {
@@ -41,10 +47,13 @@ final class PsqlCommand implements Callable<Integer> {
         }
         List<String> command = new ArrayList<>(List.of(Path.of(spec.postgres().binDir(), "psql").toString(),
                 "-h", service.host(), "-p", Integer.toString(service.port()),
-                "-U", spec.bootstrap().initdb().owner(), "-d", spec.bootstrap().initdb().database(), "-w"));
+                "-U", superuser ? "postgres" : spec.bootstrap().initdb().owner(),
+                "-d", spec.bootstrap().initdb().database(), "-w"));
         command.addAll(psqlArgs);
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("PGPASSFILE", LocalSecrets.pgpass(home).toString());
+        // Only psql's own environment names the file; the password itself is in no argument or variable.
+        pb.environment().put("PGPASSFILE", (superuser ? LocalSecrets.superuserPgpass(home) : LocalSecrets.pgpass(home))
+                .toString());
         pb.environment().put("PGCONNECT_TIMEOUT", "5");
         if (main.console) {
             return pb.inheritIO().start().waitFor();

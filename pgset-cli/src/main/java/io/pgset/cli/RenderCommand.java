@@ -8,9 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "render", description = {"Print the Kubernetes objects for a PostgresCluster spec as one YAML stream,",
-        "without any cluster: Secrets, ConfigMaps, the headless and rw/ro/r Services, the StatefulSet,",
-        "a PodDisruptionBudget and a NetworkPolicy. Secrets get newly generated passwords."})
+@Command(name = "render", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Print the Kubernetes objects for a PostgresCluster spec as one YAML stream.",
+        "No cluster is needed. It prints Secrets, ConfigMaps, the headless and rw/ro/r Services, the "
+                + "StatefulSet, a PodDisruptionBudget and a NetworkPolicy. Secrets get newly generated passwords."})
 final class RenderCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -19,7 +20,7 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "A PostgresCluster YAML file.")
     Path file;
 
-    @Option(names = "--namespace", paramLabel = "NS", defaultValue = "default", description = "Namespace (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--namespace", paramLabel = "NS", defaultValue = "default", description = "The namespace to render for (default: ${DEFAULT-VALUE}).")
     String namespace;
 
     @Option(names = "--image", paramLabel = "IMAGE", defaultValue = ManifestRenderer.DEFAULT_IMAGE,

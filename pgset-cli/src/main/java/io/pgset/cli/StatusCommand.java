@@ -9,17 +9,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "status", description = "Show a cluster's instances, volumes and services (all clusters when no NAME).")
+@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Show a cluster's instances, volumes and services (all clusters when no NAME).")
 final class StatusCommand implements Callable<Integer> {
 
     @ParentCommand
     Main main;
 
-    @Parameters(arity = "0..1", paramLabel = "NAME")
+    @Parameters(arity = "0..1", paramLabel = "NAME", description = "The cluster (default: every cluster).")
     String name;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "table (default) or json.")
+            description = "The format: table (the default) or json.")
     String output;
 
     @Override

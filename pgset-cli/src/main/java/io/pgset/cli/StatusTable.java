@@ -14,11 +14,14 @@ final class StatusTable {
             out.println("  " + s.message());
         }
         if (!s.pods().isEmpty()) {
-            out.printf("%n  %-14s %-8s %-6s %-8s %-6s %-4s %-12s %-10s %s%n", "INSTANCE", "ROLE", "READY", "PID",
-                    "PORT", "TL", "LSN", "LAG", "VOLUME");
+            out.printf("%n  %-14s %-8s %-6s %-8s %-6s %-4s %-12s %-10s %-9s %s%n", "INSTANCE", "ROLE", "READY", "PID",
+                    "PORT", "TL", "LSN", "LAG", "LAG (s)", "VOLUME");
             for (ClusterStatus.PodStatus p : s.pods()) {
-                out.printf("  %-14s %-8s %-6s %-8d %-6d %-4d %-12s %-10s %s%n", p.name(), p.role(), p.ready() ? "yes" : "no",
-                        p.pid(), p.port(), p.timeline(), p.lsn() == null ? "-" : p.lsn(), bytes(p.lagBytes()), p.volume());
+                boolean replica = "replica".equals(p.role());
+                out.printf("  %-14s %-8s %-6s %-8d %-6d %-4d %-12s %-10s %-9s %s%n", p.name(), p.role(),
+                        p.ready() ? "yes" : "no", p.pid(), p.port(), p.timeline(), p.lsn() == null ? "-" : p.lsn(),
+                        replica ? bytes(p.lagBytes()) : "-", replica ? String.format("%.1f", p.lagSeconds()) : "-",
+                        p.volume());
             }
             s.pods().stream().filter(p -> !p.certificateExpires().isEmpty())
                     .min(java.util.Comparator.comparing(ClusterStatus.PodStatus::certificateExpires))

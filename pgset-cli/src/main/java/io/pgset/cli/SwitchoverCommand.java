@@ -7,15 +7,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "switchover", description = {"Hand the primary role to a replica, losing no committed transaction:",
-        "the primary stops cleanly, the target proves it received everything, then is promoted;",
-        "the old primary continues as a replica."})
+@Command(name = "switchover", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Hand the primary role to a replica, losing no committed transaction.",
+        "The primary stops cleanly, the target proves it received everything, then it is promoted; the "
+                + "old primary continues as a replica."})
 final class SwitchoverCommand implements Callable<Integer> {
 
     @ParentCommand
     Main main;
 
-    @Parameters(paramLabel = "NAME")
+    @Parameters(paramLabel = "NAME", description = "The cluster.")
     String name;
 
     @Option(names = "--to", paramLabel = "POD", description = "The replica to promote (default: the most advanced healthy one).")

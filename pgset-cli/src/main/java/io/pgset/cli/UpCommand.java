@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "up", description = {
+@Command(name = "up", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {
         "Start a cluster (default: 'demo' with 3 instances), or adopt a running one, and wait until it is Healthy.",
         "Running it again on a healthy cluster changes nothing; on a stopped one it starts it with the same volumes and ports."})
 final class UpCommand implements Callable<Integer> {
@@ -27,9 +28,10 @@ final class UpCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "NAME", description = "Cluster to start when no file is given (default: demo).")
     String name;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
-            description = "How long to wait for Healthy (default: ${DEFAULT-VALUE}).")
-    long timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300", converter = Seconds.class,
+            description = "How many seconds to wait for Healthy (default: ${DEFAULT-VALUE}). After that the command"
+                    + " gives up, and the cluster goes on starting in the background.")
+    Duration timeout;
 
     @Override
     public Integer call() {
@@ -38,7 +40,7 @@ final class UpCommand implements Callable<Integer> {
             throw new io.pgset.local.PgsetException("the file describes cluster '" + spec.get().name()
                     + "' but the command names '" + name + "'; drop the name or fix metadata.name");
         }
-        ClusterStatus status = main.clusters().up(spec, name == null ? "demo" : name, Duration.ofSeconds(timeoutSeconds));
+        ClusterStatus status = main.clusters().up(spec, name == null ? "demo" : name, timeout);
         Connect.print(main.out, status, main.clusters().home(status.name()));
         return 0;
     }

@@ -1,13 +1,17 @@
 package io.pgset.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The failure drill in sync mode: the primary killed every round, no acknowledged write lost. */
+/** The failure drill: the primary killed every round, no acknowledged write lost in sync mode, a summary even when stopped. */
 class DrillIT extends PerTestHome {
 
     @Test
@@ -28,11 +32,17 @@ class DrillIT extends PerTestHome {
         assertThat(Integer.parseInt(totals.group(2))).as("acknowledged writes lost").isZero();
         Matcher round = Pattern.compile("round (\\d): killed (demo-\\d), write gap ([\\d.]+) s, primary now (demo-\\d)")
                 .matcher(drill.out());
+        double gaps = 0;
         for (int i = 1; i <= 2; i++) {
             assertThat(round.find()).as("round %d in%n%s", i, drill.out()).isTrue();
             assertThat(round.group(4)).as("a failover happened in round %d", i).isNotEqualTo(round.group(2));
+            gaps += Double.parseDouble(round.group(3));
         }
-        assertThat(home.status("demo").path("phase").asText()).isEqualTo("HEALTHY");
+        Matcher median = Pattern.compile("median ([\\d.]+) s").matcher(drill.out());
+        assertThat(median.find()).as(drill.out()).isTrue();
+        assertThat(Double.parseDouble(median.group(1))).as("the median of two rounds is their mean")
+                .isCloseTo(gaps / 2, org.assertj.core.data.Offset.offset(0.011));
+        assertThat(home.status("demo").path("phase").asText()).isEqualTo("Healthy");
         // Both replicas were streaming from the same primary when it died, so they were compared on
         // the same timeline; a replica whose WAL receiver had just stopped must not look older.
         Matcher promote = Pattern.compile("promote demo-\\d: .* is the most advanced of (.*)").matcher(
@@ -48,6 +58,26 @@ class DrillIT extends PerTestHome {
             assertThat(seen).as("candidates' timelines in: %s", promote.group(0)).hasSize(1);
         }
         assertThat(promotions).isEqualTo(2);
+    }
+
+    @Test
+    void aDrillStoppedBySigtermPrintsTheSummaryOfTheRoundsDone() throws Exception {
+        home.pgset("up").ok();
+        Path output = home.dir.resolve("drill.out");
+        Process drill = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--home", home.dir.toString(),
+                "drill", "demo", "--rounds", "20")
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try {
+            await().atMost(Duration.ofMinutes(2)).until(() -> Files.readString(output).contains("round 1: killed"));
+            drill.destroy(); // SIGTERM
+            assertThat(drill.waitFor(90, TimeUnit.SECONDS)).as("the drill ends after SIGTERM").isTrue();
+        } finally {
+            drill.destroyForcibly();
+        }
+        String out = Files.readString(output);
+        assertThat(out).contains("drill stopped early:", "of 20 rounds done", "write gap: min",
+                "acknowledged writes:", "most instances accepting writes at once: 1");
     }
 
     @Test

@@ -76,6 +76,77 @@ class ErrorsIT extends PerTestHome {
     }
 
     @Test
+    void whenNoPortIsFreeUpFailsAndLeavesNoClusterBehind() throws Exception {
+        // Another cluster's kept ports (files only, nothing listens) fill the whole range pgset picks from.
+        StringBuilder every = new StringBuilder("{");
+        for (int port = 20000; port <= 32767; port++) {
+            every.append(port == 20000 ? "" : ",").append("\"p").append(port).append("\":").append(port);
+        }
+        Path other = home.dir.resolve("clusters/other");
+        Files.createDirectories(other);
+        Files.writeString(other.resolve("services.json"), every.append("}"));
+
+        PgsetHome.Result r = home.pgset("up");
+
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("no free loopback port between 20000 and 32767", "12768 of them are kept",
+                "pgset delete NAME --volumes");
+        assertThat(home.cluster("demo")).doesNotExist();
+        assertThat(home.processes()).isEmpty();
+        assertThat(home.pgset("status").ok().out()).contains("no clusters");
+    }
+
+    @Test
+    void aHomeThatIsAFileIsSaidToBeOneByEveryCommand() throws Exception {
+        Path file = home.dir.resolve("home-file");
+        Files.writeString(file, "");
+        for (String command : List.of("status", "up", "events demo", "delete demo")) {
+            List<String> args = new java.util.ArrayList<>(List.of("--home", file.toString()));
+            args.addAll(List.of(command.split(" ")));
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            int exit = Main.run(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), false,
+                    args.toArray(String[]::new));
+            assertThat(exit).as(command).isNotZero();
+            assertThat(err.toString()).as(command)
+                    .contains(file + " (PGSET_HOME, or --home) is a file, not a directory").doesNotContain("chmod");
+            assertThat(out.toString()).as(command).doesNotContain("no clusters");
+        }
+    }
+
+    @Test
+    void aHomeTheUserMayNotWriteToIsNamedWithTheReason() throws Exception {
+        // Root may write anywhere: pgset runs as the postgres user here, in a directory only root may write to.
+        Path locked = Files.createDirectory(home.dir.resolve("locked"));
+        Path jar = Path.of("target", "pgset.jar").toAbsolutePath();
+        assertThat(jar).as("the shaded jar, built by package before the ITs").exists();
+        Process up = new ProcessBuilder("runuser", "-u", "postgres", "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", jar.toString(),
+                Main.class.getName(), "--home", locked.resolve("home").toString(), "up")
+                .redirectErrorStream(true).start();
+        String out = new String(up.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(up.waitFor()).as(out).isNotZero();
+        assertThat(out).contains("cannot create " + locked.resolve("home/clusters/demo"),
+                "user postgres may not write to " + locked, "owner root, mode rwxr-xr-x", "Set PGSET_HOME or --home");
+        assertThat(locked.resolve("home")).doesNotExist();
+    }
+
+    @Test
+    void aNetworkAllowThatShutsOutLocalClientsIsWarnedOfAndPsqlSaysWhy() throws Exception {
+        home.pgset("up").ok();
+        Path file = home.specFile("network: {allow: [\"10.0.0.0/8\"]}");
+
+        PgsetHome.Result apply = home.pgset("apply", "-f", file.toString()).ok();
+
+        assertThat(apply.out()).contains("WARNING: spec.network.allow (10.0.0.0/8) of cluster demo does not include"
+                + " 127.0.0.1", "`pgset psql`");
+        PgsetHome.Result psql = home.pgset("psql", "demo", "--", "-c", "select 1");
+        assertThat(psql.exit()).isNotZero();
+        assertThat(psql.out()).contains("FATAL:  cluster demo does not allow connections from 127.0.0.1"
+                + " (spec.network.allow: 10.0.0.0/8)").doesNotContain("closed the connection unexpectedly");
+    }
+
+    @Test
     void twoRacingUpsEndWithOneControllerAndOneHealthyCluster() throws Exception {
         CompletableFuture<PgsetHome.Result> first = CompletableFuture.supplyAsync(() -> home.pgset("up"));
         CompletableFuture<PgsetHome.Result> second = CompletableFuture.supplyAsync(() -> home.pgset("up"));
@@ -88,7 +159,7 @@ class ErrorsIT extends PerTestHome {
         long instances = home.processes().stream()
                 .filter(p -> p.info().commandLine().orElse("").contains("-Dpgset.marker=--pod-dir=")).count();
         assertThat(instances).isEqualTo(3);
-        assertThat(home.status("demo").path("phase").asText()).isEqualTo("HEALTHY");
+        assertThat(home.status("demo").path("phase").asText()).isEqualTo("Healthy");
     }
 
     @Test

@@ -135,7 +135,7 @@ class FailoverIT extends PerTestHome {
                         .until(() -> home.status("demo").path("primary").asText("").isEmpty());
                 JsonNode status = home.status("demo");
                 assertThat(status.path("primary").asText("")).isEmpty();
-                assertThat(status.path("phase").asText()).isNotEqualTo("HEALTHY");
+                assertThat(status.path("phase").asText()).isNotEqualTo("Healthy");
                 assertThat(pod(1).path("role").asText()).isEqualTo("replica");
                 String events = home.pgset("events", "demo").ok().out();
                 assertThat(events).contains("waiting instead of risking acknowledged data").doesNotContain("promote");
@@ -169,7 +169,7 @@ class FailoverIT extends PerTestHome {
     private void awaitHealthyWith(java.util.function.Predicate<JsonNode> pod) {
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
             JsonNode status = home.status("demo");
-            if (!status.path("phase").asText().equals("HEALTHY")) {
+            if (!status.path("phase").asText().equals("Healthy")) {
                 return false;
             }
             for (JsonNode p : status.path("pods")) {

@@ -47,7 +47,7 @@ class LifecycleIT extends PerTestHome {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             JsonNode p = pod(0);
             return p != null && p.path("ready").asBoolean() && p.path("pid").asLong() != before.path("pid").asLong()
-                    && home.status("demo").path("phase").asText().equals("HEALTHY");
+                    && home.status("demo").path("phase").asText().equals("Healthy");
         });
         assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
         assertThat(pod(0).path("role").asText()).isEqualTo("replica");
@@ -95,14 +95,14 @@ class LifecycleIT extends PerTestHome {
         await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(controller).isEmpty());
 
         JsonNode offline = home.status("demo");
-        assertThat(offline.path("phase").asText()).isEqualTo("DEGRADED");
+        assertThat(offline.path("phase").asText()).isEqualTo("Degraded");
         assertThat(offline.path("message").asText()).contains("controller is not running");
         awaitRowOn(offline.path("pods").get(2).path("port").asInt(), "served without a controller");
 
         home.pgset("up").ok();
         assertThat(new long[] {postmasterPid("demo-0"), postmasterPid("demo-1"), postmasterPid("demo-2")})
                 .as("postgres was not restarted").containsExactly(postmasters);
-        assertThat(home.status("demo").path("phase").asText()).isEqualTo("HEALTHY");
+        assertThat(home.status("demo").path("phase").asText()).isEqualTo("Healthy");
     }
 
     @Test
@@ -112,7 +112,7 @@ class LifecycleIT extends PerTestHome {
         JsonNode before = home.status("demo");
         home.pgset("down", "demo").ok();
         assertThat(home.processes()).isEmpty();
-        assertThat(home.status("demo").path("phase").asText()).isEqualTo("STOPPED");
+        assertThat(home.status("demo").path("phase").asText()).isEqualTo("Stopped");
 
         home.pgset("up").ok();
         JsonNode after = home.status("demo");
@@ -136,8 +136,11 @@ class LifecycleIT extends PerTestHome {
 
         home.pgset("up").ok();
         awaitRowOn(home.servicePort("demo", "rw"), "survives delete");
+        assertThat(home.pgset("events", "demo").ok().out()).as("the kept volume is not said to get a new database")
+                .contains("demo-0 starts on its volume").doesNotContain("initdb");
 
-        home.pgset("delete", "demo", "--volumes").ok();
+        PgsetHome.Result deleted = home.pgset("delete", "demo", "--volumes").ok();
+        assertThat(deleted.out()).contains("deleted with its volumes").doesNotContain("kept");
         assertThat(home.processes()).isEmpty();
         assertThat(home.cluster("demo")).doesNotExist();
     }

@@ -27,10 +27,12 @@ class UpIT extends PerTestHome {
         // Ordered start: each instance was created only after the one before it was ready.
         assertThat(up.out().indexOf("demo-0 ready")).isLessThan(up.out().indexOf("demo-1 starting"));
         assertThat(up.out().indexOf("demo-1 ready")).isLessThan(up.out().indexOf("demo-2 starting"));
+        // While an instance starts, progress says what it waits for, not "unreachable: null" or driver advice.
+        assertThat(up.out()).doesNotContain("null", "Check that the hostname", "unreachable");
 
         JsonNode status = home.status("demo");
         assertThat(status.path("name").asText()).isEqualTo("demo");
-        assertThat(status.path("phase").asText()).isEqualTo("HEALTHY");
+        assertThat(status.path("phase").asText()).isEqualTo("Healthy");
         assertThat(status.path("primary").asText()).isEqualTo("demo-0");
         List<String> roles = new ArrayList<>();
         for (JsonNode pod : status.path("pods")) {
@@ -42,6 +44,7 @@ class UpIT extends PerTestHome {
             assertThat(pod.path("timeline").asLong()).isEqualTo(1);
             assertThat(pod.path("lsn").asText()).matches("[0-9A-F]+/[0-9A-F]+");
             assertThat(pod.has("lagBytes")).isTrue();
+            assertThat(pod.path("lagSeconds").isNumber()).isTrue();
             assertThat(pod.path("volume").asText()).isEqualTo("data-" + pod.path("name").asText());
             roles.add(pod.path("role").asText());
         }

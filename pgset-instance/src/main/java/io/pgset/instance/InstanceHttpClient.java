@@ -33,8 +33,23 @@ public final class InstanceHttpClient {
             }
             return ApiServer.JSON.readValue(r.body(), InstanceStatus.class);
         } catch (IOException e) {
-            return InstanceStatus.unreachable(pod, "instance API unreachable: " + e.getMessage());
+            return InstanceStatus.unreachable(pod, "its instance API at " + host + ":" + apiPort
+                    + " does not answer yet (" + why(e) + ")");
         }
+    }
+
+    /** Why a call got no answer, in words: the JDK's exceptions often carry no message at all. */
+    static String why(IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            return "nothing listens there yet";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer in time";
+        }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "TLS failed: " + e.getMessage();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     public void ensureSlots(String host, int apiPort, List<String> slots) throws IOException {

@@ -121,18 +121,13 @@ public final class InstanceManager implements AutoCloseable {
         }
         boolean full = storage.full() || state.phase() == Lifecycle.VOLUME_FULL;
         if (full && state.phase() != Lifecycle.VOLUME_FULL) {
-            status = withMessage(status, "volume full: " + volume.describe()
+            status = status.withMessage("volume full: " + volume.describe()
                     + (status.message().isEmpty() ? "" : "; " + status.message()));
         }
         return status.withCertificateExpires(expires).withConfigRejected(config.rejected())
                 .withStorage(new InstanceStatus.Storage(storage.freeBytes(), full, storage.keptCopies()));
     }
 
-    private static InstanceStatus withMessage(InstanceStatus s, String message) {
-        return new InstanceStatus(s.pod(), s.role(), s.started(), s.ready(), s.postgresPid(), s.timeline(), s.lsn(),
-                s.receivedLsn(), s.streaming(), s.volumeBytes(), s.restarts(), message, s.upstream(), s.specVersion(),
-                s.pendingRestart(), s.certificateExpires(), s.storage());
-    }
 
     /**
      * The timeline another postgres of the cluster writes on if it is a primary; empty when it is

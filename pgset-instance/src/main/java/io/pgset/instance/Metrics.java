@@ -19,11 +19,24 @@ final class Metrics {
         gauge(out, "pgset_timeline", "current timeline", labels, s.timeline());
         gauge(out, "pgset_wal_lsn_bytes", "write LSN on a primary, replay LSN on a replica", labels,
                 s.lsn() == null ? 0 : Lsn.parse(s.lsn()));
+        // postgres_exporter's name and meaning: 0 on a primary, and on a replica with nothing left to replay.
+        gauge(out, "pg_replication_lag_seconds", "replication lag behind the primary in seconds (replay delay)",
+                labels, s.lagSeconds());
+        long received = s.receivedLsn() == null ? 0 : Lsn.parse(s.receivedLsn());
+        long replayed = s.lsn() == null ? 0 : Lsn.parse(s.lsn());
+        gauge(out, "pgset_replication_replay_lag_bytes", "WAL received from the primary but not yet replayed",
+                labels, s.role() == Role.REPLICA ? Math.max(0, received - replayed) : 0);
         gauge(out, "pgset_volume_used_bytes", "bytes used on the instance's volume", labels, s.volumeBytes());
         out.append("# HELP pgset_postgres_restarts_total crashed postgres processes restarted in place\n")
            .append("# TYPE pgset_postgres_restarts_total counter\n")
            .append("pgset_postgres_restarts_total").append(labels).append(' ').append(s.restarts()).append('\n');
         return out.toString();
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, String labels, double value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+           .append("# TYPE ").append(name).append(" gauge\n")
+           .append(name).append(labels).append(' ').append(value).append('\n');
     }
 
     private static void gauge(StringBuilder out, String name, String help, String labels, long value) {

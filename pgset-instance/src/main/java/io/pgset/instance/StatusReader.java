@@ -18,7 +18,10 @@ final class StatusReader implements AutoCloseable {
      * Role, positions, timeline, streaming. A replica's timeline is the one its WAL receiver
      * streams on; while it has none (its primary just died, which is exactly when failover
      * compares replicas) the newest timeline history file in pg_wal tells which timeline it had
-     * switched to, where the control file's checkpoint would tell an old one.
+     * switched to, where the control file's checkpoint would tell an old one. The replay lag in
+     * time is postgres_exporter's {@code pg_replication_lag}: zero when everything received is
+     * replayed (an idle primary writes nothing to replay), else the age of the last replayed commit
+     * (zero too until the replica has replayed one since it started: postgres does not know its age).
      */
     private static final String STATUS_SQL = """
             SELECT pg_is_in_recovery(),
@@ -31,7 +34,10 @@ final class StatusReader implements AutoCloseable {
                                       coalesce((SELECT max(('x' || substr(name, 1, 8))::bit(32)::int)
                                                   FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{8}[.]history$'), 0))
                         ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
-                   EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')
+                   EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming'),
+                   CASE WHEN NOT pg_is_in_recovery() THEN 0
+                        WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                        ELSE greatest(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp())) END
             """;
 
     private final PostgresSession session;
@@ -57,7 +63,24 @@ final class StatusReader implements AutoCloseable {
             }
         }
         return new InstanceStatus(pod, Role.UNKNOWN, true, false, postgresPid, 0, null, null, false, volume,
-                restarts, "status query failed: " + failure.getMessage(), upstream);
+                restarts, describe(failure), upstream);
+    }
+
+    /**
+     * A failed status query in words: a postgres that does not accept connections (starting,
+     * restarting) says so, without the driver's advice to check host names and TCP settings.
+     */
+    static String describe(SQLException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int advice = message.indexOf(". Check that");
+        if (advice > 0) {
+            message = message.substring(0, advice);
+        }
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("08") || state.equals("57P03")) {
+            return "postgres does not accept connections yet (" + message + ")";
+        }
+        return "status query failed: " + message;
     }
 
     private InstanceStatus query(long postgresPid, int restarts, String upstream, long volume) throws SQLException {
@@ -69,7 +92,8 @@ final class StatusReader implements AutoCloseable {
             boolean ready = !recovery || streaming;
             String why = ready ? "" : "not streaming from a primary";
             return new InstanceStatus(pod, role, true, ready, postgresPid, rs.getLong(4), rs.getString(2),
-                    recovery ? rs.getString(3) : null, streaming, volume, restarts, why, recovery ? upstream : "");
+                    recovery ? rs.getString(3) : null, streaming, volume, restarts, why, recovery ? upstream : "")
+                    .withLagSeconds(rs.getDouble(6));
         }
     }
 

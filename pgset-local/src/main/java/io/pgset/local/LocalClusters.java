@@ -46,6 +46,7 @@ public final class LocalClusters {
         this.pgsetHome = pgsetHome;
         this.launcher = launcher;
         this.out = out;
+        Preflight.homeIsADirectory(pgsetHome);
     }
 
     public ClusterHome home(String name) {
@@ -67,9 +68,11 @@ public final class LocalClusters {
         ClusterHome home = home(name);
         ClusterSpec spec = given.orElseGet(() -> exists(name) ? SpecReader.read(home.spec()) : SpecReader.defaults(name));
         Preflight.postgresInstalled(spec);
+        Preflight.writable(home.dir());
         Preflight.volumesReachable(pgsetHome);
-        warnWithoutTls(spec);
+        SpecWarnings.print(out, spec);
         ControllerClient controller = new ControllerClient(home);
+        UpLeftovers leftovers = new UpLeftovers(pgsetHome, home, launcher, out, exists(name));
         try {
             Files.createDirectories(home.dir());
             try (ChangeLock lock = changeLock(home)) {
@@ -94,7 +97,11 @@ public final class LocalClusters {
                 }
             }
         } catch (IOException e) {
-            throw new PgsetException("cannot prepare cluster " + name + " in " + home.dir() + ": " + e.getMessage(), e);
+            leftovers.remove(controller);
+            throw new PgsetException("cannot prepare cluster " + name + " in " + home.dir() + ": " + IoMessages.describe(e), e);
+        } catch (RuntimeException e) {
+            leftovers.remove(controller);
+            throw e;
         }
         return awaitHealthy(home, controller, spec, timeout);
     }
@@ -116,7 +123,7 @@ public final class LocalClusters {
             throw new PgsetException("cluster " + name + " is not running; `pgset up -f FILE` starts it with this spec");
         }
         Preflight.postgresInstalled(spec);
-        warnWithoutTls(spec);
+        SpecWarnings.print(out, spec);
         try (ChangeLock lock = changeLock(home)) {
             if (!checkChange(home, spec)) {
                 out.println("cluster " + name + ": the spec is unchanged");
@@ -125,7 +132,7 @@ public final class LocalClusters {
             }
             Json.writeText(home.spec(), SpecReader.write(spec));
         } catch (IOException e) {
-            throw new PgsetException("cannot write " + home.spec() + ": " + e.getMessage(), e);
+            throw new PgsetException("cannot write " + home.spec() + ": " + IoMessages.describe(e), e);
         }
         controller.poke();
         return awaitHealthy(home, controller, spec, timeout);
@@ -181,15 +188,7 @@ public final class LocalClusters {
                         renew && !pod.running() ? "  (not running: renews when it starts)" : "");
             }
         } catch (IOException e) {
-            throw new PgsetException("cannot read or renew the certificates of " + name + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void warnWithoutTls(ClusterSpec spec) {
-        if (!spec.tls().enabled()) {
-            out.println("WARNING: cluster " + spec.name() + " runs without TLS (spec.tls.enabled: false): passwords are"
-                    + " still SCRAM, but queries, results and replication cross the network unencrypted and"
-                    + " unauthenticated. Use this for local experiments only.");
+            throw new PgsetException("cannot read or renew the certificates of " + name + ": " + IoMessages.describe(e), e);
         }
     }
 
@@ -204,7 +203,7 @@ public final class LocalClusters {
         try (ChangeLock lock = changeLock(home)) {
             Json.writeText(home.spec(), SpecReader.write(scaled));
         } catch (IOException e) {
-            throw new PgsetException("cannot write " + home.spec() + ": " + e.getMessage(), e);
+            throw new PgsetException("cannot write " + home.spec() + ": " + IoMessages.describe(e), e);
         }
         controller.poke();
         return awaitHealthy(home, controller, scaled, timeout);
@@ -228,7 +227,8 @@ public final class LocalClusters {
         try {
             begun = controller.switchover(to);
         } catch (IOException e) {
-            throw new PgsetException("cannot reach the controller of " + name + ": " + e.getMessage(), e);
+            throw new PgsetException("cannot reach the controller of " + name + ": " + IoMessages.describe(e)
+                    + "; `pgset status " + name + "` tells whether it runs", e);
         }
         ClusterStatus.Switchover ended = awaitSwitchover(name, controller, begun);
         if (ended.state() != ClusterStatus.Switchover.State.DONE) {
@@ -286,13 +286,19 @@ public final class LocalClusters {
             return dirs.filter(d -> Files.exists(d.resolve("spec.yaml"))).map(d -> d.getFileName().toString())
                     .sorted().toList();
         } catch (IOException e) {
-            throw new PgsetException("cannot list " + clusters + ": " + e.getMessage(), e);
+            throw new PgsetException("cannot list " + clusters + ": " + IoMessages.describe(e), e);
         }
     }
 
     /** Stops the controller, then every instance, highest ordinal first; volumes stay. */
     public void down(String name) {
         ClusterHome home = existing(name);
+        stop(home);
+        out.println("cluster " + name + " is stopped; its volumes are kept in " + home.volumes());
+    }
+
+    private void stop(ClusterHome home) {
+        String name = home.name();
         try (ChangeLock lock = changeLock(home)) {
             ControllerClient controller = new ControllerClient(home);
             Optional<ProcessHandle> daemon = controller.process();
@@ -309,9 +315,8 @@ public final class LocalClusters {
                     runtime.deletePod(pod);
                 }
             }
-            out.println("cluster " + name + " is stopped; its volumes are kept in " + home.volumes());
         } catch (IOException e) {
-            throw new PgsetException("cannot stop cluster " + name + ": " + e.getMessage(), e);
+            throw new PgsetException("cannot stop cluster " + name + ": " + IoMessages.describe(e), e);
         }
     }
 
@@ -321,7 +326,7 @@ public final class LocalClusters {
      */
     public void delete(String name, boolean volumes) {
         ClusterHome home = existing(name);
-        down(name);
+        stop(home);
         try (var entries = Files.list(home.dir())) {
             for (Path entry : entries.toList()) {
                 String file = entry.getFileName().toString();
@@ -340,7 +345,7 @@ public final class LocalClusters {
                         + " (`pgset delete " + name + " --volumes` removes them)");
             }
         } catch (IOException e) {
-            throw new PgsetException("cannot delete cluster " + name + ": " + e.getMessage(), e);
+            throw new PgsetException("cannot delete cluster " + name + ": " + IoMessages.describe(e), e);
         }
     }
 
@@ -359,7 +364,7 @@ public final class LocalClusters {
                 runtime.deletePod(state);
             }
         } catch (IOException e) {
-            throw new PgsetException("cannot delete " + pod + ": " + e.getMessage(), e);
+            throw new PgsetException("cannot delete " + pod + ": " + IoMessages.describe(e), e);
         }
         new ControllerClient(home).poke();
         out.println("instance " + pod + " deleted" + (force ? " (killed)" : "") + "; the controller recreates it");

@@ -71,8 +71,10 @@ public final class LocalController implements AutoCloseable {
         this.services = Services.read(home).orElseThrow(() -> new IOException("no services.json in " + home.dir()));
         this.latest = new ClusterStatus(spec.name(), Phase.PROGRESSING, null, spec.instances(), 0, List.of(),
                 List.of(), Services.describe(services, home, spec), "controller starting", "", null, List.of());
-        this.rw = new ServiceProxy("rw", services.rw(), () -> Services.rwEndpoints(latest), this::allowed);
-        this.ro = new ServiceProxy("ro", services.ro(), () -> Services.roEndpoints(latest), this::allowed);
+        this.rw = new ServiceProxy("rw", services.rw(), () -> Services.rwEndpoints(latest), this::refusal,
+                this::refusalTls);
+        this.ro = new ServiceProxy("ro", services.ro(), () -> Services.roEndpoints(latest), this::refusal,
+                this::refusalTls);
         this.apiTls = ApiTls.server(ApiTls.authority(home.secrets()), List.of("controller-" + home.name(), "localhost"),
                 List.of(Ports.LOOPBACK), Duration.ofDays(spec.tls().validityDays()));
         this.api = new ApiServer(Ports.LOOPBACK, 0, token, "controller-" + home.name(), apiTls.context());
@@ -135,9 +137,25 @@ public final class LocalController implements AutoCloseable {
         stopped.await();
     }
 
-    /** Clients the services admit: the current spec's network.allow, as pg_hba.conf does on each instance. */
-    private boolean allowed(java.net.InetAddress client) {
-        return Cidr.contains(spec.network().allow(), client);
+    /**
+     * Why the services refuse a client, empty when they admit it: the current spec's network.allow,
+     * as pg_hba.conf does on each instance.
+     */
+    private Optional<String> refusal(java.net.InetAddress client) {
+        ClusterSpec now = spec;
+        if (Cidr.contains(now.network().allow(), client)) {
+            return Optional.empty();
+        }
+        return Optional.of("cluster " + now.name() + " does not allow connections from "
+                + client.getHostAddress() + " (spec.network.allow: " + String.join(", ", now.network().allow()) + ")");
+    }
+
+    /**
+     * TLS for telling a refused client why: the controller API's certificate, issued by the cluster
+     * CA for 127.0.0.1, which clients verify the services against.
+     */
+    private Optional<javax.net.ssl.SSLContext> refusalTls() {
+        return spec.tls().enabled() ? Optional.of(apiTls.context()) : Optional.empty();
     }
 
     /** A new API certificate two thirds into the last one's validity; open connections keep theirs. */

@@ -55,6 +55,22 @@ public final class LocalSecrets {
         return home.secrets().resolve("pgpass");
     }
 
+    /**
+     * A libpq password file for the superuser {@code postgres}, for maintenance ({@code pgset psql
+     * --superuser}): written on first use, 0600 in the 0700 secrets directory, so that only the
+     * user who runs pgset (and root) can read it; the password never goes into an argument list or
+     * an environment.
+     */
+    public static Path superuserPgpass(ClusterHome home) throws IOException {
+        Path file = home.secrets().resolve("pgpass-superuser");
+        String password = Files.readString(home.secrets().resolve(Secrets.SUPERUSER_PASSWORD)).strip();
+        String content = "127.0.0.1:*:*:postgres:" + password + "\nlocalhost:*:*:postgres:" + password + "\n";
+        if (!Files.exists(file) || !Files.readString(file).equals(content)) {
+            DurableFiles.writePrivate(file, content);
+        }
+        return file;
+    }
+
     public static String apiToken(ClusterHome home) throws IOException {
         return Files.readString(home.secrets().resolve(Secrets.API_TOKEN)).strip();
     }

@@ -32,7 +32,7 @@ final class OfflineStatus {
                             + "` adopts the running instances");
             return status.withConditions(Conditions.of(status, Optional.empty(), List.of(), Instant.now()));
         } catch (IOException e) {
-            throw new PgsetException("cannot read the secrets of " + spec.name() + ": " + e.getMessage(), e);
+            throw new PgsetException("cannot read the secrets of " + spec.name() + ": " + IoMessages.describe(e), e);
         }
     }
 }

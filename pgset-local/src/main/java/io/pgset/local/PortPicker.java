@@ -32,7 +32,10 @@ final class PortPicker {
                 return port;
             }
         }
-        throw new IOException("no free loopback port between " + LOW + " and " + HIGH);
+        throw new IOException("no free loopback port between " + LOW + " and " + HIGH + " (pgset keeps its ports"
+                + " in that range, for life; " + kept.size() + " of them are kept by clusters in " + pgsetHome
+                + ", the others are in use): delete clusters you no longer need (`pgset delete NAME --volumes`)"
+                + " or stop what listens on those ports");
     }
 
     /** Every port recorded in any cluster's ports.json or services.json under this home. */

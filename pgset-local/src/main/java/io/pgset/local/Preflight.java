@@ -27,6 +27,51 @@ final class Preflight {
     }
 
     /**
+     * PGSET_HOME must be a directory, or not exist yet. A file there would make every command see
+     * no clusters, and {@code up} fail for reasons that have nothing to do with it.
+     */
+    static void homeIsADirectory(Path pgsetHome) {
+        if (Files.exists(pgsetHome) && !Files.isDirectory(pgsetHome)) {
+            throw new PgsetException("the pgset home " + pgsetHome + " (PGSET_HOME, or --home) is a file, not a"
+                    + " directory; pgset keeps its clusters in a directory there. Set PGSET_HOME or --home to a"
+                    + " directory (pgset creates it), or move the file away.");
+        }
+    }
+
+    /**
+     * {@code up} creates {@code dir} or writes into it: the nearest part of it that exists must be a
+     * directory this user may write to. Says which one is not, and why.
+     */
+    static void writable(Path dir) {
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return;
+        }
+        String user = System.getProperty("user.name");
+        if (!Files.isDirectory(existing)) {
+            throw new PgsetException("cannot create " + dir + ": " + existing + " is a file, not a directory. Set"
+                    + " PGSET_HOME or --home to a directory elsewhere, or move the file away.");
+        }
+        if (!Files.isWritable(existing) || !Files.isExecutable(existing)) {
+            throw new PgsetException("cannot create " + dir + ": user " + user + " may not write to " + existing
+                    + " (" + ownerAndMode(existing) + "). Set PGSET_HOME or --home to a directory " + user
+                    + " may write to, or give " + user + " write permission on " + existing + ".");
+        }
+    }
+
+    private static String ownerAndMode(Path path) {
+        try {
+            return "owner " + Files.getOwner(path).getName() + ", mode "
+                    + java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+        } catch (IOException | UnsupportedOperationException e) {
+            return "its owner and mode cannot be read: " + e.getMessage();
+        }
+    }
+
+    /**
      * As root, postgres runs as the postgres user, which must be able to walk down to the volumes:
      * every directory above them needs the others' execute bit (a home directory often lacks it).
      */

@@ -8,16 +8,19 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * A Service on a stable loopback port: each client connection is relayed to one of the current
  * endpoints, chosen round robin. With no endpoint the connection is closed at once, which libpq
- * reports as a server that closed the connection, so clients retry instead of hanging.
+ * reports as a server that closed the connection, so clients retry instead of hanging. A client
+ * whose address is not admitted is told so in the postgres protocol ({@link PostgresRefusal}).
  *
  * <p>When an endpoint leaves the set (a primary lost its role), connections already relayed to
  * it are cut, so no client keeps writing to an instance the service no longer points at.
@@ -32,20 +35,26 @@ public final class ServiceProxy implements AutoCloseable {
     private final String name;
     private final ServerSocket server;
     private final Supplier<List<Endpoint>> endpoints;
-    private final Predicate<InetAddress> allowed;
+    private final Function<InetAddress, Optional<String>> refusal;
+    private final Supplier<Optional<SSLContext>> tls;
     private final AtomicInteger next = new AtomicInteger();
     private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
-     * @param allowed whether a client address may connect: the cluster's {@code network.allow}, which
-     *                postgres cannot check itself behind the proxy (it sees the proxy's address)
+     * @param refusal why a client address may not connect, empty when it may: the cluster's
+     *                {@code network.allow}, which postgres cannot check itself behind the proxy (it
+     *                sees the proxy's address)
+     * @param tls     TLS with a certificate the cluster's clients trust, to tell a refused client why
+     *                when it asks for TLS; empty when the cluster has TLS off
      */
-    public ServiceProxy(String name, int port, Supplier<List<Endpoint>> endpoints, Predicate<InetAddress> allowed)
+    public ServiceProxy(String name, int port, Supplier<List<Endpoint>> endpoints,
+                        Function<InetAddress, Optional<String>> refusal, Supplier<Optional<SSLContext>> tls)
             throws IOException {
         this.name = name;
         this.endpoints = endpoints;
-        this.allowed = allowed;
+        this.refusal = refusal;
+        this.tls = tls;
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(Ports.LOOPBACK), port), 128);
@@ -82,10 +91,14 @@ public final class ServiceProxy implements AutoCloseable {
     }
 
     private void relay(Socket client) {
-        if (!allowed.test(client.getInetAddress())) {
+        Optional<String> refused = refusal.apply(client.getInetAddress());
+        if (refused.isPresent()) {
             LOG.warn("service={} refused a connection from {}: not in spec.network.allow", name,
                     client.getInetAddress().getHostAddress());
-            closeQuietly(client);
+            Thread t = new Thread(() -> PostgresRefusal.refuse(client, tls.get(), refused.get(),
+                    "Add the address to spec.network.allow and run `pgset apply`."), "service-" + name + "-refuse");
+            t.setDaemon(true);
+            t.start();
             return;
         }
         List<Endpoint> targets = endpoints.get();

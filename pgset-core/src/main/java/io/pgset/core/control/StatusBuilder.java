@@ -55,7 +55,8 @@ final class StatusBuilder {
         InstanceStatus s = p.status();
         long lag = s.role() == Role.REPLICA ? Lsn.distance(primaryLsn, s.lsn()) : 0;
         return new ClusterStatus.PodStatus(p.name(), p.ordinal(), s.role().label(), p.ready(), p.pod().host(),
-                p.pod().port(), p.pod().pid(), s.timeline(), s.lsn(), lag, spec.volumeName(p.ordinal()),
+                p.pod().port(), p.pod().pid(), s.timeline(), s.lsn(), lag, s.role() == Role.REPLICA ? s.lagSeconds() : 0,
+                spec.volumeName(p.ordinal()),
                 s.restarts(), s.message(), s.pendingRestart(), s.certificateExpires(), s.storage());
     }
 }

@@ -94,12 +94,12 @@ public record ClusterStatus(
 
     /**
      * One instance; {@code pid} is the instance process's, {@code lagBytes} replay lag behind the
-     * primary, {@code pendingRestart} the parameters it takes only at its next restart,
+     * primary, {@code lagSeconds} the same in time (see {@link InstanceStatus#lagSeconds()}), {@code pendingRestart} the parameters it takes only at its next restart,
      * {@code certificateExpires} when its server certificate expires (empty without TLS),
      * {@code storage} its volume's free space, whether it is full, and data kept aside there.
      */
     public record PodStatus(String name, int ordinal, String role, boolean ready, String host, int port, long pid,
-                            long timeline, String lsn, long lagBytes, String volume, int restarts, String message,
+                            long timeline, String lsn, long lagBytes, double lagSeconds, String volume, int restarts, String message,
                             List<PendingRestart> pendingRestart, String certificateExpires,
                             InstanceStatus.Storage storage) {
         public PodStatus {

@@ -25,6 +25,9 @@ import java.util.List;
  * @param storage        free space on the volume, whether it is full, and data moved aside there
  * @param configRejected why postgres refused the configuration of {@code specVersion}, which the instance
  *                       then left for its last good one that it runs on; empty when it took it
+ * @param lagSeconds     replica: how far its replay is behind, in time ({@code now() -
+ *                       pg_last_xact_replay_timestamp()} while received WAL waits to be replayed,
+ *                       else 0); 0 on a primary
  */
 public record InstanceStatus(
         String pod,
@@ -44,7 +47,8 @@ public record InstanceStatus(
         List<PendingRestart> pendingRestart,
         String certificateExpires,
         Storage storage,
-        String configRejected) {
+        String configRejected,
+        double lagSeconds) {
 
     /**
      * The volume as its instance manager sees it.
@@ -75,7 +79,7 @@ public record InstanceStatus(
                           String message, String upstream, String specVersion, List<PendingRestart> pendingRestart,
                           String certificateExpires, Storage storage) {
         this(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming, volumeBytes, restarts,
-                message, upstream, specVersion, pendingRestart, certificateExpires, storage, "");
+                message, upstream, specVersion, pendingRestart, certificateExpires, storage, "", 0);
     }
 
     /** A status that says nothing about configuration (not yet loaded, or not asked). */
@@ -83,7 +87,7 @@ public record InstanceStatus(
                           String lsn, String receivedLsn, boolean streaming, long volumeBytes, int restarts,
                           String message, String upstream) {
         this(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming, volumeBytes, restarts,
-                message, upstream, "", List.of(), "", Storage.UNKNOWN);
+                message, upstream, "", List.of(), "", Storage.UNKNOWN, "", 0);
     }
 
     public static InstanceStatus unreachable(String pod, String why) {
@@ -92,22 +96,38 @@ public record InstanceStatus(
 
     public InstanceStatus withConfig(String version, List<PendingRestart> pending) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
-                volumeBytes, restarts, message, upstream, version, pending, certificateExpires, storage, configRejected);
+                volumeBytes, restarts, message, upstream, version, pending, certificateExpires, storage, configRejected,
+                lagSeconds);
     }
 
     public InstanceStatus withCertificateExpires(String expires) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
-                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, expires, storage, configRejected);
+                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, expires, storage, configRejected,
+                lagSeconds);
     }
 
     public InstanceStatus withStorage(Storage volume) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
-                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, volume, configRejected);
+                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, volume,
+                configRejected, lagSeconds);
     }
 
     public InstanceStatus withConfigRejected(String why) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
-                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage, why);
+                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage, why,
+                lagSeconds);
+    }
+
+    public InstanceStatus withMessage(String why) {
+        return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
+                volumeBytes, restarts, why, upstream, specVersion, pendingRestart, certificateExpires, storage,
+                configRejected, lagSeconds);
+    }
+
+    public InstanceStatus withLagSeconds(double seconds) {
+        return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
+                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage,
+                configRejected, seconds);
     }
 
     /** The received position for a replica (falling back to replayed), the write position for a primary. */

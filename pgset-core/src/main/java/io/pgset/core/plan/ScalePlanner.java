@@ -16,7 +16,7 @@ import java.util.stream.IntStream;
  *       desired replica ordinal and none for any other, so a clone always finds its slot waiting
  *       and an instance that was scaled away never pins WAL on the primary.</li>
  *   <li><b>No primary running.</b> A cluster never started creates ordinal 0 alone, which runs
- *       initdb. A cluster that has run before creates its recorded primary first, with no
+ *       initdb on an empty volume (a kept volume's data is started as it is: see DataRules). A cluster that has run before creates its recorded primary first, with no
  *       upstream, so it comes back as primary from its own volume (never a new database: an
  *       empty volume there is an error to report, not something to fill); the others wait.</li>
  *   <li><b>Scale up and recreate.</b> With a ready primary, the lowest missing ordinal below
@@ -98,7 +98,8 @@ public final class ScalePlanner {
         ClusterSpec spec = observed.spec();
         if (observed.recordedPrimary().isEmpty()) {
             if (observed.pod(0).isEmpty()) {
-                return new Action.CreatePod(0, Optional.empty(), true, "new cluster: " + spec.podName(0) + " runs initdb");
+                return new Action.CreatePod(0, Optional.empty(), true, "new cluster: " + spec.podName(0)
+                        + " starts on its volume (a new database if the volume is empty)");
             }
             return new Action.Wait("waiting for " + spec.podName(0) + " to finish bootstrap: "
                     + observed.pod(0).get().status().message());

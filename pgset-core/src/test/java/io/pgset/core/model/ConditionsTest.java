@@ -94,7 +94,7 @@ class ConditionsTest {
 
     private static ClusterStatus.PodStatus pod(String name, boolean full) {
         return new ClusterStatus.PodStatus(name, PodName.parse(name).ordinal(), "replica", !full, "127.0.0.1",
-                5432, 1, 1, "0/3000000", 0, "data-" + name, 0, "", List.of(), "",
+                5432, 1, 1, "0/3000000", 0, 0, "data-" + name, 0, "", List.of(), "",
                 new InstanceStatus.Storage(full ? 0 : 1 << 20, full, List.of()));
     }
 

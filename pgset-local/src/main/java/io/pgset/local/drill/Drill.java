@@ -39,19 +39,60 @@ public final class Drill {
     /** One round: what was killed, the write gap, and the acknowledged ids it lost. */
     public record Round(int number, String killed, String newPrimary, double gapSeconds, int lost) {}
 
-    /** The whole drill. */
-    public record Report(List<Round> rounds, int acknowledged, int lost, int mostWritableAtOnce, String splitBrain) {}
+    /**
+     * The whole drill.
+     *
+     * @param lost acknowledged writes missing at the end; -1 when they could not be counted (a drill
+     *             stopped during a failover, with no primary to ask)
+     * @param stoppedEarly whether it was stopped before every round was done
+     */
+    public record Report(List<Round> rounds, int acknowledged, int lost, int mostWritableAtOnce, String splitBrain,
+                         boolean stoppedEarly) {
+
+        /** The rounds' write gaps, shortest first. */
+        public double[] gaps() {
+            return rounds.stream().mapToDouble(Round::gapSeconds).sorted().toArray();
+        }
+
+        /** The median write gap: the middle one, or the mean of the two middle ones; 0 with no round. */
+        public double medianGap() {
+            double[] gaps = gaps();
+            if (gaps.length == 0) {
+                return 0;
+            }
+            int middle = gaps.length / 2;
+            return gaps.length % 2 == 1 ? gaps[middle] : (gaps[middle - 1] + gaps[middle]) / 2;
+        }
+    }
+
+    /** Ends {@link #await} waits at once when the drill is stopped. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("drill stopped", null, false, false);
+        }
+    }
 
     private static final Duration RECOVERY_LIMIT = Duration.ofMinutes(2);
+    /** How long the report may wait for rw to count the lost writes (a stopped drill may end during a failover). */
+    private static final Duration COUNT_LIMIT = Duration.ofSeconds(30);
 
     private final LocalClusters clusters;
     private final String name;
     private final PrintStream out;
+    private volatile boolean stopping;
 
     public Drill(LocalClusters clusters, String name, PrintStream out) {
         this.clusters = clusters;
         this.name = name;
         this.out = out;
+    }
+
+    /**
+     * Asks a running drill to end now: the round in progress is not counted, the write load stops
+     * and {@link #run} returns the report of the rounds done (as on SIGTERM or Ctrl-C).
+     */
+    public void stop() {
+        stopping = true;
     }
 
     public Report run(int rounds, Kill kill) throws IOException, SQLException, InterruptedException {
@@ -80,7 +121,7 @@ public final class Drill {
         List<Round> done = new ArrayList<>();
         try {
             await("the first writes", () -> writer.acknowledged.size() >= 50);
-            for (int round = 1; round <= rounds; round++) {
+            for (int round = 1; round <= rounds && !stopping; round++) {
                 ClusterStatus before = clusters.status(name);
                 String primary = before.primary();
                 ClusterStatus.PodStatus victim = pod(before, primary);
@@ -101,24 +142,25 @@ public final class Drill {
                 long steadyFrom = System.nanoTime() + Duration.ofMillis(300).toNanos();
                 await("steady writes", () -> writer.firstAckAfter(steadyFrom) != 0);
             }
+        } catch (Stopped e) {
+            out.println("  stopped during round " + (done.size() + 1) + "; that round is not counted");
         } finally {
             writer.stop();
             writing.join(Duration.ofSeconds(30).toMillis());
             watcher.stop();
             watching.join(Duration.ofSeconds(10).toMillis());
         }
-        return report(writer, watcher, killTimes, done);
+        return report(writer, watcher, killTimes, done, done.size() < rounds);
     }
 
-    private Report report(DrillWriter writer, WritableWatcher watcher, List<Long> killTimes, List<Round> rounds)
-            throws SQLException {
-        Set<Long> present = new HashSet<>();
-        try (Connection c = writer.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id FROM pgset_drill")) {
-            while (rs.next()) {
-                present.add(rs.getLong(1));
-            }
+    private Report report(DrillWriter writer, WritableWatcher watcher, List<Long> killTimes, List<Round> rounds,
+                          boolean stoppedEarly) throws SQLException, InterruptedException {
+        Optional<Set<Long>> written = writtenIds(writer, stoppedEarly);
+        if (written.isEmpty()) {
+            return new Report(rounds, writer.acknowledged.size(), -1, watcher.mostWritableAtOnce, watcher.splitBrain,
+                    true);
         }
+        Set<Long> present = written.get();
         int[] lostPerRound = new int[rounds.size()];
         int lost = 0;
         for (var ack : writer.acknowledged.entrySet()) {
@@ -136,7 +178,38 @@ public final class Drill {
             Round r = rounds.get(i);
             withLoss.add(new Round(r.number(), r.killed(), r.newPrimary(), r.gapSeconds(), lostPerRound[i]));
         }
-        return new Report(withLoss, writer.acknowledged.size(), lost, watcher.mostWritableAtOnce, watcher.splitBrain);
+        return new Report(withLoss, writer.acknowledged.size(), lost, watcher.mostWritableAtOnce, watcher.splitBrain,
+                stoppedEarly);
+    }
+
+    /**
+     * The ids in the table, through rw. A drill stopped mid-round may end during a failover, so it
+     * waits a little for a primary; empty if none answers in time then.
+     */
+    private static Optional<Set<Long>> writtenIds(DrillWriter writer, boolean stoppedEarly)
+            throws SQLException, InterruptedException {
+        AtomicReference<SQLException> failure = new AtomicReference<>();
+        Set<Long> present = new HashSet<>();
+        boolean read = Poll.until(stoppedEarly ? COUNT_LIMIT : Duration.ZERO, Duration.ofMillis(200), () -> {
+            try (Connection c = writer.connect(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT id FROM pgset_drill")) {
+                present.clear();
+                while (rs.next()) {
+                    present.add(rs.getLong(1));
+                }
+                return true;
+            } catch (SQLException e) {
+                failure.set(e);
+                return false;
+            }
+        });
+        if (read) {
+            return Optional.of(present);
+        }
+        if (stoppedEarly) {
+            return Optional.empty();
+        }
+        throw failure.get();
     }
 
     private void kill(ClusterHome home, String primary, Kill kill) throws IOException {
@@ -182,9 +255,12 @@ public final class Drill {
         return uri.substring(uri.lastIndexOf('/') + 1);
     }
 
-    private static void await(String what, Poll.Check condition) throws InterruptedException {
-        if (!Poll.until(RECOVERY_LIMIT, Duration.ofMillis(20), condition)) {
+    private void await(String what, Poll.Check condition) throws InterruptedException {
+        if (!Poll.until(RECOVERY_LIMIT, Duration.ofMillis(20), () -> stopping || condition.holds())) {
             throw new PgsetException("drill: gave up waiting for " + what + " after " + RECOVERY_LIMIT.toSeconds() + " s");
+        }
+        if (stopping) {
+            throw new Stopped();
         }
     }
 }
