@@ -1,5 +1,7 @@
 package io.pgset.cli;
 
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.plan.FailoverGuarantee;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.local.PgsetException;
 import io.pgset.local.drill.Drill;
@@ -36,8 +38,10 @@ final class DrillCommand implements Callable<Integer> {
         }
         Drill.Kill what = Arrays.stream(Drill.Kill.values()).filter(k -> k.name().equalsIgnoreCase(kill)).findFirst()
                 .orElseThrow(() -> new PgsetException("--kill must be primary or postgres, got '" + kill + "'"));
-        String mode = SpecReader.read(main.clusters().home(name).spec()).replication().mode().name().toLowerCase(Locale.ROOT);
-        main.out.printf("drill %s: %d rounds, kill %s, %s replication%n", name, rounds, kill, mode);
+        ClusterSpec spec = SpecReader.read(main.clusters().home(name).spec());
+        String mode = spec.replication().mode().name().toLowerCase(Locale.ROOT);
+        main.out.printf("drill %s: %d rounds, kill %s, %s replication%s%n", name, rounds, kill, mode,
+                spec.replication().explicitMode() ? "" : " (the default for " + spec.instances() + " instances)");
         Drill.Report report = new Drill(main.clusters(), name, main.out).run(rounds, what);
         main.out.printf("%n  %-6s %-22s %-12s %8s %6s%n", "ROUND", "KILLED", "NEW PRIMARY", "GAP (s)", "LOST");
         for (Drill.Round r : report.rounds()) {
@@ -46,6 +50,7 @@ final class DrillCommand implements Callable<Integer> {
         double[] gaps = report.rounds().stream().mapToDouble(Drill.Round::gapSeconds).sorted().toArray();
         main.out.printf("%nwrite gap: min %.2f s, median %.2f s, max %.2f s%n", gaps[0], gaps[gaps.length / 2], gaps[gaps.length - 1]);
         main.out.printf("acknowledged writes: %d, lost: %d%n", report.acknowledged(), report.lost());
+        main.out.println("  " + FailoverGuarantee.describe(spec, main.clusters().status(name).primary()));
         main.out.printf("most instances accepting writes at once: %d%s%n", report.mostWritableAtOnce(),
                 report.splitBrain().isEmpty() ? "" : " (SPLIT BRAIN: " + report.splitBrain() + ")");
         boolean failed = report.mostWritableAtOnce() > 1 || (mode.equals("sync") && report.lost() > 0);
