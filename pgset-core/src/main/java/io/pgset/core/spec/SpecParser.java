@@ -78,7 +78,8 @@ final class SpecParser {
             "unix_socket_directories", "data_directory", "hba_file", "ident_file", "config_file",
             "primary_conninfo", "primary_slot_name", "synchronous_standby_names", "restore_command",
             "archive_command", "archive_mode", "ssl", "ssl_cert_file", "ssl_key_file", "ssl_ca_file", "ssl_min_protocol_version",
-            "hot_standby", "wal_level", "promote_trigger_file", "cluster_name");
+            "hot_standby", "wal_level", "promote_trigger_file", "cluster_name",
+            "logging_collector", "log_directory", "log_filename");
     private static final String MANAGED_PREFIX = "recovery_target";
 
     private SpecParser() {}
