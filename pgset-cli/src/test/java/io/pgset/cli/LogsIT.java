@@ -66,14 +66,18 @@ class LogsIT extends PerTestHome {
             PostgresLogs.files(volume).forEach(f -> seen.add(f.getFileName().toString()));
             return seen.size() >= 6;
         });
-        write("marker-before", 1);
-        // ... and the instance manager prunes all but the newest three.
+        // ... and the instance manager prunes all but the newest three (log_statement: all and the
+        // controller's polling fill one a second here, so a file is gone within seconds).
         await().atMost(Duration.ofSeconds(15)).until(() -> PostgresLogs.files(volume).size() <= 3);
+        write("marker-before", 1);
         assertThat(RollingLog.files(podLog)).as("pgset's instance log rolled, 3 files at most")
                 .hasSizeBetween(2, 3).last().isEqualTo(podLog);
         assertThat(podLog.resolveSibling("log.3")).doesNotExist();
         assertThat(RollingLog.files(home.cluster("demo").resolve("controller.log"))).hasSizeBetween(1, 3);
 
+        // postgres's logging collector writes a moment after the statement ran.
+        await().atMost(Duration.ofSeconds(10)).until(() -> home.pgset("logs", "demo-0").ok().out()
+                .contains("SELECT 'marker-before'"));
         PgsetHome.Result logs = home.pgset("logs", "demo-0").ok();
         assertThat(logs.out()).contains("SELECT 'marker-before'", "cluster=demo pod=demo-0");
         assertOldestFirst(logs.out());
