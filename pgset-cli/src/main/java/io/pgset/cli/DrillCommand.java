@@ -1,5 +1,7 @@
 package io.pgset.cli;
 
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.plan.FailoverGuarantee;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.local.PgsetException;
 import io.pgset.local.drill.Drill;
@@ -46,8 +48,10 @@ final class DrillCommand implements Callable<Integer> {
         }
         Drill.Kill what = Arrays.stream(Drill.Kill.values()).filter(k -> k.name().equalsIgnoreCase(kill)).findFirst()
                 .orElseThrow(() -> new PgsetException("--kill must be primary or postgres, got '" + kill + "'"));
-        String mode = SpecReader.read(main.clusters().home(name).spec()).replication().mode().name().toLowerCase(Locale.ROOT);
-        main.out.printf("drill %s: %d rounds, kill %s, %s replication%n", name, rounds, kill, mode);
+        ClusterSpec spec = SpecReader.read(main.clusters().home(name).spec());
+        String mode = spec.replication().mode().name().toLowerCase(Locale.ROOT);
+        main.out.printf("drill %s: %d rounds, kill %s, %s replication%s%n", name, rounds, kill, mode,
+                spec.replication().explicitMode() ? "" : " (the default for " + spec.instances() + " instances)");
         Drill drill = new Drill(main.clusters(), name, main.out);
         // On SIGTERM or Ctrl-C the JVM runs its shutdown hooks: this one stops the drill and waits
         // until the summary of the rounds done is printed.
@@ -63,7 +67,7 @@ final class DrillCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(onShutdown);
         try {
             Drill.Report report = drill.run(rounds, what);
-            printSummary(report);
+            printSummary(report, spec);
             boolean failed = report.mostWritableAtOnce() > 1 || (mode.equals("sync") && report.lost() > 0);
             return failed ? 1 : 0;
         } finally {
@@ -76,7 +80,7 @@ final class DrillCommand implements Callable<Integer> {
         }
     }
 
-    private void printSummary(Drill.Report report) {
+    private void printSummary(Drill.Report report, ClusterSpec spec) {
         if (report.stoppedEarly()) {
             main.out.printf("%ndrill stopped early: %d of %d rounds done%n", report.rounds().size(), rounds);
         }
@@ -92,6 +96,7 @@ final class DrillCommand implements Callable<Integer> {
         }
         main.out.printf("acknowledged writes: %d, lost: %s%n", report.acknowledged(),
                 report.lost() < 0 ? "not counted (no primary answered on rw in time)" : report.lost());
+        main.out.println("  " + FailoverGuarantee.describe(spec, main.clusters().status(name).primary()));
         main.out.printf("most instances accepting writes at once: %d%s%n", report.mostWritableAtOnce(),
                 report.splitBrain().isEmpty() ? "" : " (SPLIT BRAIN: " + report.splitBrain() + ")");
         main.out.flush();

@@ -1,11 +1,11 @@
 package io.pgset.cli;
 
+import io.pgset.local.ClusterHome;
 import io.pgset.local.LocalClusters;
 import io.pgset.local.PgsetException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
+import io.pgset.local.PodLog;
 import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "logs", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Print an instance's log: its instance manager and its postgres, interleaved.")
+        description = {"Print an instance's log, its manager's and its postgres's lines, oldest first.",
+                "The lines are merged by time across the files each log rolls over."})
 final class LogsCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -26,7 +27,7 @@ final class LogsCommand implements Callable<Integer> {
     @Option(names = "--tail", paramLabel = "N", defaultValue = "-1", description = "Print only the last N lines.")
     int tail;
 
-    @Option(names = {"-f", "--follow"}, description = "Keep printing what is appended.")
+    @Option(names = {"-f", "--follow"}, description = "Keep printing what is appended, across the rolls.")
     boolean follow;
 
     @Override
@@ -35,36 +36,32 @@ final class LogsCommand implements Callable<Integer> {
         if (!main.clusters().exists(cluster)) {
             throw new PgsetException("no cluster named '" + cluster + "'; `pgset status` lists the clusters");
         }
-        Path log = main.clusters().home(cluster).podLog(pod);
-        if (!Files.exists(log)) {
+        ClusterHome home = main.clusters().home(cluster);
+        if (!Files.exists(home.podLog(pod))) {
             throw new PgsetException("instance " + pod + " has no log yet (it has never run)");
         }
-        printTail(Files.readAllLines(log, StandardCharsets.UTF_8));
-        if (follow) {
-            followFrom(log, Files.size(log));
+        try (PodLog log = new PodLog(home.podLog(pod), home.volume(pod))) {
+            List<String> lines = new ArrayList<>(log.next());
+            if (!follow) {
+                lines.addAll(log.rest());
+            }
+            int from = tail < 0 ? 0 : Math.max(0, lines.size() - tail);
+            print(lines.subList(from, lines.size()));
+            while (follow && !Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // told to stop following: done
+                    break;
+                }
+                print(log.next());
+            }
         }
         return 0;
     }
 
-    private void printTail(List<String> lines) {
-        int from = tail < 0 ? 0 : Math.max(0, lines.size() - tail);
-        lines.subList(from, lines.size()).forEach(main.out::println);
-    }
-
-    private void followFrom(Path log, long offset) throws Exception {
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            long position = offset;
-            while (!Thread.currentThread().isInterrupted()) {
-                if (file.length() > position) {
-                    file.seek(position);
-                    byte[] chunk = new byte[(int) (file.length() - position)];
-                    file.readFully(chunk);
-                    main.out.print(new String(chunk, StandardCharsets.UTF_8));
-                    main.out.flush();
-                    position += chunk.length;
-                }
-                Thread.sleep(250);
-            }
-        }
+    private void print(List<String> lines) {
+        lines.forEach(main.out::println);
+        main.out.flush();
     }
 }

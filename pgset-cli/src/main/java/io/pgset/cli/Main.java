@@ -1,6 +1,8 @@
 package io.pgset.cli;
 
 import io.pgset.core.spec.SpecException;
+import io.pgset.instance.LogLimits;
+import io.pgset.instance.RollingLog;
 import io.pgset.local.Launcher;
 import io.pgset.local.LocalClusters;
 import io.pgset.local.PgsetException;
@@ -37,7 +39,11 @@ public final class Main {
         this.console = console;
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
+        String log = System.getProperty(LogLimits.FILE);
+        if (log != null) { // a daemon: its output rolls in the file it was started with
+            RollingLog.redirectStandardStreams(Path.of(log), LogLimits.of(System.getProperties()));
+        }
         System.exit(run(System.out, System.err, true, args));
     }
 

@@ -1,6 +1,8 @@
 package io.pgset.cli;
 
 import io.pgset.core.model.ClusterStatus;
+import io.pgset.core.plan.FailoverGuarantee;
+import io.pgset.core.spec.SpecReader;
 import io.pgset.instance.ApiServer;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,7 +40,8 @@ final class StatusCommand implements Callable<Integer> {
             Object value = name != null ? statuses.get(0) : statuses;
             main.out.println(ApiServer.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value));
         } else {
-            statuses.forEach(s -> StatusTable.print(main.out, s));
+            statuses.forEach(s -> StatusTable.print(main.out, s, FailoverGuarantee.describe(
+                    SpecReader.read(main.clusters().home(s.name()).spec()), s.primary())));
         }
         return 0;
     }

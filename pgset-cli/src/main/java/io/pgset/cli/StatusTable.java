@@ -7,9 +7,11 @@ import java.io.PrintStream;
 final class StatusTable {
     private StatusTable() {}
 
-    static void print(PrintStream out, ClusterStatus s) {
+    /** @param guarantee what a failover may lose with the cluster's replication mode ({@code FailoverGuarantee}) */
+    static void print(PrintStream out, ClusterStatus s, String guarantee) {
         out.printf("cluster %s: %s, %d/%d ready, primary %s%n", s.name(), s.phase().label(), s.readyInstances(),
                 s.instances(), s.primary() == null ? "none" : s.primary());
+        out.println("  " + guarantee);
         if (!s.message().isEmpty()) {
             out.println("  " + s.message());
         }

@@ -11,20 +11,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The failure drill: the primary killed every round, no acknowledged write lost in sync mode, a summary even when stopped. */
+/** The failure drill on the default cluster (sync, ANY 1): the primary killed every round, no acknowledged write
+ * lost, and a summary even when stopped. */
 class DrillIT extends PerTestHome {
 
     @Test
-    void syncModeDrillLosesNoAcknowledgedWriteAndNeverHasTwoWritablePrimaries() throws Exception {
-        Path file = home.specFile("""
-                instances: 3
-                replication: {mode: sync, syncStandbys: 1}
-                """);
-        home.pgset("up", "-f", file.toString()).ok();
+    void defaultClusterDrillLosesNoAcknowledgedWriteAndNeverHasTwoWritablePrimaries() throws Exception {
+        home.pgset("up").ok();
 
         PgsetHome.Result drill = home.pgset("drill", "demo", "--rounds", "2").ok();
 
-        assertThat(drill.out()).contains("drill demo: 2 rounds, kill primary, sync replication",
+        assertThat(drill.out()).contains("drill demo: 2 rounds, kill primary, sync replication (the default for 3"
+                        + " instances)", "so a failover loses no acknowledged transaction",
                 "most instances accepting writes at once: 1").doesNotContain("SPLIT BRAIN");
         Matcher totals = Pattern.compile("acknowledged writes: (\\d+), lost: (\\d+)").matcher(drill.out());
         assertThat(totals.find()).as(drill.out()).isTrue();

@@ -56,6 +56,36 @@ class UpIT extends PerTestHome {
         JsonNode controller = PgsetHome.JSON.readTree(home.cluster("demo").resolve("controller.json").toFile());
         assertThat(ProcessHandle.of(controller.path("pid").asLong())).isPresent();
         assertThat(controller.path("apiPort").asInt()).isPositive();
+        // Two standbys: synchronous by default, ANY 1, so that one may be away without stalling writes.
+        assertThat(up.out()).contains("sync (ANY 1 of demo-1, demo-2): a commit is acknowledged once 1 standby has it,"
+                + " so a failover loses no acknowledged transaction");
+        assertThat(synchronousStandbyNames()).isEqualTo("ANY 1 (\"demo-1\", \"demo-2\")");
+    }
+
+    @Test
+    void twoInstancesRunAsyncAndSayWhatAFailoverMayLoseUntilScaledToThree() throws Exception {
+        String risk = "async: a failover may lose the last transactions acknowledged by demo-0 that demo-1 had not"
+                + " received";
+        PgsetHome.Result up = home.pgset("up", "-f", home.specFile("instances: 2").toString()).ok();
+        assertThat(up.out()).contains(risk);
+        assertThat(home.pgset("status", "demo").ok().out()).contains(risk);
+        assertThat(synchronousStandbyNames()).isEmpty();
+
+        // The mode was left out, so it follows the number of instances.
+        PgsetHome.Result scaled = home.pgset("scale", "demo", "--instances", "3").ok();
+        assertThat(scaled.out()).contains("sync (ANY 1 of demo-1, demo-2)");
+        assertThat(home.pgset("status", "demo").ok().out()).contains("sync (ANY 1 of demo-1, demo-2)")
+                .doesNotContain("async");
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> synchronousStandbyNames().equals("ANY 1 (\"demo-1\", \"demo-2\")"));
+    }
+
+    private String synchronousStandbyNames() throws Exception {
+        try (Connection c = home.connect("demo", home.servicePort("demo", "rw")); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW synchronous_standby_names")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     @Test

@@ -47,6 +47,8 @@ final class DataDirectory {
             .withZone(ZoneOffset.UTC);
 
     private final InstanceOptions options;
+    /** postgres's log files on this volume, within the limits this process was started with. */
+    private final PostgresLogs logs;
     private final Tools tools;
     private final PostgresUser user;
     private final Clock clock;
@@ -57,6 +59,7 @@ final class DataDirectory {
 
     DataDirectory(InstanceOptions options, Tools tools, PostgresUser user, Clock clock,
                   Function<InstanceOptions.Endpoint, PostgresSession> sessions, InstanceLog log) {
+        this.logs = new PostgresLogs(options.volume(), LogLimits.of(System.getProperties()));
         this.options = options;
         this.tools = tools;
         this.user = user;
@@ -76,6 +79,10 @@ final class DataDirectory {
                 + (clientCertificate ? " sslcert=" + PostgresConfRenderer.libpqQuote(t.clientCertificate())
                         + " sslkey=" + PostgresConfRenderer.libpqQuote(t.clientKey()) : ""))
                 .orElse(" sslmode=disable");
+    }
+
+    PostgresLogs logs() {
+        return logs;
     }
 
     Path volume() {
@@ -326,7 +333,8 @@ final class DataDirectory {
                 HbaRenderer.REPLICATION_USER, replicationPassfile().toString(), spec.slotName(options.ordinal())));
         InstanceConfig config = new InstanceConfig(options.pod(), options.host(), options.port(), upstream, tls);
         Path pgdata = options.pgdata();
-        Map<String, String> settings = PostgresConfRenderer.settings(spec, config);
+        user.privateDirectory(logs.directory());
+        Map<String, String> settings = PostgresConfRenderer.settings(spec, config, logs.settings());
         user.privateFile(pgdata.resolve("postgresql.conf"), PostgresConfRenderer.render(config, settings));
         user.privateFile(pgdata.resolve("pg_hba.conf"), HbaRenderer.render(spec, options.peers()));
         return settings;

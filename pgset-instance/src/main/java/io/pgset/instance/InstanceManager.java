@@ -24,6 +24,8 @@ public final class InstanceManager implements AutoCloseable {
 
     private static final Duration CERTIFICATE_CHECK = Duration.ofSeconds(30);
     private static final Duration VOLUME_MEASURE = Duration.ofSeconds(5);
+    /** postgres starts a new log file at a size; between two prunes at most a few more pile up. */
+    private static final Duration LOG_PRUNE = Duration.ofSeconds(5);
 
     private final InstanceOptions options;
     private final Clock clock;
@@ -66,6 +68,7 @@ public final class InstanceManager implements AutoCloseable {
         supervisor.start();
         housekeeper.every(VOLUME_MEASURE, "measuring the volume", volume::measure);
         housekeeper.every(CERTIFICATE_CHECK, "certificate renewal", this::renewWhenDue);
+        housekeeper.every(LOG_PRUNE, "pruning postgres's log files", data.logs()::prune);
     }
 
     private InstanceOptions.Endpoint self() {

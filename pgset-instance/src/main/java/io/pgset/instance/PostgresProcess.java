@@ -40,14 +40,30 @@ final class PostgresProcess {
         this.log = log;
     }
 
-    /** Starts postgres on the data directory; its output goes to this process's log. */
+    /**
+     * Starts postgres on the data directory. What it prints before its logging collector takes
+     * over (why it cannot start, above all) is copied to this process's log, which rolls.
+     */
     Process start() throws IOException {
         Process started = new ProcessBuilder(tools.command("postgres", "-D", pgdata.toString()))
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .start();
+        started.getOutputStream().close();
+        Thread copy = new Thread(() -> copyOutput(started), "postgres-output-" + started.pid());
+        copy.setDaemon(true);
+        copy.start();
         process = started;
         return started;
+    }
+
+    private static void copyOutput(Process postgres) {
+        try (java.io.BufferedReader lines = postgres.inputReader(java.nio.charset.StandardCharsets.UTF_8)) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                System.out.println(line);
+            }
+        } catch (IOException e) {
+            // postgres closed its output or exited: nothing more to copy
+        }
     }
 
     /** The running postmaster this instance started, if it still runs. */

@@ -1,5 +1,6 @@
 package io.pgset.local;
 
+import io.pgset.instance.LogLimits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,11 @@ public record Launcher(List<String> javaCommand) {
         return new Launcher(List.of(java, "-cp", System.getProperty("java.class.path"), mainClass));
     }
 
+    /**
+     * Starts a daemon whose log is {@code log}: the daemon rolls it itself (see
+     * {@code RollingLog}); what the JVM prints before that, or outside Java, is appended to it
+     * here.
+     */
     public Process start(List<String> args, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add("setsid");
@@ -33,6 +39,8 @@ public record Launcher(List<String> javaCommand) {
         args.stream().filter(a -> a.startsWith("--pod-dir=") || a.startsWith("--cluster-dir=")).findFirst()
                 .ifPresent(marker -> command.add("-Dpgset.marker=" + marker));
         command.addAll(JVM_FLAGS);
+        command.addAll(LogLimits.of(System.getProperties()).jvmFlags());
+        command.add("-D" + LogLimits.FILE + "=" + log.toAbsolutePath());
         command.addAll(javaCommand.subList(1, javaCommand.size()));
         command.addAll(args);
         java.nio.file.Files.createDirectories(log.getParent());

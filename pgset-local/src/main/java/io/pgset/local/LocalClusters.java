@@ -5,6 +5,7 @@ import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.Phase;
 import io.pgset.core.model.PodName;
 import io.pgset.core.plan.RolloutPreview;
+import io.pgset.core.plan.FailoverGuarantee;
 import io.pgset.core.plan.SwitchoverPlanner;
 import io.pgset.core.spec.SpecChanges;
 import io.pgset.core.spec.SpecReader;
@@ -501,6 +502,7 @@ public final class LocalClusters {
         if (healthy) {
             out.printf("cluster %s is Healthy: %d/%d instances ready, primary %s (%.1f s)%n", home.name(),
                     last.readyInstances(), instances, last.primary(), (System.nanoTime() - start) / 1e9);
+            out.println("  " + FailoverGuarantee.describe(spec, last.primary()));
             return last;
         }
         throw new PgsetException("cluster " + home.name() + " is not Healthy after " + timeout.toSeconds() + " s"

@@ -20,11 +20,21 @@ public final class PostgresConfRenderer {
         return render(instance, settings(spec, instance));
     }
 
-    /** Every setting the file holds, by name, in the file's order (the spec's parameters win). */
+    /** Every setting the file holds, with postgres's log on its standard output (no logging collector). */
     public static Map<String, String> settings(ClusterSpec spec, InstanceConfig instance) {
+        return settings(spec, instance, Map.of("logging_collector", "off"));
+    }
+
+    /**
+     * Every setting the file holds, by name, in the file's order (the spec's parameters win).
+     *
+     * @param logging where and how postgres writes its log (the instance's runtime decides)
+     */
+    public static Map<String, String> settings(ClusterSpec spec, InstanceConfig instance, Map<String, String> logging) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.putAll(managed(spec, instance));
         settings.putAll(tunables(spec));
+        settings.putAll(logging);
         settings.putAll(spec.postgres().parameters());
         return settings;
     }
@@ -79,7 +89,6 @@ public final class PostgresConfRenderer {
         // A replica told to follow a new primary restarts its WAL receiver only after this pause;
         // in sync mode no commit is acknowledged until one has, so it bounds the failover's write gap.
         s.put("wal_retrieve_retry_interval", "200ms");
-        s.put("logging_collector", "off");
         s.put("log_line_prefix", "%m [%p] %q%u@%d ");
         s.put("log_checkpoints", "on");
         return s;

@@ -42,8 +42,9 @@ public record ClusterSpec(
         return ("pgset_" + name + "_" + ordinal).replace('-', '_');
     }
 
+    /** The same cluster with {@code count} instances; a replication mode the spec left out follows the count. */
     public ClusterSpec withInstances(int count) {
-        return new ClusterSpec(name, count, postgres, storage, replication, bootstrap, backup, tls,
+        return new ClusterSpec(name, count, postgres, storage, replication.forInstances(count), bootstrap, backup, tls,
                 network, disruption, failover, resources);
     }
 
@@ -57,7 +58,28 @@ public record ClusterSpec(
 
     public enum ReplicationMode { ASYNC, SYNC }
 
-    public record ReplicationSpec(ReplicationMode mode, int syncStandbys) {}
+    /**
+     * How commits reach the standbys.
+     *
+     * @param explicitMode whether the spec names the mode; when it does not, the mode is
+     *                     {@link #defaultMode(int)} for the number of instances, and follows it
+     *                     when the cluster is scaled
+     */
+    public record ReplicationSpec(ReplicationMode mode, int syncStandbys, boolean explicitMode) {
+
+        /**
+         * Sync ({@code ANY syncStandbys}) once there are two standbys, so that no acknowledged
+         * commit is lost in a failover and one standby may be down without stalling writes; async
+         * with fewer, where sync would stop every write while the only standby is away.
+         */
+        public static ReplicationMode defaultMode(int instances) {
+            return instances - 1 >= 2 ? ReplicationMode.SYNC : ReplicationMode.ASYNC;
+        }
+
+        ReplicationSpec forInstances(int instances) {
+            return explicitMode ? this : new ReplicationSpec(defaultMode(instances), syncStandbys, false);
+        }
+    }
 
     public record BootstrapSpec(InitdbSpec initdb) {}
 

@@ -78,7 +78,8 @@ final class SpecParser {
             "unix_socket_directories", "data_directory", "hba_file", "ident_file", "config_file",
             "primary_conninfo", "primary_slot_name", "synchronous_standby_names", "restore_command",
             "archive_command", "archive_mode", "ssl", "ssl_cert_file", "ssl_key_file", "ssl_ca_file", "ssl_min_protocol_version",
-            "hot_standby", "wal_level", "promote_trigger_file", "cluster_name");
+            "hot_standby", "wal_level", "promote_trigger_file", "cluster_name",
+            "logging_collector", "log_directory", "log_filename");
     private static final String MANAGED_PREFIX = "recovery_target";
 
     private SpecParser() {}
@@ -130,11 +131,12 @@ final class SpecParser {
     }
 
     private static ClusterSpec spec(String name, SpecNode spec) {
+        int instances = spec.integer("instances", 3, 1, 99);
         ClusterSpec cluster = new ClusterSpec(name,
-                spec.integer("instances", 3, 1, 99),
+                instances,
                 postgres(section(spec, "postgres", "version", "binDir", "parameters")),
                 storage(section(spec, "storage", "size", "retainOnScaleDown", "retainOnDelete")),
-                replication(section(spec, "replication", "mode", "syncStandbys")),
+                replication(section(spec, "replication", "mode", "syncStandbys"), instances),
                 bootstrap(section(spec, "bootstrap", "initdb")),
                 backup(section(spec, "backup", "repository", "schedule", "retention")),
                 tls(section(spec, "tls", "enabled", "validityDays")),
@@ -176,10 +178,14 @@ final class SpecParser {
                 storage.bool("retainOnDelete", true));
     }
 
-    private static ReplicationSpec replication(SpecNode replication) {
-        String mode = replication.text("mode", "async", MODE);
-        return new ReplicationSpec(ReplicationMode.valueOf(mode.toUpperCase(Locale.ROOT)),
-                replication.integer("syncStandbys", 1, 1, Integer.MAX_VALUE));
+    /** Without a mode, the one {@link ReplicationSpec#defaultMode} gives for the number of instances. */
+    private static ReplicationSpec replication(SpecNode replication, int instances) {
+        String mode = replication.text("mode", "", MODE);
+        int syncStandbys = replication.integer("syncStandbys", 1, 1, Integer.MAX_VALUE);
+        if (mode.isEmpty()) {
+            return new ReplicationSpec(ReplicationSpec.defaultMode(instances), syncStandbys, false);
+        }
+        return new ReplicationSpec(ReplicationMode.valueOf(mode.toUpperCase(Locale.ROOT)), syncStandbys, true);
     }
 
     private static BootstrapSpec bootstrap(SpecNode bootstrap) {
@@ -211,7 +217,8 @@ final class SpecParser {
         if (cluster.replication().mode() == ReplicationMode.SYNC && wanted > replicas
                 && spec.isClean("instances") && spec.isClean("replication")) {
             spec.report("replication.syncStandbys", "must be <= instances - 1 = " + replicas
-                    + " when mode is sync (the primary is not a standby), got " + wanted);
+                    + " when mode is sync" + (cluster.replication().explicitMode() ? "" : " (the default from "
+                    + "3 instances)") + " (the primary is not a standby), got " + wanted);
         }
     }
 

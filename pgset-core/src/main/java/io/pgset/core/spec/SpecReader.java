@@ -26,7 +26,7 @@ import java.util.List;
  *   instances: 3                 # 1..99
  *   postgres: {version: "15", binDir: /usr/lib/postgresql/15/bin, parameters: {}}
  *   storage: {size: 1Gi, retainOnScaleDown: true, retainOnDelete: true}
- *   replication: {mode: async, syncStandbys: 1}
+ *   replication: {mode: sync, syncStandbys: 1}   # mode: sync from 3 instances, async below
  *   bootstrap: {initdb: {database: app, owner: app, dataChecksums: true, initSql: []}}
  *   backup: {repository: {type: posix, path: /abs}, schedule: "0 3 * * *", retention: {full: 7}}
  *   tls: {enabled: true, validityDays: 90}
@@ -36,6 +36,9 @@ import java.util.List;
  * </pre>
  *
  * Backup is off unless the section is present. A field written as {@code null} counts as absent.
+ * A replication mode the spec leaves out is derived from {@code instances} (sync, {@code ANY
+ * syncStandbys}, with two standbys or more; async with fewer) and derived again when the cluster
+ * is scaled; a mode the spec names is kept as it is. The canonical document leaves it out too.
  */
 public final class SpecReader {
 

@@ -27,9 +27,12 @@ final class SpecWriter {
         spec.put("instances", cluster.instances());
         postgres(spec.putObject("postgres"), cluster.postgres());
         storage(spec.putObject("storage"), cluster.storage());
-        spec.putObject("replication")
-                .put("mode", cluster.replication().mode().name().toLowerCase(Locale.ROOT))
-                .put("syncStandbys", cluster.replication().syncStandbys());
+        ObjectNode replication = spec.putObject("replication");
+        // A mode the user left out stays out: read back, it follows the number of instances again.
+        if (cluster.replication().explicitMode()) {
+            replication.put("mode", cluster.replication().mode().name().toLowerCase(Locale.ROOT));
+        }
+        replication.put("syncStandbys", cluster.replication().syncStandbys());
         initdb(spec.putObject("bootstrap").putObject("initdb"), cluster.bootstrap().initdb());
         if (cluster.backup().enabled()) {
             backup(spec.putObject("backup"), cluster.backup());

@@ -94,9 +94,17 @@ class PostgresConfRendererTest {
 
     @Test
     void asyncModeHasNoSynchronousStandbys() {
-        String conf = PostgresConfRenderer.render(DEMO, PRIMARY);
+        String conf = PostgresConfRenderer.render(spec("replication: {mode: async}"), PRIMARY);
 
         assertThat(conf).contains("\nsynchronous_standby_names = ''\n");
+    }
+
+    @Test
+    void defaultClusterOfThreeWaitsForAnyOneStandbyAndOneOfTwoDoesNot() {
+        assertThat(settings(PostgresConfRenderer.render(DEMO, PRIMARY)))
+                .containsEntry("synchronous_standby_names", "ANY 1 (\"demo-1\", \"demo-2\")");
+        assertThat(settings(PostgresConfRenderer.render(DEMO.withInstances(2), PRIMARY)))
+                .containsEntry("synchronous_standby_names", "");
     }
 
     @Test

@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class FailoverPlannerTest {
 
-    /** Three instances, async, failover.delaySeconds 0. */
-    private static final ClusterSpec DEMO = SpecReader.defaults("demo");
+    /** Three instances, async (chosen: the default for three is sync), failover.delaySeconds 0. */
+    private static final ClusterSpec DEMO = spec("{instances: 3, replication: {mode: async}}");
 
     private static final Duration LONG_AGO = Duration.ofHours(1);
 

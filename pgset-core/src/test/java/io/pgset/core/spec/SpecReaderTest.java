@@ -43,7 +43,7 @@ class SpecReaderTest {
     static final ClusterSpec DEFAULTS = new ClusterSpec("demo", 3,
             new PostgresSpec("15", "/usr/lib/postgresql/15/bin", Map.of()),
             new StorageSpec("1Gi", true, true),
-            new ReplicationSpec(ReplicationMode.ASYNC, 1),
+            new ReplicationSpec(ReplicationMode.SYNC, 1, false),
             new BootstrapSpec(new InitdbSpec("app", "app", true, List.of())),
             new BackupSpec(false, new RepositorySpec("posix", ""), "", new RetentionSpec(7)),
             new TlsSpec(true, 90),
@@ -93,7 +93,7 @@ class SpecReaderTest {
                         "max_connections", "200", "work_mem", "64MB", "checkpoint_completion_target", "0.90",
                         "jit", "false", "shared_buffers", "1024")),
                 new StorageSpec("20Gi", false, false),
-                new ReplicationSpec(ReplicationMode.SYNC, 2),
+                new ReplicationSpec(ReplicationMode.SYNC, 2, true),
                 new BootstrapSpec(new InitdbSpec("orders", "orders_owner", false, List.of(
                         "CREATE TABLE orders (id bigint PRIMARY KEY)",
                         "CREATE INDEX orders_id\n  ON orders (id);\n"))),
@@ -131,7 +131,6 @@ class SpecReaderTest {
                     retainOnScaleDown: true
                     retainOnDelete: true
                   replication:
-                    mode: async
                     syncStandbys: 1
                   bootstrap:
                     initdb:
@@ -229,7 +228,52 @@ class SpecReaderTest {
     void readsReplicationModeInAnyCase() {
         ClusterSpec spec = SpecReader.read(withSpec("replication: {mode: Sync, syncStandbys: 2}"));
 
-        assertThat(spec.replication()).isEqualTo(new ReplicationSpec(ReplicationMode.SYNC, 2));
+        assertThat(spec.replication()).isEqualTo(new ReplicationSpec(ReplicationMode.SYNC, 2, true));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"1, ASYNC", "2, ASYNC", "3, SYNC", "5, SYNC"})
+    void modeLeftOutIsSyncFromTwoStandbysAndAsyncBelow(int instances, ReplicationMode mode) {
+        ClusterSpec spec = SpecReader.read(withSpec("instances: " + instances));
+
+        assertThat(spec.replication()).isEqualTo(new ReplicationSpec(mode, 1, false));
+    }
+
+    @Test
+    void explicitModeIsKeptWhateverTheInstances() {
+        assertThat(SpecReader.read(withSpec("instances: 3\nreplication: {mode: async}")).replication())
+                .isEqualTo(new ReplicationSpec(ReplicationMode.ASYNC, 1, true));
+        assertThat(SpecReader.read(withSpec("instances: 2\nreplication: {mode: sync}")).replication())
+                .isEqualTo(new ReplicationSpec(ReplicationMode.SYNC, 1, true));
+    }
+
+    @Test
+    void modeLeftOutFollowsScaleThroughTheWrittenSpec() {
+        ClusterSpec three = SpecReader.read(withSpec("instances: 3"));
+
+        ClusterSpec two = SpecReader.read(SpecReader.write(three.withInstances(2)));
+        ClusterSpec four = SpecReader.read(SpecReader.write(two.withInstances(4)));
+
+        assertThat(two.replication()).isEqualTo(new ReplicationSpec(ReplicationMode.ASYNC, 1, false));
+        assertThat(three.withInstances(2)).isEqualTo(two);
+        assertThat(four.replication()).isEqualTo(new ReplicationSpec(ReplicationMode.SYNC, 1, false));
+        assertThat(SpecReader.write(four)).doesNotContain("mode:");
+    }
+
+    @Test
+    void explicitModeSurvivesScaleAndTheWrittenSpec() {
+        ClusterSpec async = SpecReader.read(withSpec("instances: 2\nreplication: {mode: async}"));
+
+        ClusterSpec scaled = SpecReader.read(SpecReader.write(async.withInstances(5)));
+
+        assertThat(scaled.replication()).isEqualTo(new ReplicationSpec(ReplicationMode.ASYNC, 1, true));
+    }
+
+    @Test
+    void tooManySyncStandbysForTheDefaultModeSaysTheModeIsTheDefault() {
+        assertThat(problemsOf(withSpec("replication: {syncStandbys: 3}"))).containsExactly(
+                "spec.replication.syncStandbys: must be <= instances - 1 = 2 when mode is sync (the default from"
+                        + " 3 instances) (the primary is not a standby), got 3");
     }
 
     @Test

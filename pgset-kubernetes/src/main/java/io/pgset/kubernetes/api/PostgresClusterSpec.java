@@ -60,7 +60,8 @@ public class PostgresClusterSpec {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Replication {
-        @JsonPropertyDescription("async (default) or sync: commits wait for syncStandbys replicas (ANY n)")
+        @JsonPropertyDescription("sync (commits wait for ANY syncStandbys replicas) or async; default: sync from"
+                + " 3 instances, async below, and it follows the number of instances when left out")
         public Mode mode;
         @Min(1)
         public Integer syncStandbys;
