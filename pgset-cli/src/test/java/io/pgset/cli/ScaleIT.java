@@ -64,7 +64,7 @@ class ScaleIT extends PerTestHome {
         String spec = Files.readString(home.cluster("demo").resolve("spec.yaml"));
         PgsetHome.Result r = home.pgset("scale", "demo", "--instances", "0");
         assertThat(r.exit()).isNotZero();
-        assertThat(r.err()).contains("spec.instances", "must be >= 1", "got 0");
+        assertThat(r.err()).contains("--instances", "from 1", "got 0");
         assertThat(Files.readString(home.cluster("demo").resolve("spec.yaml"))).isEqualTo(spec);
         assertThat(home.status("demo").path("pods")).hasSize(3);
     }

@@ -81,7 +81,9 @@ class SecurityIT extends SharedCluster {
             }
         }
         try (Stream<Path> files = Files.walk(home.cluster("demo"))) {
-            for (Path log : files.filter(f -> f.toString().endsWith("log")).toList()) {
+            // Every log file: pgset's (log, log.1, ...) and postgres's own (pglog/ on each volume).
+            for (Path log : files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString()
+                    .matches(".*log(\\.\\d+)?") || f.getParent().getFileName().toString().equals("pglog")).toList()) {
                 String text = Files.readString(log);
                 for (String secret : secrets) {
                     assertThat(text).as(log.toString()).doesNotContain(secret);
