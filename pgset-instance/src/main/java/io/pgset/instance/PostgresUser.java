@@ -58,7 +58,22 @@ public final class PostgresUser {
      * root's.
      */
     public void privateFile(Path file, String content) throws IOException {
-        DurableFiles.write(file, content.getBytes(StandardCharsets.UTF_8), DurableFiles.PRIVATE, this::own);
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        if (alreadyWritten(file, bytes)) {
+            return; // written before, unchanged: every start of postgres would otherwise pay two fsyncs a file
+        }
+        DurableFiles.write(file, bytes, DurableFiles.PRIVATE, this::own);
+    }
+
+    /** Whether the file holds exactly this content, with mode 0600 and, when it matters, postgres as owner. */
+    private boolean alreadyWritten(Path file, byte[] content) throws IOException {
+        if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                || !Files.getPosixFilePermissions(file).equals(DurableFiles.PRIVATE)
+                || (switchUser && !Files.getOwner(file).getName().equals(OS_USER))
+                || Files.size(file) != content.length) {
+            return false;
+        }
+        return java.util.Arrays.equals(Files.readAllBytes(file), content);
     }
 
     public void own(Path path) throws IOException {
