@@ -48,8 +48,53 @@ enum Lifecycle {
          * of the instance would not bring (a release, free space).
          */
         boolean live(Instant now) {
-            return phase == RUNNING || phase == HELD || phase == VOLUME_FULL
-                    || Duration.between(since, now).compareTo(LIVENESS_GRACE) < 0;
+            return phase == RUNNING || phase == HELD || phase == VOLUME_FULL || phase == PREPARING
+                    || phase == BOOTSTRAPPING || Duration.between(since, now).compareTo(LIVENESS_GRACE) < 0;
+        }
+    }
+
+    /**
+     * The one place an instance's state changes. Two phases are sticky: HELD (a fence) is left
+     * only by {@link #release}, so no failure or exit seen meanwhile can start postgres again;
+     * STOPPING is never left.
+     */
+    static final class Tracker {
+        private final java.time.Clock clock;
+        private State state;
+
+        Tracker(java.time.Clock clock, State initial) {
+            this.clock = clock;
+            this.state = initial;
+        }
+
+        synchronized State current() {
+            return state;
+        }
+
+        /** Moves to {@code phase}; false (and nothing changes) while held or stopping. */
+        synchronized boolean enter(Lifecycle phase, String message) {
+            Lifecycle now = state.phase();
+            if (now == STOPPING || (now == HELD && phase != HELD && phase != STOPPING)) {
+                return false;
+            }
+            set(phase, message);
+            return true;
+        }
+
+        /** Ends a hold: postgres may start again. False when it was not held. */
+        synchronized boolean release(String message) {
+            if (state.phase() != HELD) {
+                return false;
+            }
+            set(RESTARTING, message);
+            return true;
+        }
+
+        private void set(Lifecycle phase, String message) {
+            if (state.phase() == phase && state.message().equals(message)) {
+                return;
+            }
+            state = new State(phase, message, state.phase() == phase ? state.since() : clock.instant());
         }
     }
 }

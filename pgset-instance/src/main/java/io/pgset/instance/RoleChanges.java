@@ -105,12 +105,13 @@ final class RoleChanges {
     void hold(String why) {
         synchronized (supervisor.gate) {
             supervisor.enter(Lifecycle.HELD, why);
-            if (postgres.running().isEmpty()) {
+            // Whatever runs on the data directory stops, also a postmaster only its pid file names.
+            if (postgres.stop(PostgresProcess.StopMode.IMMEDIATE, Duration.ofSeconds(10)) == null
+                    && postgres.running().isEmpty()) {
                 log.info("kept stopped: " + why);
                 return;
             }
-            log.info("stopping postgres at once and keeping it stopped: " + why);
-            postgres.stop(PostgresProcess.StopMode.IMMEDIATE, Duration.ofSeconds(10));
+            log.info("stopped postgres at once and keeps it stopped: " + why);
         }
     }
 
@@ -124,9 +125,8 @@ final class RoleChanges {
                 return;
             }
             follow.ifPresent(primary -> supervisor.follow(Optional.of(primary)));
-            supervisor.enter(Lifecycle.RESTARTING, "starting again: " + why);
+            supervisor.release("starting again: " + why);
             log.info("starting postgres again: " + why);
-            supervisor.gate.notifyAll();
         }
     }
 

@@ -39,7 +39,7 @@ final class Supervisor {
     private final AtomicInteger restarts = new AtomicInteger();
     private final Thread thread;
 
-    private volatile Lifecycle.State state;
+    private final Lifecycle.Tracker state;
     /** Whom to stream from; empty on a primary. */
     private volatile Optional<InstanceOptions.Endpoint> upstream;
 
@@ -64,7 +64,7 @@ final class Supervisor {
         this.bootstrap = bootstrap;
         this.secrets = secrets;
         this.upstream = options.upstream();
-        this.state = new Lifecycle.State(Lifecycle.PREPARING, "starting", clock.instant());
+        this.state = new Lifecycle.Tracker(clock, new Lifecycle.State(Lifecycle.PREPARING, "starting", clock.instant()));
         this.thread = new Thread(this::superviseForever, "supervisor-" + options.pod());
     }
 
@@ -73,19 +73,21 @@ final class Supervisor {
     }
 
     Lifecycle.State state() {
-        return state;
+        return state.current();
     }
 
-    /** Moves to another phase of life; the one place the state changes. */
-    void enter(Lifecycle phase, String message) {
-        Lifecycle.State before = state;
-        if (before.phase() == Lifecycle.STOPPING) {
-            return; // the last word: nothing starts again
+    /** Moves to another phase of life (never out of a hold or a stop; see {@link Lifecycle.Tracker}). */
+    boolean enter(Lifecycle phase, String message) {
+        return state.enter(phase, message);
+    }
+
+    /** Ends a hold; postgres starts again at the supervisor's next look. */
+    boolean release(String message) {
+        synchronized (gate) {
+            boolean released = state.release(message);
+            gate.notifyAll();
+            return released;
         }
-        if (before.phase() == phase && before.message().equals(message)) {
-            return;
-        }
-        state = new Lifecycle.State(phase, message, before.phase() == phase ? before.since() : clock.instant());
     }
 
     Optional<InstanceOptions.Endpoint> upstream() {
@@ -102,7 +104,7 @@ final class Supervisor {
 
     private void superviseForever() {
         Duration backoff = FIRST_BACKOFF;
-        while (state.phase() != Lifecycle.STOPPING) {
+        while (state.current().phase() != Lifecycle.STOPPING) {
             try {
                 if (!mayStart()) {
                     synchronized (gate) {
@@ -120,7 +122,7 @@ final class Supervisor {
                 enter(Lifecycle.FAILED, e.getMessage());
                 log.warn("refusing to start: " + e.getMessage());
                 backoff = MAX_BACKOFF;
-            } catch (IOException | SQLException | RuntimeException e) {
+            } catch (Exception | Error e) { // the loop never dies: whatever failed is tried again
                 failed(e);
             }
             if (!pause(backoff)) {
@@ -132,7 +134,7 @@ final class Supervisor {
 
     /** Whether postgres may be started now: not held, not stopping, and room on the volume. */
     private boolean mayStart() {
-        Lifecycle phase = state.phase();
+        Lifecycle phase = state.current().phase();
         if (phase == Lifecycle.HELD || phase == Lifecycle.STOPPING) {
             return false;
         }
@@ -147,11 +149,11 @@ final class Supervisor {
         return true;
     }
 
-    private void failed(Exception e) {
+    private void failed(Throwable e) {
         synchronized (gate) {
-            Lifecycle phase = state.phase();
+            Lifecycle phase = state.current().phase();
             if (phase == Lifecycle.HELD || phase == Lifecycle.RESTARTING || phase == Lifecycle.STOPPING) {
-                log.info("postgres stopped on purpose while starting (" + state.message() + ")");
+                log.info("postgres stopped on purpose while starting (" + state.current().message() + ")");
                 return;
             }
         }
@@ -161,7 +163,7 @@ final class Supervisor {
             log.warn("volume full, postgres cannot run: " + volume.describe() + ": " + e.getMessage());
         } else {
             enter(Lifecycle.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
-            log.warn("failed: " + state.message());
+            log.warn("failed: " + state.current().message());
         }
     }
 
@@ -173,7 +175,7 @@ final class Supervisor {
             if (!mayStart()) {
                 return;
             }
-            if (state.phase() != Lifecycle.RECOVERING) {
+            if (state.current().phase() != Lifecycle.RECOVERING) {
                 enter(Lifecycle.PREPARING, "preparing data and starting postgres");
             }
             Optional<InstanceOptions.Endpoint> follow = upstream;
@@ -192,7 +194,10 @@ final class Supervisor {
             // It exited while starting: with a new configuration and a good one to go back to, the
             // new one is the suspect; the next start uses the good one.
             synchronized (gate) {
-                if (config.tryingNew() && !volume.fullNow()) {
+                Lifecycle phase = state.current().phase();
+                boolean deliberate = phase == Lifecycle.HELD || phase == Lifecycle.RESTARTING
+                        || phase == Lifecycle.STOPPING;
+                if (!deliberate && config.tryingNew() && !volume.fullNow()) {
                     config.reject(e.getMessage());
                 }
             }
@@ -208,8 +213,8 @@ final class Supervisor {
             }
         }
         synchronized (gate) {
-            if (state.phase() == Lifecycle.BOOTSTRAPPING || state.phase() == Lifecycle.PREPARING
-                    || state.phase() == Lifecycle.RECOVERING) {
+            if (state.current().phase() == Lifecycle.BOOTSTRAPPING || state.current().phase() == Lifecycle.PREPARING
+                    || state.current().phase() == Lifecycle.RECOVERING) {
                 enter(Lifecycle.RUNNING, "");
             }
         }
@@ -219,7 +224,7 @@ final class Supervisor {
 
     private void exited(int exit) {
         synchronized (gate) {
-            switch (state.phase()) {
+            switch (state.current().phase()) {
                 case RESTARTING -> log.info("postgres stopped for a restart");
                 case HELD, STOPPING -> { }
                 default -> {
@@ -230,7 +235,7 @@ final class Supervisor {
                         log.warn("volume full, postgres exited with code " + exit + ": " + volume.describe());
                     } else {
                         enter(Lifecycle.RECOVERING, "postgres exited with code " + exit + "; restarting");
-                        log.warn(state.message());
+                        log.warn(state.current().message());
                     }
                 }
             }
@@ -258,8 +263,8 @@ final class Supervisor {
     /** Sleeps unless the instance stops meanwhile; false when it does. */
     private boolean pause(Duration pause) {
         try {
-            Poll.until(pause, Duration.ofMillis(100), () -> state.phase() == Lifecycle.STOPPING);
-            return state.phase() != Lifecycle.STOPPING;
+            Poll.until(pause, Duration.ofMillis(100), () -> state.current().phase() == Lifecycle.STOPPING);
+            return state.current().phase() != Lifecycle.STOPPING;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
