@@ -40,7 +40,10 @@ final class DataDirectory {
     static final String CLONE_STAGING = "pgdata.clone";
     static final String BROKEN_PREFIX = "pgdata.broken-";
     static final String REWINDING = "rewinding";
-    /** Written by pgset before 0.2 once bootstrap had finished; still honoured (see {@link Bootstrap#complete}). */
+    /**
+     * Written by earlier versions of pgset once bootstrap had finished; still honoured (see
+     * {@link Bootstrap#complete}).
+     */
     static final String LEGACY_MARKER = "bootstrapped";
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
@@ -56,6 +59,10 @@ final class DataDirectory {
     private final InstanceLog log;
 
     private volatile Optional<InstanceConfig.Tls> tls = Optional.empty();
+    /** Whether this process has seen a database on the volume (then an empty volume is never initdb'd). */
+    private volatile boolean databaseSeen;
+    /** Counts the times PGDATA was made or replaced by this process (initdb, clone, rewind, move aside). */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     DataDirectory(InstanceOptions options, Tools tools, PostgresUser user, Clock clock,
                   Function<InstanceOptions.Endpoint, PostgresSession> sessions, InstanceLog log) {
@@ -83,6 +90,11 @@ final class DataDirectory {
 
     PostgresLogs logs() {
         return logs;
+    }
+
+    /** Changes whenever PGDATA was made or replaced; what was learnt of the data before is then stale. */
+    long generation() {
+        return generation.get();
     }
 
     Path volume() {
@@ -123,11 +135,21 @@ final class DataDirectory {
         DataRules.Found found = inspect();
         OptionalLong upstreamIdentifier = upstream.isPresent() && found.kind() != DataRules.Kind.EMPTY
                 ? systemIdentifier(upstream.get()) : OptionalLong.empty();
-        DataRules.Step step = DataRules.decide(found, upstream, options.newDatabase(), upstreamIdentifier);
+        if (found.kind() != DataRules.Kind.EMPTY) {
+            databaseSeen = true;
+        }
+        // A new database only for a new cluster's first start: once this process has seen one here,
+        // an empty volume means it was lost, not that the cluster is new.
+        boolean mayInitdb = options.newDatabase() && !databaseSeen;
+        DataRules.Step step = DataRules.decide(found, upstream, mayInitdb, upstreamIdentifier);
+        if (!(step instanceof DataRules.Step.Start)) {
+            generation.incrementAndGet();
+        }
         if (step instanceof DataRules.Step.Start) {
             return "starting on the data in " + options.pgdata();
         } else if (step instanceof DataRules.Step.Initdb) {
             initdb(secrets);
+            databaseSeen = true;
             return "new database (initdb)";
         } else if (step instanceof DataRules.Step.Clone) {
             cloneFrom(upstream.orElseThrow());
@@ -259,6 +281,11 @@ final class DataDirectory {
             tools.run(Duration.ofHours(1), "pg_rewind", "--target-pgdata=" + options.pgdata(),
                     "--source-server=" + source);
         } catch (IOException rewindFailed) {
+            if (beforeAnyChange(rewindFailed.getMessage())) {
+                DurableFiles.delete(marker); // pg_rewind stopped before it wrote: the data is as it was
+                throw new IOException("pg_rewind could not begin (" + rewindFailed.getMessage() + "); the data is"
+                        + " untouched and the rewind is tried again", rewindFailed);
+            }
             Path kept = moveAside("pg_rewind failed: " + rewindFailed.getMessage());
             cloneFrom(upstream);
             return "pg_rewind failed (" + rewindFailed.getMessage() + "); the data was moved aside to " + kept
@@ -276,10 +303,29 @@ final class DataDirectory {
      */
     private void checkpoint(InstanceOptions.Endpoint primary) throws IOException {
         try (Connection c = sessions.apply(primary).open("postgres"); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    // pg_rewind would refuse it anyway; this data is the newest copy there may be of some
+                    // commits, and is left as it is until the upstream is a primary.
+                    throw new IOException(primary + " is not a primary (yet); pg_rewind waits for one");
+                }
+            }
             s.execute("CHECKPOINT");
         } catch (SQLException e) {
             throw new IOException("cannot checkpoint the new primary " + primary + " before pg_rewind: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether a pg_rewind failure happened before it changed the target: it could not reach the
+     * source, or one of its checks refused. Only a failure after that leaves the data inconsistent.
+     */
+    static boolean beforeAnyChange(String failure) {
+        String text = failure == null ? "" : failure;
+        return List.of("could not connect", "connection to server", "must not be in recovery mode",
+                "must be shut down cleanly")
+                .stream().anyMatch(text::contains) && !text.contains("servers diverged");
     }
 
     /** Keeps {@code pgdata} at {@code pgdata.broken-<time>}; returns where. */
@@ -333,6 +379,10 @@ final class DataDirectory {
                 HbaRenderer.REPLICATION_USER, replicationPassfile().toString(), spec.slotName(options.ordinal())));
         InstanceConfig config = new InstanceConfig(options.pod(), options.host(), options.port(), upstream, tls);
         Path pgdata = options.pgdata();
+        if (!Files.exists(pgdata.resolve("global/pg_control"))) {
+            // Writing would create a pgdata of two files, which the next start could not tell from garbage.
+            throw new IOException("no data directory in " + options.volume() + " yet; configuration not written");
+        }
         user.privateDirectory(logs.directory());
         Map<String, String> settings = PostgresConfRenderer.settings(spec, config, logs.settings());
         user.privateFile(pgdata.resolve("postgresql.conf"), PostgresConfRenderer.render(config, settings));

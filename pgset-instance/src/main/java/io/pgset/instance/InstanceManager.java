@@ -41,8 +41,8 @@ public final class InstanceManager implements AutoCloseable {
     private final RoleChanges roles;
     private final Housekeeper housekeeper;
 
-    /** Bootstrap was seen complete on this instance's data (it is then for good). */
-    private volatile boolean bootstrapSeen;
+    /** The {@link DataDirectory#generation} on which bootstrap was seen complete; -1 before. */
+    private volatile long bootstrapSeenIn = -1;
     /** Renews the instance API's certificate (its server's business); returns when the next is due. */
     private volatile Callable<Instant> apiRenewal = () -> Instant.MAX;
     private volatile Instant apiRenewAt = Instant.MAX;
@@ -85,18 +85,18 @@ public final class InstanceManager implements AutoCloseable {
 
     /** Runs bootstrap on this primary's database unless it finished before; true when it ran now. */
     private boolean ensureBootstrapped() throws SQLException, IOException {
-        if (bootstrapSeen) {
-            return false; // a record in the database does not go away: one look per process is enough
+        if (bootstrapSeenIn == data.generation()) {
+            return false; // seen on this very data: a record in the database does not go away
         }
         Bootstrap bootstrap = new Bootstrap(session(self()), options.spec().bootstrap().initdb(), secrets,
                 options.initSql());
         if (bootstrap.complete(data.legacyMarker())) {
-            bootstrapSeen = true;
+            bootstrapSeenIn = data.generation();
             return false;
         }
         supervisor.enter(Lifecycle.BOOTSTRAPPING, "creating roles, database and init SQL");
         bootstrap.run();
-        bootstrapSeen = true;
+        bootstrapSeenIn = data.generation();
         return true;
     }
 

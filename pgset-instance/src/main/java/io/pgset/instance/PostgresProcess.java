@@ -129,7 +129,10 @@ final class PostgresProcess {
      */
     void awaitNoPostmaster(Duration timeout) throws IOException {
         try {
-            Poll.until(timeout, Duration.ofMillis(100), () -> postmaster().isEmpty());
+            if (!Poll.until(timeout, Duration.ofMillis(100), () -> postmaster().isEmpty())) {
+                throw new IOException("a postmaster still runs on " + pgdata + " after " + timeout.toSeconds()
+                        + " s; nothing is changed until it is gone");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the old postmaster to exit", e);

@@ -66,7 +66,15 @@ public final class PostgresUser {
     }
 
     /** Whether the file holds exactly this content, with mode 0600 and, when it matters, postgres as owner. */
-    private boolean alreadyWritten(Path file, byte[] content) throws IOException {
+    private boolean alreadyWritten(Path file, byte[] content) {
+        try {
+            return sameFile(file, content);
+        } catch (IOException unreadable) {
+            return false; // replaced, as any file that is not what it should be
+        }
+    }
+
+    private boolean sameFile(Path file, byte[] content) throws IOException {
         if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
                 || !Files.getPosixFilePermissions(file).equals(DurableFiles.PRIVATE)
                 || (switchUser && !Files.getOwner(file).getName().equals(OS_USER))
