@@ -85,12 +85,41 @@ public record ClusterSpec(
 
     public record InitdbSpec(String database, String owner, boolean dataChecksums, List<String> initSql) {}
 
-    /** Continuous archiving; {@code enabled} is false when the spec has no backup section. */
-    public record BackupSpec(boolean enabled, RepositorySpec repository, String schedule, RetentionSpec retention) {}
+    /**
+     * Continuous archiving and backups with pgBackRest; {@code enabled} is false when the spec has
+     * no backup section. Repositories are in spec order: the first is pgBackRest's {@code repo1}.
+     */
+    public record BackupSpec(boolean enabled, List<RepositorySpec> repositories, String schedule,
+            RetentionSpec retention, ArchiveSpec archive) {
+        public BackupSpec {
+            repositories = List.copyOf(repositories);
+        }
+    }
 
-    public record RepositorySpec(String type, String path) {}
+    /** Where pgBackRest keeps backups and archived WAL; {@code name} is unique within the cluster. */
+    public sealed interface RepositorySpec permits PosixRepository, S3Repository {
+        String name();
+    }
+
+    /** A directory; an empty {@code path} means the runtime's default. */
+    public record PosixRepository(String name, String path) implements RepositorySpec {}
+
+    public enum UriStyle { HOST, PATH }
+
+    /**
+     * An S3 bucket over HTTPS. {@code endpoint} is a host with an optional {@code :port};
+     * {@code caFile} empty means the system's certificate authorities.
+     */
+    public record S3Repository(String name, String endpoint, String bucket, String region, String path,
+            UriStyle uriStyle, S3Credentials credentials, String caFile) implements RepositorySpec {}
+
+    /** Exactly one of a Kubernetes Secret's name or a local secrets file; the other is empty. */
+    public record S3Credentials(String secretName, String file) {}
 
     public record RetentionSpec(int full) {}
+
+    /** {@code timeoutSeconds} becomes archive_timeout, so a quiet cluster still archives. */
+    public record ArchiveSpec(int timeoutSeconds) {}
 
     /** TLS for every connection; certificates from the cluster's own CA live {@code validityDays}. */
     public record TlsSpec(boolean enabled, int validityDays) {}

@@ -178,6 +178,34 @@ final class SpecNode {
         return List.copyOf(items);
     }
 
+    /** The mappings of a list, each with its indexed path ({@code repositories[0]}); empty when absent. */
+    List<SpecNode> objects(String field) {
+        JsonNode value = value(field);
+        if (value == null) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            report(field, "must be a list, got " + Describe.node(value));
+            return List.of();
+        }
+        List<SpecNode> items = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            String at = field + "[" + i + "]";
+            if (item.isObject()) {
+                items.add(new SpecNode(item, path(at), problems));
+            } else {
+                report(at, "must be a mapping, got " + Describe.node(item));
+            }
+        }
+        return List.copyOf(items);
+    }
+
+    /** True when the field is there and not YAML {@code null}. */
+    boolean has(String field) {
+        return value(field) != null;
+    }
+
     private JsonNode value(String field) {
         JsonNode value = node == null ? null : node.get(field);
         return value == null || value.isNull() ? null : value;

@@ -11,11 +11,18 @@ import io.pgset.core.model.ClusterSpec.NetworkSpec;
 import io.pgset.core.model.ClusterSpec.PostgresSpec;
 import io.pgset.core.model.ClusterSpec.ReplicationMode;
 import io.pgset.core.model.ClusterSpec.ReplicationSpec;
+import io.pgset.core.model.ClusterSpec.ArchiveSpec;
+import io.pgset.core.model.ClusterSpec.PosixRepository;
 import io.pgset.core.model.ClusterSpec.RepositorySpec;
+import io.pgset.core.model.ClusterSpec.S3Credentials;
+import io.pgset.core.model.ClusterSpec.S3Repository;
+import io.pgset.core.model.ClusterSpec.UriStyle;
 import io.pgset.core.model.ClusterSpec.ResourcesSpec;
 import io.pgset.core.model.ClusterSpec.RetentionSpec;
 import io.pgset.core.model.ClusterSpec.StorageSpec;
 import io.pgset.core.model.ClusterSpec.TlsSpec;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -138,7 +145,7 @@ final class SpecParser {
                 storage(section(spec, "storage", "size", "retainOnScaleDown", "retainOnDelete")),
                 replication(section(spec, "replication", "mode", "syncStandbys"), instances),
                 bootstrap(section(spec, "bootstrap", "initdb")),
-                backup(section(spec, "backup", "repository", "schedule", "retention")),
+                backup(name, section(spec, "backup", "repositories", "schedule", "retention", "archive")),
                 tls(section(spec, "tls", "enabled", "validityDays")),
                 new NetworkSpec(section(spec, "network", "allow")
                         .texts("allow", List.of("127.0.0.1/32"), Cidr::check)),
@@ -197,17 +204,70 @@ final class SpecParser {
                 initdb.texts("initSql", List.of(), NOT_BLANK)));
     }
 
+    private static final Rule S3_BUCKET = Rule.matching("must be an S3 bucket name (3 to 63 lowercase letters,"
+            + " digits, '.' and '-', starting and ending with a letter or digit)", "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Rule S3_REGION = Rule.matching("must be a region such as us-east-1", "[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Rule HOST_PORT = Rule.matching("must be a host name with an optional :port, such as"
+            + " s3.example.com or localhost:9000", "[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]{1,5})?");
+
     /** Archiving is on exactly when the spec has a backup section, even an empty one. */
-    private static BackupSpec backup(SpecNode backup) {
-        if (!backup.isPresent()) {
-            return new BackupSpec(false, new RepositorySpec("posix", ""), "", new RetentionSpec(7));
-        }
-        SpecNode repository = section(backup, "repository", "type", "path");
-        return new BackupSpec(true,
-                new RepositorySpec(repository.text("type", "posix", Rule.oneOf("posix", "s3")),
-                        repository.text("path", "", SINGLE_LINE, ABSOLUTE_PATH)),
+    private static BackupSpec backup(String cluster, SpecNode backup) {
+        return new BackupSpec(backup.isPresent(),
+                backup.isPresent() ? repositories(cluster, backup) : List.of(),
                 backup.text("schedule", "0 3 * * *", CRON),
-                new RetentionSpec(section(backup, "retention", "full").integer("full", 7, 1, Integer.MAX_VALUE)));
+                new RetentionSpec(section(backup, "retention", "full").integer("full", 7, 1, 9999999)),
+                new ArchiveSpec(section(backup, "archive", "timeoutSeconds").integer("timeoutSeconds", 60, 1, 86400)));
+    }
+
+    /** Without a list, one posix repository named {@code local} at the runtime's default path. */
+    private static List<RepositorySpec> repositories(String cluster, SpecNode backup) {
+        if (!backup.has("repositories")) {
+            return List.of(new PosixRepository("local", ""));
+        }
+        List<SpecNode> nodes = backup.objects("repositories");
+        if (nodes.isEmpty() && backup.isClean("repositories")) {
+            backup.report("repositories", "must list at least one repository (or leave it out for the local default)");
+        }
+        List<RepositorySpec> repositories = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (SpecNode node : nodes) {
+            String name = node.requiredText("name", DNS_1123, IDENTIFIER_LENGTH);
+            if (!name.isEmpty() && !names.add(name)) {
+                node.report("name", "must be unique among the repositories, got " + Describe.text(name) + " twice");
+            }
+            String type = node.text("type", "posix", Rule.oneOf("posix", "s3"));
+            repositories.add(type.equals("s3") ? s3(cluster, name, node) : posix(name, node));
+        }
+        return repositories;
+    }
+
+    private static PosixRepository posix(String name, SpecNode node) {
+        node.allowOnly("name", "type", "path");
+        return new PosixRepository(name, node.text("path", "", SINGLE_LINE, ABSOLUTE_PATH));
+    }
+
+    private static S3Repository s3(String cluster, String name, SpecNode node) {
+        node.allowOnly("name", "type", "endpoint", "bucket", "region", "path", "uriStyle", "credentials", "caFile");
+        return new S3Repository(name,
+                node.requiredText("endpoint", HOST_PORT),
+                node.requiredText("bucket", S3_BUCKET),
+                node.requiredText("region", S3_REGION),
+                node.text("path", "/pgset/" + cluster, SINGLE_LINE, ABSOLUTE_PATH),
+                UriStyle.valueOf(node.text("uriStyle", "host", Rule.oneOf("host", "path")).toUpperCase(Locale.ROOT)),
+                credentials(node),
+                node.text("caFile", "", SINGLE_LINE, ABSOLUTE_PATH));
+    }
+
+    /** Keys come from a Kubernetes Secret or a local file; exactly one, so there is no doubt which is used. */
+    private static S3Credentials credentials(SpecNode repository) {
+        SpecNode credentials = repository.requiredObject("credentials");
+        credentials.allowOnly("secretName", "file");
+        String secretName = credentials.text("secretName", "", DNS_1123, Rule.maxLength(253));
+        String file = credentials.text("file", "", SINGLE_LINE, ABSOLUTE_PATH);
+        if (credentials.isPresent() && credentials.has("secretName") == credentials.has("file")) {
+            repository.report("credentials", "must name exactly one of secretName (Kubernetes) or file (local)");
+        }
+        return new S3Credentials(secretName, file);
     }
 
     /** Sync commits wait for syncStandbys replicas; asking for more than exist would hang every write. */

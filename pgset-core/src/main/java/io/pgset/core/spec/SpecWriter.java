@@ -1,10 +1,14 @@
 package io.pgset.core.spec;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterSpec.BackupSpec;
+import io.pgset.core.model.ClusterSpec.PosixRepository;
+import io.pgset.core.model.ClusterSpec.RepositorySpec;
 import io.pgset.core.model.ClusterSpec.InitdbSpec;
 import io.pgset.core.model.ClusterSpec.PostgresSpec;
+import io.pgset.core.model.ClusterSpec.S3Repository;
 import io.pgset.core.model.ClusterSpec.StorageSpec;
 import java.util.List;
 import java.util.Locale;
@@ -70,14 +74,41 @@ final class SpecWriter {
     }
 
     private static void backup(ObjectNode node, BackupSpec backup) {
-        ObjectNode repository = node.putObject("repository");
-        repository.put("type", backup.repository().type());
-        // An empty path means "the runtime's default"; the reader takes absence to mean that.
-        if (!backup.repository().path().isEmpty()) {
-            repository.put("path", backup.repository().path());
+        ArrayNode repositories = node.putArray("repositories");
+        for (RepositorySpec repository : backup.repositories()) {
+            ObjectNode out = repositories.addObject().put("name", repository.name());
+            if (repository instanceof S3Repository s3) {
+                s3(out, s3);
+            } else {
+                out.put("type", "posix");
+                // An empty path means "the runtime's default"; the reader takes absence to mean that.
+                String path = ((PosixRepository) repository).path();
+                if (!path.isEmpty()) {
+                    out.put("path", path);
+                }
+            }
         }
         node.put("schedule", backup.schedule());
         node.putObject("retention").put("full", backup.retention().full());
+        node.putObject("archive").put("timeoutSeconds", backup.archive().timeoutSeconds());
+    }
+
+    private static void s3(ObjectNode node, S3Repository s3) {
+        node.put("type", "s3");
+        node.put("endpoint", s3.endpoint());
+        node.put("bucket", s3.bucket());
+        node.put("region", s3.region());
+        node.put("path", s3.path());
+        node.put("uriStyle", s3.uriStyle().name().toLowerCase(Locale.ROOT));
+        ObjectNode credentials = node.putObject("credentials");
+        if (!s3.credentials().secretName().isEmpty()) {
+            credentials.put("secretName", s3.credentials().secretName());
+        } else {
+            credentials.put("file", s3.credentials().file());
+        }
+        if (!s3.caFile().isEmpty()) {
+            node.put("caFile", s3.caFile());
+        }
     }
 
     private static void strings(ObjectNode node, String field, List<String> values) {

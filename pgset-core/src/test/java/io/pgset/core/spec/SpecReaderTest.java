@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.ClusterSpec.ArchiveSpec;
 import io.pgset.core.model.ClusterSpec.BackupSpec;
 import io.pgset.core.model.ClusterSpec.BootstrapSpec;
 import io.pgset.core.model.ClusterSpec.DisruptionSpec;
@@ -14,7 +15,10 @@ import io.pgset.core.model.ClusterSpec.NetworkSpec;
 import io.pgset.core.model.ClusterSpec.PostgresSpec;
 import io.pgset.core.model.ClusterSpec.ReplicationMode;
 import io.pgset.core.model.ClusterSpec.ReplicationSpec;
-import io.pgset.core.model.ClusterSpec.RepositorySpec;
+import io.pgset.core.model.ClusterSpec.PosixRepository;
+import io.pgset.core.model.ClusterSpec.S3Credentials;
+import io.pgset.core.model.ClusterSpec.S3Repository;
+import io.pgset.core.model.ClusterSpec.UriStyle;
 import io.pgset.core.model.ClusterSpec.RetentionSpec;
 import io.pgset.core.model.ClusterSpec.StorageSpec;
 import io.pgset.core.model.ClusterSpec.TlsSpec;
@@ -45,7 +49,7 @@ class SpecReaderTest {
             new StorageSpec("1Gi", true, true),
             new ReplicationSpec(ReplicationMode.SYNC, 1, false),
             new BootstrapSpec(new InitdbSpec("app", "app", true, List.of())),
-            new BackupSpec(false, new RepositorySpec("posix", ""), "", new RetentionSpec(7)),
+            new BackupSpec(false, List.of(), "0 3 * * *", new RetentionSpec(7), new ArchiveSpec(60)),
             new TlsSpec(true, 90),
             new NetworkSpec(List.of("127.0.0.1/32")),
             new DisruptionSpec(1),
@@ -97,8 +101,11 @@ class SpecReaderTest {
                 new BootstrapSpec(new InitdbSpec("orders", "orders_owner", false, List.of(
                         "CREATE TABLE orders (id bigint PRIMARY KEY)",
                         "CREATE INDEX orders_id\n  ON orders (id);\n"))),
-                new BackupSpec(true, new RepositorySpec("posix", "/var/backups/demo"), "15 */6 * * 1-5",
-                        new RetentionSpec(14)),
+                new BackupSpec(true, List.of(new PosixRepository("disk", "/var/backups/demo"),
+                        new S3Repository("offsite", "s3.eu-west-1.amazonaws.com", "pgset-demo", "eu-west-1",
+                                "/clusters/demo", UriStyle.PATH, new S3Credentials("", "/etc/pgset/s3.conf"),
+                                "/etc/pgset/s3-ca.pem")),
+                        "15 */6 * * 1-5", new RetentionSpec(14), new ArchiveSpec(300)),
                 new TlsSpec(false, 90),
                 new NetworkSpec(List.of("10.0.0.0/8", "fd00::/8", "192.168.1.7/32")),
                 new DisruptionSpec(2),
@@ -274,22 +281,6 @@ class SpecReaderTest {
         assertThat(problemsOf(withSpec("replication: {syncStandbys: 3}"))).containsExactly(
                 "spec.replication.syncStandbys: must be <= instances - 1 = 2 when mode is sync (the default from"
                         + " 3 instances) (the primary is not a standby), got 3");
-    }
-
-    @Test
-    void enablesBackupWithDefaultsWhenSectionIsEmpty() {
-        ClusterSpec spec = SpecReader.read(withSpec("backup: {}"));
-
-        assertThat(spec.backup()).isEqualTo(
-                new BackupSpec(true, new RepositorySpec("posix", ""), "0 3 * * *", new RetentionSpec(7)));
-        assertThat(SpecReader.read(SpecReader.write(spec))).isEqualTo(spec);
-    }
-
-    @Test
-    void acceptsS3RepositoryWithoutPath() {
-        ClusterSpec spec = SpecReader.read(withSpec("backup: {repository: {type: s3}}"));
-
-        assertThat(spec.backup().repository()).isEqualTo(new RepositorySpec("s3", ""));
     }
 
     @Test

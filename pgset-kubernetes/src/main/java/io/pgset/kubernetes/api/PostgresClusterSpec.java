@@ -87,18 +87,45 @@ public class PostgresClusterSpec {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Backup {
-        @Required
-        public Repository repository;
+        @JsonPropertyDescription("pgBackRest repositories, the first is repo1; default one posix repository named local")
+        public List<Repository> repositories;
         @JsonPropertyDescription("5-field cron expression for full backups; default \"0 3 * * *\"")
         public String schedule;
         public Retention retention;
+        public Archive archive;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Repository {
-        @JsonPropertyDescription("posix (default)")
+        @Required
+        public String name;
+        @JsonPropertyDescription("posix (default) or s3")
         public String type;
         public String path;
+        @JsonPropertyDescription("s3: host[:port], HTTPS")
+        public String endpoint;
+        public String bucket;
+        public String region;
+        @JsonPropertyDescription("s3: host (default) or path")
+        public String uriStyle;
+        public Credentials credentials;
+        @JsonPropertyDescription("s3: CA certificate file; default the system's")
+        public String caFile;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Credentials {
+        @JsonPropertyDescription("Secret with the S3 access key and secret key")
+        public String secretName;
+        public String file;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Archive {
+        @JsonPropertyDescription("archive_timeout, so a quiet cluster still archives; default 60")
+        @Min(1)
+        @Max(86400)
+        public Integer timeoutSeconds;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

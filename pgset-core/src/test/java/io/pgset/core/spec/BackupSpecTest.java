@@ -1,0 +1,94 @@
+package io.pgset.core.spec;
+
+import static io.pgset.core.spec.SpecReaderTest.problemsOf;
+import static io.pgset.core.spec.SpecReaderTest.withSpec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.ClusterSpec.ArchiveSpec;
+import io.pgset.core.model.ClusterSpec.BackupSpec;
+import io.pgset.core.model.ClusterSpec.PosixRepository;
+import io.pgset.core.model.ClusterSpec.RetentionSpec;
+import io.pgset.core.model.ClusterSpec.S3Credentials;
+import io.pgset.core.model.ClusterSpec.S3Repository;
+import io.pgset.core.model.ClusterSpec.UriStyle;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code spec.backup}: repositories, retention and archiving, read and checked by field path. */
+class BackupSpecTest {
+
+    @Test
+    void absentSectionMeansNoArchiving() {
+        assertThat(SpecReader.read(withSpec("instances: 1")).backup().enabled()).isFalse();
+    }
+
+    @Test
+    void emptySectionArchivesToTheLocalDefaultRepository() {
+        ClusterSpec spec = SpecReader.read(withSpec("backup: {}"));
+
+        assertThat(spec.backup()).isEqualTo(new BackupSpec(true, List.of(new PosixRepository("local", "")),
+                "0 3 * * *", new RetentionSpec(7), new ArchiveSpec(60)));
+        assertThat(SpecReader.read(SpecReader.write(spec))).isEqualTo(spec);
+    }
+
+    @Test
+    void s3RepositoryTakesDefaultsForPathAndUriStyle() {
+        ClusterSpec spec = SpecReader.read(withSpec("""
+                backup:
+                  repositories:
+                    - {name: s3, type: s3, endpoint: "localhost:9000", bucket: backups, region: us-east-1,
+                       credentials: {secretName: demo-s3}}"""));
+
+        assertThat(spec.backup().repositories()).containsExactly(new S3Repository("s3", "localhost:9000", "backups",
+                "us-east-1", "/pgset/demo", UriStyle.HOST, new S3Credentials("demo-s3", ""), ""));
+        assertThat(SpecReader.read(SpecReader.write(spec))).isEqualTo(spec);
+    }
+
+    @Test
+    void reportsEveryRepositoryProblemByFieldPath() {
+        assertThat(problemsOf(withSpec("""
+                backup:
+                  repositories:
+                    - {name: disk, path: relative/dir, size: 3}
+                    - {name: disk, type: nfs}
+                    - {type: s3, endpoint: "https://s3", bucket: B, region: "", credentials: {file: a, key: x}}
+                    - {name: s4, type: s3, credentials: {secretName: x, file: /f}}
+                    - just-a-name
+                  retention: {full: 0}
+                  archive: {timeoutSeconds: 0, mode: async}"""))).containsExactly(
+                "spec.backup.repositories[4]: must be a mapping, got \"just-a-name\"",
+                "spec.backup.repositories[0].size: unknown field (known: name, type, path)",
+                "spec.backup.repositories[0].path: must be an absolute path, got \"relative/dir\"",
+                "spec.backup.repositories[1].name: must be unique among the repositories, got \"disk\" twice",
+                "spec.backup.repositories[1].type: must be one of posix, s3, got \"nfs\"",
+                "spec.backup.repositories[2].name: is required",
+                "spec.backup.repositories[2].endpoint: must be a host name with an optional :port, such as"
+                        + " s3.example.com or localhost:9000, got \"https://s3\"",
+                "spec.backup.repositories[2].bucket: must be an S3 bucket name (3 to 63 lowercase letters,"
+                        + " digits, '.' and '-', starting and ending with a letter or digit), got \"B\"",
+                "spec.backup.repositories[2].region: must be a region such as us-east-1, got \"\"",
+                "spec.backup.repositories[2].credentials.key: unknown field (known: secretName, file)",
+                "spec.backup.repositories[2].credentials.file: must be an absolute path, got \"a\"",
+                "spec.backup.repositories[3].endpoint: is required",
+                "spec.backup.repositories[3].bucket: is required",
+                "spec.backup.repositories[3].region: is required",
+                "spec.backup.repositories[3].credentials: must name exactly one of secretName (Kubernetes) or"
+                        + " file (local)",
+                "spec.backup.retention.full: must be >= 1, got 0",
+                "spec.backup.archive.mode: unknown field (known: timeoutSeconds)",
+                "spec.backup.archive.timeoutSeconds: must be >= 1, got 0");
+    }
+
+    @Test
+    void refusesAnEmptyRepositoryList() {
+        assertThat(problemsOf(withSpec("backup: {repositories: []}"))).containsExactly(
+                "spec.backup.repositories: must list at least one repository (or leave it out for the local default)");
+    }
+
+    @Test
+    void refusesTheOldSingleRepositoryField() {
+        assertThat(problemsOf(withSpec("backup: {repository: {type: posix}}"))).containsExactly(
+                "spec.backup.repository: unknown field (known: repositories, schedule, retention, archive)");
+    }
+}
