@@ -1,0 +1,107 @@
+package io.pgset.core.config;
+
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.ClusterSpec.PosixRepository;
+import io.pgset.core.model.ClusterSpec.RepositorySpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders an instance's pgbackrest.conf and the archiving settings its postgresql.conf gets.
+ *
+ * <p>One stanza per cluster, named after it. Each instance has its own file and its own lock,
+ * spool and log directories under its volume, because several instances share one machine
+ * locally and pgBackRest's locks are per stanza, not per instance. Every repository's path ends
+ * in the cluster's system identifier, so that a new incarnation of a cluster with the same name
+ * never writes into the archive of an old one. {@code archive-push-queue-max} is never set:
+ * pgBackRest would then drop WAL to keep archiving going, and pgset never loses WAL that way.
+ */
+public final class PgBackRestConfRenderer {
+
+    private PgBackRestConfRenderer() {}
+
+    /**
+     * Where one instance keeps what pgBackRest needs.
+     *
+     * @param dataDirectory   the instance's PGDATA
+     * @param port            its postgres port
+     * @param socketDirectory the directory of its Unix socket, which pgBackRest connects through
+     * @param stateDirectory  a directory of the instance's own volume for pgBackRest's lock, spool and log
+     * @param defaultPosixPath where a posix repository without a path lives (the runtime decides)
+     */
+    public record BackupInstance(String dataDirectory, int port, String socketDirectory, String stateDirectory,
+                                 String defaultPosixPath) {}
+
+    /**
+     * The instance's pgbackrest.conf; {@code spec.backup()} must be enabled.
+     *
+     * @param systemIdentifier the cluster's database system identifier (pg_controldata), in decimal
+     * @throws UnsupportedOperationException for an s3 repository, which no runtime can configure yet
+     */
+    public static String render(ClusterSpec spec, BackupInstance instance, String systemIdentifier) {
+        if (!spec.backup().enabled()) {
+            throw new IllegalArgumentException("cluster=" + spec.name() + " has no spec.backup to render");
+        }
+        StringBuilder out = new StringBuilder("# Written by pgset. Rewritten at every start: change spec.backup instead.\n");
+        Map<String, String> global = new LinkedHashMap<>();
+        global.put("lock-path", instance.stateDirectory() + "/lock");
+        global.put("spool-path", instance.stateDirectory() + "/spool");
+        global.put("log-path", instance.stateDirectory() + "/log");
+        global.put("log-level-console", "warn");
+        global.put("log-level-file", "info");
+        global.put("archive-async", "n");
+        global.put("start-fast", "y");
+        List<RepositorySpec> repositories = spec.backup().repositories();
+        for (int i = 0; i < repositories.size(); i++) {
+            String repo = "repo" + (i + 1);
+            if (!(repositories.get(i) instanceof PosixRepository posix)) {
+                throw new UnsupportedOperationException("cluster=" + spec.name() + " spec.backup.repositories[" + i
+                        + "]: s3 repositories are not supported yet by the runtimes (issue 10)");
+            }
+            String base = posix.path().isEmpty() ? instance.defaultPosixPath() : posix.path();
+            global.put(repo + "-type", "posix");
+            global.put(repo + "-path", base + "/" + systemIdentifier);
+            global.put(repo + "-retention-full", Integer.toString(spec.backup().retention().full()));
+        }
+        section(out, "global", global);
+        Map<String, String> stanza = new LinkedHashMap<>();
+        stanza.put("pg1-path", instance.dataDirectory());
+        stanza.put("pg1-port", Integer.toString(instance.port()));
+        stanza.put("pg1-socket-path", instance.socketDirectory());
+        section(out, spec.name(), stanza);
+        return out.toString();
+    }
+
+    /**
+     * What postgresql.conf gets when the spec has a backup section: archive_command runs on the
+     * primary only (postgres does not archive while in recovery with archive_mode=on), and every
+     * instance can fetch WAL from the archive when it needs it.
+     *
+     * @param configFile the instance's pgbackrest.conf, given on the command line because pgBackRest
+     *                   runs with a cleared environment
+     */
+    public static Map<String, String> archiveSettings(ClusterSpec spec, String configFile) {
+        Map<String, String> s = new LinkedHashMap<>();
+        if (!spec.backup().enabled()) {
+            return s;
+        }
+        String pgbackrest = "pgbackrest " + shellQuote("--config=" + configFile) + " "
+                + shellQuote("--stanza=" + spec.name());
+        s.put("archive_mode", "on");
+        s.put("archive_command", pgbackrest + " archive-push %p");
+        s.put("restore_command", pgbackrest + " archive-get %f \"%p\"");
+        s.put("archive_timeout", spec.backup().archive().timeoutSeconds() + "s");
+        return s;
+    }
+
+    private static void section(StringBuilder out, String name, Map<String, String> options) {
+        out.append('\n').append('[').append(name).append("]\n");
+        options.forEach((option, value) -> out.append(option).append('=').append(value).append('\n'));
+    }
+
+    /** archive_command and restore_command run through /bin/sh. */
+    static String shellQuote(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+}
