@@ -86,7 +86,8 @@ final class InstanceCommand implements Callable<Integer> {
             return new InstanceOptions.Endpoint(u.substring(0, colon), Integer.parseInt(u.substring(colon + 1)));
         });
         InstanceOptions options = InstanceOptions.local(SpecReader.read(home.spec()), ordinal, Ports.LOOPBACK, port,
-                apiPort, home.volume(cluster + "-" + ordinal), home.secrets(), up, newDatabase, Optional.of(home.spec()));
+                apiPort, home.volume(cluster + "-" + ordinal), home.secrets(), up, newDatabase, Optional.of(home.spec()))
+                .withBackups(home.backups());
         if (podDir != null) {
             // Recorded by the instance too, so that it is tracked even if whoever started it died
             // before writing the pid file itself.

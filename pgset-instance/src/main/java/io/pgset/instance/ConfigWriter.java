@@ -28,6 +28,7 @@ final class ConfigWriter {
     private final DataDirectory data;
     private final InstanceTls tls;
     private final InstanceLog log;
+    private final PgBackRest pgBackRest;
 
     private volatile ClusterSpec spec;
     private volatile String specVersion = "";
@@ -40,8 +41,9 @@ final class ConfigWriter {
     private volatile String rejectedVersion = "";
     private volatile String rejected = "";
 
-    ConfigWriter(InstanceOptions options, DataDirectory data, InstanceTls tls, InstanceLog log) {
+    ConfigWriter(InstanceOptions options, DataDirectory data, InstanceTls tls, InstanceLog log, PgBackRest pgBackRest) {
         this.options = options;
+        this.pgBackRest = pgBackRest;
         this.data = data;
         this.tls = tls;
         this.log = log;
@@ -141,11 +143,16 @@ final class ConfigWriter {
         data.useTls(Optional.of(tls.files()));
     }
 
-    /** Writes postgresql.conf and pg_hba.conf (and the certificates they name) from the newest spec. */
+    /**
+     * Writes postgresql.conf and pg_hba.conf (and the certificates they name, and pgbackrest.conf
+     * when the instance archives) from the newest spec.
+     */
     void write(Optional<InstanceOptions.Endpoint> follow, boolean strict) throws IOException {
         ClusterSpec wanted = newestSpec(strict);
         prepareTls(wanted);
-        settings = data.writeConfig(wanted, follow);
+        Map<String, String> archive = pgBackRest.enabled(wanted)
+                ? pgBackRest.configure(wanted, data.systemIdentifier()) : Map.of();
+        settings = data.writeConfig(wanted, follow, archive);
         spec = wanted;
         specVersion = SpecReader.version(wanted);
     }

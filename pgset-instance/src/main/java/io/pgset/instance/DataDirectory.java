@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -115,7 +116,11 @@ final class DataDirectory {
 
     /** pg_rewind reads the source's files through a superuser connection. */
     Path superuserPassfile() {
-        return options.volume().resolve("superuser.pgpass");
+        return superuserPassfile(options.volume());
+    }
+
+    static Path superuserPassfile(Path volume) {
+        return volume.resolve("superuser.pgpass");
     }
 
     /**
@@ -374,7 +379,19 @@ final class DataDirectory {
      * @param follow the primary to stream from, for an instance whose data is a standby's
      * @return the settings written, by name
      */
-    Map<String, String> writeConfig(ClusterSpec spec, Optional<InstanceOptions.Endpoint> follow) throws IOException {
+    /** pg_control's database system identifier, in decimal; pgdata must hold a database. */
+    String systemIdentifier() throws IOException {
+        String control = tools.output(Duration.ofSeconds(30), "pg_controldata", "-D", options.pgdata().toString());
+        return controlField(control, "Database system identifier")
+                .orElseThrow(() -> new IOException("pg_controldata shows no system identifier for " + options.pgdata()));
+    }
+
+    /**
+     * @param archive what the archiving configuration adds to postgresql.conf (before the spec's
+     *                parameters, of which only archive_timeout may name the same setting)
+     */
+    Map<String, String> writeConfig(ClusterSpec spec, Optional<InstanceOptions.Endpoint> follow,
+                                    Map<String, String> archive) throws IOException {
         Optional<InstanceConfig.Upstream> upstream = follow.map(up -> new InstanceConfig.Upstream(up.host(), up.port(),
                 HbaRenderer.REPLICATION_USER, replicationPassfile().toString(), spec.slotName(options.ordinal())));
         InstanceConfig config = new InstanceConfig(options.pod(), options.host(), options.port(), upstream, tls);
@@ -384,7 +401,9 @@ final class DataDirectory {
             throw new IOException("no data directory in " + options.volume() + " yet; configuration not written");
         }
         user.privateDirectory(logs.directory());
-        Map<String, String> settings = PostgresConfRenderer.settings(spec, config, logs.settings());
+        Map<String, String> runtime = new LinkedHashMap<>(logs.settings());
+        runtime.putAll(archive);
+        Map<String, String> settings = PostgresConfRenderer.settings(spec, config, runtime);
         user.privateFile(pgdata.resolve("postgresql.conf"), PostgresConfRenderer.render(config, settings));
         user.privateFile(pgdata.resolve("pg_hba.conf"), HbaRenderer.render(spec, options.peers()));
         return settings;

@@ -34,6 +34,7 @@ public final class InstanceManager implements AutoCloseable {
     private final InstanceTls tls;
     private final DataDirectory data;
     private final ConfigWriter config;
+    private final PgBackRest pgBackRest;
     private final VolumeUsage volume;
     private final StatusReader statusReader;
     private final PostgresProcess postgres;
@@ -56,7 +57,8 @@ public final class InstanceManager implements AutoCloseable {
         this.secrets = Secrets.read(options.secrets());
         this.tls = new InstanceTls(options, user, clock);
         this.data = new DataDirectory(options, tools, user, clock, this::session, log);
-        this.config = new ConfigWriter(options, data, tls, log);
+        this.pgBackRest = new PgBackRest(options, user, tools, log);
+        this.config = new ConfigWriter(options, data, tls, log, pgBackRest);
         this.volume = new VolumeUsage(options.volume(), data::keptCopies);
         this.statusReader = new StatusReader(session(self()), options.pod(), volume::usedBytes);
         this.postgres = new PostgresProcess(tools, options.pgdata(), log);
@@ -83,8 +85,17 @@ public final class InstanceManager implements AutoCloseable {
                 () -> config.tlsOn() ? Optional.of(tls.caFile()) : Optional.empty());
     }
 
-    /** Runs bootstrap on this primary's database unless it finished before; true when it ran now. */
+    /**
+     * Runs bootstrap on this primary's database unless it finished before (true when it ran now),
+     * then makes sure its archive has a stanza.
+     */
     private boolean ensureBootstrapped() throws SQLException, IOException {
+        boolean ran = bootstrapOnce();
+        pgBackRest.ensureStanza(config.spec());
+        return ran;
+    }
+
+    private boolean bootstrapOnce() throws SQLException, IOException {
         if (bootstrapSeenIn == data.generation()) {
             return false; // seen on this very data: a record in the database does not go away
         }

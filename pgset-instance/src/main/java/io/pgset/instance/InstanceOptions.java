@@ -29,6 +29,8 @@ import java.util.Optional;
  *                   still needs a password or the cluster CA's client certificate)
  * @param initSql    a file of SQL a new database runs after bootstrap (Kubernetes: the
  *                   {@code <name>-init} ConfigMap); empty to run the spec's initSql statements
+ * @param backups    where a posix repository without a path lives; empty where the runtime does
+ *                   not apply {@code spec.backup} yet (Kubernetes), which then archives nothing
  */
 public record InstanceOptions(
         ClusterSpec spec,
@@ -43,14 +45,21 @@ public record InstanceOptions(
         Optional<Path> specFile,
         String namespace,
         List<String> peers,
-        Optional<Path> initSql) {
+        Optional<Path> initSql,
+        Optional<Path> backups) {
 
     /** The local runtime's: every instance on the same loopback address, no namespace. */
     public static InstanceOptions local(ClusterSpec spec, int ordinal, String host, int port, int apiPort, Path volume,
                                         Path secrets, Optional<Endpoint> upstream, boolean newDatabase,
                                         Optional<Path> specFile) {
         return new InstanceOptions(spec, ordinal, host, port, apiPort, volume, secrets, upstream, newDatabase,
-                specFile, "", List.of(host + "/32"), Optional.empty());
+                specFile, "", List.of(host + "/32"), Optional.empty(), Optional.empty());
+    }
+
+    /** The same options with {@code spec.backup} applied, posix repositories defaulting to {@code dir}. */
+    public InstanceOptions withBackups(Path dir) {
+        return new InstanceOptions(spec, ordinal, host, port, apiPort, volume, secrets, upstream, newDatabase,
+                specFile, namespace, peers, initSql, Optional.of(dir));
     }
 
     public String pod() {

@@ -53,9 +53,18 @@ final class Tools {
 
     /** Runs a program to completion, whatever its exit code. */
     Ran execute(Duration timeout, String program, String... args) throws IOException {
+        return execute(timeout, program, command(program, args));
+    }
+
+    /**
+     * Runs a complete command line (already wrapped to run as postgres where it must) to completion.
+     *
+     * @param program what the command runs, for messages
+     */
+    Ran execute(Duration timeout, String program, List<String> command) throws IOException {
         Path output = Files.createTempFile("pgset-" + program, ".out");
         try {
-            Process process = new ProcessBuilder(command(program, args))
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile())
                     .start();

@@ -64,6 +64,11 @@ public record ClusterHome(Path dir, String name) {
         return volumes().resolve("data-" + pod);
     }
 
+    /** The default posix backup repository: one directory per system identifier below it. */
+    public Path backups() {
+        return dir.resolve("backups");
+    }
+
     public Path pods() {
         return dir.resolve("pods");
     }

@@ -12,6 +12,8 @@ import java.util.Set;
 final class Preflight {
 
     private static final List<String> PROGRAMS = List.of("postgres", "initdb", "pg_ctl", "pg_basebackup", "psql");
+    /** Where pgBackRest is looked up when it runs as postgres (setpriv --reset-env sets this PATH). */
+    private static final List<String> PATH = List.of("/usr/local/bin", "/bin", "/usr/bin");
 
     private Preflight() {}
 
@@ -23,6 +25,23 @@ final class Preflight {
                         + " is missing. Install it with `apt-get install postgresql-" + spec.postgres().version()
                         + "`, or set spec.postgres.binDir to where its programs are.");
             }
+        }
+    }
+
+    /** A backup section needs pgBackRest, and what the local runtime cannot apply yet is refused, never ignored. */
+    static void backupsSupported(ClusterSpec spec) {
+        if (!spec.backup().enabled()) {
+            return;
+        }
+        for (int i = 0; i < spec.backup().repositories().size(); i++) {
+            if (spec.backup().repositories().get(i) instanceof ClusterSpec.S3Repository) {
+                throw new PgsetException("spec.backup.repositories[" + i + "]: s3 repositories are not supported yet"
+                        + " by the local runtime; use a posix repository");
+            }
+        }
+        if (PATH.stream().noneMatch(dir -> Files.isExecutable(Path.of(dir, "pgbackrest")))) {
+            throw new PgsetException("spec.backup needs pgBackRest, which is not installed: install it with"
+                    + " `apt-get install pgbackrest`");
         }
     }
 

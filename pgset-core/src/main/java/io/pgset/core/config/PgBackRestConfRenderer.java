@@ -25,13 +25,13 @@ public final class PgBackRestConfRenderer {
      * Where one instance keeps what pgBackRest needs.
      *
      * @param dataDirectory   the instance's PGDATA
-     * @param port            its postgres port
-     * @param socketDirectory the directory of its Unix socket, which pgBackRest connects through
-     * @param stateDirectory  a directory of the instance's own volume for pgBackRest's lock, spool and log
+     * @param port            its postgres port; pgBackRest connects over TCP to the host that
+     *                        {@code PGHOST} names (postgres has no Unix socket), with a passfile
+     * @param stateDirectory  a directory of the instance's own volume for pgBackRest's lock, spool
+     *                        and log; the runtime creates them (pgBackRest does not create log-path)
      * @param defaultPosixPath where a posix repository without a path lives (the runtime decides)
      */
-    public record BackupInstance(String dataDirectory, int port, String socketDirectory, String stateDirectory,
-                                 String defaultPosixPath) {}
+    public record BackupInstance(String dataDirectory, int port, String stateDirectory, String defaultPosixPath) {}
 
     /**
      * The instance's pgbackrest.conf; {@code spec.backup()} must be enabled.
@@ -68,7 +68,6 @@ public final class PgBackRestConfRenderer {
         Map<String, String> stanza = new LinkedHashMap<>();
         stanza.put("pg1-path", instance.dataDirectory());
         stanza.put("pg1-port", Integer.toString(instance.port()));
-        stanza.put("pg1-socket-path", instance.socketDirectory());
         section(out, spec.name(), stanza);
         return out.toString();
     }

@@ -28,7 +28,7 @@ class PgBackRestConfRendererTest {
             """);
     private static final String HOME = "/home/pgset/clusters/demo";
     private static final BackupInstance DEMO_1 = new BackupInstance(HOME + "/data-demo-1/pgdata", 5433,
-            HOME + "/data-demo-1/run", HOME + "/data-demo-1/pgbackrest", HOME + "/backups");
+            HOME + "/data-demo-1/pgbackrest", HOME + "/backups");
 
     @Test
     void rendersOneStanzaWithRepositoriesUnderTheSystemIdentifier() throws IOException {
@@ -39,7 +39,7 @@ class PgBackRestConfRendererTest {
     @Test
     void instancesOnOneMachineShareNoLockSpoolOrLogDirectory() {
         BackupInstance demo2 = new BackupInstance(HOME + "/data-demo-2/pgdata", 5434,
-                HOME + "/data-demo-2/run", HOME + "/data-demo-2/pgbackrest", HOME + "/backups");
+                HOME + "/data-demo-2/pgbackrest", HOME + "/backups");
 
         String conf = PgBackRestConfRenderer.render(TWO_REPOSITORIES, demo2, "7312345678901234567");
 
