@@ -69,6 +69,7 @@ public final class LocalClusters {
         ClusterHome home = home(name);
         ClusterSpec spec = given.orElseGet(() -> exists(name) ? SpecReader.read(home.spec()) : SpecReader.defaults(name));
         Preflight.postgresInstalled(spec);
+        Preflight.backupsSupported(spec);
         Preflight.writable(home.dir());
         Preflight.volumesReachable(pgsetHome);
         SpecWarnings.print(out, spec);
@@ -124,6 +125,7 @@ public final class LocalClusters {
             throw new PgsetException("cluster " + name + " is not running; `pgset up -f FILE` starts it with this spec");
         }
         Preflight.postgresInstalled(spec);
+        Preflight.backupsSupported(spec);
         SpecWarnings.print(out, spec);
         try (ChangeLock lock = changeLock(home)) {
             if (!checkChange(home, spec)) {
@@ -324,6 +326,8 @@ public final class LocalClusters {
     /**
      * Stops and removes a cluster. Its volumes and the secrets their data was made with stay
      * unless {@code volumes} is set, so that {@code up} with the same name brings the data back.
+     * The default backup repository always stays: it is what a deleted cluster is recovered from,
+     * and a new incarnation archives beside it (under its own system identifier).
      */
     public void delete(String name, boolean volumes) {
         ClusterHome home = existing(name);
@@ -332,11 +336,15 @@ public final class LocalClusters {
             for (Path entry : entries.toList()) {
                 String file = entry.getFileName().toString();
                 boolean keep = !volumes && (file.equals("volumes") || file.equals("secrets") || file.equals("spec.yaml"));
-                if (!keep && !file.equals("change.lock")) {
+                if (!keep && !file.equals("change.lock") && !file.equals("backups")) {
                     FileTree.delete(entry);
                 }
             }
-            if (volumes) {
+            if (volumes && Files.exists(home.backups())) {
+                Files.deleteIfExists(home.dir().resolve("change.lock"));
+                out.println("cluster " + name + " deleted with its volumes; its backups are kept in " + home.backups()
+                        + " (remove them by hand when they are no longer needed)");
+            } else if (volumes) {
                 FileTree.delete(home.dir());
                 out.println("cluster " + name + " deleted with its volumes");
             } else {
