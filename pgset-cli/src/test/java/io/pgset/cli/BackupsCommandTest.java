@@ -1,0 +1,34 @@
+package io.pgset.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgset.instance.ApiServer;
+import org.junit.jupiter.api.Test;
+
+class BackupsCommandTest {
+
+    /** What pgbackrest 2.45 {@code info --output=json} printed for a stanza with one full backup. */
+    private static final String INFO = """
+            [{"archive":[{"database":{"id":1,"repo-key":1},"id":"15-1","max":"000000010000000000000003",
+            "min":"000000010000000000000001"}],"backup":[{"archive":{"start":"000000010000000000000002",
+            "stop":"000000010000000000000003"},"backrest":{"format":5,"version":"2.45"},"database":{"id":1,
+            "repo-key":1},"error":false,"info":{"delta":22992521,"repository":{"delta":3043779,"size":3043779},
+            "size":22992521},"label":"20261130-005310F","lsn":{"start":"0/2000028","stop":"0/3000050"},
+            "prior":null,"reference":null,"timestamp":{"start":1795999990,"stop":1795999994},"type":"full"}],
+            "cipher":"none","db":[{"id":1,"repo-key":1,"system-id":7713761170529134955,"version":"15"}],
+            "name":"demo","repo":[{"cipher":"none","key":1,"status":{"code":0,"message":"ok"}}],
+            "status":{"code":0,"lock":{"backup":{"held":false}},"message":"ok"}}]
+            """;
+
+    @Test
+    void readsLabelTypeTimesSizesAndWalRangeFromPgBackRestInfo() throws Exception {
+        assertThat(BackupsCommand.parse(ApiServer.JSON.readTree(INFO))).containsExactly(
+                new BackupsCommand.Backup("20261130-005310F", "full", "2026-11-30T00:53:10Z", "2026-11-30T00:53:14Z",
+                        22992521, 3043779, "000000010000000000000002", "000000010000000000000003"));
+    }
+
+    @Test
+    void aStanzaWithoutBackupsListsNone() throws Exception {
+        assertThat(BackupsCommand.parse(ApiServer.JSON.readTree("[{\"name\":\"demo\",\"backup\":[]}]"))).isEmpty();
+    }
+}
