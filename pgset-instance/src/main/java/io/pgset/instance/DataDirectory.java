@@ -186,7 +186,7 @@ final class DataDirectory {
         }
         String control;
         try {
-            control = tools.output(Duration.ofSeconds(30), "pg_controldata", "-D", pgdata.toString());
+            control = controlData();
         } catch (IOException unreadable) {
             log.info("pg_controldata cannot read " + pgdata + ": " + unreadable.getMessage());
             return new DataRules.Found(DataRules.Kind.UNREADABLE, OptionalLong.empty(), rewinding);
@@ -198,6 +198,11 @@ final class DataDirectory {
         }
         DataRules.Kind kind = isStandby() ? DataRules.Kind.STANDBY_DATA : DataRules.Kind.PRIMARY_DATA;
         return new DataRules.Found(kind, identifier, rewinding);
+    }
+
+    /** What pg_controldata prints for pgdata: the one way this class reads pg_control. */
+    private String controlData() throws IOException {
+        return tools.output(Duration.ofSeconds(30), "pg_controldata", "-D", options.pgdata().toString());
     }
 
     private static Optional<String> controlField(String control, String name) {
@@ -368,25 +373,20 @@ final class DataDirectory {
 
     /** The "Latest checkpoint location" pg_controldata reports: after a clean stop, the shutdown checkpoint. */
     String shutdownCheckpoint() throws IOException {
-        String out = tools.output(Duration.ofSeconds(30), "pg_controldata", "-D", options.pgdata().toString());
-        return controlField(out, "Latest checkpoint location")
+        return controlField(controlData(), "Latest checkpoint location")
                 .orElseThrow(() -> new IOException("pg_controldata printed no checkpoint location"));
+    }
+
+    /** pg_control's database system identifier, in decimal; pgdata must hold a database. */
+    String systemIdentifier() throws IOException {
+        return controlField(controlData(), "Database system identifier")
+                .orElseThrow(() -> new IOException("pg_controldata shows no system identifier for " + options.pgdata()));
     }
 
     /**
      * Writes postgresql.conf and pg_hba.conf from this spec; a replica also gets its upstream.
      *
-     * @param follow the primary to stream from, for an instance whose data is a standby's
-     * @return the settings written, by name
-     */
-    /** pg_control's database system identifier, in decimal; pgdata must hold a database. */
-    String systemIdentifier() throws IOException {
-        String control = tools.output(Duration.ofSeconds(30), "pg_controldata", "-D", options.pgdata().toString());
-        return controlField(control, "Database system identifier")
-                .orElseThrow(() -> new IOException("pg_controldata shows no system identifier for " + options.pgdata()));
-    }
-
-    /**
+     * @param follow  the primary to stream from, for an instance whose data is a standby's
      * @param archive what the archiving configuration adds to postgresql.conf (before the spec's
      *                parameters, of which only archive_timeout may name the same setting)
      */
