@@ -2,6 +2,7 @@ package io.pgset.core.model;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A PostgreSQL cluster as the user asked for it, with every default applied.
@@ -81,7 +82,51 @@ public record ClusterSpec(
         }
     }
 
-    public record BootstrapSpec(InitdbSpec initdb) {}
+    /**
+     * How a new cluster's first instance gets its database: initdb, or, when {@code recovery} is
+     * present, a restore from another cluster's backups (then {@code initdb} is not used).
+     */
+    public record BootstrapSpec(InitdbSpec initdb, Optional<RecoverySpec> recovery) {
+        public BootstrapSpec(InitdbSpec initdb) {
+            this(initdb, Optional.empty());
+        }
+    }
+
+    /**
+     * Point-in-time recovery into a new cluster: restore from the {@code source}'s pgBackRest
+     * repository, replay its archived WAL up to {@code target}, promote. The source is only read.
+     */
+    public record RecoverySpec(RecoverySource source, RecoveryTarget target) {}
+
+    /**
+     * @param cluster          the source cluster's name, which is its pgBackRest stanza; it may
+     *                         have been deleted, its repository outlives it
+     * @param repository       a repository of the source's {@code spec.backup} by name; empty for
+     *                         its first, or the runtime's default when the source is gone
+     * @param systemIdentifier which incarnation of the source (a repository keeps one archive per
+     *                         system identifier); empty when the repository holds only one
+     */
+    public record RecoverySource(String cluster, String repository, String systemIdentifier) {}
+
+    /** Where replay stops; {@code value} is empty for {@code LATEST} and {@code IMMEDIATE}. */
+    public record RecoveryTarget(TargetType type, String value) {
+        public enum TargetType {
+            /** the end of the archived WAL */
+            LATEST,
+            /** a moment, an ISO-8601 date and time with its zone offset */
+            TIME,
+            /** a WAL location such as 0/3000060 */
+            LSN,
+            /** a restore point made with pg_create_restore_point() */
+            NAME,
+            /** the end of the backup: the earliest consistent point */
+            IMMEDIATE
+        }
+
+        public static RecoveryTarget latest() {
+            return new RecoveryTarget(TargetType.LATEST, "");
+        }
+    }
 
     public record InitdbSpec(String database, String owner, boolean dataChecksums, List<String> initSql) {}
 

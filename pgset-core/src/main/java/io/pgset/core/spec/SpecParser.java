@@ -9,6 +9,10 @@ import io.pgset.core.model.ClusterSpec.FailoverSpec;
 import io.pgset.core.model.ClusterSpec.InitdbSpec;
 import io.pgset.core.model.ClusterSpec.NetworkSpec;
 import io.pgset.core.model.ClusterSpec.PostgresSpec;
+import io.pgset.core.model.ClusterSpec.RecoverySource;
+import io.pgset.core.model.ClusterSpec.RecoverySpec;
+import io.pgset.core.model.ClusterSpec.RecoveryTarget;
+import io.pgset.core.model.ClusterSpec.RecoveryTarget.TargetType;
 import io.pgset.core.model.ClusterSpec.ReplicationMode;
 import io.pgset.core.model.ClusterSpec.ReplicationSpec;
 import io.pgset.core.model.ClusterSpec.ArchiveSpec;
@@ -21,12 +25,15 @@ import io.pgset.core.model.ClusterSpec.ResourcesSpec;
 import io.pgset.core.model.ClusterSpec.RetentionSpec;
 import io.pgset.core.model.ClusterSpec.StorageSpec;
 import io.pgset.core.model.ClusterSpec.TlsSpec;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -144,7 +151,7 @@ final class SpecParser {
                 postgres(section(spec, "postgres", "version", "binDir", "parameters")),
                 storage(section(spec, "storage", "size", "retainOnScaleDown", "retainOnDelete")),
                 replication(section(spec, "replication", "mode", "syncStandbys"), instances),
-                bootstrap(section(spec, "bootstrap", "initdb")),
+                bootstrap(name, section(spec, "bootstrap", "initdb", "recovery")),
                 backup(name, section(spec, "backup", "repositories", "schedule", "retention", "archive")),
                 tls(section(spec, "tls", "enabled", "validityDays")),
                 new NetworkSpec(section(spec, "network", "allow")
@@ -195,13 +202,78 @@ final class SpecParser {
         return new ReplicationSpec(ReplicationMode.valueOf(mode.toUpperCase(Locale.ROOT)), syncStandbys, true);
     }
 
-    private static BootstrapSpec bootstrap(SpecNode bootstrap) {
+    private static BootstrapSpec bootstrap(String cluster, SpecNode bootstrap) {
         SpecNode initdb = section(bootstrap, "initdb", "database", "owner", "dataChecksums", "initSql");
-        return new BootstrapSpec(new InitdbSpec(
+        InitdbSpec initdbSpec = new InitdbSpec(
                 initdb.text("database", "app", IDENTIFIER, IDENTIFIER_LENGTH, USER_DATABASE),
                 initdb.text("owner", "app", IDENTIFIER, IDENTIFIER_LENGTH, USER_ROLE),
                 initdb.bool("dataChecksums", true),
-                initdb.texts("initSql", List.of(), NOT_BLANK)));
+                initdb.texts("initSql", List.of(), NOT_BLANK));
+        if (!bootstrap.has("recovery")) {
+            return new BootstrapSpec(initdbSpec);
+        }
+        // The restored database keeps its own tables and checksums setting; only the names of the
+        // application database and owner still matter (the owner gets this cluster's app secret).
+        if (!initdbSpec.initSql().isEmpty() && initdb.isClean("initSql")) {
+            initdb.report("initSql", "is not run for a cluster bootstrapped by recovery (its database comes from"
+                    + " the source's backup); remove it, or run the SQL after the cluster is up");
+        }
+        return new BootstrapSpec(initdbSpec, Optional.of(recovery(cluster, section(bootstrap, "recovery",
+                "source", "target"))));
+    }
+
+    private static final Rule SYSTEM_IDENTIFIER = Rule.matching("must be a database system identifier, the"
+            + " decimal number pg_controldata prints, such as \"7312345678901234567\"", "[0-9]{1,20}");
+    private static final Rule LSN = Rule.matching("must be a WAL location such as 0/3000060", "[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}");
+    private static final Rule OFFSET_TIME = Rule.of("must be an ISO-8601 date and time with a zone offset, such"
+            + " as 2026-11-29T10:00:00+00:00 (an offset leaves no doubt about which moment is meant)",
+            SpecParser::isOffsetTime);
+
+    private static RecoverySpec recovery(String cluster, SpecNode recovery) {
+        SpecNode source = recovery.requiredObject("source");
+        source.allowOnly("cluster", "repository", "systemIdentifier");
+        String sourceCluster = source.requiredText("cluster", DNS_1123, NAME_LENGTH);
+        if (sourceCluster.equals(cluster)) {
+            source.report("cluster", "must name another cluster than " + cluster + ": a cluster recovered under"
+                    + " its source's name would archive into the source's repository; give the new cluster a new name");
+        }
+        RecoverySource from = new RecoverySource(sourceCluster,
+                source.text("repository", "", DNS_1123, IDENTIFIER_LENGTH),
+                source.text("systemIdentifier", "", SYSTEM_IDENTIFIER));
+        return new RecoverySpec(from, target(recovery));
+    }
+
+    /** At most one kind of target; none means the end of the archive. */
+    private static RecoveryTarget target(SpecNode recovery) {
+        SpecNode target = section(recovery, "target", "time", "lsn", "name", "immediate");
+        List<String> given = target.fieldNames().stream().filter(target::has).toList();
+        if (given.size() > 1) {
+            recovery.report("target", "must give one of time, lsn, name or immediate, got " + String.join(" and ", given));
+            return RecoveryTarget.latest();
+        }
+        if (target.has("time")) {
+            return new RecoveryTarget(TargetType.TIME, target.text("time", "", OFFSET_TIME));
+        } else if (target.has("lsn")) {
+            return new RecoveryTarget(TargetType.LSN, target.text("lsn", "", LSN).toUpperCase(Locale.ROOT));
+        } else if (target.has("name")) {
+            return new RecoveryTarget(TargetType.NAME, target.text("name", "", SINGLE_LINE, NOT_BLANK,
+                    Rule.maxLength(63)));
+        } else if (target.has("immediate")) {
+            if (!target.bool("immediate", true) && target.isClean("immediate")) {
+                target.report("immediate", "must be true when given (leave the target out to replay all archived WAL)");
+            }
+            return new RecoveryTarget(TargetType.IMMEDIATE, "");
+        }
+        return RecoveryTarget.latest();
+    }
+
+    private static boolean isOffsetTime(String value) {
+        try {
+            OffsetDateTime.parse(value);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     private static final Rule S3_BUCKET = Rule.matching("must be an S3 bucket name (3 to 63 lowercase letters,"

@@ -28,6 +28,8 @@ import java.util.List;
  *   storage: {size: 1Gi, retainOnScaleDown: true, retainOnDelete: true}
  *   replication: {mode: sync, syncStandbys: 1}   # mode: sync from 3 instances, async below
  *   bootstrap: {initdb: {database: app, owner: app, dataChecksums: true, initSql: []}}
+ *     # or recovery: {source: {cluster: old, repository: local}, target: {time: "2026-11-29T10:00:00+00:00"}}
+ *     # (target: time, lsn, name or immediate: true; none replays all archived WAL)
  *   backup: {repository: {type: posix, path: /abs}, schedule: "0 3 * * *", retention: {full: 7}}
  *   tls: {enabled: true, validityDays: 90}
  *   network: {allow: ["127.0.0.1/32"]}

@@ -8,6 +8,7 @@ import io.pgset.core.model.ClusterSpec.PosixRepository;
 import io.pgset.core.model.ClusterSpec.RepositorySpec;
 import io.pgset.core.model.ClusterSpec.InitdbSpec;
 import io.pgset.core.model.ClusterSpec.PostgresSpec;
+import io.pgset.core.model.ClusterSpec.RecoverySpec;
 import io.pgset.core.model.ClusterSpec.S3Repository;
 import io.pgset.core.model.ClusterSpec.StorageSpec;
 import java.util.List;
@@ -37,7 +38,9 @@ final class SpecWriter {
             replication.put("mode", cluster.replication().mode().name().toLowerCase(Locale.ROOT));
         }
         replication.put("syncStandbys", cluster.replication().syncStandbys());
-        initdb(spec.putObject("bootstrap").putObject("initdb"), cluster.bootstrap().initdb());
+        ObjectNode bootstrap = spec.putObject("bootstrap");
+        initdb(bootstrap.putObject("initdb"), cluster.bootstrap().initdb());
+        cluster.bootstrap().recovery().ifPresent(recovery -> recovery(bootstrap.putObject("recovery"), recovery));
         if (cluster.backup().enabled()) {
             backup(spec.putObject("backup"), cluster.backup());
         }
@@ -71,6 +74,22 @@ final class SpecWriter {
         node.put("owner", initdb.owner());
         node.put("dataChecksums", initdb.dataChecksums());
         strings(node, "initSql", initdb.initSql());
+    }
+
+    private static void recovery(ObjectNode node, RecoverySpec recovery) {
+        ObjectNode source = node.putObject("source").put("cluster", recovery.source().cluster());
+        if (!recovery.source().repository().isEmpty()) {
+            source.put("repository", recovery.source().repository());
+        }
+        if (!recovery.source().systemIdentifier().isEmpty()) {
+            source.put("systemIdentifier", recovery.source().systemIdentifier());
+        }
+        ObjectNode target = node.putObject("target");
+        switch (recovery.target().type()) {
+            case LATEST -> { }
+            case IMMEDIATE -> target.put("immediate", true);
+            default -> target.put(recovery.target().type().name().toLowerCase(Locale.ROOT), recovery.target().value());
+        }
     }
 
     private static void backup(ObjectNode node, BackupSpec backup) {

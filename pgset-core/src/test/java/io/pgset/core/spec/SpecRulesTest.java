@@ -100,7 +100,7 @@ class SpecRulesTest {
                 reject(withSpec("instances: 1\nreplication: {mode: sync}"),
                         "spec.replication.syncStandbys: must be <= instances - 1 = 0 when mode is sync"
                                 + " (the primary is not a standby), got 1"),
-                reject(withSpec("bootstrap: {pg_basebackup: {}}"), "spec.bootstrap.pg_basebackup: unknown field (known: initdb)"),
+                reject(withSpec("bootstrap: {pg_basebackup: {}}"), "spec.bootstrap.pg_basebackup: unknown field (known: initdb, recovery)"),
                 reject(withSpec("bootstrap: {initdb: {locale: C}}"), "spec.bootstrap.initdb.locale: unknown field"
                         + " (known: database, owner, dataChecksums, initSql)"),
                 reject(withSpec("bootstrap: {initdb: {database: postgres}}"),
