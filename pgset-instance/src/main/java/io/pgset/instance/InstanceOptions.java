@@ -31,6 +31,8 @@ import java.util.Optional;
  *                   {@code <name>-init} ConfigMap); empty to run the spec's initSql statements
  * @param backups    where a posix repository without a path lives; empty where the runtime does
  *                   not apply {@code spec.backup} yet (Kubernetes), which then archives nothing
+ * @param restoreSource for a cluster bootstrapped by recovery, where its first instance restores
+ *                   from; empty for initdb
  */
 public record InstanceOptions(
         ClusterSpec spec,
@@ -46,20 +48,27 @@ public record InstanceOptions(
         String namespace,
         List<String> peers,
         Optional<Path> initSql,
-        Optional<Path> backups) {
+        Optional<Path> backups,
+        Optional<RestoreSource> restoreSource) {
 
     /** The local runtime's: every instance on the same loopback address, no namespace. */
     public static InstanceOptions local(ClusterSpec spec, int ordinal, String host, int port, int apiPort, Path volume,
                                         Path secrets, Optional<Endpoint> upstream, boolean newDatabase,
                                         Optional<Path> specFile) {
         return new InstanceOptions(spec, ordinal, host, port, apiPort, volume, secrets, upstream, newDatabase,
-                specFile, "", List.of(host + "/32"), Optional.empty(), Optional.empty());
+                specFile, "", List.of(host + "/32"), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** The same options with {@code spec.backup} applied, posix repositories defaulting to {@code dir}. */
     public InstanceOptions withBackups(Path dir) {
         return new InstanceOptions(spec, ordinal, host, port, apiPort, volume, secrets, upstream, newDatabase,
-                specFile, namespace, peers, initSql, Optional.of(dir));
+                specFile, namespace, peers, initSql, Optional.of(dir), restoreSource);
+    }
+
+    /** The same options restoring a new cluster's first instance from {@code source}. */
+    public InstanceOptions withRestoreSource(RestoreSource source) {
+        return new InstanceOptions(spec, ordinal, host, port, apiPort, volume, secrets, upstream, newDatabase,
+                specFile, namespace, peers, initSql, backups, Optional.of(source));
     }
 
     public String pod() {

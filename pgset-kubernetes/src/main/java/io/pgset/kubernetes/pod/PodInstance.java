@@ -73,7 +73,8 @@ public final class PodInstance implements AutoCloseable {
                 .orElse(start.newDatabase() ? "on its own (a new cluster's first instance)" : "as the recorded primary"));
         InstanceOptions options = new InstanceOptions(spec, self.ordinal(), self.ip(), settings.port(),
                 settings.apiPort(), settings.volume(), settings.secrets(), start.upstream(), start.newDatabase(),
-                Optional.of(settings.specFile()), self.namespace(), PEERS, settings.initSql(), Optional.empty());
+                Optional.of(settings.specFile()), self.namespace(), PEERS, settings.initSql(), Optional.empty(),
+                Optional.empty());
         InstanceMain.Running running = InstanceMain.start(options);
         IsolationGuard guard = new IsolationGuard(lookup, running.manager(), self, settings.port(), System::nanoTime,
                 what -> log.accept("pod=" + self.name() + " " + what));
