@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.instance.InstanceMain;
 import io.pgset.instance.InstanceOptions;
+import io.pgset.instance.RestoreSource;
+import io.pgset.local.RecoverySources;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.pod.PodIdentity;
 import io.pgset.kubernetes.pod.PodInstance;
@@ -88,6 +90,12 @@ final class InstanceCommand implements Callable<Integer> {
         InstanceOptions options = InstanceOptions.local(SpecReader.read(home.spec()), ordinal, Ports.LOOPBACK, port,
                 apiPort, home.volume(cluster + "-" + ordinal), home.secrets(), up, newDatabase, Optional.of(home.spec()))
                 .withBackups(home.backups());
+        if (newDatabase && up.isEmpty()) {
+            Optional<RestoreSource> source = RecoverySources.resolve(options.spec(), main.pgsetHome());
+            if (source.isPresent()) {
+                options = options.withRestoreSource(source.get());
+            }
+        }
         if (podDir != null) {
             // Recorded by the instance too, so that it is tracked even if whoever started it died
             // before writing the pid file itself.

@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  * An instance's volume: brings a usable PGDATA into being by the rules of {@link DataRules}, and
  * writes the configuration pgset owns before each start.
  *
- * <p>On the volume: {@code pgdata/} (the data directory), {@code pgdata.initdb/} and
- * {@code pgdata.clone/} (staged by pgset, renamed into place only when complete),
+ * <p>On the volume: {@code pgdata/} (the data directory), {@code pgdata.initdb/},
+ * {@code pgdata.clone/} and {@code pgdata.restore/} (staged by pgset, renamed into place only when complete),
  * {@code pgdata.broken-<time>/} (data that could not be used, kept for a person to look at),
  * {@code rewinding} (present while pg_rewind changes {@code pgdata}), {@code tls/} and the
  * password files libpq reads.
@@ -146,7 +146,8 @@ final class DataDirectory {
         // A new database only for a new cluster's first start: once this process has seen one here,
         // an empty volume means it was lost, not that the cluster is new.
         boolean mayInitdb = options.newDatabase() && !databaseSeen;
-        DataRules.Step step = DataRules.decide(found, upstream, mayInitdb, upstreamIdentifier);
+        DataRules.Step step = DataRules.decide(found, upstream, mayInitdb, options.restoreSource().isPresent(),
+                upstreamIdentifier);
         if (!(step instanceof DataRules.Step.Start)) {
             generation.incrementAndGet();
         }
@@ -156,6 +157,10 @@ final class DataDirectory {
             initdb(secrets);
             databaseSeen = true;
             return "new database (initdb)";
+        } else if (step instanceof DataRules.Step.Restore) {
+            String restored = restore(secrets);
+            databaseSeen = true;
+            return restored;
         } else if (step instanceof DataRules.Step.Clone) {
             cloneFrom(upstream.orElseThrow());
             return "cloned from " + upstream.get();
@@ -211,7 +216,7 @@ final class DataDirectory {
     }
 
     private void removeUnfinishedStaging() throws IOException {
-        for (String staging : List.of(INITDB_STAGING, CLONE_STAGING)) {
+        for (String staging : List.of(INITDB_STAGING, CLONE_STAGING, Restore.STAGING)) {
             Path dir = options.volume().resolve(staging);
             if (Files.exists(dir)) {
                 log.info("removing " + dir + ": pgset staged it and it never completed, so it holds nothing to lose");
@@ -248,6 +253,15 @@ final class DataDirectory {
             Files.deleteIfExists(pwfile);
         }
         replaceEmptyPgdata(staging);
+    }
+
+    private String restore(Secrets secrets) throws IOException {
+        try {
+            return new Restore(options, options.restoreSource().orElseThrow(), tools, user, log).run(secrets);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while restoring", e);
+        }
     }
 
     private void cloneFrom(InstanceOptions.Endpoint upstream) throws IOException {

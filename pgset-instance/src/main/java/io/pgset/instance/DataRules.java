@@ -9,11 +9,12 @@ import java.util.OptionalLong;
  * nothing is lost</b>.
  *
  * <ol>
- *   <li>Work pgset staged itself and never finished ({@code pgdata.initdb}, {@code pgdata.clone})
+ *   <li>Work pgset staged itself and never finished ({@code pgdata.initdb}, {@code pgdata.clone},
+ *       {@code pgdata.restore})
  *       is removed before anything else: a staged directory becomes {@code pgdata} only by one
  *       rename once it is complete, so a staged directory that is still there never was.</li>
  *   <li>No {@code pgdata} (or an empty one): a replica clones its upstream; a new cluster's first
- *       instance runs initdb; an instance that should have data of its own is refused, since a
+ *       instance runs initdb, or restores another cluster's backup ({@code pgdata.restore}); an instance that should have data of its own is refused, since a
  *       new database there would fork the cluster's history.</li>
  *   <li>A {@code pgdata} whose {@code global/pg_control} is readable is a database. Without an
  *       upstream it is started as it is (a primary's data as the primary, a standby's as a standby
@@ -62,6 +63,12 @@ final class DataRules {
         /** A new database (initdb in a staging directory, renamed into place when complete). */
         record Initdb() implements Step {}
 
+        /**
+         * A new database from another cluster's backup (restored, replayed and promoted in a
+         * staging directory, renamed into place when complete).
+         */
+        record Restore() implements Step {}
+
         /** Clone the upstream into a staging directory, renamed into place when complete. */
         record Clone() implements Step {}
 
@@ -81,7 +88,15 @@ final class DataRules {
      * @param upstreamIdentifier the upstream's system identifier, when it could be asked
      */
     static Step decide(Found found, Optional<?> upstream, boolean newDatabase, OptionalLong upstreamIdentifier) {
-        return upstream.isPresent() ? asReplica(found, upstreamIdentifier) : onItsOwn(found, newDatabase);
+        return decide(found, upstream, newDatabase, false, upstreamIdentifier);
+    }
+
+    /**
+     * @param restore a new database comes from a backup (a cluster bootstrapped by recovery), not initdb
+     */
+    static Step decide(Found found, Optional<?> upstream, boolean newDatabase, boolean restore,
+            OptionalLong upstreamIdentifier) {
+        return upstream.isPresent() ? asReplica(found, upstreamIdentifier) : onItsOwn(found, newDatabase, restore);
     }
 
     private static Step asReplica(Found found, OptionalLong upstreamIdentifier) {
@@ -103,10 +118,13 @@ final class DataRules {
         return found.kind() == Kind.STANDBY_DATA ? new Step.Start() : new Step.Rewind();
     }
 
-    private static Step onItsOwn(Found found, boolean newDatabase) {
+    private static Step onItsOwn(Found found, boolean newDatabase, boolean restore) {
         switch (found.kind()) {
             case EMPTY:
-                return newDatabase ? new Step.Initdb() : new Step.Refuse("the volume holds no database, but this"
+                if (newDatabase) {
+                    return restore ? new Step.Restore() : new Step.Initdb();
+                }
+                return new Step.Refuse("the volume holds no database, but this"
                         + " instance was asked to start from its own data (the cluster existed before); refusing to"
                         + " create a new, different database there. Restore the volume, or delete the cluster with"
                         + " --volumes to start over");

@@ -17,4 +17,11 @@ import java.nio.file.Path;
  * @param target           where replay stops
  */
 public record RestoreSource(String stanza, RepositorySpec repository, Path defaultPosixPath, String systemIdentifier,
-        RecoveryTarget target) {}
+        RecoveryTarget target) {
+
+    /**
+     * How an instance's message says that its restore failed for good: another attempt would fail
+     * the same way until the spec changes, so whoever waits for the cluster may stop waiting.
+     */
+    public static final String FAILED = "restore failed (from cluster ";
+}

@@ -13,6 +13,7 @@ import io.pgset.core.tls.CertificateAuthority;
 import io.pgset.instance.DurableFiles;
 import io.pgset.instance.InstalledServer;
 import io.pgset.instance.Poll;
+import io.pgset.instance.RestoreSource;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -72,6 +73,9 @@ public final class LocalClusters {
         Preflight.backupsSupported(spec);
         Preflight.writable(home.dir());
         Preflight.volumesReachable(pgsetHome);
+        if (!exists(name)) {
+            RecoverySources.resolve(spec, pgsetHome); // a source that cannot be found stops a new cluster here
+        }
         SpecWarnings.print(out, spec);
         ControllerClient controller = new ControllerClient(home);
         UpLeftovers leftovers = new UpLeftovers(pgsetHome, home, launcher, out, exists(name));
@@ -502,6 +506,13 @@ public final class LocalClusters {
             if (stalled.isPresent()) {
                 throw new Poll.GiveUp(new PgsetException("the rollout of cluster " + home.name() + " makes no progress: "
                         + stalled.get().stalled() + wayBack(home) + ". See `pgset events " + home.name() + "`."));
+            }
+            Optional<String> restoreFailed = status.filter(s -> s.primary() == null || s.primary().isEmpty())
+                    .flatMap(s -> s.pods().stream().map(ClusterStatus.PodStatus::message)
+                            .filter(m -> m != null && m.contains(RestoreSource.FAILED)).findFirst());
+            if (restoreFailed.isPresent()) {
+                throw new Poll.GiveUp(new PgsetException("cluster " + home.name() + " cannot be created: "
+                        + restoreFailed.get()));
             }
             return status.filter(s -> s.phase() == Phase.HEALTHY && version.equals(s.specVersion())
                     && s.pods().size() == instances).isPresent();

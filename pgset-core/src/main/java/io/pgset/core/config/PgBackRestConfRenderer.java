@@ -55,13 +55,7 @@ public final class PgBackRestConfRenderer {
         List<RepositorySpec> repositories = spec.backup().repositories();
         for (int i = 0; i < repositories.size(); i++) {
             String repo = "repo" + (i + 1);
-            if (!(repositories.get(i) instanceof PosixRepository posix)) {
-                throw new UnsupportedOperationException("cluster=" + spec.name() + " spec.backup.repositories[" + i
-                        + "]: s3 repositories are not supported yet by the runtimes (issue 10)");
-            }
-            String base = posix.path().isEmpty() ? instance.defaultPosixPath() : posix.path();
-            global.put(repo + "-type", "posix");
-            global.put(repo + "-path", base + "/" + systemIdentifier);
+            repository(global, repo, repositories.get(i), instance.defaultPosixPath(), systemIdentifier);
             global.put(repo + "-retention-full", Integer.toString(spec.backup().retention().full()));
         }
         section(out, "global", global);
@@ -70,6 +64,23 @@ public final class PgBackRestConfRenderer {
         stanza.put("pg1-port", Integer.toString(instance.port()));
         section(out, spec.name(), stanza);
         return out.toString();
+    }
+
+    /**
+     * Where one repository is, as pgBackRest's {@code repoN-*} options.
+     *
+     * @param systemIdentifier the incarnation whose archive this is; empty for the repository's base,
+     *                         which holds one directory per incarnation
+     */
+    static void repository(Map<String, String> options, String repo, RepositorySpec repository, String defaultPosixPath,
+            String systemIdentifier) {
+        if (!(repository instanceof PosixRepository posix)) {
+            throw new UnsupportedOperationException("repository " + repository.name()
+                    + ": s3 repositories are not supported yet by the runtimes (issue 10)");
+        }
+        String base = posix.path().isEmpty() ? defaultPosixPath : posix.path();
+        options.put(repo + "-type", "posix");
+        options.put(repo + "-path", systemIdentifier.isEmpty() ? base : base + "/" + systemIdentifier);
     }
 
     /**
@@ -94,7 +105,7 @@ public final class PgBackRestConfRenderer {
         return s;
     }
 
-    private static void section(StringBuilder out, String name, Map<String, String> options) {
+    static void section(StringBuilder out, String name, Map<String, String> options) {
         out.append('\n').append('[').append(name).append("]\n");
         options.forEach((option, value) -> out.append(option).append('=').append(value).append('\n'));
     }

@@ -125,7 +125,7 @@ public final class PostgresConfRenderer {
     }
 
 
-    static String quote(String value) {
+    public static String quote(String value) {
         // postgresql.conf treats a backslash in a quoted value as an escape character.
         return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }

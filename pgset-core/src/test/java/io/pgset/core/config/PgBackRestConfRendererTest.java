@@ -92,7 +92,7 @@ class PgBackRestConfRendererTest {
 
         assertThatThrownBy(() -> PgBackRestConfRenderer.render(s3, DEMO_1, "1"))
                 .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessage("cluster=demo spec.backup.repositories[0]: s3 repositories are not supported yet by"
+                .hasMessage("repository s3: s3 repositories are not supported yet by"
                         + " the runtimes (issue 10)");
     }
 
