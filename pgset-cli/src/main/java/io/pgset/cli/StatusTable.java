@@ -1,6 +1,8 @@
 package io.pgset.cli;
 
+import io.pgset.core.model.ArchiveStatus;
 import io.pgset.core.model.ClusterStatus;
+import io.pgset.core.model.Conditions;
 import java.io.PrintStream;
 
 /** The human-readable form of a cluster's status. */
@@ -36,6 +38,9 @@ final class StatusTable {
                 }
             }
         }
+        if (s.archive() != null) {
+            out.println("  " + archive(s));
+        }
         out.printf("%n  %-8s %s%n", "SERVICE", "URI");
         s.services().forEach((name, svc) -> out.printf("  %-8s %s%n", name, svc.uri()));
         long unbound = s.volumes().stream().filter(v -> v.boundTo() == null).count();
@@ -44,6 +49,14 @@ final class StatusTable {
                     s.volumes().stream().filter(v -> v.boundTo() == null).map(ClusterStatus.VolumeStatus::name).toList()));
         }
         out.println();
+    }
+
+    /** The primary's WAL archive: the last segment archived and its age, and a failure in full. */
+    static String archive(ClusterStatus s) {
+        ArchiveStatus a = s.archive();
+        String last = a.lastArchivedWal().isEmpty() ? "archive: nothing archived yet"
+                : String.format("archive: last archived %s, %.0f s ago", a.lastArchivedWal(), a.lastArchivedAgeSeconds());
+        return a.failing() ? last + "; FAILING: " + Conditions.failureMessage(s.primary(), a) : last;
     }
 
     private static String bytes(long n) {

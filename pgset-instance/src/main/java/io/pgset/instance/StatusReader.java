@@ -1,5 +1,6 @@
 package io.pgset.instance;
 
+import io.pgset.core.model.ArchiveStatus;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.model.PendingRestart;
 import io.pgset.core.model.Role;
@@ -8,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,6 +40,22 @@ final class StatusReader implements AutoCloseable {
                    CASE WHEN NOT pg_is_in_recovery() THEN 0
                         WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
                         ELSE greatest(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp())) END
+            """;
+
+    /**
+     * WAL archiving ({@link ArchiveStatus}): postgres's counters, the {@code .ready} files of
+     * pg_wal/archive_status and the size of pg_wal, listed by postgres itself (its data directory
+     * is its own, whoever runs the instance manager). One query, two small directory listings.
+     */
+    private static final String ARCHIVE_SQL = """
+            SELECT a.archived_count, a.last_archived_wal, a.last_archived_time,
+                   coalesce(extract(epoch FROM now() - a.last_archived_time), -1),
+                   a.failed_count, a.last_failed_wal, a.last_failed_time,
+                   r.waiting, r.oldest, w.bytes
+              FROM pg_stat_archiver a,
+                   (SELECT count(*) AS waiting, min(modification) AS oldest
+                      FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready') r,
+                   (SELECT coalesce(sum(size), 0) AS bytes FROM pg_ls_waldir()) w
             """;
 
     private final PostgresSession session;
@@ -93,8 +111,21 @@ final class StatusReader implements AutoCloseable {
             String why = ready ? "" : "not streaming from a primary";
             return new InstanceStatus(pod, role, true, ready, postgresPid, rs.getLong(4), rs.getString(2),
                     recovery ? rs.getString(3) : null, streaming, volume, restarts, why, recovery ? upstream : "")
-                    .withLagSeconds(rs.getDouble(6));
+                    .withLagSeconds(rs.getDouble(6)).withArchive(archive());
         }
+    }
+
+    private ArchiveStatus archive() throws SQLException {
+        try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery(ARCHIVE_SQL)) {
+            rs.next();
+            return new ArchiveStatus(rs.getLong(1), rs.getString(2), time(rs, 3), rs.getDouble(4), rs.getLong(5),
+                    rs.getString(6), time(rs, 7), rs.getLong(8), time(rs, 9), rs.getLong(10), false);
+        }
+    }
+
+    private static String time(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+        return time == null ? "" : time.toInstant().toString();
     }
 
     /**

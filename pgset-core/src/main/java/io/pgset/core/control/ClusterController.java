@@ -49,6 +49,8 @@ public final class ClusterController {
     private ClusterStatus.Switchover lastSwitchover;
     /** Instances restarted for a rollout and not Ready again since, with when they were told to. */
     private final Map<String, Instant> restarted = new HashMap<>();
+    /** Whether the primary's archiving was failing, so that its start and its end are each told once. */
+    private ArchivingWatch archiving = new ArchivingWatch();
 
     /** How long an instance restarted for a rollout may stay unready before the rollout counts as stalled. */
     public static final Duration RESTART_STALLS_AFTER = Duration.ofSeconds(60);
@@ -74,6 +76,7 @@ public final class ClusterController {
         restarted.keySet().removeIf(name -> observed.pods().stream().anyMatch(p -> p.name().equals(name) && p.ready()));
         List<String> failures = act(plan, observed);
         reportStorage(observed);
+        archiving.next(observed).ifPresent(this::tell);
         String stalled = stalled(observed);
         // A step that failed is retried at the normal pace, not at once; a switchover is watched closely.
         acted = switchover.isPresent() || (failures.isEmpty()
@@ -128,6 +131,7 @@ public final class ClusterController {
         switchover = previous.switchover;
         lastSwitchover = previous.lastSwitchover;
         restarted.putAll(previous.restarted);
+        archiving = previous.archiving;
     }
 
     /** Whether the last pass changed something (created, deleted, fenced, promoted, ...): the next one should come soon. */

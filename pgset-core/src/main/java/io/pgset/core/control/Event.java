@@ -36,7 +36,11 @@ public record Event(Reason reason, Severity severity, String cluster, Optional<S
         /** postgres refused a new configuration; the instance went back to its last good one. */
         ConfigRejected,
         /** A rollout makes no progress; the message says why and how to go back. */
-        RolloutStalled
+        RolloutStalled,
+        /** The primary's WAL archiving started failing; segments wait in its pg_wal. */
+        ArchivingFailing,
+        /** The primary's WAL archiving works again after failing. */
+        ArchivingRecovered
     }
 
     public enum Severity {

@@ -48,7 +48,8 @@ final class StatusBuilder {
             phase = Phase.DEGRADED;
         }
         return new ClusterStatus(spec.name(), phase, primary.map(ObservedPod::name).orElse(null),
-                spec.instances(), (int) ready, pods, vols, Map.of(), message, SpecReader.version(spec), null, List.of());
+                spec.instances(), (int) ready, pods, vols, Map.of(), message, SpecReader.version(spec), null, List.of())
+                .withArchive(spec.backup().enabled() ? primary.map(p -> p.status().archive()).orElse(null) : null);
     }
 
     private static ClusterStatus.PodStatus pod(ClusterSpec spec, ObservedPod p, String primaryLsn) {

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param conditions  Ready, Progressing, Degraded, SpecInvalid, StorageFull ({@link Conditions}); empty until
  *                    the runtime publishing the status computes them
  * @param stalled     why a rollout makes no progress and how to go back, when it makes none; empty otherwise
+ * @param archive     the ready primary's WAL archiving when the spec has a backup section; null otherwise
  */
 public record ClusterStatus(
         String name,
@@ -28,7 +29,8 @@ public record ClusterStatus(
         String specVersion,
         Switchover switchover,
         List<Condition> conditions,
-        String stalled) {
+        String stalled,
+        ArchiveStatus archive) {
 
     public ClusterStatus {
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
@@ -39,32 +41,37 @@ public record ClusterStatus(
                          List<PodStatus> pods, List<VolumeStatus> volumes, Map<String, ServiceStatus> services,
                          String message, String specVersion, Switchover switchover, List<Condition> conditions) {
         this(name, phase, primary, instances, readyInstances, pods, volumes, services, message, specVersion,
-                switchover, conditions, "");
+                switchover, conditions, "", null);
     }
 
     public ClusterStatus withStalled(String why) {
         return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, services, message,
-                specVersion, switchover, conditions, why);
+                specVersion, switchover, conditions, why, archive);
     }
 
     public ClusterStatus withServices(Map<String, ServiceStatus> endpoints) {
         return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, endpoints, message,
-                specVersion, switchover, conditions, stalled);
+                specVersion, switchover, conditions, stalled, archive);
     }
 
     public ClusterStatus withPhase(Phase newPhase, String why) {
         return new ClusterStatus(name, newPhase, primary, instances, readyInstances, pods, volumes, services, why,
-                specVersion, switchover, conditions, stalled);
+                specVersion, switchover, conditions, stalled, archive);
     }
 
     public ClusterStatus withSwitchover(Switchover last) {
         return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, services, message,
-                specVersion, last, conditions, stalled);
+                specVersion, last, conditions, stalled, archive);
+    }
+
+    public ClusterStatus withArchive(ArchiveStatus primaryArchive) {
+        return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, services, message,
+                specVersion, switchover, conditions, stalled, primaryArchive);
     }
 
     public ClusterStatus withConditions(List<Condition> computed) {
         return new ClusterStatus(name, phase, primary, instances, readyInstances, pods, volumes, services, message,
-                specVersion, switchover, computed, stalled);
+                specVersion, switchover, computed, stalled, archive);
     }
 
     /**

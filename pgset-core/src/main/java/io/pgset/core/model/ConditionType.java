@@ -15,5 +15,7 @@ public enum ConditionType {
     /** The spec is invalid: nothing is created, a running cluster keeps its last valid spec. */
     SpecInvalid,
     /** An instance's volume has no space left. */
-    StorageFull
+    StorageFull,
+    /** The primary's WAL archiving fails and segments wait in its pg_wal ({@link ArchiveStatus#failing}). */
+    ArchivingFailing
 }

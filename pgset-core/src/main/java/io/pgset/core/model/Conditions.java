@@ -13,6 +13,9 @@ import java.util.Optional;
  *       {@code Degraded} in phase Degraded. Their reason is the phase.</li>
  *   <li>{@code SpecInvalid} holds while the spec is invalid, with the problems as message.</li>
  *   <li>{@code StorageFull} holds while any instance reports its volume full, naming them.</li>
+ *   <li>{@code ArchivingFailing} holds while the ready primary's WAL archiving fails with segments
+ *       waiting ({@link ArchiveStatus#isFailing}); unknown without a ready primary, it then holds
+ *       false.</li>
  *   <li>A condition's {@code lastTransitionTime} changes only when its status does: it is taken
  *       from the previous conditions while the status stays.</li>
  * </ol>
@@ -47,7 +50,22 @@ public final class Conditions {
         conditions.add(since(previous, at, new Condition(ConditionType.StorageFull, !full.isEmpty(),
                 full.isEmpty() ? "SpaceLeft" : "VolumeFull",
                 full.isEmpty() ? "" : "no space left on the volume of " + String.join(", ", full), at)));
+        conditions.add(since(previous, at, archiving(status, at)));
         return List.copyOf(conditions);
+    }
+
+    private static Condition archiving(ClusterStatus status, String at) {
+        ArchiveStatus archive = status.archive();
+        boolean failing = archive != null && archive.failing();
+        return new Condition(ConditionType.ArchivingFailing, failing, failing ? "ArchiveCommandFailing" : "NotFailing",
+                failing ? failureMessage(status.primary(), archive) : "", at);
+    }
+
+    /** The primary's archiving failure in words, with what to do; the events say the same. */
+    public static String failureMessage(String primary, ArchiveStatus archive) {
+        return archive.describeFailure() + " on " + primary + " (last failed " + archive.lastFailedWal()
+                + "); pgset keeps every segment until it is archived: make the backup repository writable or"
+                + " reachable again (`pgset logs " + primary + "` says why archive-push fails)";
     }
 
     /** The condition, with the previous transition time while its status has not changed. */

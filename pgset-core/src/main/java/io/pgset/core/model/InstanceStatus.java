@@ -28,6 +28,8 @@ import java.util.List;
  * @param lagSeconds     replica: how far its replay is behind, in time ({@code now() -
  *                       pg_last_xact_replay_timestamp()} while received WAL waits to be replayed,
  *                       else 0); 0 on a primary
+ * @param archive        WAL archiving as this instance's postgres reports it ({@link ArchiveStatus#UNKNOWN}
+ *                       when it was not asked)
  */
 public record InstanceStatus(
         String pod,
@@ -48,7 +50,8 @@ public record InstanceStatus(
         String certificateExpires,
         Storage storage,
         String configRejected,
-        double lagSeconds) {
+        double lagSeconds,
+        ArchiveStatus archive) {
 
     /**
      * The volume as its instance manager sees it.
@@ -72,6 +75,16 @@ public record InstanceStatus(
         pendingRestart = pendingRestart == null ? List.of() : List.copyOf(pendingRestart);
         certificateExpires = certificateExpires == null ? "" : certificateExpires;
         configRejected = configRejected == null ? "" : configRejected;
+        archive = archive == null ? ArchiveStatus.UNKNOWN : archive;
+    }
+
+    public InstanceStatus(String pod, Role role, boolean started, boolean ready, long postgresPid, long timeline,
+                          String lsn, String receivedLsn, boolean streaming, long volumeBytes, int restarts,
+                          String message, String upstream, String specVersion, List<PendingRestart> pendingRestart,
+                          String certificateExpires, Storage storage, String configRejected, double lagSeconds) {
+        this(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming, volumeBytes, restarts,
+                message, upstream, specVersion, pendingRestart, certificateExpires, storage, configRejected, lagSeconds,
+                ArchiveStatus.UNKNOWN);
     }
 
     public InstanceStatus(String pod, Role role, boolean started, boolean ready, long postgresPid, long timeline,
@@ -97,37 +110,43 @@ public record InstanceStatus(
     public InstanceStatus withConfig(String version, List<PendingRestart> pending) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, version, pending, certificateExpires, storage, configRejected,
-                lagSeconds);
+                lagSeconds, archive);
     }
 
     public InstanceStatus withCertificateExpires(String expires) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, specVersion, pendingRestart, expires, storage, configRejected,
-                lagSeconds);
+                lagSeconds, archive);
     }
 
     public InstanceStatus withStorage(Storage volume) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, volume,
-                configRejected, lagSeconds);
+                configRejected, lagSeconds, archive);
     }
 
     public InstanceStatus withConfigRejected(String why) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage, why,
-                lagSeconds);
+                lagSeconds, archive);
     }
 
     public InstanceStatus withMessage(String why) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, why, upstream, specVersion, pendingRestart, certificateExpires, storage,
-                configRejected, lagSeconds);
+                configRejected, lagSeconds, archive);
     }
 
     public InstanceStatus withLagSeconds(double seconds) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage,
-                configRejected, seconds);
+                configRejected, seconds, archive);
+    }
+
+    public InstanceStatus withArchive(ArchiveStatus archiving) {
+        return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
+                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage,
+                configRejected, lagSeconds, archiving);
     }
 
     /** The received position for a replica (falling back to replayed), the write position for a primary. */

@@ -90,11 +90,17 @@ final class SpecParser {
      */
     private static final Set<String> MANAGED_PARAMETERS = Set.of("port", "listen_addresses",
             "unix_socket_directories", "data_directory", "hba_file", "ident_file", "config_file",
-            "primary_conninfo", "primary_slot_name", "synchronous_standby_names", "restore_command",
-            "archive_command", "archive_mode", "ssl", "ssl_cert_file", "ssl_key_file", "ssl_ca_file", "ssl_min_protocol_version",
+            "primary_conninfo", "primary_slot_name", "synchronous_standby_names", "ssl", "ssl_cert_file", "ssl_key_file", "ssl_ca_file", "ssl_min_protocol_version",
             "hot_standby", "wal_level", "promote_trigger_file", "cluster_name",
             "logging_collector", "log_directory", "log_filename");
     private static final String MANAGED_PREFIX = "recovery_target";
+    /**
+     * Archiving is pgBackRest's through spec.backup, which sets these on every instance: a user
+     * value would archive (or restore) somewhere pgset does not know of, or not at all.
+     * archive_timeout is harmless without an archive, and spec.backup.archive.timeoutSeconds with one.
+     */
+    private static final Set<String> ARCHIVE_PARAMETERS = Set.of("archive_mode", "archive_command",
+            "archive_library", "restore_command");
 
     private SpecParser() {}
 
@@ -148,7 +154,7 @@ final class SpecParser {
         int instances = spec.integer("instances", 3, 1, 99);
         ClusterSpec cluster = new ClusterSpec(name,
                 instances,
-                postgres(section(spec, "postgres", "version", "binDir", "parameters")),
+                postgres(section(spec, "postgres", "version", "binDir", "parameters"), spec.has("backup")),
                 storage(section(spec, "storage", "size", "retainOnScaleDown", "retainOnDelete")),
                 replication(section(spec, "replication", "mode", "syncStandbys"), instances),
                 bootstrap(name, section(spec, "bootstrap", "initdb", "recovery")),
@@ -164,14 +170,15 @@ final class SpecParser {
         return cluster;
     }
 
-    private static PostgresSpec postgres(SpecNode postgres) {
+    /** @param archiving whether the spec has a backup section, which owns the archiving parameters */
+    private static PostgresSpec postgres(SpecNode postgres, boolean archiving) {
         String version = postgres.textOrInteger("version", "15", VERSION, SUPPORTED_VERSION);
         String binDir = postgres.text("binDir", "/usr/lib/postgresql/" + version + "/bin",
                 SINGLE_LINE, ABSOLUTE_PATH);
-        return new PostgresSpec(version, binDir, parameters(postgres.object("parameters")));
+        return new PostgresSpec(version, binDir, parameters(postgres.object("parameters"), archiving));
     }
 
-    private static Map<String, String> parameters(SpecNode parameters) {
+    private static Map<String, String> parameters(SpecNode parameters, boolean archiving) {
         Map<String, String> values = new TreeMap<>();
         for (String name : parameters.fieldNames()) {
             if (!PARAMETER_NAME.matcher(name).matches()) {
@@ -179,6 +186,15 @@ final class SpecParser {
                         + " starting with a letter or '_')");
             } else if (MANAGED_PARAMETERS.contains(name) || name.startsWith(MANAGED_PREFIX)) {
                 parameters.report(name, "pgset manages this parameter itself; remove it from the spec");
+            } else if (ARCHIVE_PARAMETERS.contains(name)) {
+                parameters.report(name, archiving
+                        ? "pgset archives WAL with pgBackRest for spec.backup and sets " + name + " itself;"
+                                + " remove it from the spec"
+                        : "pgset archives WAL only through spec.backup (pgBackRest); remove " + name
+                                + " and add a spec.backup section instead");
+            } else if (archiving && name.equals("archive_timeout")) {
+                parameters.report(name, "pgset sets archive_timeout from spec.backup.archive.timeoutSeconds;"
+                        + " remove it here and set that instead");
             } else {
                 parameters.scalar(name, SINGLE_LINE).ifPresent(value -> values.put(name, value));
             }
