@@ -74,8 +74,8 @@ public final class CronSchedule {
     public static CronSchedule parse(String expression) {
         String[] fields = expression.strip().split("\\s+");
         if (fields.length != 5) {
-            throw new IllegalArgumentException("must have 5 fields (minute hour day-of-month month day-of-week),"
-                    + " got " + (expression.isBlank() ? 0 : fields.length));
+            throw new IllegalArgumentException("has " + (expression.isBlank() ? 0 : fields.length)
+                    + " fields, not 5 (minute hour day-of-month month day-of-week)");
         }
         CronSchedule schedule = new CronSchedule(expression, fields);
         schedule.checkFires();
