@@ -36,7 +36,13 @@ public record Event(Reason reason, Severity severity, String cluster, Optional<S
         /** postgres refused a new configuration; the instance went back to its last good one. */
         ConfigRejected,
         /** A rollout makes no progress; the message says why and how to go back. */
-        RolloutStalled
+        RolloutStalled,
+        /** A scheduled backup began: its type, the instance its files come from, the repository. */
+        BackupStarted,
+        /** A scheduled backup ended well: its duration, size and label. */
+        BackupCompleted,
+        /** A scheduled backup failed: pgBackRest's reason; the next one runs at the next scheduled time. */
+        BackupFailed
     }
 
     public enum Severity {
