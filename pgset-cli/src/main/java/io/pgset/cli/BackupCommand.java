@@ -1,10 +1,9 @@
 package io.pgset.cli;
 
+import io.pgset.core.model.ClusterSpec.BackupType;
+import io.pgset.local.BackupRun;
+import io.pgset.local.ClusterPgBackRest;
 import io.pgset.local.PgsetException;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,8 +11,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "backup", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"Take a backup now with pgBackRest, from the primary, and wait for it.",
-        "Prints pgBackRest's progress; the cluster needs a spec.backup section."})
+        description = {"Take a backup now with pgBackRest and wait for it.",
+        "The files come from a streaming replica when one is ready, else from the primary; then pgBackRest",
+        "expires what the repository's retention no longer keeps. Prints pgBackRest's progress; the cluster",
+        "needs a spec.backup section."})
 final class BackupCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -26,25 +27,29 @@ final class BackupCommand implements Callable<Integer> {
             description = "full (the default), diff or incr; diff and incr need a full backup first.")
     String type;
 
+    @Option(names = "--repo", paramLabel = "N", defaultValue = "1",
+            description = "The repository, by its place in spec.backup.repositories (1, the default, is the first).")
+    int repo;
+
     @Override
     public Integer call() throws Exception {
-        if (!List.of("full", "diff", "incr").contains(type)) {
-            throw new PgsetException("unknown backup type '" + type + "'; use full, diff or incr");
+        BackupType backupType;
+        try {
+            backupType = BackupType.of(type);
+        } catch (IllegalArgumentException e) {
+            throw new PgsetException(e.getMessage());
         }
-        long start = System.nanoTime();
-        Process backup = PrimaryPgBackRest.command(main, name,
-                List.of("--type=" + type, "--log-level-console=info", "backup")).start();
-        backup.getOutputStream().close();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(backup.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            lines.lines().forEach(line -> main.out.println("  " + line));
+        ClusterPgBackRest pgbackrest = ClusterPgBackRest.of(main.clusters(), name);
+        String what = backupType.option() + " backup to " + pgbackrest.describe(repo);
+        main.out.println("cluster " + name + ": " + what);
+        BackupRun.Result result = new BackupRun().run(pgbackrest.backup(backupType, repo),
+                line -> main.out.println("  " + line));
+        if (!result.ok()) {
+            throw new PgsetException("cluster " + name + ": " + what + " failed: " + result.error()
+                    + " (pgBackRest's output is above)");
         }
-        int exit = backup.waitFor();
-        if (exit != 0) {
-            throw new PgsetException("cluster " + name + ": pgbackrest backup failed with exit code " + exit
-                    + " (its output is above)");
-        }
-        main.out.printf("cluster %s: %s backup done (%.1f s)%n", name, type, (System.nanoTime() - start) / 1e9);
+        main.out.printf("cluster %s: %s done (%.1f s, %s)%n", name, what, result.took().toMillis() / 1000.0,
+                result.size().orElse("size unknown"));
         return 0;
     }
 }

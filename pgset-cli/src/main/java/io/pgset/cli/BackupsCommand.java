@@ -2,6 +2,7 @@ package io.pgset.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgset.instance.ApiServer;
+import io.pgset.local.ClusterPgBackRest;
 import io.pgset.local.PgsetException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -36,7 +37,8 @@ final class BackupsCommand implements Callable<Integer> {
         if (!output.equals("table") && !output.equals("json")) {
             throw new PgsetException("unknown output format '" + output + "'; use table or json");
         }
-        Process info = PrimaryPgBackRest.command(main, name, List.of("--output=json", "info")).start();
+        Process info = new ProcessBuilder(ClusterPgBackRest.of(main.clusters(), name).info())
+                .redirectErrorStream(true).start();
         info.getOutputStream().close();
         String text = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = info.waitFor();

@@ -33,7 +33,8 @@ class BackupIT extends PerTestHome {
         long start = System.nanoTime();
         PgsetHome.Result backup = home.pgset("backup", "demo", "--type", "full").ok();
         System.out.printf("BackupIT: full backup took %.2f s%n", (System.nanoTime() - start) / 1e9);
-        assertThat(backup.out()).contains("new backup label", "cluster demo: full backup done");
+        assertThat(backup.out()).contains("new backup label",
+                "cluster demo: full backup to repository 1 (local), files from standby demo-1 done");
 
         JsonNode backups = PgsetHome.JSON.readTree(home.pgset("backups", "demo", "-o", "json").ok().out());
         assertThat(backups).hasSize(1);

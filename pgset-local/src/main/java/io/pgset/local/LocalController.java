@@ -60,6 +60,7 @@ public final class LocalController implements AutoCloseable {
     private volatile boolean stopping;
     private volatile ClusterSpec spec;
     private final ApiTls.ServerTls apiTls;
+    private final ScheduledBackups backups;
 
     private LocalController(Path pgsetHome, ClusterHome home, Launcher launcher) throws IOException {
         this.home = home;
@@ -68,6 +69,8 @@ public final class LocalController implements AutoCloseable {
         LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
         this.controller = new ClusterController(runtime, LocalInstanceClient.of(home),
                 new EventLog(home.events(), Clock.systemUTC()), Clock.systemUTC());
+        this.backups = new ScheduledBackups(home, new EventLog(home.events(), Clock.systemUTC()),
+                Clock.systemDefaultZone());
         this.services = Services.read(home).orElseThrow(() -> new IOException("no services.json in " + home.dir()));
         this.latest = new ClusterStatus(spec.name(), Phase.PROGRESSING, null, spec.instances(), 0, List.of(),
                 List.of(), Services.describe(services, home, spec), "controller starting", "", null, List.of());
@@ -178,6 +181,7 @@ public final class LocalController implements AutoCloseable {
             spec = readSpec();
             ClusterStatus status = controller.reconcile(spec).withServices(Services.describe(services, home, spec));
             latest = withConditions(status, Optional.empty());
+            backups.tick(spec, latest);
             rw.prune();
             ro.prune();
         } catch (SpecException e) {
@@ -212,6 +216,7 @@ public final class LocalController implements AutoCloseable {
     public void close() {
         stopping = true;
         wake.release();
+        backups.close();
         rw.close();
         ro.close();
         api.close();

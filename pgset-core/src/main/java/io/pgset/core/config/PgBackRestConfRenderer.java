@@ -84,6 +84,20 @@ public final class PgBackRestConfRenderer {
     }
 
     /**
+     * The options that make one backup copy its files from a streaming standby (pgBackRest's
+     * backup-standby) on this machine: the primary stays pg1 as its own pgbackrest.conf names it
+     * (the backup starts and stops there, and its WAL is archived from there), the standby is pg2.
+     * They go on the command line of that one backup, so that the configuration each instance
+     * writes, repositories included, is used as it is and no instance archives as pg2.
+     *
+     * @param dataDirectory the standby's PGDATA
+     * @param port          its postgres port, reached like the primary's (TCP, the same passfile)
+     */
+    public static List<String> standbyOptions(String dataDirectory, int port) {
+        return List.of("--pg2-path=" + dataDirectory, "--pg2-port=" + port, "--backup-standby");
+    }
+
+    /**
      * What postgresql.conf gets when the spec has a backup section: archive_command runs on the
      * primary only (postgres does not archive while in recovery with archive_mode=on), and every
      * instance can fetch WAL from the archive when it needs it.

@@ -40,7 +40,13 @@ public record Event(Reason reason, Severity severity, String cluster, Optional<S
         /** The primary's WAL archiving started failing; segments wait in its pg_wal. */
         ArchivingFailing,
         /** The primary's WAL archiving works again after failing. */
-        ArchivingRecovered
+        ArchivingRecovered,
+        /** A scheduled backup began: its type, the instance its files come from, the repository. */
+        BackupStarted,
+        /** A scheduled backup ended well: its duration, size and label. */
+        BackupCompleted,
+        /** A scheduled backup failed: pgBackRest's reason; the next one runs at the next scheduled time. */
+        BackupFailed
     }
 
     public enum Severity {

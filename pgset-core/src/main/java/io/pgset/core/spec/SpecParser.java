@@ -23,6 +23,8 @@ import io.pgset.core.model.ClusterSpec.S3Repository;
 import io.pgset.core.model.ClusterSpec.UriStyle;
 import io.pgset.core.model.ClusterSpec.ResourcesSpec;
 import io.pgset.core.model.ClusterSpec.RetentionSpec;
+import io.pgset.core.model.ClusterSpec.ScheduleSpec;
+import io.pgset.core.model.CronSchedule;
 import io.pgset.core.model.ClusterSpec.StorageSpec;
 import io.pgset.core.model.ClusterSpec.TlsSpec;
 import java.time.OffsetDateTime;
@@ -79,9 +81,15 @@ final class SpecParser {
             + HbaRenderer.REPLICATION_USER + ", pg_*)", role -> !role.equals("postgres")
             && !role.equals(HbaRenderer.REPLICATION_USER) && !role.startsWith("pg_"));
     private static final Rule NOT_BLANK = Rule.of("must not be blank", sql -> !sql.isBlank());
-    private static final Rule CRON = Rule.matching("must be a 5-field cron expression"
-            + " (minute hour day-of-month month day-of-week) such as \"0 3 * * *\"",
-            "[0-9*/,-]+( +[0-9*/,-]+){4}");
+    private static final Rule CRON = value -> {
+        try {
+            CronSchedule.parse(value);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of("must be a 5-field cron expression (minute hour day-of-month month day-of-week)"
+                    + " such as \"0 3 * * 0\": " + e.getMessage() + ", got " + Describe.text(value));
+        }
+    };
     private static final Pattern PARAMETER_NAME = Pattern.compile("[a-z_][a-z0-9_.]*");
     /**
      * What pgset sets itself to run, connect and replicate instances, or that would turn an
@@ -302,9 +310,19 @@ final class SpecParser {
     private static BackupSpec backup(String cluster, SpecNode backup) {
         return new BackupSpec(backup.isPresent(),
                 backup.isPresent() ? repositories(cluster, backup) : List.of(),
-                backup.text("schedule", "0 3 * * *", CRON),
+                schedule(backup),
                 new RetentionSpec(section(backup, "retention", "full").integer("full", 7, 1, 9999999)),
                 new ArchiveSpec(section(backup, "archive", "timeoutSeconds").integer("timeoutSeconds", 60, 1, 86400)));
+    }
+
+    /** Absent means {@link ScheduleSpec#DEFAULT}; written, each type left out is not scheduled ({} is none). */
+    private static ScheduleSpec schedule(SpecNode backup) {
+        if (!backup.has("schedule")) {
+            return ScheduleSpec.DEFAULT;
+        }
+        SpecNode schedule = section(backup, "schedule", "full", "differential", "incremental");
+        return new ScheduleSpec(schedule.text("full", "", CRON), schedule.text("differential", "", CRON),
+                schedule.text("incremental", "", CRON));
     }
 
     /** Without a list, one posix repository named {@code local} at the runtime's default path. */

@@ -107,7 +107,8 @@ final class SpecWriter {
                 }
             }
         }
-        node.put("schedule", backup.schedule());
+        ObjectNode schedule = node.putObject("schedule");
+        backup.schedule().byType().forEach((type, cron) -> schedule.put(type.scheduleField(), cron));
         node.putObject("retention").put("full", backup.retention().full());
         node.putObject("archive").put("timeoutSeconds", backup.archive().timeoutSeconds());
     }

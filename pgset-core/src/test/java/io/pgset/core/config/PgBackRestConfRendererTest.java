@@ -101,4 +101,10 @@ class PgBackRestConfRendererTest {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
+
+    @Test
+    void standbyOptionsNameTheStandbyAsPg2AndLeaveTheConfigurationAlone() {
+        assertThat(PgBackRestConfRenderer.standbyOptions("/v/data-demo-1/pgdata", 25432))
+                .containsExactly("--pg2-path=/v/data-demo-1/pgdata", "--pg2-port=25432", "--backup-standby");
+    }
 }

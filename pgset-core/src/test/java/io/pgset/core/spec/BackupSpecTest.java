@@ -9,6 +9,9 @@ import io.pgset.core.model.ClusterSpec.ArchiveSpec;
 import io.pgset.core.model.ClusterSpec.BackupSpec;
 import io.pgset.core.model.ClusterSpec.PosixRepository;
 import io.pgset.core.model.ClusterSpec.RetentionSpec;
+import io.pgset.core.model.ClusterSpec.ScheduleSpec;
+import io.pgset.core.model.ClusterSpec.BackupType;
+import java.util.Map;
 import io.pgset.core.model.ClusterSpec.S3Credentials;
 import io.pgset.core.model.ClusterSpec.S3Repository;
 import io.pgset.core.model.ClusterSpec.UriStyle;
@@ -28,7 +31,7 @@ class BackupSpecTest {
         ClusterSpec spec = SpecReader.read(withSpec("backup: {}"));
 
         assertThat(spec.backup()).isEqualTo(new BackupSpec(true, List.of(new PosixRepository("local", "")),
-                "0 3 * * *", new RetentionSpec(7), new ArchiveSpec(60)));
+                ScheduleSpec.DEFAULT, new RetentionSpec(7), new ArchiveSpec(60)));
         assertThat(SpecReader.read(SpecReader.write(spec))).isEqualTo(spec);
     }
 
@@ -90,5 +93,53 @@ class BackupSpecTest {
     void refusesTheOldSingleRepositoryField() {
         assertThat(problemsOf(withSpec("backup: {repository: {type: posix}}"))).containsExactly(
                 "spec.backup.repository: unknown field (known: repositories, schedule, retention, archive)");
+    }
+
+    @Test
+    void writtenScheduleMeansExactlyWhatItSays() {
+        ClusterSpec spec = SpecReader.read(withSpec("backup: {schedule: {full: \"0 1 * * *\", incremental: \"0 * * * *\"}}"));
+
+        assertThat(spec.backup().schedule()).isEqualTo(new ScheduleSpec("0 1 * * *", "", "0 * * * *"));
+        assertThat(spec.backup().schedule().byType())
+                .isEqualTo(Map.of(BackupType.FULL, "0 1 * * *", BackupType.INCR, "0 * * * *"));
+        assertThat(SpecReader.read(SpecReader.write(spec))).isEqualTo(spec);
+    }
+
+    @Test
+    void emptyScheduleSchedulesNothing() {
+        ClusterSpec spec = SpecReader.read(withSpec("backup: {schedule: {}}"));
+
+        assertThat(spec.backup().schedule().byType()).isEmpty();
+        assertThat(SpecReader.read(SpecReader.write(spec))).isEqualTo(spec);
+    }
+
+    @Test
+    void defaultScheduleIsAWeeklyFullAndNightlyIncrementals() {
+        assertThat(SpecReader.read(withSpec("backup: {}")).backup().schedule().byType())
+                .isEqualTo(Map.of(BackupType.FULL, "0 3 * * 0", BackupType.INCR, "0 3 * * 1-6"));
+    }
+
+    @Test
+    void everyBadScheduleEntryIsNamedByItsField() {
+        assertThat(problemsOf(withSpec("""
+                backup:
+                  schedule: {full: "0 3 * *", differential: "0 0 31 2 *", incremental: "61 * * * *", hourly: "0 * * * *"}
+                """))).containsExactlyInAnyOrder(
+                "spec.backup.schedule.hourly: unknown field (known: full, differential, incremental)",
+                "spec.backup.schedule.full: must be a 5-field cron expression (minute hour day-of-month month"
+                        + " day-of-week) such as \"0 3 * * 0\": has 4 fields, not 5 (minute hour day-of-month month"
+                        + " day-of-week), got \"0 3 * *\"",
+                "spec.backup.schedule.differential: must be a 5-field cron expression (minute hour day-of-month"
+                        + " month day-of-week) such as \"0 3 * * 0\": never fires: no chosen month has day 31,"
+                        + " got \"0 0 31 2 *\"",
+                "spec.backup.schedule.incremental: must be a 5-field cron expression (minute hour day-of-month"
+                        + " month day-of-week) such as \"0 3 * * 0\": minute field: 61 is out of range 0-59,"
+                        + " got \"61 * * * *\"");
+    }
+
+    @Test
+    void theOldSingleCronStringIsRefused() {
+        assertThat(problemsOf(withSpec("backup: {schedule: \"0 3 * * *\"}")))
+                .containsExactly("spec.backup.schedule: must be a mapping, got \"0 3 * * *\"");
     }
 }

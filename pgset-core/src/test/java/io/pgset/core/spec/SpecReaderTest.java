@@ -20,6 +20,7 @@ import io.pgset.core.model.ClusterSpec.S3Credentials;
 import io.pgset.core.model.ClusterSpec.S3Repository;
 import io.pgset.core.model.ClusterSpec.UriStyle;
 import io.pgset.core.model.ClusterSpec.RetentionSpec;
+import io.pgset.core.model.ClusterSpec.ScheduleSpec;
 import io.pgset.core.model.ClusterSpec.StorageSpec;
 import io.pgset.core.model.ClusterSpec.TlsSpec;
 import java.io.IOException;
@@ -49,7 +50,7 @@ class SpecReaderTest {
             new StorageSpec("1Gi", true, true),
             new ReplicationSpec(ReplicationMode.SYNC, 1, false),
             new BootstrapSpec(new InitdbSpec("app", "app", true, List.of())),
-            new BackupSpec(false, List.of(), "0 3 * * *", new RetentionSpec(7), new ArchiveSpec(60)),
+            new BackupSpec(false, List.of(), ScheduleSpec.DEFAULT, new RetentionSpec(7), new ArchiveSpec(60)),
             new TlsSpec(true, 90),
             new NetworkSpec(List.of("127.0.0.1/32")),
             new DisruptionSpec(1),
@@ -105,7 +106,7 @@ class SpecReaderTest {
                         new S3Repository("offsite", "s3.eu-west-1.amazonaws.com", "pgset-demo", "eu-west-1",
                                 "/clusters/demo", UriStyle.PATH, new S3Credentials("", "/etc/pgset/s3.conf"),
                                 "/etc/pgset/s3-ca.pem")),
-                        "15 */6 * * 1-5", new RetentionSpec(14), new ArchiveSpec(300)),
+                        new ScheduleSpec("15 1 * * SUN", "15 */6 * * 1-5", ""), new RetentionSpec(14), new ArchiveSpec(300)),
                 new TlsSpec(false, 90),
                 new NetworkSpec(List.of("10.0.0.0/8", "fd00::/8", "192.168.1.7/32")),
                 new DisruptionSpec(2),

@@ -136,10 +136,9 @@ class SpecRulesTest {
                         "spec.backup.repositories: must be a list, got a mapping"),
                 reject(withSpec("backup: {archive: {timeoutSeconds: 86401}}"),
                         "spec.backup.archive.timeoutSeconds: must be <= 86400, got 86401"),
-                reject(withSpec("backup: {schedule: \"0 3 * *\"}"), "spec.backup.schedule: must be a 5-field cron"
-                        + " expression (minute hour day-of-month month day-of-week) such as \"0 3 * * *\", got \"0 3 * *\""),
-                reject(withSpec("backup: {schedule: \"@daily\"}"), "spec.backup.schedule: must be a 5-field cron"
-                        + " expression (minute hour day-of-month month day-of-week) such as \"0 3 * * *\", got \"@daily\""),
+                reject(withSpec("backup: {schedule: {full: \"@daily\"}}"), "spec.backup.schedule.full: must be a"
+                        + " 5-field cron expression (minute hour day-of-month month day-of-week) such as \"0 3 * * 0\":"
+                        + " has 1 fields, not 5 (minute hour day-of-month month day-of-week), got \"@daily\""),
                 reject(withSpec("backup: {retention: {full: 0}}"), "spec.backup.retention.full: must be >= 1, got 0"),
                 reject(withSpec("backup: {retention: {diff: 3}}"), "spec.backup.retention.diff: unknown field (known: full)"),
                 reject(withSpec("tls: {enabled: 1}"), "spec.tls.enabled: must be true or false, got 1"),

@@ -89,10 +89,21 @@ public class PostgresClusterSpec {
     public static class Backup {
         @JsonPropertyDescription("pgBackRest repositories, the first is repo1; default one posix repository named local")
         public List<Repository> repositories;
-        @JsonPropertyDescription("5-field cron expression for full backups; default \"0 3 * * *\"")
-        public String schedule;
+        @JsonPropertyDescription("When backups run by themselves; default a full backup on Sundays at 03:00 and an"
+                + " incremental one the other days; {} schedules none")
+        public Schedule schedule;
         public Retention retention;
         public Archive archive;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Schedule {
+        @JsonPropertyDescription("5-field cron expression for full backups; none when left out")
+        public String full;
+        @JsonPropertyDescription("5-field cron expression for differential backups; none when left out")
+        public String differential;
+        @JsonPropertyDescription("5-field cron expression for incremental backups; none when left out")
+        public String incremental;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

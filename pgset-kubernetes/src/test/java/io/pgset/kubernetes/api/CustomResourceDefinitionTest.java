@@ -51,6 +51,8 @@ class CustomResourceDefinitionTest {
         assertThat(spec.at("/postgres/properties/parameters/additionalProperties/type").asText()).isEqualTo("string");
         assertThat(spec.at("/network/properties/allow/items/type").asText()).isEqualTo("string");
         assertThat(spec.at("/failover/properties/delaySeconds/maximum").asInt()).isEqualTo(3600);
+        assertThat(spec.at("/backup/properties/schedule/properties").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("full", "differential", "incremental");
 
         JsonNode status = version.at("/schema/openAPIV3Schema/properties/status/properties");
         assertThat(status.fieldNames()).toIterable()
