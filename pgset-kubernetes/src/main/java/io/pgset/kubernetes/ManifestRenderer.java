@@ -87,11 +87,23 @@ public final class ManifestRenderer {
     private final ClusterSpec spec;
     private final String namespace;
     private final String image;
+    private final boolean sourceClaim;
 
+    /** Without the recovery source's spec: a recovery is taken to read the source's default posix repository. */
     public ManifestRenderer(ClusterSpec spec, String namespace, String image) {
+        this(spec, namespace, image, spec.bootstrap().recovery().isPresent());
+    }
+
+    /**
+     * @param sourceClaim for a cluster bootstrapped by recovery: whether the pods mount the source's
+     *                    {@code <source>-backups} claim, which holds the source's repository when it
+     *                    is its default posix one (the operator knows from the source's spec)
+     */
+    public ManifestRenderer(ClusterSpec spec, String namespace, String image, boolean sourceClaim) {
         this.spec = spec;
         this.namespace = namespace;
         this.image = image;
+        this.sourceClaim = sourceClaim;
     }
 
     /** Every object, in the order they are best applied. */
@@ -113,6 +125,7 @@ public final class ManifestRenderer {
         objects.add(roleService("rw", "primary", "the primary, for writes"));
         objects.add(roleService("ro", "replica", "the replicas, for reads"));
         objects.add(anyService());
+        BackupVolumes.claim(spec, meta(spec.name())).ifPresent(objects::add); // before the pods that mount it
         objects.add(statefulSet());
         objects.add(disruptionBudget());
         objects.add(networkPolicy());
@@ -212,13 +225,21 @@ public final class ManifestRenderer {
      * Read-only, and only this cluster's StatefulSet (the recorded primary, for {@code pgset
      * instance} to choose initdb, clone, follow or start as primary, and to notice when another
      * was promoted) and pods (their addresses). Pods cannot be limited by name in a list, so any
-     * pod's address in the namespace is readable; nothing in a pod object is secret.
+     * pod's address in the namespace is readable; nothing in a pod object is secret. A cluster
+     * bootstrapped by recovery also reads its source's PostgresCluster, for the repository to
+     * restore from.
      */
     Role instanceRole() {
         return new RoleBuilder().withMetadata(meta(instanceAccount()))
                 .addNewRule().withApiGroups("apps").withResources("statefulsets").withResourceNames(spec.name())
                 .withVerbs("get").endRule()
                 .addNewRule().withApiGroups("").withResources("pods").withVerbs("get", "list").endRule()
+                .addAllToRules(spec.bootstrap().recovery().stream()
+                        .map(r -> new io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder()
+                                .withApiGroups(io.pgset.kubernetes.api.PostgresCluster.GROUP)
+                                .withResources("postgresclusters").withResourceNames(r.source().cluster())
+                                .withVerbs("get").build())
+                        .toList())
                 .build();
     }
 
@@ -375,11 +396,12 @@ public final class ManifestRenderer {
                 .withVolumeMounts(mount("data", DATA_MOUNT), mount("tmp", "/tmp"),
                         mount("run", "/var/run/postgresql"), readOnly("secrets", "/etc/pgset/secrets"),
                         readOnly("spec", "/etc/pgset/spec"), readOnly("init", "/etc/pgset/init"))
+                .addAllToVolumeMounts(BackupVolumes.mounts(spec, sourceClaim))
                 .build();
     }
 
     private List<Volume> volumes() {
-        return List.of(
+        List<Volume> volumes = new ArrayList<>(List.of(
                 new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build(),
                 new VolumeBuilder().withName("run").withNewEmptyDir().endEmptyDir().build(),
                 new VolumeBuilder().withName("secrets").withNewProjected().withDefaultMode(0400)
@@ -398,7 +420,9 @@ public final class ManifestRenderer {
                 new VolumeBuilder().withName("spec").withNewConfigMap().withName(spec.name() + "-spec").endConfigMap()
                         .build(),
                 new VolumeBuilder().withName("init").withNewConfigMap().withName(spec.name() + "-init").endConfigMap()
-                        .build());
+                        .build()));
+        volumes.addAll(BackupVolumes.volumes(spec, sourceClaim));
+        return volumes;
     }
 
     private static Map<String, Quantity> quantities(Map<String, String> amounts) {

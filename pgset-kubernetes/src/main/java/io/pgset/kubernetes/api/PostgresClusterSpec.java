@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.List;
 import java.util.Map;
 
@@ -70,7 +71,61 @@ public class PostgresClusterSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Bootstrap {
         public Initdb initdb;
+        @JsonPropertyDescription("A new cluster from another cluster's pgBackRest backups instead of initdb: its"
+                + " first instance restores, replays the archived WAL to the target and is promoted; the source is"
+                + " only read. For a source whose repository is its default posix one, the pods mount the source's"
+                + " <source>-backups claim read-only, which therefore must stay")
+        public Recovery recovery;
     }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Recovery {
+        @Required
+        public RecoverySource source;
+        @JsonPropertyDescription("Where replay stops: one of time, lsn, name or immediate; none replays all archived WAL")
+        @Size(max = 1)
+        public RecoveryTarget target;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class RecoverySource {
+        @JsonPropertyDescription("The source PostgresCluster in this namespace (its stanza); it may have been deleted")
+        @Required
+        @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+        @Size(max = 40)
+        public String cluster;
+        @JsonPropertyDescription("A repository of the source's spec.backup by name; default its first, or its default"
+                + " posix repository (the <source>-backups claim) when the source no longer exists")
+        @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+        @Size(max = 63)
+        public String repository;
+        @JsonPropertyDescription("Which incarnation of the source, as pg_controldata prints it; needed only when the"
+                + " repository holds several")
+        @Pattern("^[0-9]{1,20}$")
+        public String systemIdentifier;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class RecoveryTarget {
+        @JsonPropertyDescription("A moment with its zone offset, e.g. 2026-11-29T10:00:00+00:00")
+        @Pattern(TIME_WITH_OFFSET)
+        public String time;
+        @JsonPropertyDescription("A WAL location, e.g. 0/3000060")
+        @Pattern("^[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}$")
+        public String lsn;
+        @JsonPropertyDescription("A restore point made with pg_create_restore_point()")
+        @Size(min = 1, max = 63)
+        public String name;
+        @JsonPropertyDescription("true: stop at the end of the backup, the earliest consistent point")
+        public Boolean immediate;
+    }
+
+    /**
+     * The shape of what java.time's OffsetDateTime reads (pgset-core's check): seconds and fraction
+     * optional, an offset Z, +hh, +hh:mm or +hh:mm:ss. Core still refuses impossible dates.
+     */
+    static final String TIME_WITH_OFFSET = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?"
+            + "(Z|[+-][0-9]{2}(:[0-9]{2}(:[0-9]{2})?)?)$";
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Initdb {

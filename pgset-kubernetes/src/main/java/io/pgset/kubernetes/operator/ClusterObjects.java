@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -11,8 +12,12 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.ClusterSpec.RecoverySource;
+import io.pgset.core.spec.SpecException;
+import io.pgset.kubernetes.BackupVolumes;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.api.PostgresCluster;
+import io.pgset.kubernetes.pod.RestoreSources;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,14 +27,19 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes the objects {@link ManifestRenderer} describes exist as rendered, changing only what
- * differs: Secrets are created once and never overwritten; a StatefulSet keeps the replicas the
+ * differs: Secrets and the backups claim are created once and never overwritten (the claim is
+ * never owned by the cluster, so never deleted with it); a StatefulSet keeps the replicas the
  * runtime set and its annotations, and gets a new template only when the rendered one changed;
  * Services keep their cluster IP.
  */
 final class ClusterObjects {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterObjects.class);
 
     /** On the StatefulSet: a hash of the template it was last given. */
     static final String TEMPLATE_HASH = "pgset.io/template-hash";
@@ -45,7 +55,7 @@ final class ClusterObjects {
     /** @return the names of the objects it created or changed */
     List<String> apply(PostgresCluster owner, ClusterSpec spec) {
         String namespace = owner.getMetadata().getNamespace();
-        ManifestRenderer renderer = new ManifestRenderer(spec, namespace, image);
+        ManifestRenderer renderer = new ManifestRenderer(spec, namespace, image, sourceClaim(namespace, spec));
         List<HasMetadata> objects = new ArrayList<>();
         // New Secrets cost a CA key and passwords: only made when one is missing.
         Set<String> secrets = new HashSet<>();
@@ -58,7 +68,9 @@ final class ClusterObjects {
         List<String> changed = new ArrayList<>();
         for (HasMetadata object : objects) {
             // Secrets outlive the cluster when its volumes do: the data in them needs these passwords.
-            if (!(object instanceof Secret) || !spec.storage().retainOnDelete()) {
+            // The backups claim always does: a deleted cluster is restored from it.
+            if (!(object instanceof PersistentVolumeClaim)
+                    && (!(object instanceof Secret) || !spec.storage().retainOnDelete())) {
                 object.getMetadata().setOwnerReferences(List.of(ownerReference(owner)));
             }
             if (apply(object)) {
@@ -66,6 +78,32 @@ final class ClusterObjects {
             }
         }
         return changed;
+    }
+
+    /**
+     * Whether the pods mount the recovery source's {@code <source>-backups} claim: decided from the
+     * source's spec when the StatefulSet is made, and kept after. The restore is done by then,
+     * and the source may since have been deleted or changed; a new template would restart every
+     * pod, or wait for a claim that is not there. A source whose repository cannot be resolved
+     * gets no mount: its first pod then says why it cannot restore.
+     */
+    private boolean sourceClaim(String namespace, ClusterSpec spec) {
+        if (spec.bootstrap().recovery().isEmpty()) {
+            return false;
+        }
+        StatefulSet set = client.apps().statefulSets().inNamespace(namespace).withName(spec.name()).get();
+        if (set != null) {
+            return BackupVolumes.mountsSourceClaim(set);
+        }
+        RecoverySource source = spec.bootstrap().recovery().get().source();
+        try {
+            return RestoreSources.onSourceClaim(RestoreSources.repository(source,
+                    Specs.find(client, namespace, source.cluster())));
+        } catch (IllegalArgumentException | SpecException e) {
+            LOG.warn("cluster={}/{} cannot resolve its recovery source, its pods mount no source claim: {}", namespace,
+                    spec.name(), e.getMessage());
+            return false;
+        }
     }
 
     private boolean apply(HasMetadata desired) {
@@ -78,8 +116,10 @@ final class ClusterObjects {
             client.resource(desired).create();
             return true;
         }
-        if (desired instanceof Secret) {
-            return false; // generated once; a password in use is never replaced
+        if (desired instanceof Secret || desired instanceof PersistentVolumeClaim) {
+            // Generated once: a password in use is never replaced, and a claim the user made
+            // beforehand (another size, access mode or storage class) is theirs.
+            return false;
         }
         if (desired instanceof StatefulSet set && existing instanceof StatefulSet current) {
             String hash = hash(set);

@@ -3,14 +3,16 @@ package io.pgset.kubernetes.pod;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgset.core.model.ClusterSpec;
 import io.pgset.kubernetes.operator.KubernetesRuntime;
+import io.pgset.kubernetes.operator.Specs;
 import java.util.Optional;
 
 /**
  * What a pod's instance manager reads from the API server (with the {@code <cluster>-instance}
- * service account, allowed to read no more than its StatefulSet and pods): the primary the
- * operator recorded, and where a pod is. One request each; the guard asks for the recorded
- * primary every second and for an address only when it must act.
+ * service account, allowed to read no more than its StatefulSet and pods, and a recovery's source
+ * cluster): the primary the operator recorded, and where a pod is. One request each; the guard
+ * asks for the recorded primary every second and for an address only when it must act.
  */
 final class ClusterLookup {
 
@@ -36,6 +38,15 @@ final class ClusterLookup {
             throw new IllegalStateException("StatefulSet " + namespace + "/" + cluster + " does not exist");
         }
         return KubernetesRuntime.recordedPrimary(set);
+    }
+
+    /**
+     * Another cluster's spec in the namespace (a recovery's source); empty when it does not exist.
+     *
+     * @throws io.pgset.core.spec.SpecException when its spec is invalid
+     */
+    Optional<ClusterSpec> cluster(String name) {
+        return Specs.find(client, namespace, name);
     }
 
     /** The pod's address; empty while it has none or is being deleted. */

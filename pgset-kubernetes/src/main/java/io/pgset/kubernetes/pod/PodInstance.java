@@ -2,6 +2,7 @@ package io.pgset.kubernetes.pod;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.spec.SpecException;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.kubernetes.ApiErrors;
 import io.pgset.instance.InstanceMain;
@@ -13,12 +14,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@code pgset instance} in a pod of the cluster's StatefulSet: the pod's instance manager. It
  * reads the spec, secrets and init SQL the pod mounts, asks the API server which pod is the
  * recorded primary and where it is ({@link PodStart}), then runs the same instance manager as
  * the local runtime, listening on the pod's address, with an {@link IsolationGuard} beside it.
+ * It archives into the repositories {@link PodBackups} says the pod mounts; a new cluster's
+ * first instance bootstrapped by recovery restores from the source's ({@link RestoreSources}).
  */
 public final class PodInstance implements AutoCloseable {
 
@@ -75,11 +79,41 @@ public final class PodInstance implements AutoCloseable {
                 settings.apiPort(), settings.volume(), settings.secrets(), start.upstream(), start.newDatabase(),
                 Optional.of(settings.specFile()), self.namespace(), PEERS, settings.initSql(), Optional.empty(),
                 Optional.empty());
+        options = withBackups(options, lookup::cluster);
+        options.restoreSource().ifPresent(r -> log.accept("pod=" + self.name() + " restoring from cluster " + r.stanza()
+                + "'s repository " + r.repository().name()));
         InstanceMain.Running running = InstanceMain.start(options);
         IsolationGuard guard = new IsolationGuard(lookup, running.manager(), self, settings.port(), System::nanoTime,
                 what -> log.accept("pod=" + self.name() + " " + what));
         guard.start();
         return new PodInstance(running, guard);
+    }
+
+    /**
+     * {@code spec.backup} and {@code spec.bootstrap.recovery} as a pod applies them: posix
+     * repositories without a path on the mounted claim, and, for a new cluster's first instance
+     * only, a restore from the source cluster's repository as its spec describes it (read when
+     * the restore begins), its default posix one on the source's claim that the StatefulSet mounts.
+     *
+     * @param clusters a cluster's spec by name in the namespace; empty when it does not exist
+     * @throws IllegalArgumentException naming the field of spec.bootstrap.recovery.source to change
+     */
+    static InstanceOptions withBackups(InstanceOptions options, Function<String, Optional<ClusterSpec>> clusters) {
+        InstanceOptions with = options.withBackups(PodBackups.defaultRepository());
+        Optional<ClusterSpec.RecoverySpec> recovery = options.spec().bootstrap().recovery();
+        if (!options.newDatabase() || recovery.isEmpty()) {
+            return with;
+        }
+        String source = recovery.get().source().cluster();
+        Optional<ClusterSpec> sourceSpec;
+        try {
+            sourceSpec = clusters.apply(source);
+        } catch (SpecException e) {
+            throw new IllegalArgumentException("spec.bootstrap.recovery.source.cluster: the spec of PostgresCluster "
+                    + options.namespace() + "/" + source + " is invalid, so its repository is unknown; fix it first: "
+                    + e.getMessage(), e);
+        }
+        return with.withRestoreSource(RestoreSources.restoreSource(recovery.get(), sourceSpec));
     }
 
     /** How the pod starts, once it knows: as a replica of {@code upstream}, or on its own. */

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The CRD the build generates from the Java types, and the copy kept in deploy/crds. */
 class CustomResourceDefinitionTest {
@@ -59,5 +61,76 @@ class CustomResourceDefinitionTest {
                 .contains("phase", "primary", "readyInstances", "conditions", "observedGeneration");
         assertThat(version.at("/additionalPrinterColumns")).extracting(c -> c.at("/name").asText())
                 .contains("Phase", "Primary", "Ready");
+    }
+
+    @Test
+    void recoveryTakesASourceAndAtMostOneKindOfTarget() throws IOException {
+        JsonNode recovery = spec().at("/bootstrap/properties/recovery");
+        assertThat(recovery.at("/required")).extracting(JsonNode::asText).containsExactly("source");
+        assertThat(recovery.at("/properties/source/required")).extracting(JsonNode::asText).containsExactly("cluster");
+        assertThat(recovery.at("/properties/source/properties").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("cluster", "repository", "systemIdentifier");
+        JsonNode target = recovery.at("/properties/target");
+        assertThat(target.at("/maxProperties").asInt()).isEqualTo(1);
+        assertThat(target.at("/properties").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("time", "lsn", "name", "immediate");
+        assertThat(target.at("/properties/immediate/type").asText()).isEqualTo("boolean");
+    }
+
+    /**
+     * The schema is the API server's first check and pgset-core's SpecReader the last word: the
+     * schema must never refuse what core accepts, and these malformed values both refuse.
+     */
+    @ParameterizedTest(name = "{0}={1}: core {2}")
+    @CsvSource(delimiter = '|', value = {
+            "target/properties/time|2026-11-29T10:00:00+01:00|accepts",
+            "target/properties/time|2026-11-29T10:00Z|accepts",
+            "target/properties/time|2026-11-29T10:00:00.123456789Z|accepts",
+            "target/properties/time|2026-11-29T10:00:00+01|accepts",
+            "target/properties/time|2026-11-29T10:00:00-01:00:30|accepts",
+            "target/properties/time|2026-11-29 10:00:00|refuses",
+            "target/properties/time|2026-11-29T10:00:00|refuses",
+            "target/properties/time|2026-11-29T10:00:00+0100|refuses",
+            "target/properties/time|2026-11-29T10:00:00,5Z|refuses",
+            "target/properties/lsn|0/3000060|accepts",
+            "target/properties/lsn|A/FFFFFFFF|accepts",
+            "target/properties/lsn|0-3000060|refuses",
+            "target/properties/lsn|0/123456789|refuses",
+            "source/properties/cluster|old-1|accepts",
+            "source/properties/cluster|Old|refuses",
+            "source/properties/cluster|old-|refuses",
+            "source/properties/repository|offsite|accepts",
+            "source/properties/repository|off_site|refuses",
+            "source/properties/systemIdentifier|7312345678901234567|accepts",
+            "source/properties/systemIdentifier|73123x|refuses"})
+    void recoveryPatternsAgreeWithCore(String field, String value, String core) throws IOException {
+        JsonNode schema = spec().at("/bootstrap/properties/recovery/properties/" + field);
+        boolean schemaAccepts = java.util.regex.Pattern.compile(schema.at("/pattern").asText()).matcher(value).find();
+        boolean coreAccepts = coreAccepts(field.substring(field.lastIndexOf('/') + 1), value);
+        assertThat(coreAccepts).as("core").isEqualTo(core.equals("accepts"));
+        assertThat(schemaAccepts).as("the schema's pattern %s", schema.at("/pattern").asText()).isEqualTo(coreAccepts);
+    }
+
+    private static boolean coreAccepts(String field, String value) {
+        String source = "{cluster: old}";
+        String target = "{}";
+        switch (field) {
+            case "time", "lsn" -> target = "{" + field + ": \"" + value + "\"}";
+            default -> source = "{cluster: " + (field.equals("cluster") ? "\"" + value + "\"" : "old")
+                    + (field.equals("cluster") ? "" : ", " + field + ": \"" + value + "\"") + "}";
+        }
+        try {
+            io.pgset.core.spec.SpecReader.read("apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\n"
+                    + "metadata: {name: fresh}\nspec: {bootstrap: {recovery: {source: " + source + ", target: "
+                    + target + "}}}\n");
+            return true;
+        } catch (io.pgset.core.spec.SpecException e) {
+            assertThat(e.problems()).allSatisfy(p -> assertThat(p).startsWith("spec.bootstrap.recovery."));
+            return false;
+        }
+    }
+
+    private static JsonNode spec() throws IOException {
+        return YAML.readTree(GENERATED.toFile()).at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties");
     }
 }

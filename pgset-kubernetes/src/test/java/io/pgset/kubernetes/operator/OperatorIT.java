@@ -197,6 +197,109 @@ class OperatorIT {
         assertThat(client.configMaps().inNamespace(ns).list().getItems()).isEmpty();
     }
 
+    @Test
+    void backupGetsItsOwnClaimThatOutlivesTheClusterMountedInEveryPodWithTheS3Keys() {
+        kubelet = new FakeKubelet(client, ns, timeline);
+        INSTANCES.put(ns, new FakeInstances(client, ns, "demo", timeline));
+        create("demo", """
+                instances: 2
+                storage: {size: 3Gi}
+                backup:
+                  repositories:
+                    - {name: local}
+                    - {name: offsite, type: s3, endpoint: s3.example.com, bucket: demo-b, region: r1,
+                       credentials: {secretName: demo-s3}}
+                """);
+        awaitHealthy(2);
+
+        assertThat(client.persistentVolumeClaims().inNamespace(ns).list().getItems())
+                .filteredOn(c -> c.getMetadata().getName().endsWith("-backups")).singleElement().satisfies(c -> {
+                    assertThat(c.getMetadata().getName()).isEqualTo("demo-backups");
+                    assertThat(c.getSpec().getAccessModes()).containsExactly("ReadWriteMany");
+                    assertThat(c.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("6Gi");
+                    // Not owned by the cluster: deleting it leaves the backups to restore it from.
+                    assertThat(c.getMetadata().getOwnerReferences()).isEmpty();
+                });
+        var pod = client.apps().statefulSets().inNamespace(ns).withName("demo").get().getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes()).extracting(v -> v.getName() + ":" + (v.getPersistentVolumeClaim() != null
+                        ? v.getPersistentVolumeClaim().getClaimName() : v.getSecret() != null ? v.getSecret().getSecretName() : ""))
+                .contains("backups:demo-backups", "s3-credentials-0:demo-s3")
+                .noneMatch(v -> v.startsWith("source-backups"));
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).extracting(m -> m.getName() + " " + m.getMountPath())
+                .contains("backups /var/lib/pgset-backups", "s3-credentials-0 /etc/pgset/s3/offsite");
+    }
+
+    @Test
+    void aBackupsClaimMadeBeforeTheClusterIsKeptAsItIs() {
+        INSTANCES.put(ns, new FakeInstances(client, ns, "demo", timeline));
+        client.persistentVolumeClaims().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("demo-backups").endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName("fast")
+                .withNewResources().addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("50Gi"))
+                .endResources().endSpec().build()).create();
+        create("demo", "instances: 1\nbackup: {}\n");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.apps().statefulSets().inNamespace(ns).withName("demo").get() != null);
+        var claim = client.persistentVolumeClaims().inNamespace(ns).withName("demo-backups").get();
+        assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+        assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast");
+        assertThat(claim.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("50Gi");
+        assertThat(claim.getMetadata().getOwnerReferences()).isEmpty();
+    }
+
+    @Test
+    void aRecoveredClusterMountsTheSourceClaimOnlyWhenTheSourceRepositoryIsOnIt() {
+        INSTANCES.put(ns, new FakeInstances(client, ns, "demo", timeline));
+        create("shop", """
+                instances: 1
+                backup:
+                  repositories:
+                    - {name: local}
+                    - {name: offsite, type: s3, endpoint: s3.example.com, bucket: shop-b, region: r1,
+                       credentials: {secretName: shop-s3}}
+                """);
+        create("fresh", "instances: 1\nbootstrap: {recovery: {source: {cluster: shop}, target: {immediate: true}}}\n");
+        create("fresh-s3", "instances: 1\nbootstrap: {recovery: {source: {cluster: shop, repository: offsite}}}\n");
+        create("after-gone", "instances: 1\nbootstrap: {recovery: {source: {cluster: deleted-long-ago}}}\n");
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.apps().statefulSets().inNamespace(ns).list()
+                .getItems().size() == 4);
+
+        assertThat(sourceClaim("fresh")).contains("shop-backups");
+        assertThat(sourceClaim("fresh-s3")).isEmpty();
+        assertThat(sourceClaim("after-gone")).contains("deleted-long-ago-backups");
+        // A recovered cluster archives elsewhere: it makes no claim of its own without spec.backup.
+        assertThat(client.persistentVolumeClaims().inNamespace(ns).list().getItems())
+                .extracting(c -> c.getMetadata().getName()).containsExactly("shop-backups");
+        var role = client.rbac().roles().inNamespace(ns).withName("fresh-instance").get();
+        assertThat(role.getRules()).anySatisfy(r -> {
+            assertThat(r.getResources()).containsExactly("postgresclusters");
+            assertThat(r.getResourceNames()).containsExactly("shop");
+            assertThat(r.getVerbs()).containsExactly("get");
+        });
+    }
+
+    /** The claim the pods of a cluster mount read-only as the recovery source's, if any. */
+    private java.util.Optional<String> sourceClaim(String cluster) {
+        var pod = client.apps().statefulSets().inNamespace(ns).withName(cluster).get().getSpec().getTemplate().getSpec();
+        java.util.Optional<String> claim = pod.getVolumes().stream().filter(v -> v.getName().equals("source-backups"))
+                .map(v -> {
+                    assertThat(v.getPersistentVolumeClaim().getReadOnly()).isTrue();
+                    return v.getPersistentVolumeClaim().getClaimName();
+                }).findFirst();
+        assertThat(pod.getContainers().get(0).getVolumeMounts().stream()
+                .anyMatch(m -> m.getName().equals("source-backups") && Boolean.TRUE.equals(m.getReadOnly())))
+                .isEqualTo(claim.isPresent());
+        return claim;
+    }
+
+    /** A PostgresCluster from the YAML of its spec, as a user would apply it. */
+    private void create(String name, String specYaml) {
+        PostgresCluster cluster = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                "apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: " + name + "}\nspec:\n"
+                        + specYaml.indent(2), PostgresCluster.class);
+        client.resources(PostgresCluster.class).inNamespace(ns).resource(cluster).create();
+    }
+
     private void start(int instances) {
         kubelet = new FakeKubelet(client, ns, timeline);
         INSTANCES.put(ns, new FakeInstances(client, ns, "demo", timeline));
