@@ -41,6 +41,10 @@ class ArchivingIT extends PerTestHome {
     void unwritableRepositoryKeepsWritesGoingSaysArchivingFailsAndCatchesUpWithoutAGap() throws Exception {
         home.pgset("up", "-f", home.specFile("instances: 1\nbackup: {archive: {timeoutSeconds: 60}}").toString()).ok();
         Path repository = repository();
+        home.pgset("backup", "demo").ok();
+        Thread.sleep(1100); // pgBackRest picks a backup for a time target by its stop time in whole seconds
+        Set<Long> beforeTheMoment;
+        String moment;
         try (RowWriter writer = RowWriter.start(home, "demo", "archive_load")) {
             await().atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledged.size() > 20);
             String before = switchWal();
@@ -55,6 +59,9 @@ class ArchivingIT extends PerTestHome {
                     awaitMoreWrites(writer);
                     switchWal();
                 }
+                beforeTheMoment = Set.copyOf(writer.acknowledged);
+                moment = now();
+                awaitMoreWrites(writer);
                 lastInOutage = switchWal();
                 JsonNode failing = await().atMost(Duration.ofSeconds(30)).until(() -> home.status("demo"),
                         s -> s.path("archive").path("failing").asBoolean() && s.path("archive").path("segmentsWaiting").asInt() >= 4);
@@ -92,16 +99,23 @@ class ArchivingIT extends PerTestHome {
             await().atMost(Duration.ofSeconds(20)).until(() -> segments(repository, 1).contains(after));
             assertContiguous(segments(repository, 1), before, after);
             writer.close();
-            assertThat(rows("archive_load")).as("every acknowledged row").containsAll(writer.acknowledged);
+            assertThat(rows("demo", "archive_load")).as("every acknowledged row").containsAll(writer.acknowledged);
             System.out.printf("ArchivingIT: %d rows acknowledged, segments %s to %s all archived%n",
                     writer.acknowledged.size(), before, after);
         }
+        // The archive has no gap: a recovery to a moment inside the outage has every row acknowledged before it.
+        recover("inside", moment);
+        Set<Long> recovered = rows("inside", "archive_load");
+        assertThat(recovered).as("rows acknowledged before %s", moment).containsAll(beforeTheMoment);
+        assertThat(recovered.size()).as("rows recovered to %s", moment).isLessThan(rows("demo", "archive_load").size());
     }
 
     @Test
     void afterAFailoverTheNewPrimaryArchivesItsHistoryFileAndSegmentsOfItsTimeline() throws Exception {
         home.pgset("up", "-f", home.specFile("instances: 2\nbackup: {archive: {timeoutSeconds: 60}}").toString()).ok();
         Path repository = repository();
+        home.pgset("backup", "demo").ok();
+        Thread.sleep(1100);
         home.note("demo", "before the failover");
         String before = switchWal();
         await().atMost(Duration.ofSeconds(20)).until(() -> segments(repository, 1).contains(before));
@@ -124,6 +138,35 @@ class ArchivingIT extends PerTestHome {
                 s -> s.path("archive").path("lastArchivedWal").asText().compareTo(onNewTimeline) >= 0);
         assertThat(status.path("archive").path("failing").asBoolean()).isFalse();
         assertThat(promoted.path("primary").asText()).isEqualTo("demo-1");
+
+        // A recovery from the backup taken before the failover reaches a moment after it, across the timeline switch.
+        String moment = now();
+        home.note("demo", "after the moment");
+        String last = switchWal();
+        await().atMost(Duration.ofSeconds(20)).until(() -> segments(repository, 2).contains(last));
+        recover("across", moment);
+        try (Connection c = home.connect("across", home.servicePort("across", "rw")); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT string_agg(what, ',' ORDER BY what) FROM notes")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("after the failover,before the failover");
+        }
+    }
+
+    /** The moment now, as postgres on the primary reads it, with a zone offset. */
+    private String now() {
+        return superuserSql("select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')");
+    }
+
+    /** Creates cluster {@code name}, one instance, recovered from demo's backups to {@code moment}. */
+    private void recover(String name, String moment) throws Exception {
+        Path spec = home.dir.resolve(name + ".yaml");
+        Files.writeString(spec, "apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: " + name
+                + "}\nspec:\n  instances: 1\n  bootstrap: {recovery: {source: {cluster: demo}, target: {time: \""
+                + moment + "\"}}}\n");
+        long start = System.nanoTime();
+        home.pgset("up", "-f", spec.toString()).ok();
+        System.out.printf("ArchivingIT: cluster %s recovered to %s in %.1f s%n", name, moment,
+                (System.nanoTime() - start) / 1e9);
     }
 
     /** The cluster's repository: the default posix path, under the cluster's system identifier. */
@@ -210,9 +253,9 @@ class ArchivingIT extends PerTestHome {
         return 0;
     }
 
-    private Set<Long> rows(String table) throws Exception {
+    private Set<Long> rows(String cluster, String table) throws Exception {
         Set<Long> ids = new HashSet<>();
-        try (Connection c = home.connect("demo", home.servicePort("demo", "rw")); Statement s = c.createStatement();
+        try (Connection c = home.connect(cluster, home.servicePort(cluster, "rw")); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT id FROM " + table)) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));
