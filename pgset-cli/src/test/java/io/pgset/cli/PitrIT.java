@@ -41,8 +41,11 @@ class PitrIT extends PerTestHome {
         assertThat(sql("pitr", "select timeline_id from pg_control_checkpoint()")).isNotEqualTo("1");
         home.note("pitr", "written after recovery"); // the new cluster takes writes with its own passwords
 
-        home.pgset("up", "-f", spec("early", 1, "{source: {cluster: demo}, target: {immediate: true}}")).ok();
+        PgsetHome.Result restore = home.pgset("restore", "demo", "early", "--immediate").ok();
+        assertThat(restore.out()).contains("cluster early: recovering from cluster demo's backups to the end of the"
+                + " backup (immediate)", "cluster early is Healthy: 1/1 instances ready");
         assertThat(sql("early", "select count(*) from t")).isEqualTo("0");
+        assertThat(home.pgset("restore", "demo", "early").err()).contains("cluster early exists already");
 
         assertThat(sql("demo", "select count(*) from pg_tables where tablename = 't'")).isEqualTo("0");
         Path source = home.cluster("demo").resolve("backups").resolve(system);
