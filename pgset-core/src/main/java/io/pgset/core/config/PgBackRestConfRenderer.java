@@ -100,14 +100,11 @@ public final class PgBackRestConfRenderer {
      */
     private static void s3(Map<String, String> global, String repo, S3Repository s3, S3Keys keys,
             String systemIdentifier) {
-        int colon = s3.endpoint().indexOf(':');
         String path = s3.path().endsWith("/") ? s3.path() : s3.path() + "/";
         global.put(repo + "-type", "s3");
         global.put(repo + "-path", path + systemIdentifier);
-        global.put(repo + "-s3-endpoint", colon < 0 ? s3.endpoint() : s3.endpoint().substring(0, colon));
-        if (colon >= 0) {
-            global.put(repo + "-s3-port", s3.endpoint().substring(colon + 1));
-        }
+        global.put(repo + "-s3-endpoint", s3.host());
+        global.put(repo + "-s3-port", Integer.toString(s3.port()));
         global.put(repo + "-s3-bucket", s3.bucket());
         global.put(repo + "-s3-region", s3.region());
         global.put(repo + "-s3-uri-style", s3.uriStyle().name().toLowerCase(Locale.ROOT));

@@ -100,7 +100,7 @@ class PgBackRestConfRendererTest {
     }
 
     @Test
-    void anS3EndpointWithoutPortOrCaFileUsesHttpsDefaults() {
+    void anS3EndpointWithoutPortOrCaFileUsesHttpsAndTheSystemAuthorities() {
         ClusterSpec s3 = SpecReader.read(HEADER + """
                   backup:
                     repositories: [{name: offsite, type: s3, endpoint: s3.example.com, bucket: bkp, region: us-east-1,
@@ -110,7 +110,7 @@ class PgBackRestConfRendererTest {
         String conf = PgBackRestConfRenderer.render(s3, DEMO_1, "42", Map.of("offsite", new S3Keys("a", "b")));
 
         assertThat(conf).contains("repo1-s3-endpoint=s3.example.com\n", "repo1-path=/pgset/demo/42\n",
-                "repo1-s3-uri-style=host\n").doesNotContain("repo1-s3-port", "repo1-storage-ca-file");
+                "repo1-s3-port=443\n", "repo1-s3-uri-style=host\n").doesNotContain("repo1-storage-ca-file");
     }
 
     @Test
