@@ -56,7 +56,8 @@ class S3BackupIT extends PerTestHome {
         long start = System.nanoTime();
         PgsetHome.Result backup = home.pgset("backup", "demo", "--type", "full").ok();
         System.out.printf("S3BackupIT: full backup to s3 took %.2f s%n", (System.nanoTime() - start) / 1e9);
-        assertThat(backup.out()).contains("new backup label", "cluster demo: full backup done");
+        assertThat(backup.out()).contains("new backup label", "cluster demo: full backup done")
+                .doesNotContain(s3.secret());
 
         JsonNode backups = PgsetHome.JSON.readTree(home.pgset("backups", "demo", "-o", "json").ok().out());
         assertThat(backups).hasSize(1);
@@ -113,7 +114,7 @@ class S3BackupIT extends PerTestHome {
     }
 
     @Test
-    void upRefusesAMissingSecretsFileOrAKubernetesSecretBeforeAnythingStarts() throws Exception {
+    void upRefusesAMissingSecretsFileOrCaFileOrAKubernetesSecretBeforeAnythingStarts() throws Exception {
         Files.delete(s3.keysFile());
 
         PgsetHome.Result missing = home.pgset("up", "-f", spec(1).toString());
@@ -121,6 +122,13 @@ class S3BackupIT extends PerTestHome {
         assertThat(missing.exit()).isNotZero();
         assertThat(missing.err()).contains("spec.backup.repositories[0].credentials.file: " + s3.keysFile()
                 + " does not exist; create it with the two lines accessKeyId=... and secretAccessKey=...");
+        assertThat(home.dir.resolve("clusters")).doesNotExist();
+
+        Files.writeString(s3.keysFile(), "accessKeyId=a\nsecretAccessKey=b\n");
+        Files.delete(s3.caFile());
+        PgsetHome.Result noCa = home.pgset("up", "-f", spec(1).toString());
+        assertThat(noCa.exit()).isNotZero();
+        assertThat(noCa.err()).contains("spec.backup.repositories[0].caFile: " + s3.caFile() + " cannot be read");
         assertThat(home.dir.resolve("clusters")).doesNotExist();
 
         PgsetHome.Result secret = home.pgset("up", "-f", home.specFile(s3Spec(1, "{secretName: offsite-keys}"))
