@@ -4,6 +4,10 @@ import io.pgset.core.model.ClusterSpec.BackupType;
 import io.pgset.local.BackupRun;
 import io.pgset.local.ClusterPgBackRest;
 import io.pgset.local.PgsetException;
+import io.pgset.core.config.PgBackRestErrors;
+import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.spec.SpecReader;
+import io.pgset.local.S3Reachability;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,12 +45,18 @@ final class BackupCommand implements Callable<Integer> {
         }
         ClusterPgBackRest pgbackrest = ClusterPgBackRest.of(main.clusters(), name);
         String what = backupType.option() + " backup to " + pgbackrest.describe(repo);
+        ClusterSpec spec = SpecReader.read(main.clusters().home(name).spec());
+        S3Reachability.check(spec, repo); // pgBackRest would retry an endpoint that refuses for minutes
         main.out.println("cluster " + name + ": " + what);
-        BackupRun.Result result = new BackupRun().run(pgbackrest.backup(backupType, repo),
-                line -> main.out.println("  " + line));
+        StringBuilder output = new StringBuilder();
+        BackupRun.Result result = new BackupRun().run(pgbackrest.backup(backupType, repo), line -> {
+            main.out.println("  " + line);
+            output.append(line).append('\n');
+        });
         if (!result.ok()) {
             throw new PgsetException("cluster " + name + ": " + what + " failed: " + result.error()
-                    + " (pgBackRest's output is above)");
+                    + " (pgBackRest's output is above)" + PgBackRestErrors.explain(spec, repo, output.toString())
+                    .map(advice -> "; " + advice).orElse(""));
         }
         main.out.printf("cluster %s: %s done (%.1f s, %s)%n", name, what, result.took().toMillis() / 1000.0,
                 result.size().orElse("size unknown"));

@@ -58,7 +58,8 @@ public final class PgBackRest {
 
     /**
      * Writes pgbackrest.conf and makes its directories; returns what postgresql.conf must add
-     * (nothing when the instance does not archive).
+     * (nothing when the instance does not archive). The file is private to postgres (0600) because
+     * it holds the keys of the s3 repositories.
      *
      * @param systemIdentifier the database's, from pg_control
      */
@@ -78,13 +79,8 @@ public final class PgBackRest {
                 user.privateDirectory(Path.of(posix.path()));
             }
         }
-        String conf;
-        try {
-            conf = PgBackRestConfRenderer.render(spec, new BackupInstance(options.pgdata().toString(), options.port(),
-                    state.toString(), defaultPath.toString()), systemIdentifier);
-        } catch (UnsupportedOperationException e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        String conf = PgBackRestConfRenderer.render(spec, new BackupInstance(options.pgdata().toString(),
+                options.port(), state.toString(), defaultPath.toString()), systemIdentifier, S3KeyFiles.read(spec));
         Path file = configFile(options.volume());
         user.privateFile(file, conf);
         return PgBackRestConfRenderer.archiveSettings(spec, file.toString());

@@ -3,6 +3,7 @@ package io.pgset.instance;
 import io.pgset.core.config.HbaRenderer;
 import io.pgset.core.config.PgBackRestRestore;
 import io.pgset.core.config.PostgresConfRenderer;
+import io.pgset.core.config.S3Keys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A new cluster's first instance from another cluster's backup: pgBackRest restores into a
@@ -59,7 +61,7 @@ final class Restore {
         String incarnation = incarnation(state, staging);
         Path conf = volume.resolve("pgbackrest-restore.conf");
         user.privateFile(conf, PgBackRestRestore.conf(source.stanza(), source.repository(),
-                source.defaultPosixPath().toString(), incarnation, state.toString(), staging.toString()));
+                source.defaultPosixPath().toString(), incarnation, keys(), state.toString(), staging.toString()));
         user.privateDirectory(staging);
         String target = PgBackRestRestore.describe(source.target());
         log.info("restoring cluster " + source.stanza() + " (system " + incarnation + ") from repository "
@@ -87,6 +89,16 @@ final class Restore {
                 source.repository().name(), target, seconds(start));
     }
 
+    /** An s3 source's keys, from the secrets file its spec names. */
+    private Map<String, S3Keys> keys() throws IOException {
+        try {
+            return S3KeyFiles.read(source.repository(), "cluster " + source.stanza() + "'s repository "
+                    + source.repository().name());
+        } catch (IOException e) {
+            throw refused(e.getMessage());
+        }
+    }
+
     /** The source's system identifier: given, or the one incarnation its repository holds. */
     private String incarnation(Path state, Path staging) throws IOException {
         if (!source.systemIdentifier().isEmpty()) {
@@ -94,7 +106,7 @@ final class Restore {
         }
         Path conf = options.volume().resolve("pgbackrest-restore.conf");
         user.privateFile(conf, PgBackRestRestore.conf(source.stanza(), source.repository(),
-                source.defaultPosixPath().toString(), "", state.toString(), staging.toString()));
+                source.defaultPosixPath().toString(), "", keys(), state.toString(), staging.toString()));
         Tools.Ran ls = tools.execute(SHORT, "pgbackrest", user.command(List.of("pgbackrest", "--config=" + conf,
                 "--log-level-console=warn", "repo-ls")));
         if (ls.exit() != 0) {

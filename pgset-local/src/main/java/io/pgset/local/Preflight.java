@@ -1,6 +1,7 @@
 package io.pgset.local;
 
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.instance.S3KeyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,15 +29,25 @@ final class Preflight {
         }
     }
 
-    /** A backup section needs pgBackRest, and what the local runtime cannot apply yet is refused, never ignored. */
+    /**
+     * A backup section needs pgBackRest, and each s3 repository a readable, complete secrets file
+     * and CA file: found now rather than by archive_command failing once postgres runs.
+     */
     static void backupsSupported(ClusterSpec spec) {
         if (!spec.backup().enabled()) {
             return;
         }
+        try {
+            S3KeyFiles.read(spec);
+        } catch (IOException e) {
+            throw new PgsetException(e.getMessage());
+        }
         for (int i = 0; i < spec.backup().repositories().size(); i++) {
-            if (spec.backup().repositories().get(i) instanceof ClusterSpec.S3Repository) {
-                throw new PgsetException("spec.backup.repositories[" + i + "]: s3 repositories are not supported yet"
-                        + " by the local runtime; use a posix repository");
+            if (spec.backup().repositories().get(i) instanceof ClusterSpec.S3Repository s3 && !s3.caFile().isEmpty()
+                    && !Files.isReadable(Path.of(s3.caFile()))) {
+                throw new PgsetException("spec.backup.repositories[" + i + "].caFile: " + s3.caFile() + " cannot be"
+                        + " read; name the PEM file of the authority that signed the S3 server's certificate, or leave"
+                        + " caFile out to trust the system's authorities");
             }
         }
         if (PATH.stream().noneMatch(dir -> Files.isExecutable(Path.of(dir, "pgbackrest")))) {

@@ -3,8 +3,10 @@ package io.pgset.core.config;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterSpec.PosixRepository;
 import io.pgset.core.model.ClusterSpec.RepositorySpec;
+import io.pgset.core.model.ClusterSpec.S3Repository;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -34,12 +36,26 @@ public final class PgBackRestConfRenderer {
     public record BackupInstance(String dataDirectory, int port, String stateDirectory, String defaultPosixPath) {}
 
     /**
-     * The instance's pgbackrest.conf; {@code spec.backup()} must be enabled.
+     * The instance's pgbackrest.conf for a cluster whose repositories are all posix; {@code
+     * spec.backup()} must be enabled.
      *
      * @param systemIdentifier the cluster's database system identifier (pg_controldata), in decimal
-     * @throws UnsupportedOperationException for an s3 repository, which no runtime can configure yet
+     * @throws IllegalArgumentException for an s3 repository, whose keys only the other form takes
      */
     public static String render(ClusterSpec spec, BackupInstance instance, String systemIdentifier) {
+        return render(spec, instance, systemIdentifier, Map.of());
+    }
+
+    /**
+     * The instance's pgbackrest.conf; {@code spec.backup()} must be enabled. The file holds the s3
+     * keys, so the runtime writes it readable by the postgres user alone.
+     *
+     * @param systemIdentifier the cluster's database system identifier (pg_controldata), in decimal
+     * @param s3Keys           the keys of each s3 repository, by repository name
+     * @throws IllegalArgumentException when an s3 repository has no keys
+     */
+    public static String render(ClusterSpec spec, BackupInstance instance, String systemIdentifier,
+            Map<String, S3Keys> s3Keys) {
         if (!spec.backup().enabled()) {
             throw new IllegalArgumentException("cluster=" + spec.name() + " has no spec.backup to render");
         }
@@ -55,7 +71,7 @@ public final class PgBackRestConfRenderer {
         List<RepositorySpec> repositories = spec.backup().repositories();
         for (int i = 0; i < repositories.size(); i++) {
             String repo = "repo" + (i + 1);
-            repository(global, repo, repositories.get(i), instance.defaultPosixPath(), systemIdentifier);
+            repository(global, repo, repositories.get(i), instance.defaultPosixPath(), systemIdentifier, s3Keys);
             global.put(repo + "-retention-full", Integer.toString(spec.backup().retention().full()));
         }
         section(out, "global", global);
@@ -73,11 +89,16 @@ public final class PgBackRestConfRenderer {
      *                         which holds one directory per incarnation
      */
     static void repository(Map<String, String> options, String repo, RepositorySpec repository, String defaultPosixPath,
-            String systemIdentifier) {
-        if (!(repository instanceof PosixRepository posix)) {
-            throw new UnsupportedOperationException("repository " + repository.name()
-                    + ": s3 repositories are not supported yet by the runtimes (issue 10)");
+            String systemIdentifier, Map<String, S3Keys> s3Keys) {
+        if (repository instanceof S3Repository s3) {
+            S3Keys keys = s3Keys.get(s3.name());
+            if (keys == null) {
+                throw new IllegalArgumentException("no keys were given for s3 repository " + s3.name());
+            }
+            s3(options, repo, s3, keys, systemIdentifier);
+            return;
         }
+        PosixRepository posix = (PosixRepository) repository;
         String base = posix.path().isEmpty() ? defaultPosixPath : posix.path();
         options.put(repo + "-type", "posix");
         options.put(repo + "-path", systemIdentifier.isEmpty() ? base : base + "/" + systemIdentifier);
@@ -95,6 +116,27 @@ public final class PgBackRestConfRenderer {
      */
     public static List<String> standbyOptions(String dataDirectory, int port) {
         return List.of("--pg2-path=" + dataDirectory, "--pg2-port=" + port, "--backup-standby");
+    }
+
+    /**
+     * An s3 repository. pgBackRest speaks only HTTPS to S3 and checks the server's certificate
+     * against {@code caFile} when the spec names one, else against the system's authorities.
+     */
+    private static void s3(Map<String, String> global, String repo, S3Repository s3, S3Keys keys,
+            String systemIdentifier) {
+        String path = s3.path().endsWith("/") ? s3.path() : s3.path() + "/";
+        global.put(repo + "-type", "s3");
+        global.put(repo + "-path", systemIdentifier.isEmpty() ? path.substring(0, path.length() - 1) : path + systemIdentifier);
+        global.put(repo + "-s3-endpoint", s3.host());
+        global.put(repo + "-s3-port", Integer.toString(s3.port()));
+        global.put(repo + "-s3-bucket", s3.bucket());
+        global.put(repo + "-s3-region", s3.region());
+        global.put(repo + "-s3-uri-style", s3.uriStyle().name().toLowerCase(Locale.ROOT));
+        if (!s3.caFile().isEmpty()) {
+            global.put(repo + "-storage-ca-file", s3.caFile());
+        }
+        global.put(repo + "-s3-key", keys.accessKeyId());
+        global.put(repo + "-s3-key-secret", keys.secretAccessKey());
     }
 
     /**

@@ -31,11 +31,12 @@ public final class PgBackRestRestore {
      * @param stanza           the source cluster's name
      * @param systemIdentifier the source incarnation; empty to address the repository's base (to list
      *                         the incarnations it holds)
+     * @param s3Keys           the keys of an s3 repository, by its name
      * @param stateDirectory   for pgBackRest's lock, spool and log directories
      * @param pgdata           where the restore writes
      */
     public static String conf(String stanza, RepositorySpec repository, String defaultPosixPath, String systemIdentifier,
-            String stateDirectory, String pgdata) {
+            Map<String, S3Keys> s3Keys, String stateDirectory, String pgdata) {
         StringBuilder out = new StringBuilder("# Written by pgset to restore from cluster " + stanza
                 + "'s repository, which it only reads.\n");
         Map<String, String> global = new LinkedHashMap<>();
@@ -44,7 +45,7 @@ public final class PgBackRestRestore {
         global.put("log-path", stateDirectory + "/log");
         global.put("log-level-console", "warn");
         global.put("log-level-file", "info");
-        PgBackRestConfRenderer.repository(global, "repo1", repository, defaultPosixPath, systemIdentifier);
+        PgBackRestConfRenderer.repository(global, "repo1", repository, defaultPosixPath, systemIdentifier, s3Keys);
         PgBackRestConfRenderer.section(out, "global", global);
         PgBackRestConfRenderer.section(out, stanza, Map.of("pg1-path", pgdata));
         return out.toString();

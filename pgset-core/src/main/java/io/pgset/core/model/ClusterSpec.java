@@ -221,7 +221,20 @@ public record ClusterSpec(
      * {@code caFile} empty means the system's certificate authorities.
      */
     public record S3Repository(String name, String endpoint, String bucket, String region, String path,
-            UriStyle uriStyle, S3Credentials credentials, String caFile) implements RepositorySpec {}
+            UriStyle uriStyle, S3Credentials credentials, String caFile) implements RepositorySpec {
+
+        /** The endpoint without its port. */
+        public String host() {
+            int colon = endpoint.indexOf(':');
+            return colon < 0 ? endpoint : endpoint.substring(0, colon);
+        }
+
+        /** The endpoint's port, 443 (HTTPS) when it names none. */
+        public int port() {
+            int colon = endpoint.indexOf(':');
+            return colon < 0 ? 443 : Integer.parseInt(endpoint.substring(colon + 1));
+        }
+    }
 
     /** Exactly one of a Kubernetes Secret's name or a local secrets file; the other is empty. */
     public record S3Credentials(String secretName, String file) {}

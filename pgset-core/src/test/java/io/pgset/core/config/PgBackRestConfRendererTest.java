@@ -82,18 +82,48 @@ class PgBackRestConfRendererTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cluster=demo");
     }
 
+    private static final ClusterSpec S3_AND_POSIX = SpecReader.read(HEADER + """
+              backup:
+                repositories:
+                  - {name: offsite, type: s3, endpoint: "localhost:9443", bucket: pgset-bkp, region: eu-west-1,
+                     path: /clusters/demo/, uriStyle: path, credentials: {file: /etc/pgset/s3.keys},
+                     caFile: /etc/pgset/s3-ca.pem}
+                  - {name: local}
+                retention: {full: 2}
+            """);
+    private static final Map<String, S3Keys> OFFSITE_KEYS = Map.of("offsite", new S3Keys("AKIDEXAMPLE", "s3cr3t/Key+"));
+
     @Test
-    void refusesS3UntilARuntimeCanPassItsCredentials() {
+    void rendersAnS3RepositoryWithItsPortCaFileAndKeysBesideAPosixOne() throws IOException {
+        assertThat(PgBackRestConfRenderer.render(S3_AND_POSIX, DEMO_1, "7312345678901234567", OFFSITE_KEYS))
+                .isEqualTo(fixture("demo-1-s3.conf"));
+    }
+
+    @Test
+    void anS3EndpointWithoutPortOrCaFileUsesHttpsAndTheSystemAuthorities() {
         ClusterSpec s3 = SpecReader.read(HEADER + """
                   backup:
-                    repositories: [{name: s3, type: s3, endpoint: localhost, bucket: bkp, region: us-east-1,
-                                    credentials: {file: /etc/s3.conf}}]
+                    repositories: [{name: offsite, type: s3, endpoint: s3.example.com, bucket: bkp, region: us-east-1,
+                                    credentials: {file: /etc/s3.keys}}]
                 """);
 
-        assertThatThrownBy(() -> PgBackRestConfRenderer.render(s3, DEMO_1, "1"))
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessage("repository s3: s3 repositories are not supported yet by"
-                        + " the runtimes (issue 10)");
+        String conf = PgBackRestConfRenderer.render(s3, DEMO_1, "42", Map.of("offsite", new S3Keys("a", "b")));
+
+        assertThat(conf).contains("repo1-s3-endpoint=s3.example.com\n", "repo1-path=/pgset/demo/42\n",
+                "repo1-s3-port=443\n", "repo1-s3-uri-style=host\n").doesNotContain("repo1-storage-ca-file");
+    }
+
+    @Test
+    void refusesAnS3RepositoryWithoutKeys() {
+        assertThatThrownBy(() -> PgBackRestConfRenderer.render(S3_AND_POSIX, DEMO_1, "1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no keys were given for s3 repository offsite");
+    }
+
+    @Test
+    void s3KeysNeverReachPostgresqlConf() {
+        assertThat(PgBackRestConfRenderer.archiveSettings(S3_AND_POSIX, HOME + "/data-demo-1/pgbackrest.conf")
+                .values()).noneMatch(value -> value.contains("AKIDEXAMPLE") || value.contains("s3cr3t"));
     }
 
     private static String fixture(String name) throws IOException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgset.core.model.ClusterSpec.PosixRepository;
 import io.pgset.core.model.ClusterSpec.RecoveryTarget;
 import io.pgset.core.model.ClusterSpec.RecoveryTarget.TargetType;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PgBackRestRestoreTest {
@@ -12,7 +13,7 @@ class PgBackRestRestoreTest {
     @Test
     void readsTheSourceRepositoryOfOneIncarnationIntoTheStagingDirectory() {
         String conf = PgBackRestRestore.conf("old", new PosixRepository("local", ""), "/h/clusters/old/backups",
-                "7312345678901234567", "/h/clusters/new/data-new-0/pgbackrest-restore", "/h/clusters/new/data-new-0/pgdata.restore");
+                "7312345678901234567", Map.of(), "/h/clusters/new/data-new-0/pgbackrest-restore", "/h/clusters/new/data-new-0/pgdata.restore");
 
         assertThat(conf).contains("repo1-type=posix\n", "repo1-path=/h/clusters/old/backups/7312345678901234567\n",
                 "lock-path=/h/clusters/new/data-new-0/pgbackrest-restore/lock\n",
@@ -22,7 +23,7 @@ class PgBackRestRestoreTest {
 
     @Test
     void withoutASystemIdentifierItAddressesTheRepositoryBase() {
-        assertThat(PgBackRestRestore.conf("old", new PosixRepository("nas", "/mnt/nas"), "/unused", "", "/s", "/p"))
+        assertThat(PgBackRestRestore.conf("old", new PosixRepository("nas", "/mnt/nas"), "/unused", "", Map.of(), "/s", "/p"))
                 .contains("repo1-path=/mnt/nas\n");
     }
 
