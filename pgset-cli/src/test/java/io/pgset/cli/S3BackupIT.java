@@ -56,7 +56,7 @@ class S3BackupIT extends PerTestHome {
         long start = System.nanoTime();
         PgsetHome.Result backup = home.pgset("backup", "demo", "--type", "full").ok();
         System.out.printf("S3BackupIT: full backup to s3 took %.2f s%n", (System.nanoTime() - start) / 1e9);
-        assertThat(backup.out()).contains("new backup label", "cluster demo: full backup done")
+        assertThat(backup.out()).contains("new backup label", "cluster demo: full backup to repository 1")
                 .doesNotContain(s3.secret());
 
         JsonNode backups = PgsetHome.JSON.readTree(home.pgset("backups", "demo", "-o", "json").ok().out());
@@ -68,6 +68,24 @@ class S3BackupIT extends PerTestHome {
                 prefix + "backup/demo/" + label + "/backup.manifest");
 
         assertKeysOnlyInPrivatePgBackRestConfs();
+
+        // Point-in-time recovery from the bucket into a new cluster.
+        Thread.sleep(1100); // pgBackRest picks a backup for a time target by its stop time in whole seconds
+        home.note("demo", "kept");
+        String moment = superuserSql("select to_char(clock_timestamp() at time zone 'UTC',"
+                + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')");
+        home.note("demo", "after the moment");
+        String last = superuserSql("select pg_walfile_name(pg_switch_wal())");
+        await().atMost(Duration.ofSeconds(10)).until(() -> inBucket(prefix + "archive/", last));
+        start = System.nanoTime();
+        home.pgset("restore", "demo", "froms3", "--repository", "offsite", "--time", moment, "--instances", "1").ok();
+        System.out.printf("S3BackupIT: recovered from s3 to a moment in %.2f s%n", (System.nanoTime() - start) / 1e9);
+        try (java.sql.Connection c = home.connect("froms3", home.servicePort("froms3", "rw"));
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT string_agg(what, ',') FROM notes")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("kept");
+        }
     }
 
     @Test

@@ -33,6 +33,9 @@ import java.util.Optional;
  *                   not apply {@code spec.backup} yet (Kubernetes), which then archives nothing
  * @param restoreSource for a cluster bootstrapped by recovery, where its first instance restores
  *                   from; empty for initdb
+ * @param s3Secrets  where the Kubernetes Secrets that s3 repositories name are mounted, one
+ *                   directory per repository name with a file per key; empty locally, where the
+ *                   keys come from the secrets file the spec names
  */
 public record InstanceOptions(
         ClusterSpec spec,
@@ -49,26 +52,34 @@ public record InstanceOptions(
         List<String> peers,
         Optional<Path> initSql,
         Optional<Path> backups,
-        Optional<RestoreSource> restoreSource) {
+        Optional<RestoreSource> restoreSource,
+        Optional<Path> s3Secrets) {
 
     /** The local runtime's: every instance on the same loopback address, no namespace. */
     public static InstanceOptions local(ClusterSpec spec, int ordinal, String host, int port, int apiPort, Path volume,
                                         Path secrets, Optional<Endpoint> upstream, boolean newDatabase,
                                         Optional<Path> specFile) {
         return new InstanceOptions(spec, ordinal, host, port, apiPort, volume, secrets, upstream, newDatabase,
-                specFile, "", List.of(host + "/32"), Optional.empty(), Optional.empty(), Optional.empty());
+                specFile, "", List.of(host + "/32"), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     /** The same options with {@code spec.backup} applied, posix repositories defaulting to {@code dir}. */
     public InstanceOptions withBackups(Path dir) {
         return new InstanceOptions(spec, ordinal, host, port, apiPort, volume, secrets, upstream, newDatabase,
-                specFile, namespace, peers, initSql, Optional.of(dir), restoreSource);
+                specFile, namespace, peers, initSql, Optional.of(dir), restoreSource, s3Secrets);
     }
 
     /** The same options restoring a new cluster's first instance from {@code source}. */
     public InstanceOptions withRestoreSource(RestoreSource source) {
         return new InstanceOptions(spec, ordinal, host, port, apiPort, volume, secrets, upstream, newDatabase,
-                specFile, namespace, peers, initSql, backups, Optional.of(source));
+                specFile, namespace, peers, initSql, backups, Optional.of(source), s3Secrets);
+    }
+
+    /** The same options reading s3 keys from Secrets mounted under {@code dir}. */
+    public InstanceOptions withS3Secrets(Path dir) {
+        return new InstanceOptions(spec, ordinal, host, port, apiPort, volume, secrets, upstream, newDatabase,
+                specFile, namespace, peers, initSql, backups, restoreSource, Optional.of(dir));
     }
 
     public String pod() {

@@ -80,7 +80,7 @@ public final class PgBackRest {
             }
         }
         String conf = PgBackRestConfRenderer.render(spec, new BackupInstance(options.pgdata().toString(),
-                options.port(), state.toString(), defaultPath.toString()), systemIdentifier, S3KeyFiles.read(spec));
+                options.port(), state.toString(), defaultPath.toString()), systemIdentifier, S3KeyFiles.read(spec, options.s3Secrets()));
         Path file = configFile(options.volume());
         user.privateFile(file, conf);
         return PgBackRestConfRenderer.archiveSettings(spec, file.toString());

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The keys of a cluster's s3 repositories, read from the secrets files their {@code
@@ -30,14 +31,35 @@ public final class S3KeyFiles {
      * @throws IOException naming the spec field, the file and what is wrong with it
      */
     public static Map<String, S3Keys> read(ClusterSpec spec) throws IOException {
+        return read(spec, Optional.empty());
+    }
+
+    /**
+     * @param secretMounts where a pod has the Secrets that repositories name mounted, one
+     *                     directory per repository name; empty locally
+     */
+    public static Map<String, S3Keys> read(ClusterSpec spec, Optional<Path> secretMounts) throws IOException {
         Map<String, S3Keys> keys = new LinkedHashMap<>();
         List<RepositorySpec> repositories = spec.backup().enabled() ? spec.backup().repositories() : List.of();
         for (int i = 0; i < repositories.size(); i++) {
             if (repositories.get(i) instanceof S3Repository s3) {
-                keys.put(s3.name(), read(s3, "spec.backup.repositories[" + i + "]"));
+                String field = "spec.backup.repositories[" + i + "]";
+                keys.put(s3.name(), secretMounts.isPresent() && !s3.credentials().secretName().isEmpty()
+                        ? fromSecret(secretMounts.get().resolve(s3.name()), field) : read(s3, field));
             }
         }
         return keys;
+    }
+
+    /** A mounted Kubernetes Secret: a file per key, named as the Secret's keys. */
+    private static S3Keys fromSecret(Path dir, String field) throws IOException {
+        try {
+            return new S3Keys(Files.readString(dir.resolve(S3Keys.ACCESS_KEY_ID), StandardCharsets.UTF_8).strip(),
+                    Files.readString(dir.resolve(S3Keys.SECRET_ACCESS_KEY), StandardCharsets.UTF_8).strip());
+        } catch (IOException e) {
+            throw new IOException(field + ".credentials.secretName: the Secret mounted at " + dir + " lacks the key "
+                    + S3Keys.ACCESS_KEY_ID + " or " + S3Keys.SECRET_ACCESS_KEY + " (" + e.getMessage() + ")", e);
+        }
     }
 
     /** The keys of one repository by its name: none for a posix one. */

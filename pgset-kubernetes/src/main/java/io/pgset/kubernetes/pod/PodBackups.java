@@ -32,8 +32,8 @@ public final class PodBackups {
     /** One directory per s3 repository, by repository name. */
     public static final Path CREDENTIALS_MOUNT = Path.of("/etc/pgset/s3");
     /** The keys a credentials Secret must hold; each becomes a file of that name. */
-    public static final String ACCESS_KEY_ID = "accessKeyId";
-    public static final String SECRET_ACCESS_KEY = "secretAccessKey";
+    public static final String ACCESS_KEY_ID = io.pgset.core.config.S3Keys.ACCESS_KEY_ID;
+    public static final String SECRET_ACCESS_KEY = io.pgset.core.config.S3Keys.SECRET_ACCESS_KEY;
     /**
      * The repository is a directory of the claim, not its root: the instance makes it private to
      * postgres (0700), which it cannot do to a mount point it does not own.

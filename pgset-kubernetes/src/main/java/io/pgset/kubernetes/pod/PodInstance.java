@@ -78,7 +78,7 @@ public final class PodInstance implements AutoCloseable {
         InstanceOptions options = new InstanceOptions(spec, self.ordinal(), self.ip(), settings.port(),
                 settings.apiPort(), settings.volume(), settings.secrets(), start.upstream(), start.newDatabase(),
                 Optional.of(settings.specFile()), self.namespace(), PEERS, settings.initSql(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.of(PodBackups.CREDENTIALS_MOUNT));
         options = withBackups(options, lookup::cluster);
         options.restoreSource().ifPresent(r -> log.accept("pod=" + self.name() + " restoring from cluster " + r.stanza()
                 + "'s repository " + r.repository().name()));

@@ -56,7 +56,7 @@ class PodBackupsTest {
     private static InstanceOptions options(ClusterSpec spec, int ordinal, boolean newDatabase) {
         return new InstanceOptions(spec, ordinal, "10.0.0.1", 5432, 8008, Path.of("/var/lib/pgset"),
                 Path.of("/etc/pgset/secrets"), Optional.empty(), newDatabase, Optional.empty(), "prod",
-                PodInstance.PEERS, Optional.empty(), Optional.empty(), Optional.empty());
+                PodInstance.PEERS, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private static ClusterSpec spec(String name, String body) {
