@@ -20,6 +20,7 @@ class PitrIT extends PerTestHome {
     void recoversToAMomentAndToTheEndOfTheBackupWithoutTouchingTheSource() throws Exception {
         home.pgset("up", "-f", home.specFile("instances: 1\nbackup: {}").toString()).ok();
         sql("demo", "create table t(i int)");
+        String beforeTheBackup = java.time.OffsetDateTime.now().minusSeconds(2).toString();
         home.pgset("backup", "demo").ok();
         // pgBackRest chooses the backup for a time target by its stop time in whole seconds: a moment
         // in the very second the backup ended would find none.
@@ -31,6 +32,19 @@ class PitrIT extends PerTestHome {
         sql("demo", "drop table t");
         archiveEverything("demo");
         String system = sql("demo", "select system_identifier from pg_control_system()");
+
+        // Targets that cannot be reached: refused with the field, and nothing of the new cluster is left.
+        PgsetHome.Result early = home.pgset("up", "-f", spec("tooearly", 1, "{source: {cluster: demo}, target: {time: \""
+                + beforeTheBackup + "\"}}"));
+        assertThat(early.exit()).isNotZero();
+        assertThat(early.err()).contains("spec.bootstrap.recovery.target.time: no backup of cluster demo ended before"
+                + " the target time");
+        assertThat(home.cluster("tooearly")).doesNotExist();
+        PgsetHome.Result other = home.pgset("up", "-f", spec("other", 1, "{source: {cluster: demo, systemIdentifier:"
+                + " \"123\"}}"));
+        assertThat(other.err()).contains("spec.bootstrap.recovery.source.systemIdentifier: repository local of cluster"
+                + " demo holds no backups of database system 123 (it holds: " + system + ")");
+        assertThat(home.cluster("other")).doesNotExist();
 
         long start = System.nanoTime();
         home.pgset("up", "-f", spec("pitr", 2, "{source: {cluster: demo}, target: {time: \"" + moment + "\"}}")).ok();
@@ -56,39 +70,20 @@ class PitrIT extends PerTestHome {
         Path own = home.cluster("pitr").resolve("backups").resolve(system).resolve("archive/pitr");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(own) && names(own).stream()
                 .anyMatch(d -> Files.exists(own.resolve(d).resolve(timeline.toUpperCase() + ".history"))));
-    }
 
-    @Test
-    void aTargetAfterTheArchiveOfADeletedSourceFailsWithTheReason() throws Exception {
-        home.pgset("up", "-f", home.specFile("instances: 1\nbackup: {}").toString()).ok();
-        home.pgset("backup", "demo").ok();
-        archiveEverything("demo");
+        // The source deleted (its repository kept), a moment after its last archived WAL cannot be reached.
         home.pgset("delete", "demo", "--volumes").ok();
         String afterTheEnd = java.time.OffsetDateTime.now().toString();
-
-        long start = System.nanoTime();
+        start = System.nanoTime();
         PgsetHome.Result late = home.pgset("up", "-f", spec("late", 1, "{source: {cluster: demo}, target: {time: \""
                 + afterTheEnd + "\"}}"));
         System.out.printf("PitrIT: a target after the archive was refused in %.1f s%n", (System.nanoTime() - start) / 1e9);
-
         assertThat(late.exit()).isNotZero();
         assertThat(late.err()).contains("cluster late cannot be created: pod late-0: restore failed (from cluster demo):"
-                + " replaying the archived WAL to time " + afterTheEnd, "the target is after the last archived WAL");
-        assertThat(home.cluster("late").resolve("volumes/data-late-0/pgdata")).doesNotExist();
-    }
-
-    @Test
-    void aTimeBeforeTheFirstBackupSaysWhereRecoveryCanBegin() throws Exception {
-        home.pgset("up", "-f", home.specFile("instances: 1\nbackup: {}").toString()).ok();
-        String beforeTheBackup = java.time.OffsetDateTime.now().minusMinutes(1).toString();
-        home.pgset("backup", "demo").ok();
-
-        PgsetHome.Result early = home.pgset("up", "-f", spec("early", 1, "{source: {cluster: demo}, target: {time: \""
-                + beforeTheBackup + "\"}}"));
-
-        assertThat(early.exit()).isNotZero();
-        assertThat(early.err()).contains("no backup of cluster demo ended before the target time");
-        assertThat(home.cluster("early").resolve("volumes/data-early-0/pgdata")).doesNotExist();
+                + " replaying the archived WAL to time " + afterTheEnd,
+                "spec.bootstrap.recovery.target: the target is after the last archived WAL");
+        assertThat(late.out()).contains("cluster late: removed again, it holds no data");
+        assertThat(home.cluster("late")).as("what the failed recovery created").doesNotExist();
     }
 
     @Test

@@ -101,9 +101,6 @@ final class Restore {
 
     /** The source's system identifier: given, or the one incarnation its repository holds. */
     private String incarnation(Path state, Path staging) throws IOException {
-        if (!source.systemIdentifier().isEmpty()) {
-            return source.systemIdentifier();
-        }
         Path conf = options.volume().resolve("pgbackrest-restore.conf");
         user.privateFile(conf, PgBackRestRestore.conf(source.stanza(), source.repository(),
                 source.defaultPosixPath().toString(), "", keys(), state.toString(), staging.toString()));
@@ -114,8 +111,14 @@ final class Restore {
                     + " (pgbackrest repo-ls exit code " + ls.exit() + ": " + lastLines(ls.output(), 2) + ")");
         }
         List<String> found = ls.output().lines().map(String::strip).filter(l -> l.matches("[0-9]{1,20}")).toList();
-        if (found.size() == 1) {
-            return found.get(0);
+        String wanted = source.systemIdentifier();
+        if (!wanted.isEmpty() && !found.contains(wanted)) {
+            throw refused("spec.bootstrap.recovery.source.systemIdentifier: repository " + source.repository().name()
+                    + " of cluster " + source.stanza() + " holds no backups of database system " + wanted
+                    + (found.isEmpty() ? " (it holds none at all)" : " (it holds: " + String.join(", ", found) + ")"));
+        }
+        if (!wanted.isEmpty() || found.size() == 1) {
+            return wanted.isEmpty() ? found.get(0) : wanted;
         }
         throw refused(found.isEmpty()
                 ? "repository " + source.repository().name() + " of cluster " + source.stanza() + " holds no backups"
@@ -223,7 +226,8 @@ final class Restore {
         String errors = String.join(" / ", output.lines().filter(l -> l.contains("ERROR:"))
                 .map(l -> l.substring(l.indexOf("ERROR:")).strip()).toList());
         if (output.contains("unable to find backup set with stop time less than")) {
-            return "no backup of cluster " + source.stanza() + " ended before the target time, and replay can only"
+            return "spec.bootstrap.recovery.target.time: no backup of cluster " + source.stanza() + " ended before the"
+                    + " target time, and replay can only"
                     + " begin at the end of a backup; choose a time after the end of its first backup (`pgset backups "
                     + source.stanza() + "` lists them) (" + errors + ")";
         }
@@ -233,15 +237,12 @@ final class Restore {
     /** What postgres said about why replay stopped, in a user's words where the cause is known. */
     static String explain(String output) {
         if (output.contains("recovery ended before configured recovery target was reached")) {
-            return "the target is after the last archived WAL of the source; choose an earlier target, or leave the"
-                    + " target out to recover everything that was archived";
+            return "spec.bootstrap.recovery.target: the target is after the last archived WAL of the source; choose an"
+                    + " earlier target, or leave the target out to recover everything that was archived";
         }
         if (output.contains("requested recovery stop point is before consistent recovery point")) {
-            return "the target is before the end of the backup it was restored from, which is the earliest point it can"
-                    + " reach; choose a later target, or a target after an older backup";
-        }
-        if (output.contains("recovery target") && output.contains("not reached")) {
-            return "the target was not reached in the archived WAL; check its value";
+            return "spec.bootstrap.recovery.target: the target is before the end of the backup it was restored from,"
+                    + " which is the earliest point it can reach; choose a later target";
         }
         return lastLines(output, 5);
     }

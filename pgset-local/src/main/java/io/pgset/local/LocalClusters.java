@@ -109,7 +109,37 @@ public final class LocalClusters {
             leftovers.remove(controller);
             throw e;
         }
-        return awaitHealthy(home, controller, spec, timeout);
+        try {
+            return awaitHealthy(home, controller, spec, timeout);
+        } catch (RestoreFailedException e) {
+            removeFailedRecovery(home, controller, leftovers);
+            throw e;
+        }
+    }
+
+    /**
+     * A new cluster whose restore failed for good holds no database (a restore becomes pgdata only
+     * once it has promoted): it is stopped and removed, so that fixing the spec and running the same
+     * {@code up} again just works. Anything with data in it stays.
+     */
+    private void removeFailedRecovery(ClusterHome home, ControllerClient controller, UpLeftovers leftovers) {
+        stop(home);
+        try (var volumes = Files.exists(home.volumes()) ? Files.list(home.volumes()) : java.util.stream.Stream.<Path>empty()) {
+            if (volumes.anyMatch(volume -> Files.exists(volume.resolve("pgdata")))) {
+                return;
+            }
+        } catch (IOException e) {
+            return;
+        }
+        leftovers.remove(controller);
+        out.println("cluster " + home.name() + ": removed again, it holds no data; nothing of the source was changed");
+    }
+
+    /** A new cluster's restore from a backup failed in a way another attempt would repeat. */
+    static final class RestoreFailedException extends PgsetException {
+        RestoreFailedException(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -511,7 +541,7 @@ public final class LocalClusters {
                     .flatMap(s -> s.pods().stream().map(ClusterStatus.PodStatus::message)
                             .filter(m -> m != null && m.contains(RestoreSource.FAILED)).findFirst());
             if (restoreFailed.isPresent()) {
-                throw new Poll.GiveUp(new PgsetException("cluster " + home.name() + " cannot be created: "
+                throw new Poll.GiveUp(new RestoreFailedException("cluster " + home.name() + " cannot be created: "
                         + restoreFailed.get()));
             }
             return status.filter(s -> s.phase() == Phase.HEALTHY && version.equals(s.specVersion())

@@ -1,7 +1,7 @@
 package io.pgset.local;
 
 /** A user-facing failure: the message says what is wrong and what to do about it. */
-public final class PgsetException extends RuntimeException {
+public class PgsetException extends RuntimeException {
     public PgsetException(String message) {
         super(message);
     }
