@@ -180,6 +180,42 @@ class CrashIT extends PerTestHome {
     }
 
     @Test
+    void killDuringTheReplayOfARecoveryRestoresAgainAndLosesNothing() throws Exception {
+        wrap("postgres", "0.5");
+        Files.delete(bin.resolve("armed"));
+        home.pgset("up", "-f", home.specFile("instances: 1\nbackup: {}").toString()).ok();
+        execute(home.servicePort("demo", "rw"), "CREATE TABLE kept (x int)");
+        home.pgset("backup", "demo").ok();
+        execute(home.servicePort("demo", "rw"), "INSERT INTO kept VALUES (1), (2)");
+        int acknowledged = count(home.servicePort("demo", "rw"), "SELECT count(*) FROM kept");
+        home.pgset("psql", "demo", "--superuser", "--", "-c", "SELECT pg_switch_wal()").ok();
+        await().atMost(Duration.ofSeconds(30)).until(() -> home.status("demo").path("archive")
+                .path("segmentsWaiting").asInt() == 0);
+
+        // The copy's first postgres is the private one that replays the source's WAL: frozen there and killed.
+        Files.writeString(bin.resolve("armed"), "");
+        Path copy = home.dir.resolve("copy.yaml");
+        Files.writeString(copy, "apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: copy}\nspec:\n"
+                + "  instances: 1\n  postgres: {binDir: \"" + bin + "\"}\n  bootstrap: {recovery: {source: {cluster: demo}}}\n");
+        CompletableFuture<PgsetHome.Result> up = inBackground("up", "-f", copy.toString());
+        await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(bin.resolve("reached")));
+        Path staging = home.cluster("copy").resolve("volumes/data-copy-0/pgdata.restore");
+        assertThat(staging).isDirectory();
+        assertThat(home.cluster("copy").resolve("volumes/data-copy-0/pgdata")).doesNotExist();
+        Files.delete(bin.resolve("armed"));
+        PgsetHome.signal("KILL", -Long.parseLong(Files.readString(home.cluster("copy").resolve("pods/copy-0/pid")).strip()));
+
+        up.get().ok();
+        assertThat(Files.readString(home.cluster("copy").resolve("pods/copy-0/log"))).contains("removing " + staging);
+        try (Connection c = home.connect("copy", home.servicePort("copy", "rw")); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM kept")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("rows acknowledged on the source before its WAL was archived").isEqualTo(acknowledged);
+        }
+        assertThat(count(home.servicePort("demo", "rw"), "SELECT count(*) FROM kept")).isEqualTo(acknowledged);
+    }
+
+    @Test
     void killOfTheNewPrimaryJustAfterItsPromotionLosesNoAcknowledgedRow() throws Exception {
         home.pgset("up", "-f", home.specFile("instances: 3\nreplication: {mode: sync, syncStandbys: 1}").toString())
                 .ok();
