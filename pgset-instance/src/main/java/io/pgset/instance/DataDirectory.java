@@ -283,10 +283,9 @@ final class DataDirectory {
      */
     private String cloneFrom(InstanceOptions.Endpoint upstream) throws IOException {
         Path staging = options.volume().resolve(CLONE_STAGING);
-        Optional<String> system = systemIdentifier(upstream).stream()
-                .mapToObj(Long::toUnsignedString).findFirst();
         long start = System.nanoTime();
-        ReplicaRestore.Result restored = replicaRestore.restore(options.spec(), system, staging);
+        ReplicaRestore.Result restored = replicaRestore.restore(options.spec(),
+                () -> systemIdentifier(upstream).stream().mapToObj(Long::toUnsignedString).findFirst(), staging);
         InstanceStatus.Clone clone;
         if (restored.backup().isPresent()) {
             clone = new InstanceStatus.Clone(InstanceStatus.Clone.Method.REPOSITORY, restored.backup().get(),

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A new replica's data from the cluster's backup repository instead of from the primary: the
@@ -71,12 +72,14 @@ final class ReplicaRestore {
      * Restores the newest backup of the primary's system into {@code staging} (absent), ready to
      * start as a standby once pgset has written its configuration.
      *
-     * @param systemIdentifier the primary's, which names its repository path; empty when unknown
+     * @param primarySystem asks the primary for its system identifier, which names its repository
+     *                      path (only when the cluster has backups); empty when it cannot be asked
      */
-    Result restore(ClusterSpec spec, Optional<String> systemIdentifier, Path staging) {
+    Result restore(ClusterSpec spec, Supplier<Optional<String>> primarySystem, Path staging) {
         if (!pgBackRest.enabled(spec)) {
             return Result.skipped("the cluster has no spec.backup");
         }
+        Optional<String> systemIdentifier = primarySystem.get();
         if (systemIdentifier.isEmpty()) {
             return Result.skipped("the primary's system identifier, which names its repository, could not be asked");
         }
