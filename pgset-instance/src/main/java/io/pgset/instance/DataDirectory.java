@@ -4,6 +4,7 @@ import io.pgset.core.config.HbaRenderer;
 import io.pgset.core.config.InstanceConfig;
 import io.pgset.core.config.PostgresConfRenderer;
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.InstanceStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -58,12 +60,15 @@ final class DataDirectory {
     private final Clock clock;
     private final Function<InstanceOptions.Endpoint, PostgresSession> sessions;
     private final InstanceLog log;
+    private final ReplicaRestore replicaRestore;
 
     private volatile Optional<InstanceConfig.Tls> tls = Optional.empty();
     /** Whether this process has seen a database on the volume (then an empty volume is never initdb'd). */
     private volatile boolean databaseSeen;
     /** Counts the times PGDATA was made or replaced by this process (initdb, clone, rewind, move aside). */
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    /** How this process last cloned the replica's data; null before it did. */
+    private volatile InstanceStatus.Clone lastClone;
 
     DataDirectory(InstanceOptions options, Tools tools, PostgresUser user, Clock clock,
                   Function<InstanceOptions.Endpoint, PostgresSession> sessions, InstanceLog log) {
@@ -74,6 +79,7 @@ final class DataDirectory {
         this.clock = clock;
         this.sessions = sessions;
         this.log = log;
+        this.replicaRestore = new ReplicaRestore(options, new PgBackRest(options, user, tools, log), tools, user);
     }
 
     /** The certificate files connections use from now on; empty while TLS is off. */
@@ -87,6 +93,11 @@ final class DataDirectory {
                 + (clientCertificate ? " sslcert=" + PostgresConfRenderer.libpqQuote(t.clientCertificate())
                         + " sslkey=" + PostgresConfRenderer.libpqQuote(t.clientKey()) : ""))
                 .orElse(" sslmode=disable");
+    }
+
+    /** How this process last cloned the replica's data (for its status); null before it did. */
+    InstanceStatus.Clone lastClone() {
+        return lastClone;
     }
 
     PostgresLogs logs() {
@@ -162,15 +173,13 @@ final class DataDirectory {
             databaseSeen = true;
             return restored;
         } else if (step instanceof DataRules.Step.Clone) {
-            cloneFrom(upstream.orElseThrow());
-            return "cloned from " + upstream.get();
+            return cloneFrom(upstream.orElseThrow());
         } else if (step instanceof DataRules.Step.Rewind) {
             return rewind(upstream.orElseThrow(), postgres);
         } else if (step instanceof DataRules.Step.MoveAsideAndClone move) {
             Path kept = moveAside(move.why());
-            cloneFrom(upstream.orElseThrow());
-            return "moved the data that could not be used aside to " + kept + " (" + move.why() + ") and cloned anew"
-                    + " from " + upstream.get();
+            String cloned = cloneFrom(upstream.orElseThrow());
+            return "moved the data that could not be used aside to " + kept + " (" + move.why() + "); " + cloned;
         }
         throw new DataRefusedException("pod " + options.pod() + ", volume " + options.volume() + ": "
                 + ((DataRules.Step.Refuse) step).why());
@@ -264,16 +273,61 @@ final class DataDirectory {
         }
     }
 
-    private void cloneFrom(InstanceOptions.Endpoint upstream) throws IOException {
-        log.info("cloning from " + upstream);
+    /**
+     * Makes a replica's data anew in the clone staging directory, renamed to {@code pgdata} when
+     * complete: restored from the backup repository when it holds a backup of this system (see
+     * {@link ReplicaRestore}), else copied from the upstream by pg_basebackup. A restore that
+     * fails leaves only its own staging directory, which is removed before pg_basebackup.
+     *
+     * @return how it was cloned, for the log
+     */
+    private String cloneFrom(InstanceOptions.Endpoint upstream) throws IOException {
         Path staging = options.volume().resolve(CLONE_STAGING);
+        long start = System.nanoTime();
+        ReplicaRestore.Result restored = replicaRestore.restore(options.spec(),
+                () -> systemIdentifier(upstream).stream().mapToObj(Long::toUnsignedString).findFirst(), staging);
+        InstanceStatus.Clone clone;
+        if (restored.backup().isPresent()) {
+            clone = new InstanceStatus.Clone(InstanceStatus.Clone.Method.REPOSITORY, restored.backup().get(),
+                    seconds(start), "", "", false);
+        } else {
+            if (restored.failed()) {
+                log.warn("restoring from the backup repository failed, cloning with pg_basebackup instead: "
+                        + restored.whyNot());
+                if (Files.exists(staging)) {
+                    deleteRecursively(staging); // the restore's own, never complete
+                }
+            } else {
+                log.info("cloning with pg_basebackup: " + restored.whyNot());
+            }
+            start = System.nanoTime();
+            baseBackup(upstream, staging);
+            clone = new InstanceStatus.Clone(InstanceStatus.Clone.Method.PG_BASEBACKUP, "", seconds(start), "",
+                    (restored.failed() ? "restore from the repository failed: " : "") + restored.whyNot(),
+                    restored.failed());
+        }
+        markStandby(staging);
+        replaceEmptyPgdata(staging);
+        clone = new InstanceStatus.Clone(clone.method(), clone.backup(), clone.seconds(), clock.instant().toString(),
+                clone.whyNotRepository(), clone.restoreFailed());
+        lastClone = clone;
+        return clone.method() == InstanceStatus.Clone.Method.REPOSITORY
+                ? String.format(Locale.ROOT, "restored backup %s from the repository in %.1f s; WAL since then comes"
+                        + " from the archive and %s", clone.backup(), clone.seconds(), upstream)
+                : String.format(Locale.ROOT, "cloned from %s with pg_basebackup in %.1f s", upstream, clone.seconds());
+    }
+
+    private void baseBackup(InstanceOptions.Endpoint upstream, Path staging) throws IOException {
+        log.info("cloning from " + upstream);
         String conninfo = "host=" + upstream.host() + " port=" + upstream.port() + " user="
                 + HbaRenderer.REPLICATION_USER + " passfile=" + replicationPassfile() + tlsConninfo(true)
                 + " connect_timeout=5";
         tools.run(Duration.ofHours(6), "pg_basebackup", "-d", conninfo, "-D", staging.toString(),
                 "-X", "stream", "-S", options.spec().slotName(options.ordinal()), "-c", "fast", "--no-password");
-        markStandby(staging);
-        replaceEmptyPgdata(staging);
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
     }
 
     /** Renames a completed staging directory to {@code pgdata}, which is absent or an empty directory. */
@@ -311,9 +365,9 @@ final class DataDirectory {
                         + " untouched and the rewind is tried again", rewindFailed);
             }
             Path kept = moveAside("pg_rewind failed: " + rewindFailed.getMessage());
-            cloneFrom(upstream);
+            String cloned = cloneFrom(upstream);
             return "pg_rewind failed (" + rewindFailed.getMessage() + "); the data was moved aside to " + kept
-                    + " and cloned anew";
+                    + "; " + cloned;
         }
         markStandby(options.pgdata());
         DurableFiles.delete(marker);

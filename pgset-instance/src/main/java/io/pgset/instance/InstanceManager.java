@@ -146,7 +146,8 @@ public final class InstanceManager implements AutoCloseable {
                     + (status.message().isEmpty() ? "" : "; " + status.message()));
         }
         return status.withCertificateExpires(expires).withConfigRejected(config.rejected())
-                .withStorage(new InstanceStatus.Storage(storage.freeBytes(), full, storage.keptCopies()));
+                .withStorage(new InstanceStatus.Storage(storage.freeBytes(), full, storage.keptCopies()))
+                .withClone(data.lastClone());
     }
 
 

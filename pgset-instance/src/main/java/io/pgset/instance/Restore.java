@@ -257,7 +257,7 @@ final class Restore {
         return "'" + value.replace("'", "''") + "'";
     }
 
-    private static String lastLines(String text, int n) {
+    static String lastLines(String text, int n) {
         List<String> lines = text.strip().lines().filter(l -> !l.isBlank()).toList();
         return String.join(" / ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
     }

@@ -76,6 +76,7 @@ public final class ClusterController {
         restarted.keySet().removeIf(name -> observed.pods().stream().anyMatch(p -> p.name().equals(name) && p.ready()));
         List<String> failures = act(plan, observed);
         reportStorage(observed);
+        CloneEvents.of(observed).forEach(this::tell);
         archiving.next(observed).ifPresent(this::tell);
         String stalled = stalled(observed);
         // A step that failed is retried at the normal pace, not at once; a switchover is watched closely.

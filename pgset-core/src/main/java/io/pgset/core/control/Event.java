@@ -46,7 +46,9 @@ public record Event(Reason reason, Severity severity, String cluster, Optional<S
         /** A scheduled backup ended well: its duration, size and label. */
         BackupCompleted,
         /** A scheduled backup failed: pgBackRest's reason; the next one runs at the next scheduled time. */
-        BackupFailed
+        BackupFailed,
+        /** A replica's data was made anew: restored from the backup repository or copied by pg_basebackup. */
+        Cloned
     }
 
     public enum Severity {

@@ -30,6 +30,7 @@ import java.util.List;
  *                       else 0); 0 on a primary
  * @param archive        WAL archiving as this instance's postgres reports it ({@link ArchiveStatus#UNKNOWN}
  *                       when it was not asked)
+ * @param lastClone      how this instance's manager last made the replica's data anew; null when it has not
  */
 public record InstanceStatus(
         String pod,
@@ -51,7 +52,38 @@ public record InstanceStatus(
         Storage storage,
         String configRejected,
         double lagSeconds,
-        ArchiveStatus archive) {
+        ArchiveStatus archive,
+        Clone lastClone) {
+
+    /**
+     * How a replica's data was last made anew by its instance manager, so that the controller can
+     * tell which way was taken and what it cost: a restore from the backup repository is cheap for
+     * the primary, pg_basebackup reads every file from it.
+     *
+     * @param method  which way
+     * @param backup  the backup label restored; empty for pg_basebackup
+     * @param seconds how long the copy took, until the data was in place (replay and streaming follow)
+     * @param at      when it was in place (ISO-8601), which tells one clone from the next
+     * @param whyNotRepository for pg_basebackup: why the repository was not used (no backup yet, no
+     *                spec.backup, or the restore failed and why)
+     * @param restoreFailed for pg_basebackup: a restore from the repository was tried and failed
+     */
+    public record Clone(Method method, String backup, double seconds, String at, String whyNotRepository,
+                        boolean restoreFailed) {
+
+        public enum Method {
+            /** pgbackrest restore --type=standby of a backup, then WAL from the archive and the primary */
+            REPOSITORY,
+            /** pg_basebackup from the primary */
+            PG_BASEBACKUP
+        }
+
+        public Clone {
+            backup = backup == null ? "" : backup;
+            at = at == null ? "" : at;
+            whyNotRepository = whyNotRepository == null ? "" : whyNotRepository;
+        }
+    }
 
     /**
      * The volume as its instance manager sees it.
@@ -76,6 +108,16 @@ public record InstanceStatus(
         certificateExpires = certificateExpires == null ? "" : certificateExpires;
         configRejected = configRejected == null ? "" : configRejected;
         archive = archive == null ? ArchiveStatus.UNKNOWN : archive;
+    }
+
+    public InstanceStatus(String pod, Role role, boolean started, boolean ready, long postgresPid, long timeline,
+                          String lsn, String receivedLsn, boolean streaming, long volumeBytes, int restarts,
+                          String message, String upstream, String specVersion, List<PendingRestart> pendingRestart,
+                          String certificateExpires, Storage storage, String configRejected, double lagSeconds,
+                          ArchiveStatus archive) {
+        this(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming, volumeBytes, restarts,
+                message, upstream, specVersion, pendingRestart, certificateExpires, storage, configRejected, lagSeconds,
+                archive, null);
     }
 
     public InstanceStatus(String pod, Role role, boolean started, boolean ready, long postgresPid, long timeline,
@@ -110,43 +152,49 @@ public record InstanceStatus(
     public InstanceStatus withConfig(String version, List<PendingRestart> pending) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, version, pending, certificateExpires, storage, configRejected,
-                lagSeconds, archive);
+                lagSeconds, archive, lastClone);
     }
 
     public InstanceStatus withCertificateExpires(String expires) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, specVersion, pendingRestart, expires, storage, configRejected,
-                lagSeconds, archive);
+                lagSeconds, archive, lastClone);
     }
 
     public InstanceStatus withStorage(Storage volume) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, volume,
-                configRejected, lagSeconds, archive);
+                configRejected, lagSeconds, archive, lastClone);
     }
 
     public InstanceStatus withConfigRejected(String why) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage, why,
-                lagSeconds, archive);
+                lagSeconds, archive, lastClone);
     }
 
     public InstanceStatus withMessage(String why) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, why, upstream, specVersion, pendingRestart, certificateExpires, storage,
-                configRejected, lagSeconds, archive);
+                configRejected, lagSeconds, archive, lastClone);
     }
 
     public InstanceStatus withLagSeconds(double seconds) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage,
-                configRejected, seconds, archive);
+                configRejected, seconds, archive, lastClone);
     }
 
     public InstanceStatus withArchive(ArchiveStatus archiving) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage,
-                configRejected, lagSeconds, archiving);
+                configRejected, lagSeconds, archiving, lastClone);
+    }
+
+    public InstanceStatus withClone(Clone made) {
+        return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
+                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage,
+                configRejected, lagSeconds, archive, made);
     }
 
     /** The received position for a replica (falling back to replayed), the write position for a primary. */
