@@ -32,6 +32,20 @@ class DataRulesTest {
     }
 
     @Test
+    void aRecoveredClustersFirstVolumeIsRestoredOnlyWhenEmptyAndNew() {
+        assertThat(DataRules.decide(found(Kind.EMPTY), NONE, true, true, OptionalLong.empty()))
+                .isInstanceOf(Step.Restore.class);
+        assertThat(DataRules.decide(found(Kind.EMPTY), NONE, false, true, OptionalLong.empty()))
+                .isInstanceOf(Step.Refuse.class);
+        for (Kind kind : new Kind[] {Kind.PRIMARY_DATA, Kind.STANDBY_DATA}) {
+            assertThat(DataRules.decide(found(kind), NONE, true, true, OptionalLong.empty()))
+                    .as("a restore never overwrites a database").isInstanceOf(Step.Start.class);
+        }
+        assertThat(DataRules.decide(found(Kind.UNREADABLE), NONE, true, true, OptionalLong.empty()))
+                .isInstanceOf(Step.Refuse.class);
+    }
+
+    @Test
     void emptyVolumeOfAnExistingClustersPrimaryIsRefusedNotInitialized() {
         Step step = DataRules.decide(found(Kind.EMPTY), NONE, false, OptionalLong.empty());
         assertThat(step).isInstanceOf(Step.Refuse.class);
