@@ -43,6 +43,19 @@ final class Housekeeper implements AutoCloseable {
         }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Runs {@code task} once, soon, between the rounds of the periodic ones. */
+    void soon(String what, Task task) {
+        executor.execute(() -> {
+            try {
+                task.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                log.warn(what + " failed: " + t);
+            }
+        });
+    }
+
     @Override
     public void close() {
         executor.shutdownNow();

@@ -26,6 +26,8 @@ public final class InstanceManager implements AutoCloseable {
     private static final Duration VOLUME_MEASURE = Duration.ofSeconds(5);
     /** postgres starts a new log file at a size; between two prunes at most a few more pile up. */
     private static final Duration LOG_PRUNE = Duration.ofSeconds(5);
+    /** How often a primary checks that its archive's stanza exists (a no-op once it was created). */
+    private static final Duration STANZA_CHECK = Duration.ofSeconds(10);
 
     private final InstanceOptions options;
     private final Clock clock;
@@ -73,6 +75,30 @@ public final class InstanceManager implements AutoCloseable {
         housekeeper.every(VOLUME_MEASURE, "measuring the volume", volume::measure);
         housekeeper.every(CERTIFICATE_CHECK, "certificate renewal", this::renewWhenDue);
         housekeeper.every(LOG_PRUNE, "pruning postgres's log files", data.logs()::prune);
+        housekeeper.every(STANZA_CHECK, "creating the pgBackRest stanza", this::ensureStanzaOnPrimary);
+    }
+
+    /**
+     * A primary archives only once its stanza exists. It is created when a primary starts, but a
+     * replica promoted by a switchover or failover may be the first primary with the backup section
+     * (one added by apply), and the repository may have been unreachable at the start: until it
+     * exists, this tries again, and postgres keeps every WAL segment meanwhile.
+     */
+    private void ensureStanzaOnPrimary() throws SQLException {
+        if (supervisor.state().started() && postgres.running().isPresent() && !data.isStandby()
+                && pgBackRest.ensureStanza(config.spec())) {
+            wakeArchiver();
+        }
+    }
+
+    /**
+     * postgres's archiver waits a minute after three failed attempts; a configuration reload
+     * wakes it, so WAL kept while there was no stanza is archived at once.
+     */
+    private void wakeArchiver() throws SQLException {
+        try (var c = session(self()).open("postgres"); var s = c.createStatement()) {
+            s.execute("SELECT pg_reload_conf()");
+        }
     }
 
     private InstanceOptions.Endpoint self() {
@@ -91,7 +117,9 @@ public final class InstanceManager implements AutoCloseable {
      */
     private boolean ensureBootstrapped() throws SQLException, IOException {
         boolean ran = bootstrapOnce();
-        pgBackRest.ensureStanza(config.spec());
+        if (pgBackRest.ensureStanza(config.spec())) {
+            wakeArchiver();
+        }
         return ran;
     }
 
@@ -213,6 +241,7 @@ public final class InstanceManager implements AutoCloseable {
 
     public void promote() throws SQLException {
         roles.promote();
+        housekeeper.soon("creating the pgBackRest stanza", this::ensureStanzaOnPrimary);
     }
 
     public void follow(InstanceOptions.Endpoint primary) throws IOException, SQLException {

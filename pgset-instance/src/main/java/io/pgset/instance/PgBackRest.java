@@ -20,12 +20,14 @@ import java.util.Map;
  */
 public final class PgBackRest {
 
-    private static final Duration STANZA_CREATE = Duration.ofSeconds(60);
+    private static final Duration STANZA_CREATE = Duration.ofSeconds(30);
 
     private final InstanceOptions options;
     private final PostgresUser user;
     private final Tools tools;
     private final InstanceLog log;
+    /** The pgbackrest.conf whose stanza was created by this process; empty before. */
+    private volatile String stanzaCreatedFor = "";
 
     PgBackRest(InstanceOptions options, PostgresUser user, Tools tools, InstanceLog log) {
         this.options = options;
@@ -87,13 +89,25 @@ public final class PgBackRest {
     }
 
     /**
-     * Creates the stanza on a running primary (pgBackRest does nothing when it exists). Until it
-     * exists archive-push fails and postgres keeps the WAL, so a failure here is logged and the
-     * instance goes on: nothing is lost, and the next start tries again.
+     * Creates the stanza on a running primary, once for each configuration it archives with (the
+     * file names the repositories and the system identifier), so that calling it often costs
+     * nothing. Until it exists archive-push fails and postgres keeps the WAL, so a failure here is
+     * logged and tried again later: nothing is lost.
+     *
+     * @return whether this call created it (then WAL that waited can be archived now)
      */
-    void ensureStanza(ClusterSpec spec) {
+    boolean ensureStanza(ClusterSpec spec) {
         if (!enabled(spec)) {
-            return;
+            return false;
+        }
+        String configuration;
+        try {
+            configuration = Files.readString(configFile(options.volume()));
+        } catch (IOException e) {
+            return false; // not written yet: postgres has not started with archiving
+        }
+        if (configuration.equals(stanzaCreatedFor)) {
+            return false;
         }
         try {
             Tools.Ran ran = tools.execute(STANZA_CREATE, "pgbackrest", command(user, options.volume(), options.host(),
@@ -102,10 +116,13 @@ public final class PgBackRest {
                 log.warn("pgbackrest stanza-create failed with exit code " + ran.exit() + ", WAL is kept until"
                         + " archiving works: " + ran.output().strip());
             } else {
+                stanzaCreatedFor = configuration;
                 log.info("pgbackrest stanza " + spec.name() + " ready");
+                return true;
             }
         } catch (IOException e) {
             log.warn("pgbackrest stanza-create could not run, WAL is kept until archiving works: " + e.getMessage());
         }
+        return false;
     }
 }
