@@ -1,7 +1,7 @@
 package io.pgset.cli;
 
 import io.pgset.core.model.ClusterSpec.BackupType;
-import io.pgset.local.BackupRun;
+import io.pgset.instance.BackupRun;
 import io.pgset.local.ClusterPgBackRest;
 import io.pgset.local.PgsetException;
 import io.pgset.core.config.PgBackRestErrors;

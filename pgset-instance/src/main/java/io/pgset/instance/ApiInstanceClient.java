@@ -2,9 +2,12 @@ package io.pgset.instance;
 
 import io.pgset.core.control.InstanceClient;
 import io.pgset.core.control.PodState;
+import io.pgset.core.model.BackupReport;
+import io.pgset.core.model.ClusterSpec.BackupType;
 import io.pgset.core.model.InstanceStatus;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The controller's view of instance managers over their HTTPS API, wherever they run: the
@@ -51,5 +54,15 @@ public final class ApiInstanceClient implements InstanceClient {
     @Override
     public void restart(PodState pod) throws IOException {
         http.restart(pod.host(), pod.apiPort());
+    }
+
+    @Override
+    public BackupReport startBackup(PodState primary, BackupType type, int repo) throws IOException, BackupRefused {
+        return http.startBackup(primary.host(), primary.apiPort(), type, repo);
+    }
+
+    @Override
+    public Optional<BackupReport> lastBackup(PodState pod) throws IOException {
+        return http.lastBackup(pod.host(), pod.apiPort());
     }
 }

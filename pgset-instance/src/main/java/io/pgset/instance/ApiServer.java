@@ -29,8 +29,12 @@ public final class ApiServer implements AutoCloseable {
     /** What a route answers. */
     public record Response(int code, String contentType, byte[] body) {
         public static Response json(Object value) {
+            return json(200, value);
+        }
+
+        public static Response json(int code, Object value) {
             try {
-                return new Response(200, "application/json", JSON.writeValueAsBytes(value));
+                return new Response(code, "application/json", JSON.writeValueAsBytes(value));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -55,7 +59,20 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    /** A route's work; a {@link BadRequest} becomes a 400, any other exception a 500, with its message. */
+    /**
+     * A request that is well formed but cannot be done in the state things are in (a backup runs
+     * already): a 409 whose message says what is in the way, so the caller knows to wait.
+     */
+    public static final class Conflict extends Exception {
+        public Conflict(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A route's work; a {@link BadRequest} becomes a 400, a {@link Conflict} a 409, any other
+     * exception a 500, with its message.
+     */
     @FunctionalInterface
     public interface Handler {
         Response handle(byte[] body) throws Exception;
@@ -142,6 +159,8 @@ public final class ApiServer implements AutoCloseable {
             return route.handler.handle(body);
         } catch (BadRequest e) {
             return Response.text(400, e.getMessage() + "\n");
+        } catch (Conflict e) {
+            return Response.text(409, e.getMessage() + "\n");
         } catch (Exception e) {
             return Response.text(500, String.valueOf(e.getMessage()) + "\n");
         }

@@ -24,6 +24,9 @@ import java.util.Map;
  * POST /restart                     stop postgres cleanly and start it again
  * POST /reload                      reload postgres's configuration
  * POST /certificates/renew          issue new certificates now; postgres reloads them (no restart)
+ * POST /backup {"type","repo"}       primary only: start a pgBackRest backup on this volume; answers
+ *                                   202 at once, 409 while one runs or on a replica
+ * GET  /backup                      the backup that runs or ran last; 404 when none ran since start
  * </pre>
  *
  * A body with a missing or wrongly typed field is answered 400, naming each such field and what it
@@ -73,6 +76,9 @@ public final class InstanceApi {
                Instant expires = manager.renewCertificates();
                return Response.json(Map.of("expires", expires.toString()));
            })
+           .secured("POST", "/backup", body -> Response.json(202, manager.startBackup(RequestBodies.backup(body))))
+           .secured("GET", "/backup", body -> manager.lastBackup().map(Response::json).orElse(Response.text(404,
+                   "no backup since " + options.pod() + "'s instance manager started\n")))
            .secured("POST", "/reload", body -> {
                manager.reload();
                return Response.json(Map.of("reloaded", true));

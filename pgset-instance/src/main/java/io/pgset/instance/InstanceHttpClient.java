@@ -1,14 +1,19 @@
 package io.pgset.instance;
 
+import io.pgset.core.control.InstanceClient;
+import io.pgset.core.model.BackupReport;
+import io.pgset.core.model.ClusterSpec.BackupType;
 import io.pgset.core.model.InstanceStatus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /** Calls an instance's API (see {@link InstanceApi}); runtimes use it to observe and direct instances. */
@@ -94,6 +99,37 @@ public final class InstanceHttpClient {
     public void reload(String host, int apiPort) throws IOException {
         expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/reload")).POST(HttpRequest.BodyPublishers.noBody()),
                 Duration.ofSeconds(30)), "POST /reload");
+    }
+
+    /**
+     * Asks the instance to start a backup and returns once it has (the backup itself goes on).
+     *
+     * @return the backup as the instance reports it, running
+     * @throws InstanceClient.BackupRefused when it answers 409: one runs, or it is not the primary
+     */
+    public BackupReport startBackup(String host, int apiPort, BackupType type, int repo) throws IOException,
+            InstanceClient.BackupRefused {
+        byte[] body = ApiServer.JSON.writeValueAsBytes(Map.of("type", type.option(), "repo", repo));
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri(host, apiPort, "/backup"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), TIMEOUT);
+        if (r.statusCode() == 409) {
+            throw new InstanceClient.BackupRefused(new String(r.body(), StandardCharsets.UTF_8).strip());
+        }
+        if (r.statusCode() != 202) {
+            throw new IOException("POST /backup answered " + r.statusCode() + ": "
+                    + new String(r.body(), StandardCharsets.UTF_8).strip());
+        }
+        return ApiServer.JSON.readValue(r.body(), BackupReport.class);
+    }
+
+    /** The backup the instance runs or ran last; empty when it ran none since its instance manager started. */
+    public Optional<BackupReport> lastBackup(String host, int apiPort) throws IOException {
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri(host, apiPort, "/backup")).GET(), TIMEOUT);
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        expectOk(r, "GET /backup");
+        return Optional.of(ApiServer.JSON.readValue(r.body(), BackupReport.class));
     }
 
     private HttpResponse<byte[]> send(HttpRequest.Builder request, Duration timeout) throws IOException {

@@ -1,5 +1,6 @@
 package io.pgset.instance;
 
+import io.pgset.core.model.BackupReport;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.model.Role;
@@ -43,6 +44,7 @@ public final class InstanceManager implements AutoCloseable {
     private final Supervisor supervisor;
     private final RoleChanges roles;
     private final Housekeeper housekeeper;
+    private final InstanceBackups backups;
 
     /** The {@link DataDirectory#generation} on which bootstrap was seen complete; -1 before. */
     private volatile long bootstrapSeenIn = -1;
@@ -68,6 +70,7 @@ public final class InstanceManager implements AutoCloseable {
                 secrets, this::session);
         this.roles = new RoleChanges(supervisor, postgres, data, config, statusReader, log);
         this.housekeeper = new Housekeeper(options.pod(), log);
+        this.backups = new InstanceBackups(pgBackRest, user, options, log, clock);
     }
 
     public void start() {
@@ -279,6 +282,16 @@ public final class InstanceManager implements AutoCloseable {
         return config.spec();
     }
 
+    /** Starts a backup on this primary's own volume and returns at once ({@link InstanceBackups}). */
+    BackupReport startBackup(RequestBodies.BackupRequest request) throws ApiServer.BadRequest, ApiServer.Conflict {
+        return backups.start(config.spec(), status(), request);
+    }
+
+    /** The backup that runs or ran last; empty when none ran since this instance manager started. */
+    Optional<BackupReport> lastBackup() {
+        return backups.last();
+    }
+
     /**
      * Issues new certificates now and has postgres load them with a reload: no restart, and
      * connections that are open stay open on the certificate they began with.
@@ -343,6 +356,7 @@ public final class InstanceManager implements AutoCloseable {
 
     @Override
     public void close() {
+        backups.close();
         housekeeper.close();
         supervisor.close();
         statusReader.close();

@@ -1,6 +1,7 @@
 package io.pgset.instance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgset.core.model.ClusterSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,11 @@ final class RequestBodies {
     static final String PORT = "an integer 1-65535";
     static final String SLOTS = "an array of replication slot names";
     static final String SLOT = "a replication slot name (a string)";
+    static final String BACKUP_TYPE = "full, diff or incr";
+    static final String REPO = "a repository number (an integer from 1)";
+
+    /** What {@code POST /backup} asks for: a backup of this type into repository {@code repo}, numbered from 1. */
+    record BackupRequest(ClusterSpec.BackupType type, int repo) {}
 
     private RequestBodies() {}
 
@@ -45,6 +51,17 @@ final class RequestBodies {
         List<String> names = new ArrayList<>();
         slots.forEach(n -> names.add(n.asText()));
         return names;
+    }
+
+    /** {@code {"type": "full", "repo": 1}}: the repository is checked against the spec by whoever runs it. */
+    static BackupRequest backup(byte[] body) throws ApiServer.BadRequest {
+        JsonNode node = object(body);
+        List<String> problems = new ArrayList<>();
+        check(problems, "type", node.get("type"), BACKUP_TYPE,
+                n -> n.isTextual() && List.of("full", "diff", "incr").contains(n.asText()));
+        check(problems, "repo", node.get("repo"), REPO, n -> n.isIntegralNumber() && n.canConvertToInt() && n.intValue() >= 1);
+        reject(problems);
+        return new BackupRequest(ClusterSpec.BackupType.of(node.get("type").asText()), node.get("repo").intValue());
     }
 
     private static JsonNode object(byte[] body) throws ApiServer.BadRequest {

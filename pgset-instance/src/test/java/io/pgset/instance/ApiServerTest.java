@@ -12,6 +12,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import io.pgset.core.control.InstanceClient;
+import io.pgset.core.model.BackupReport;
+import io.pgset.core.model.ClusterSpec.BackupType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiServerTest {
 
     private static final String TOKEN = "test-token";
+
+    private static final BackupReport REPORT = new BackupReport(BackupReport.State.FAILED, "incr", 2,
+            "2026-01-01T03:00:00Z", 12.5, "", "", "[056]: unable to find base backup");
 
     @TempDir
     Path dir;
@@ -41,7 +47,10 @@ class ApiServerTest {
         }).secured("PUT", "/slots", body -> {
             slots.set(RequestBodies.slots(body));
             return ApiServer.Response.json(Map.of("changes", List.of()));
-        }).secured("POST", "/promote", body -> {
+        }).secured("POST", "/backup", body -> {
+            throw new ApiServer.Conflict("a full backup to repository 1 runs since 2026-01-01T03:00:00Z");
+        }).secured("GET", "/backup", body -> ApiServer.Response.json(REPORT))
+          .secured("POST", "/promote", body -> {
             throw new java.sql.SQLException("postgres is not running");
         });
         server.start();
@@ -76,5 +85,13 @@ class ApiServerTest {
         assertThatThrownBy(() -> client.promote("127.0.0.1", server.port()))
                 .isInstanceOf(IOException.class)
                 .hasMessage("POST /promote answered 500: postgres is not running");
+    }
+
+    @Test
+    void aConflictIsA409TheCallerReadsAsARefusalAndAReportTravelsWhole() throws Exception {
+        assertThatThrownBy(() -> client.startBackup("127.0.0.1", server.port(), BackupType.FULL, 1))
+                .isInstanceOf(InstanceClient.BackupRefused.class)
+                .hasMessage("a full backup to repository 1 runs since 2026-01-01T03:00:00Z");
+        assertThat(client.lastBackup("127.0.0.1", server.port())).contains(REPORT);
     }
 }

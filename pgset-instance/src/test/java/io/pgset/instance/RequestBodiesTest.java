@@ -66,4 +66,24 @@ class RequestBodiesTest {
     private static byte[] bytes(String json) {
         return json.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void backupReadsTypeAndRepository() throws Exception {
+        assertThat(RequestBodies.backup(bytes("{\"type\": \"incr\", \"repo\": 2}")))
+                .isEqualTo(new RequestBodies.BackupRequest(io.pgset.core.model.ClusterSpec.BackupType.INCR, 2));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"repo\": 1}                       | type: required, full, diff or incr",
+        "{\"type\": \"FULL\", \"repo\": 1}    | type: full, diff or incr, got \"FULL\"",
+        "{\"type\": \"full\"}                | repo: required, a repository number (an integer from 1)",
+        "{\"type\": \"full\", \"repo\": \"1\"} | repo: a repository number (an integer from 1), got \"1\"",
+        "{\"type\": \"full\", \"repo\": 0}     | repo: a repository number (an integer from 1), got 0",
+        "{}                                | type: required, full, diff or incr; repo: required, a repository number (an integer from 1)",
+    })
+    void backupRefusesAMissingOrWrongField(String body, String message) {
+        assertThatThrownBy(() -> RequestBodies.backup(bytes(body)))
+                .isInstanceOf(ApiServer.BadRequest.class).hasMessage(message);
+    }
 }

@@ -12,6 +12,7 @@ import io.pgset.core.plan.BackupSchedulePlanner;
 import io.pgset.core.plan.BackupSchedulePlanner.Due;
 import io.pgset.core.plan.BackupSchedulePlanner.Plan;
 import io.pgset.core.plan.BackupSchedulePlanner.Slot;
+import io.pgset.instance.BackupRun;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

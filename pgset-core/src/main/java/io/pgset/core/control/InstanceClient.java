@@ -1,7 +1,10 @@
 package io.pgset.core.control;
 
+import io.pgset.core.model.BackupReport;
+import io.pgset.core.model.ClusterSpec.BackupType;
 import io.pgset.core.model.InstanceStatus;
 import java.util.List;
+import java.util.Optional;
 
 /** Talks to an instance manager's API. */
 public interface InstanceClient {
@@ -29,4 +32,29 @@ public interface InstanceClient {
 
     /** Stops postgres cleanly; its instance manager starts it again with the current configuration. */
     void restart(PodState pod) throws Exception;
+
+    /**
+     * Starts a backup of this type into repository {@code repo} (numbered from 1) on the primary's
+     * own volume and returns at once: a backup can take hours, so {@link #lastBackup} follows it.
+     * Only runtimes that have instance managers take backups (the local controller runs pgBackRest
+     * itself), hence the default.
+     *
+     * @return the backup as the instance reports it once started
+     * @throws BackupRefused when the instance will not start it now (one runs, it is not the primary)
+     */
+    default BackupReport startBackup(PodState primary, BackupType type, int repo) throws Exception {
+        throw new UnsupportedOperationException("this runtime's instances take no backups when asked");
+    }
+
+    /** The backup the instance runs or ran last; empty when it ran none since its instance manager started. */
+    default Optional<BackupReport> lastBackup(PodState pod) throws Exception {
+        return Optional.empty();
+    }
+
+    /** An instance said no to a backup for now, and why: one runs already, or it is not the primary. */
+    final class BackupRefused extends Exception {
+        public BackupRefused(String why) {
+            super(why);
+        }
+    }
 }

@@ -37,4 +37,7 @@ public class PostgresClusterStatus {
 
     @JsonPropertyDescription("Ready, Progressing, Degraded, SpecInvalid and StorageFull, with reasons and messages")
     public List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("Scheduled backups: when each type is next due, the one running, the last result")
+    public BackupStatus backup;
 }

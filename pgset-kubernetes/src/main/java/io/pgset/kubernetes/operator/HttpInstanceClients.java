@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgset.core.control.InstanceClient;
 import io.pgset.core.control.PodState;
+import io.pgset.core.model.BackupReport;
+import io.pgset.core.model.ClusterSpec.BackupType;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.instance.ApiInstanceClient;
 import io.pgset.instance.ApiTls;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -91,6 +94,16 @@ public final class HttpInstanceClients implements Function<PostgresCluster, Inst
 
         @Override
         public void restart(PodState pod) throws IOException {
+            throw new IOException(why);
+        }
+
+        @Override
+        public BackupReport startBackup(PodState primary, BackupType type, int repo) throws IOException {
+            throw new IOException(why);
+        }
+
+        @Override
+        public Optional<BackupReport> lastBackup(PodState pod) throws IOException {
             throw new IOException(why);
         }
     }

@@ -21,11 +21,17 @@ public final class PgsetOperator implements AutoCloseable {
 
     public PgsetOperator(KubernetesClient client, Set<String> namespaces, String image,
                          Function<PostgresCluster, InstanceClient> instances) {
+        this(client, namespaces, image, instances, Clock.systemUTC());
+    }
+
+    /** @param clock what the operator's decisions read the time from (backup schedules are read in its zone) */
+    PgsetOperator(KubernetesClient client, Set<String> namespaces, String image,
+                  Function<PostgresCluster, InstanceClient> instances, Clock clock) {
         this.operator = new Operator(o -> o.withKubernetesClient(client)
                 .withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withCloseClientOnStop(false));
-        PostgresClusterReconciler reconciler = new PostgresClusterReconciler(client, image, instances, Clock.systemUTC());
+        PostgresClusterReconciler reconciler = new PostgresClusterReconciler(client, image, instances, clock);
         operator.register(reconciler, c -> {
             if (!namespaces.isEmpty()) {
                 c.settingNamespaces(namespaces);

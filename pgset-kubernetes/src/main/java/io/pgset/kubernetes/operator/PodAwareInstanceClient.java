@@ -2,6 +2,8 @@ package io.pgset.kubernetes.operator;
 
 import io.pgset.core.control.InstanceClient;
 import io.pgset.core.control.PodState;
+import io.pgset.core.model.BackupReport;
+import io.pgset.core.model.ClusterSpec.BackupType;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.model.PendingRestart;
 import java.util.ArrayList;
@@ -71,5 +73,15 @@ final class PodAwareInstanceClient implements InstanceClient {
     @Override
     public void reload(PodState pod) throws Exception {
         instances.reload(pod);
+    }
+
+    @Override
+    public BackupReport startBackup(PodState primary, BackupType type, int repo) throws Exception {
+        return instances.startBackup(primary, type, repo);
+    }
+
+    @Override
+    public Optional<BackupReport> lastBackup(PodState pod) throws Exception {
+        return instances.lastBackup(pod);
     }
 }

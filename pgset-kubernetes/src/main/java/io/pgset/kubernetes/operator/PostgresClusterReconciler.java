@@ -19,6 +19,7 @@ import io.pgset.core.model.Phase;
 import io.pgset.core.spec.SpecException;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.kubernetes.ManifestRenderer;
+import io.pgset.kubernetes.api.BackupStatus;
 import io.pgset.kubernetes.api.PostgresCluster;
 import io.pgset.kubernetes.api.PostgresClusterStatus;
 import java.time.Clock;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Reconciles one PostgresCluster: its objects as rendered, then one pass of the same HA
  * controller the local runtime runs (over {@link KubernetesRuntime}), then role labels from what
- * the instances report, then status. Instances are polled, so a pass is rescheduled every second
+ * the instances report, then scheduled backups ({@link BackupScheduler}), then status. Instances are polled, so a pass is rescheduled every second
  * (a quarter second while the controller is acting).
  *
  * <p>An invalid spec creates nothing: the status says what is wrong (condition SpecInvalid). A
@@ -57,7 +58,7 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
     /** One controller per cluster (by uid), for what it remembers between passes. */
     private final Map<String, Managed> managed = new ConcurrentHashMap<>();
 
-    private record Managed(KubernetesRuntime runtime, ClusterController controller) {}
+    private record Managed(KubernetesRuntime runtime, ClusterController controller, BackupScheduler backups) {}
 
     static final Duration REAPPLY = Duration.ofSeconds(30);
     /** Per cluster (by uid): the spec its objects were last applied for, and when. */
@@ -101,14 +102,16 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
                 return known;
             }
             KubernetesRuntime runtime = new KubernetesRuntime(client, namespace, wanted);
-            ClusterController controller = new ClusterController(runtime,
-                    new PodAwareInstanceClient(instances.apply(resource), runtime),
-                    new KubernetesEvents(client, resource, clock), clock);
-            // What the old one remembers (a switchover in flight) goes on under the new spec.
+            InstanceClient podInstances = new PodAwareInstanceClient(instances.apply(resource), runtime);
+            KubernetesEvents events = new KubernetesEvents(client, resource, clock);
+            ClusterController controller = new ClusterController(runtime, podInstances, events, clock);
+            BackupScheduler backups = new BackupScheduler(name, podInstances, events, clock);
+            // What the old ones remember (a switchover in flight, a backup) goes on under the new spec.
             if (known != null) {
                 controller.takeOver(known.controller());
+                backups.takeOver(known.backups());
             }
-            return new Managed(runtime, controller);
+            return new Managed(runtime, controller, backups);
         });
         m.runtime().refresh();
         ClusterStatus status = m.controller().reconcile(spec);
@@ -116,7 +119,10 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
             m.runtime().refresh(); // pods may have gone or come
         }
         labelRoles(m.runtime(), status);
+        BackupStatus backup = m.backups().pass(resource.getStatus() == null ? null : resource.getStatus().backup, spec,
+                status, m.runtime().pods());
         PostgresClusterStatus published = published(resource, status, invalid);
+        published.backup = backup;
         return status(resource, published, Optional.of(m.controller().acted() ? PACE_ACTING : PACE));
     }
 
@@ -266,6 +272,7 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
         return Objects.equals(a.phase, b.phase) && Objects.equals(a.primary, b.primary)
                 && Objects.equals(a.instances, b.instances) && Objects.equals(a.readyInstances, b.readyInstances)
                 && Objects.equals(a.message, b.message) && Objects.equals(a.specVersion, b.specVersion)
-                && Objects.equals(a.observedGeneration, b.observedGeneration) && Objects.equals(a.conditions, b.conditions);
+                && Objects.equals(a.observedGeneration, b.observedGeneration) && Objects.equals(a.conditions, b.conditions)
+                && Objects.equals(a.backup, b.backup);
     }
 }

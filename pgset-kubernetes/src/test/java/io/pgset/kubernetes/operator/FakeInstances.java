@@ -6,13 +6,17 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgset.core.control.InstanceClient;
 import io.pgset.core.control.PodState;
+import io.pgset.core.model.BackupReport;
+import io.pgset.core.model.ClusterSpec.BackupType;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.model.Role;
 import io.pgset.core.spec.SpecReader;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The instance managers of the fake kubelet's pods: each pod, once it exists, behaves as
@@ -38,7 +42,11 @@ final class FakeInstances implements InstanceClient {
         long timeline;
         long lsn;
         String specVersion = "";
+        /** The instance manager's last backup; a new instance manager knows of none. */
+        BackupReport backup;
     }
+
+    private Clock clock = Clock.systemUTC();
 
     /** @param timeline where the operator's calls other than status go: "promote demo-1", "demote demo-0 -> demo-2" */
     FakeInstances(KubernetesClient client, String namespace, String cluster, List<String> timeline) {
@@ -138,6 +146,44 @@ final class FakeInstances implements InstanceClient {
             throw new IOException(pod.name() + " is not reachable");
         }
         return i;
+    }
+
+    /** The clock backups are timed by: the operator's, as an instance's clock would roughly agree with it. */
+    synchronized FakeInstances timedBy(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
+    /**
+     * Takes the backup as an instance manager does: on the primary only, one at a time. The
+     * timeline gets "backup full demo-0", or "backup full demo-0 refused: ..." when refused.
+     */
+    @Override
+    public synchronized BackupReport startBackup(PodState primary, BackupType type, int repo)
+            throws IOException, BackupRefused {
+        Instance i = reachable(primary);
+        String why = i.role != Role.PRIMARY ? primary.name() + " is a replica"
+                : i.backup != null && i.backup.running() ? "a " + i.backup.type() + " backup runs" : "";
+        calls.add("backup " + type.option() + " " + primary.name() + (why.isEmpty() ? "" : " refused: " + why));
+        if (!why.isEmpty()) {
+            throw new BackupRefused(why);
+        }
+        i.backup = new BackupReport(BackupReport.State.RUNNING, type.option(), repo, clock.instant().toString(), 0, "",
+                "", "");
+        return i.backup;
+    }
+
+    @Override
+    public synchronized Optional<BackupReport> lastBackup(PodState pod) throws IOException {
+        return Optional.ofNullable(reachable(pod).backup);
+    }
+
+    /** Ends the backup running on that pod, as pgBackRest would: with a label, or with its error line. */
+    synchronized void finishBackup(String pod, String error) {
+        BackupReport r = instances.get(pod).backup;
+        boolean ok = error.isEmpty();
+        instances.get(pod).backup = new BackupReport(ok ? BackupReport.State.SUCCEEDED : BackupReport.State.FAILED,
+                r.type(), r.repo(), r.started(), 42.0, ok ? "20300106-030000F" : "", ok ? "22.3MB" : "", error);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.pgset.local;
+package io.pgset.instance;
 
 import java.io.BufferedReader;
 import java.io.IOException;
