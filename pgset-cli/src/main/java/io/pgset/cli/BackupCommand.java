@@ -49,10 +49,18 @@ final class BackupCommand implements Callable<Integer> {
         S3Reachability.check(spec, repo); // pgBackRest would retry an endpoint that refuses for minutes
         main.out.println("cluster " + name + ": " + what);
         StringBuilder output = new StringBuilder();
-        BackupRun.Result result = new BackupRun().run(pgbackrest.backup(backupType, repo), line -> {
+        java.util.function.Consumer<String> print = line -> {
             main.out.println("  " + line);
             output.append(line).append('\n');
-        });
+        };
+        BackupRun.Result result = new BackupRun().run(pgbackrest.backup(backupType, repo), print);
+        if (!result.ok() && pgbackrest.standbyCouldNotServe(result.error())) {
+            pgbackrest = pgbackrest.fromPrimary();
+            what = backupType.option() + " backup to " + pgbackrest.describe(repo);
+            main.out.println("cluster " + name + ": the standby could not serve (" + result.error() + "); " + what);
+            output.setLength(0);
+            result = new BackupRun().run(pgbackrest.backup(backupType, repo), print);
+        }
         if (!result.ok()) {
             throw new PgsetException("cluster " + name + ": " + what + " failed: " + result.error()
                     + " (pgBackRest's output is above)" + PgBackRestErrors.explain(spec, repo, output.toString())

@@ -95,6 +95,19 @@ public final class InstanceManager implements AutoCloseable {
     }
 
     /**
+     * A promotion writes no checkpoint, so pg_control keeps the old timeline until the next one,
+     * minutes later: what reads pg_control meanwhile (pg_rewind of the old primary, a backup from a
+     * standby, which restarts its own checkpoints from the primary's) sees the old timeline. One
+     * checkpoint now, off the promotion's path, then the archive's stanza.
+     */
+    private void afterPromotion() throws SQLException {
+        try (var c = session(self()).open("postgres"); var s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+        }
+        ensureStanzaOnPrimary();
+    }
+
+    /**
      * postgres's archiver waits a minute after three failed attempts; a configuration reload
      * wakes it, so WAL kept while there was no stanza is archived at once.
      */
@@ -244,7 +257,7 @@ public final class InstanceManager implements AutoCloseable {
 
     public void promote() throws SQLException {
         roles.promote();
-        housekeeper.soon("creating the pgBackRest stanza", this::ensureStanzaOnPrimary);
+        housekeeper.soon("the checkpoint after a promotion", this::afterPromotion);
     }
 
     public void follow(InstanceOptions.Endpoint primary) throws IOException, SQLException {

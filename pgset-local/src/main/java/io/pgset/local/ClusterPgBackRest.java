@@ -81,6 +81,20 @@ public final class ClusterPgBackRest {
         return standby.isPresent();
     }
 
+    /** The same backups, copying their files from the primary. */
+    public ClusterPgBackRest fromPrimary() {
+        return new ClusterPgBackRest(home, spec, primary, Optional.empty());
+    }
+
+    /**
+     * Whether a backup from the standby failed because of the standby, so that the primary can
+     * take it at once: pgBackRest refuses a standby whose pg_control is still on the timeline before
+     * a promotion (error 058) until the standby's next restartpoint, which may be minutes away.
+     */
+    public boolean standbyCouldNotServe(String error) {
+        return standby.isPresent() && (error.contains("[058]") || error.contains("standby"));
+    }
+
     /**
      * A backup of this type into repository {@code repo} (1-based, checked); pgBackRest then
      * expires what that repository's retention no longer keeps.

@@ -97,6 +97,12 @@ final class ScheduledBackups implements AutoCloseable {
         BackupRun.Result result;
         try {
             result = run.run(pgbackrest.backup(type, REPOSITORY), line -> LOG.debug("cluster={} {}", cluster, line));
+            if (!result.ok() && pgbackrest.standbyCouldNotServe(result.error())) {
+                LOG.info("cluster={} {} : the standby could not serve ({}); taking it from the primary", cluster, what,
+                        result.error());
+                pgbackrest = pgbackrest.fromPrimary();
+                result = run.run(pgbackrest.backup(type, REPOSITORY), line -> LOG.debug("cluster={} {}", cluster, line));
+            }
         } catch (IOException e) {
             result = new BackupRun.Result(-1, Duration.ZERO, java.util.Optional.empty(), java.util.Optional.empty(),
                     "pgbackrest could not run: " + e.getMessage());
