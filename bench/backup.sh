@@ -110,7 +110,7 @@ basebackup_conninfo="host=127.0.0.1 port=$port user=pgset_replication passfile=$
 echo "full backups ..." >&2
 pair backup_pgset 'bin/pgset --home "$home" backup bench --type full' \
   backup_hand 'pgbackrest --repo=2 --type=full backup'
-stored=$(bin/pgset --home "$home" backups bench -o json | python3 -c "import json,sys; print(json.load(sys.stdin)[-1]['repositorySize'])")
+stored=$(bin/pgset --home "$home" backups bench -o json | python3 -c "import json,sys; print(json.load(sys.stdin)['backups'][-1]['repositorySize'])")
 # pgBackRest's own time for each backup, from its console lines in the log: A, B, B, A.
 own=($(grep -o 'backup command end: completed successfully ([0-9]*ms)' "$log" | grep -o '[0-9]*ms' | tr -d ms))
 took[own_pgset]="$(python3 -c "import sys; print(f'{int(sys.argv[1])/1000:.2f} {int(sys.argv[2])/1000:.2f}')" "${own[0]}" "${own[3]}")"

@@ -1,6 +1,7 @@
 package io.pgset.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgset.core.model.ArchiveStatus;
 import io.pgset.instance.ApiServer;
 import io.pgset.local.ClusterPgBackRest;
 import io.pgset.local.PgsetException;
@@ -28,9 +29,20 @@ final class BackupsCommand implements Callable<Integer> {
             description = "The format: table (the default) or json.")
     String output;
 
-    /** One backup as pgBackRest reports it: times in ISO 8601 (UTC), sizes in bytes, WAL as segment names. */
+    /**
+     * One backup as pgBackRest reports it: times in ISO 8601 (UTC), sizes in bytes, WAL as segment
+     * names, and the timeline it was taken on.
+     */
     record Backup(String label, String type, String start, String stop, long size, long repositorySize,
-                  String walStart, String walStop) {}
+                  String walStart, String walStop, long timeline) {}
+
+    /**
+     * What a recovery can reach: from the end of the oldest backup to the newest archived WAL
+     * (its segment from pgBackRest, its time from the primary's archiver); empty without backups.
+     */
+    record RecoveryWindow(String from, String to, String lastArchivedWal) {}
+
+    record Listing(List<Backup> backups, RecoveryWindow recoveryWindow) {}
 
     @Override
     public Integer call() throws Exception {
@@ -46,21 +58,48 @@ final class BackupsCommand implements Callable<Integer> {
             throw new PgsetException("cluster " + name + ": pgbackrest info failed with exit code " + exit + ": "
                     + text.strip());
         }
-        List<Backup> backups = parse(ApiServer.JSON.readTree(text));
+        JsonNode report = ApiServer.JSON.readTree(text);
+        List<Backup> backups = parse(report);
+        ArchiveStatus archive = main.clusters().status(name).archive();
+        Listing listing = new Listing(backups, window(backups, report, archive));
         if (output.equals("json")) {
-            main.out.println(ApiServer.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(backups));
+            main.out.println(ApiServer.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(listing));
             return 0;
         }
         if (backups.isEmpty()) {
             main.out.println("cluster " + name + ": no backups yet; `pgset backup " + name + "` takes one");
             return 0;
         }
-        main.out.printf("%-20s %-5s %-20s %-20s %10s  %s%n", "LABEL", "TYPE", "START", "STOP", "SIZE", "WAL");
+        main.out.printf("%-20s %-5s %-20s %-20s %10s  %-3s %s%n", "LABEL", "TYPE", "START", "STOP", "SIZE", "TL", "WAL");
         for (Backup b : backups) {
-            main.out.printf("%-20s %-5s %-20s %-20s %10s  %s-%s%n", b.label(), b.type(), b.start(), b.stop(),
-                    (b.size() / (1024 * 1024)) + " MB", b.walStart(), b.walStop());
+            main.out.printf("%-20s %-5s %-20s %-20s %10s  %-3d %s-%s%n", b.label(), b.type(), b.start(), b.stop(),
+                    (b.size() / (1024 * 1024)) + " MB", b.timeline(), b.walStart(), b.walStop());
         }
+        RecoveryWindow window = listing.recoveryWindow();
+        main.out.println("recovery window: from " + window.from() + " to " + (window.to().isEmpty()
+                ? "the last archived WAL" : window.to()) + " (last archived segment " + window.lastArchivedWal() + ")");
         return 0;
+    }
+
+    static RecoveryWindow window(List<Backup> backups, JsonNode info, ArchiveStatus archive) {
+        if (backups.isEmpty()) {
+            return null;
+        }
+        String from = backups.stream().map(Backup::stop).min(String::compareTo).orElseThrow();
+        String lastWal = "";
+        for (JsonNode stanza : info) {
+            for (JsonNode a : stanza.path("archive")) {
+                String max = a.path("max").asText("");
+                lastWal = max.compareTo(lastWal) > 0 ? max : lastWal;
+            }
+        }
+        String to = archive == null || archive.lastArchivedTime() == null ? "" : archive.lastArchivedTime();
+        return new RecoveryWindow(from, to, lastWal);
+    }
+
+    /** A WAL segment's name begins with its timeline in hexadecimal. */
+    private static long timeline(String segment) {
+        return segment.length() == 24 ? Long.parseLong(segment.substring(0, 8), 16) : 0;
     }
 
     static List<Backup> parse(JsonNode info) {
@@ -71,7 +110,8 @@ final class BackupsCommand implements Callable<Integer> {
                         Instant.ofEpochSecond(b.path("timestamp").path("start").asLong()).toString(),
                         Instant.ofEpochSecond(b.path("timestamp").path("stop").asLong()).toString(),
                         b.path("info").path("size").asLong(), b.path("info").path("repository").path("size").asLong(),
-                        b.path("archive").path("start").asText(), b.path("archive").path("stop").asText()));
+                        b.path("archive").path("start").asText(), b.path("archive").path("stop").asText(),
+                        timeline(b.path("archive").path("start").asText())));
             }
         }
         return backups;

@@ -44,8 +44,15 @@ class BackupIT extends PerTestHome {
         assertThat(backup.out()).contains("new backup label",
                 "cluster demo: full backup to repository 1 (local), files from standby " + replica + " done");
 
-        JsonNode backups = PgsetHome.JSON.readTree(home.pgset("backups", "demo", "-o", "json").ok().out());
+        JsonNode backups = PgsetHome.JSON.readTree(home.pgset("backups", "demo", "-o", "json").ok().out()).path("backups");
         assertThat(backups).hasSize(1);
+        assertThat(backups.get(0).path("timeline").asLong()).isEqualTo(2); // the switchover of the apply
+        JsonNode window = PgsetHome.JSON.readTree(home.pgset("backups", "demo", "-o", "json").ok().out())
+                .path("recoveryWindow");
+        assertThat(window.path("from").asText()).isEqualTo(backups.get(0).path("stop").asText());
+        assertThat(window.path("lastArchivedWal").asText()).startsWith("00000002");
+        assertThat(home.pgset("backups", "demo").ok().out()).contains("recovery window: from "
+                + backups.get(0).path("stop").asText());
         assertThat(backups.get(0).path("type").asText()).isEqualTo("full");
         assertThat(backups.get(0).path("label").asText()).endsWith("F");
         assertThat(backups.get(0).path("walStart").asText()).matches("[0-9A-F]{24}");

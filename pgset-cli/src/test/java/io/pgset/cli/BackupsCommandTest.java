@@ -24,7 +24,15 @@ class BackupsCommandTest {
     void readsLabelTypeTimesSizesAndWalRangeFromPgBackRestInfo() throws Exception {
         assertThat(BackupsCommand.parse(ApiServer.JSON.readTree(INFO))).containsExactly(
                 new BackupsCommand.Backup("20261130-005310F", "full", "2026-11-30T00:53:10Z", "2026-11-30T00:53:14Z",
-                        22992521, 3043779, "000000010000000000000002", "000000010000000000000003"));
+                        22992521, 3043779, "000000010000000000000002", "000000010000000000000003", 1));
+    }
+
+    @Test
+    void theRecoveryWindowRunsFromTheOldestBackupsEndToTheLastArchivedWal() throws Exception {
+        var info = ApiServer.JSON.readTree(INFO);
+        assertThat(BackupsCommand.window(BackupsCommand.parse(info), info, null)).isEqualTo(
+                new BackupsCommand.RecoveryWindow("2026-11-30T00:53:14Z", "", "000000010000000000000003"));
+        assertThat(BackupsCommand.window(java.util.List.of(), info, null)).isNull();
     }
 
     @Test

@@ -104,7 +104,7 @@ class ReplicaFromRepositoryIT extends PerTestHome {
     }
 
     private String newestBackup() throws Exception {
-        JsonNode backups = PgsetHome.JSON.readTree(home.pgset("backups", "demo", "-o", "json").ok().out());
+        JsonNode backups = PgsetHome.JSON.readTree(home.pgset("backups", "demo", "-o", "json").ok().out()).path("backups");
         return backups.get(backups.size() - 1).path("label").asText();
     }
 

@@ -59,7 +59,7 @@ class S3BackupIT extends PerTestHome {
         assertThat(backup.out()).contains("new backup label", "cluster demo: full backup to repository 1")
                 .doesNotContain(s3.secret());
 
-        JsonNode backups = PgsetHome.JSON.readTree(home.pgset("backups", "demo", "-o", "json").ok().out());
+        JsonNode backups = PgsetHome.JSON.readTree(home.pgset("backups", "demo", "-o", "json").ok().out()).path("backups");
         assertThat(backups).hasSize(1);
         String label = backups.get(0).path("label").asText();
         assertThat(backups.get(0).path("type").asText()).isEqualTo("full");

@@ -57,7 +57,7 @@ class ScheduledBackupIT extends PerTestHome {
         assertThat(events("BackupCompleted")).allSatisfy(line -> assertThat(line).matches(
                 ".* completed in [0-9.]+ s, [0-9.]+[KMG]?B, label [0-9]{8}-[0-9]{6}F$"));
 
-        JsonNode backups = PgsetHome.JSON.readTree(home.pgset("backups", "demo", "-o", "json").ok().out());
+        JsonNode backups = PgsetHome.JSON.readTree(home.pgset("backups", "demo", "-o", "json").ok().out()).path("backups");
         assertThat(backups).as("retention.full 1: pgBackRest expired the older full backup").hasSize(1);
         assertThat(backups.get(0).path("type").asText()).isEqualTo("full");
         Path manifest = repository("demo", home.cluster("demo").resolve("backups"))
