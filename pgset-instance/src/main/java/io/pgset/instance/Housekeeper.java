@@ -32,28 +32,26 @@ final class Housekeeper implements AutoCloseable {
 
     /** Runs {@code task} now and then {@code every} after each round ends. */
     void every(Duration every, String what, Task task) {
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                task.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Throwable t) {
-                log.warn(what + " failed, trying again in " + every.toSeconds() + " s: " + t);
-            }
-        }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(guarded(what + " failed, trying again in " + every.toSeconds() + " s", task),
+                0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Runs {@code task} once, soon, between the rounds of the periodic ones. */
     void soon(String what, Task task) {
-        executor.execute(() -> {
+        executor.execute(guarded(what + " failed", task));
+    }
+
+    /** The task as the executor runs it: whatever it throws is logged, and the thread goes on. */
+    private Runnable guarded(String failure, Task task) {
+        return () -> {
             try {
                 task.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Throwable t) {
-                log.warn(what + " failed: " + t);
+                log.warn(failure + ": " + t);
             }
-        });
+        };
     }
 
     @Override
