@@ -74,10 +74,11 @@ class CommandsIT extends SharedCluster {
     void statusJsonCarriesTheConditionsCoreComputes() throws Exception {
         com.fasterxml.jackson.databind.JsonNode conditions = home.status("demo").path("conditions");
         assertThat(conditions).extracting(c -> c.path("type").asText())
-                .containsExactly("Ready", "Progressing", "Degraded", "SpecInvalid", "StorageFull");
+                .containsExactly("Ready", "Progressing", "Degraded", "SpecInvalid", "StorageFull",
+                        "ArchivingFailing");
         assertThat(conditions).extracting(c -> c.path("type").asText() + "=" + c.path("status").asBoolean())
                 .containsExactly("Ready=true", "Progressing=false", "Degraded=false", "SpecInvalid=false",
-                        "StorageFull=false");
+                        "StorageFull=false", "ArchivingFailing=false");
         assertThat(conditions).allSatisfy(c -> assertThat(c.path("lastTransitionTime").asText()).isNotEmpty());
     }
 
