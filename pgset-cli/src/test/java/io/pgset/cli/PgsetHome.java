@@ -164,15 +164,49 @@ final class PgsetHome implements AutoCloseable {
                 .toList();
     }
 
+    /** Those, and postgres's own processes, which work in a data directory here even when orphaned. */
+    private List<ProcessHandle> everyProcess() {
+        String marker = dir.toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false)
+                        || workingIn(p.pid(), dir))
+                .toList();
+    }
+
+    private static boolean workingIn(long pid, Path dir) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd")).startsWith(dir);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false; // gone, or not ours to look at
+        }
+    }
+
     @Override
     public void close() throws IOException {
         stopProcesses();
         if (!Files.exists(dir)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+        // A killed postmaster's children (checkpointer, WAL writer) outlive it for a moment, and only
+        // their working directory tells they belong here: they are killed too, and the removal is
+        // tried again while one of them still writes a last file.
+        for (int attempt = 1; ; attempt++) {
+            stopProcesses();
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+                return;
+            } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.NoSuchFileException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
             }
         }
     }
@@ -182,7 +216,7 @@ final class PgsetHome implements AutoCloseable {
         // With their children: a killed postmaster's checkpointer and WAL writer do not name the
         // home, and would go on writing into it for a moment.
         List<ProcessHandle> all = new ArrayList<>();
-        for (ProcessHandle p : processes()) {
+        for (ProcessHandle p : everyProcess()) {
             all.add(p);
             p.descendants().forEach(all::add);
         }
