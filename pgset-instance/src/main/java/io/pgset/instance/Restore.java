@@ -20,13 +20,15 @@ import java.util.Map;
  * become {@code pgdata}. A restore that fails or is killed at any point leaves only the staging
  * directory, which pgset made itself and may remove; the source's repository is only read.
  *
- * <p>The private postgres listens on no TCP address, only on a Unix socket in a directory that
+ * <p>The private postgres listens on no TCP address, only on a Unix socket in a new directory that
  * only the postgres user can enter, where {@code pg_hba.conf} trusts the superuser: the restored
  * roles still have the source's passwords, which this cluster does not know.
  */
 final class Restore {
 
     static final String STAGING = "pgdata.restore";
+    /** Names the replay's socket directory while it exists, so that a later attempt removes it. */
+    private static final String SOCKET_RECORD = "restore-socket.path";
     private static final Duration RESTORE_TIMEOUT = Duration.ofHours(24);
     private static final Duration SHORT = Duration.ofSeconds(60);
 
@@ -133,8 +135,7 @@ final class Restore {
      * postgresql.auto.conf, and stops it cleanly.
      */
     private void replay(Path staging, Secrets secrets) throws IOException, InterruptedException {
-        Path socket = options.volume().resolve("restore-socket");
-        user.privateDirectory(socket);
+        Path socket = socketDirectory();
         Files.deleteIfExists(staging.resolve("standby.signal")); // a backup taken from a standby must not stay one
         boolean archives = options.spec().backup().enabled() && options.backups().isPresent();
         user.privateFile(staging.resolve("postgresql.conf"), String.join("\n",
@@ -182,9 +183,54 @@ final class Restore {
             if (postgres.isAlive()) {
                 postgres.destroyForcibly().waitFor();
             }
+            removeSocketDirectory(socket);
         }
         Files.deleteIfExists(output);
-        Files.deleteIfExists(socket);
+    }
+
+    /**
+     * A new private directory for the replay's socket. A socket's path may not be longer than 107
+     * bytes, which a volume deep in a long PGSET_HOME can exceed, so it is made in the temporary
+     * directory, or on the volume where that cannot be written (a pod's read-only root).
+     */
+    private Path socketDirectory() throws IOException {
+        Path record = options.volume().resolve(SOCKET_RECORD);
+        if (Files.exists(record)) { // an attempt that was killed left its directory behind
+            Path left = Path.of(Files.readString(record).strip());
+            // Only what this class makes: the record lies on a volume the postgres user may write.
+            boolean ours = left.equals(options.volume().resolve("restore-socket"))
+                    || (left.getParent() != null && left.getParent().equals(Path.of(System.getProperty("java.io.tmpdir")))
+                    && left.getFileName().toString().startsWith("pgset-restore-"));
+            if (ours) {
+                removeSocketDirectory(left);
+            }
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("pgset-restore-");
+        } catch (IOException readOnly) {
+            dir = options.volume().resolve("restore-socket");
+        }
+        DurableFiles.write(record, dir + "\n");
+        user.privateDirectory(dir);
+        return dir;
+    }
+
+    /** The socket and its lock file stay behind when postgres is killed; nothing else is in there. */
+    private void removeSocketDirectory(Path dir) {
+        try {
+            if (Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(dir);
+            }
+            Files.deleteIfExists(options.volume().resolve(SOCKET_RECORD));
+        } catch (IOException e) {
+            log.info("could not remove " + dir + " (the restore's socket directory): " + e.getMessage());
+        }
     }
 
     /**
