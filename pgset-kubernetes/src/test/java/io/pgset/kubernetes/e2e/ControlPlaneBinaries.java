@@ -23,7 +23,7 @@ record ControlPlaneBinaries(Path directory, String kubernetesVersion) {
         for (String name : List.of("etcd", "kube-apiserver", "kube-controller-manager")) {
             if (!Files.isExecutable(binaries.path(name))) {
                 throw new IllegalStateException("no " + name + " in " + directory + ": the *E2E tests need the"
-                        + " control plane that bin/setup builds (or run " + script + ")");
+                        + " control plane that `bin/setup --e2e` builds (or run " + script + ")");
             }
         }
         return binaries;
