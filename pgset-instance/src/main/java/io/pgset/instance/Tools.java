@@ -1,8 +1,12 @@
 package io.pgset.instance;
 
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,14 +66,22 @@ final class Tools {
      * @param program what the command runs, for messages
      */
     Ran execute(Duration timeout, String program, List<String> command) throws IOException {
+        // The output goes to a file, which a long output cannot block as a pipe would. Its name is
+        // removed as soon as the program runs: the program and this reader keep it open, and a
+        // killed instance manager leaves nothing behind in the temporary directory.
         Path output = Files.createTempFile("pgset-" + program, ".out");
-        try {
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(output.toFile())
-                    .start();
+        try (FileChannel reader = FileChannel.open(output, StandardOpenOption.READ)) {
+            Process process;
+            try {
+                process = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile())
+                        .start();
+            } finally {
+                Files.deleteIfExists(output);
+            }
             boolean done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            String text = Files.readString(output);
+            String text = new String(Channels.newInputStream(reader).readAllBytes(), StandardCharsets.UTF_8);
             if (!done) {
                 process.destroyForcibly();
                 throw new IOException(program + " did not finish within " + timeout.toSeconds() + "s");
