@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -25,9 +25,8 @@ final class BackupsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "The cluster.")
     String name;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "The format: table (the default) or json.")
-    String output;
+    @Mixin
+    OutputFormat format;
 
     /**
      * One backup as pgBackRest reports it: times in ISO 8601 (UTC), sizes in bytes, WAL as segment
@@ -46,9 +45,7 @@ final class BackupsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!output.equals("table") && !output.equals("json")) {
-            throw new PgsetException("unknown output format '" + output + "'; use table or json");
-        }
+        boolean json = format.json();
         Process info = new ProcessBuilder(ClusterPgBackRest.of(main.clusters(), name).info())
                 .redirectErrorStream(true).start();
         info.getOutputStream().close();
@@ -62,7 +59,7 @@ final class BackupsCommand implements Callable<Integer> {
         List<Backup> backups = parse(report);
         ArchiveStatus archive = main.clusters().status(name).archive();
         Listing listing = new Listing(backups, window(backups, report, archive));
-        if (output.equals("json")) {
+        if (json) {
             main.out.println(ApiServer.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(listing));
             return 0;
         }

@@ -7,7 +7,7 @@ import io.pgset.instance.ApiServer;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -21,22 +21,19 @@ final class StatusCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "NAME", description = "The cluster (default: every cluster).")
     String name;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "The format: table (the default) or json.")
-    String output;
+    @Mixin
+    OutputFormat format;
 
     @Override
     public Integer call() throws Exception {
-        if (!output.equals("table") && !output.equals("json")) {
-            throw new io.pgset.local.PgsetException("unknown output format '" + output + "'; use table or json");
-        }
+        boolean json = format.json();
         List<String> names = name != null ? List.of(name) : main.clusters().names();
         if (names.isEmpty()) {
-            main.out.println(output.equals("json") ? "[]" : "no clusters; `pgset up` creates one");
+            main.out.println(json ? "[]" : "no clusters; `pgset up` creates one");
             return 0;
         }
         List<ClusterStatus> statuses = names.stream().map(n -> main.clusters().status(n)).toList();
-        if (output.equals("json")) {
+        if (json) {
             Object value = name != null ? statuses.get(0) : statuses;
             main.out.println(ApiServer.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value));
         } else {
