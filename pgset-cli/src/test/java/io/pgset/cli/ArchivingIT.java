@@ -42,7 +42,7 @@ class ArchivingIT extends PerTestHome {
         home.pgset("up", "-f", home.specFile("instances: 1\nbackup: {archive: {timeoutSeconds: 60}}").toString()).ok();
         Path repository = repository();
         home.pgset("backup", "demo").ok();
-        Thread.sleep(1100); // pgBackRest picks a backup for a time target by its stop time in whole seconds
+        PgsetHome.awaitNextSecond();
         Set<Long> beforeTheMoment;
         String moment;
         try (RowWriter writer = RowWriter.start(home, "demo", "archive_load")) {
@@ -115,7 +115,7 @@ class ArchivingIT extends PerTestHome {
         home.pgset("up", "-f", home.specFile("instances: 2\nbackup: {archive: {timeoutSeconds: 60}}").toString()).ok();
         Path repository = repository();
         home.pgset("backup", "demo").ok();
-        Thread.sleep(1100);
+        PgsetHome.awaitNextSecond();
         home.note("demo", "before the failover");
         String before = switchWal();
         await().atMost(Duration.ofSeconds(20)).until(() -> segments(repository, 1).contains(before));

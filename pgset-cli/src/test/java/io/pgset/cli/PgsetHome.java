@@ -151,6 +151,16 @@ final class PgsetHome implements AutoCloseable {
         return file;
     }
 
+    /**
+     * Waits until the clock has entered a new second. pgBackRest chooses the backup for a time
+     * target by its stop time in whole seconds: a moment in the second a backup ended finds none.
+     */
+    static void awaitNextSecond() {
+        long second = java.time.Instant.now().getEpochSecond();
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+                .until(() -> java.time.Instant.now().getEpochSecond() > second);
+    }
+
     /** Sends a signal (STOP, CONT, KILL, ...) to a process, or with a negative pid to its group. */
     static void signal(String signal, long pid) throws IOException, InterruptedException {
         assertThat(new ProcessBuilder("kill", "-" + signal, "--", Long.toString(pid)).start().waitFor()).isZero();

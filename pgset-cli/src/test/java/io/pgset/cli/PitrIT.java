@@ -22,9 +22,7 @@ class PitrIT extends PerTestHome {
         sql("demo", "create table t(i int)");
         String beforeTheBackup = java.time.OffsetDateTime.now().minusSeconds(2).toString();
         home.pgset("backup", "demo").ok();
-        // pgBackRest chooses the backup for a time target by its stop time in whole seconds: a moment
-        // in the very second the backup ended would find none.
-        Thread.sleep(1100);
+        PgsetHome.awaitNextSecond();
         sql("demo", "insert into t values (1); insert into t values (2)");
         String moment = sql("demo", "select to_char(clock_timestamp() at time zone 'UTC',"
                 + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')");

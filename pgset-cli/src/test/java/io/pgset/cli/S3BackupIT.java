@@ -70,7 +70,7 @@ class S3BackupIT extends PerTestHome {
         assertKeysOnlyInPrivatePgBackRestConfs();
 
         // Point-in-time recovery from the bucket into a new cluster.
-        Thread.sleep(1100); // pgBackRest picks a backup for a time target by its stop time in whole seconds
+        PgsetHome.awaitNextSecond();
         home.note("demo", "kept");
         String moment = superuserSql("select to_char(clock_timestamp() at time zone 'UTC',"
                 + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')");
