@@ -26,7 +26,14 @@ class ScheduledBackupIT extends PerTestHome {
     @Test
     void everyMinuteScheduleTakesBackupsFromTheStandbyAndRetentionKeepsOneFull() throws Exception {
         long start = System.nanoTime();
+        // The schedule begins once the standby streams, so that every backup can come from it: under
+        // load a backup due in the very second `up` returns could find it not yet ready.
         home.pgset("up", "-f", home.specFile("""
+                instances: 2
+                backup: {schedule: {}, retention: {full: 1}}
+                """).toString()).ok();
+        await().atMost(Duration.ofSeconds(30)).until(() -> home.pod("demo", 1).path("ready").asBoolean());
+        home.pgset("apply", "-f", home.specFile("""
                 instances: 2
                 backup: {schedule: {full: "* * * * *"}, retention: {full: 1}}
                 """).toString()).ok();
