@@ -44,13 +44,15 @@ record HaproxyConfig(String cluster, Services services, int refusal, List<String
         cfg.append("# Written by pgset for cluster ").append(cluster)
            .append(": its controller rewrites this file, and sets server states at run time.\n");
         cfg.append("global\n    maxconn 4096\n\n");
-        cfg.append("defaults\n    mode tcp\n    option tcpka\n    timeout connect 2s\n")
+        // No retries: HAProxy waits a second before each, while a client that is told at once
+        // tries again on its own and finds rw on the new primary as soon as it has moved.
+        cfg.append("defaults\n    mode tcp\n    option tcpka\n    retries 0\n    timeout connect 2s\n")
            .append("    timeout client ").append(IDLE).append("\n    timeout server ").append(IDLE).append("\n\n");
         frontend(cfg, ServiceRouting.RW, services.rw());
         frontend(cfg, ServiceRouting.RO, services.ro());
         backend(cfg, ServiceRouting.RW, routing, "first");
         backend(cfg, ServiceRouting.RO, routing, "roundrobin");
-        cfg.append("backend refused\n    retries 0\n    server refusal ").append(Ports.LOOPBACK).append(':')
+        cfg.append("backend refused\n    server refusal ").append(Ports.LOOPBACK).append(':')
            .append(refusal).append(" send-proxy\n");
         return cfg.toString();
     }

@@ -193,9 +193,10 @@ public final class LocalController implements AutoCloseable {
         try {
             spec = readSpec();
             ClusterStatus status = controller.reconcile(spec).withServices(Services.describe(services, home, spec));
-            latest = withConditions(status, Optional.empty());
+            ClusterStatus next = withConditions(status, Optional.empty());
+            updateServices(next); // first: a published status is one rw and ro already follow
+            latest = next;
             backups.tick(spec, latest);
-            updateServices();
         } catch (SpecException e) {
             String problems = String.join("; ", e.problems());
             latest = withConditions(latest.withPhase(Phase.DEGRADED, "spec.yaml is invalid, still running the last"
@@ -208,9 +209,9 @@ public final class LocalController implements AutoCloseable {
     }
 
     /** rw and ro follow this pass's status; a failure is retried at the next pass. */
-    private void updateServices() {
+    private void updateServices(ClusterStatus status) {
         try {
-            haproxy.update(latest, spec);
+            haproxy.update(status, spec);
         } catch (RuntimeException e) {
             LOG.warn("cluster={} services not updated: {}", home.name(), e.getMessage()
                     + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
