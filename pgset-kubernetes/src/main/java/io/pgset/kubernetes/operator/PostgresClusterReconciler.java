@@ -119,8 +119,9 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
             m.runtime().refresh(); // pods may have gone or come
         }
         labelRoles(m.runtime(), status);
+        Map<String, String> annotations = resource.getMetadata().getAnnotations();
         BackupStatus backup = m.backups().pass(resource.getStatus() == null ? null : resource.getStatus().backup, spec,
-                status, m.runtime().pods());
+                status, m.runtime().pods(), annotations == null ? Map.of() : annotations);
         PostgresClusterStatus published = published(resource, status, invalid);
         published.backup = backup;
         return status(resource, published, Optional.of(m.controller().acted() ? PACE_ACTING : PACE));
