@@ -84,6 +84,7 @@ public final class LocalRuntime implements ClusterRuntime {
     public void createPod(int ordinal, Optional<PodState> upstream, boolean newDatabase) throws IOException {
         String pod = home.name() + "-" + ordinal;
         Processes.stopOrphanPostgres(home.volume(pod).resolve("pgdata"));
+        Processes.stopOrphanTools(home.podPid(pod), home.volume(pod));
         PortPair ports = portsFor(pod);
         for (int port : new int[] {ports.postgres(), ports.api()}) {
             if (!Ports.isFree(port)) {
