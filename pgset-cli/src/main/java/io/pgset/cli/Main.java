@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "pgset", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Highly-available PostgreSQL clusters with StatefulSet semantics.",
         subcommands = {UpCommand.class, ApplyCommand.class, StatusCommand.class, CertificatesCommand.class, ScaleCommand.class, DeletePodCommand.class,
-                DownCommand.class, DeleteCommand.class, SwitchoverCommand.class, DrillCommand.class, RenderCommand.class, OperatorCommand.class, PsqlCommand.class, BackupCommand.class, BackupsCommand.class, RestoreCommand.class, LogsCommand.class, EventsCommand.class,
+                DownCommand.class, DeleteCommand.class, SwitchoverCommand.class, DashboardCommand.class, DrillCommand.class, RenderCommand.class, OperatorCommand.class, PsqlCommand.class, BackupCommand.class, BackupsCommand.class, RestoreCommand.class, LogsCommand.class, EventsCommand.class,
                 InstanceCommand.class, PrepareVolumeCommand.class, ControllerCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

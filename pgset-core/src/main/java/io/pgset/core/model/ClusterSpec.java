@@ -55,7 +55,16 @@ public record ClusterSpec(
         }
     }
 
-    public record StorageSpec(String size, boolean retainOnScaleDown, boolean retainOnDelete) {}
+    public record StorageSpec(String size, boolean retainOnScaleDown, boolean retainOnDelete) {
+
+        /** {@code size} in bytes: a whole number with an optional binary suffix (Ki, Mi, Gi, Ti), as validated. */
+        public long sizeBytes() {
+            int shift = size.endsWith("Ki") ? 10 : size.endsWith("Mi") ? 20 : size.endsWith("Gi") ? 30
+                    : size.endsWith("Ti") ? 40 : 0;
+            String digits = shift == 0 ? size : size.substring(0, size.length() - 2);
+            return Long.parseLong(digits) << shift;
+        }
+    }
 
     public enum ReplicationMode { ASYNC, SYNC }
 
