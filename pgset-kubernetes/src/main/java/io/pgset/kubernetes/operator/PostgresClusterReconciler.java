@@ -155,11 +155,14 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
     private void applyObjects(PostgresCluster resource, ClusterSpec spec) {
         String uid = resource.getMetadata().getUid();
         Applied last = applied.get(uid);
-        if (last != null && last.spec().equals(spec) && clock.instant().isBefore(last.at().plus(REAPPLY))) {
+        if (last != null && last.spec().equals(spec) && clock.instant().isBefore(last.at().plus(REAPPLY))
+                && !volumes.recreating(resource.getMetadata().getNamespace(), spec.name())) {
             return;
         }
-        List<String> changed = new ArrayList<>(objects.apply(resource, spec));
-        changed.addAll(volumes.apply(resource.getMetadata().getNamespace(), spec));
+        // Claims first: a StatefulSet deleted to be made again with a larger claim template must not
+        // be made anew by the other objects' apply, with no replicas.
+        List<String> changed = new ArrayList<>(volumes.apply(resource.getMetadata().getNamespace(), spec));
+        changed.addAll(objects.apply(resource, spec));
         applied.put(uid, new Applied(spec, clock.instant()));
         if (!changed.isEmpty()) {
             LOG.info("cluster={}/{} applied {}", resource.getMetadata().getNamespace(),

@@ -26,7 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>The StatefulSet's {@code volumeClaimTemplates} cannot be changed, and new ordinals must get
  *       the new size: once every claim could be expanded, the StatefulSet is deleted with orphan
  *       propagation (its pods stay, untouched) and created again with the larger template; it
- *       adopts the same pods, and with {@code OnDelete} it restarts none of them.</li>
+ *       adopts the same pods, and with {@code OnDelete} it restarts none of them. The deletion
+ *       ends when the garbage collector has orphaned the pods: the new StatefulSet, kept meanwhile,
+ *       is created on the first pass that finds the old one gone. This runs before the other
+ *       objects are applied, which would otherwise create a missing StatefulSet anew, with no
+ *       replicas.</li>
  *   <li>A size below a claim's is never applied (a claim cannot shrink): the status says so and
  *       nothing changes.</li>
  * </ol>
@@ -39,6 +43,8 @@ final class VolumeResize {
     private final KubernetesClient client;
     /** Per cluster ({@code namespace/name}): why its claims do not have the spec's size, while they do not. */
     private final Map<String, String> problems = new ConcurrentHashMap<>();
+    /** Per cluster: the StatefulSet to create once its predecessor, deleted for a larger template, is gone. */
+    private final Map<String, StatefulSet> pending = new ConcurrentHashMap<>();
 
     VolumeResize(KubernetesClient client) {
         this.client = client;
@@ -50,7 +56,15 @@ final class VolumeResize {
         StatefulSet set = client.apps().statefulSets().inNamespace(namespace).withName(spec.name()).get();
         if (set == null) {
             problems.remove(key);
-            return List.of();
+            StatefulSet next = pending.remove(key);
+            if (next == null) {
+                return List.of();
+            }
+            client.apps().statefulSets().inNamespace(namespace).resource(next).create();
+            return List.of("StatefulSet " + spec.name());
+        }
+        if (set.getMetadata().getDeletionTimestamp() != null) {
+            return List.of(); // being deleted: its successor waits in pending
         }
         long wanted = spec.storage().sizeBytes();
         List<String> changed = new ArrayList<>();
@@ -75,8 +89,7 @@ final class VolumeResize {
             }
         }
         if (refused.isEmpty() && templateSize(set).map(size -> size < wanted).orElse(false)) {
-            recreate(set, spec.storage().size());
-            changed.add("StatefulSet " + spec.name());
+            changed.addAll(recreate(key, set, spec.storage().size()));
         }
         if (refused.isEmpty()) {
             problems.remove(key);
@@ -89,6 +102,11 @@ final class VolumeResize {
     /** Why the cluster's claims do not have its spec's size; empty while they do, or are being expanded. */
     Optional<String> problem(String namespace, String name) {
         return Optional.ofNullable(problems.get(namespace + "/" + name));
+    }
+
+    /** Whether the cluster's StatefulSet waits to be created again (every pass should look). */
+    boolean recreating(String namespace, String name) {
+        return pending.containsKey(namespace + "/" + name);
     }
 
     private List<PersistentVolumeClaim> claims(String namespace, ClusterSpec spec) {
@@ -117,8 +135,11 @@ final class VolumeResize {
         return Optional.empty();
     }
 
-    /** Deleted without its pods (orphaned), then created again as it was but for the claim template's size. */
-    private void recreate(StatefulSet current, String size) {
+    /**
+     * Deleted without its pods (orphaned), then created again as it was but for the claim
+     * template's size: now when the deletion is done at once, else at a later pass.
+     */
+    private List<String> recreate(String key, StatefulSet current, String size) {
         String namespace = current.getMetadata().getNamespace();
         StatefulSet next = new StatefulSetBuilder(current)
                 .editMetadata().withResourceVersion(null).withUid(null).withCreationTimestamp(null)
@@ -127,9 +148,16 @@ final class VolumeResize {
                 .build();
         next.getSpec().getVolumeClaimTemplates().stream().filter(t -> TEMPLATE.equals(t.getMetadata().getName()))
                 .forEach(t -> t.getSpec().getResources().getRequests().put("storage", new Quantity(size)));
-        client.apps().statefulSets().inNamespace(namespace).withName(current.getMetadata().getName())
+        String name = current.getMetadata().getName();
+        pending.put(key, next);
+        client.apps().statefulSets().inNamespace(namespace).withName(name)
                 .withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+        if (client.apps().statefulSets().inNamespace(namespace).withName(name).get() != null) {
+            return List.of("StatefulSet " + name + " (deleted, its pods orphaned; created again once it is gone)");
+        }
+        pending.remove(key);
         client.apps().statefulSets().inNamespace(namespace).resource(next).create();
+        return List.of("StatefulSet " + name);
     }
 
     private static Optional<Long> templateSize(StatefulSet set) {

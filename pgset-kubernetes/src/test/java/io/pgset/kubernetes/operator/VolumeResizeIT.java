@@ -1,6 +1,7 @@
 package io.pgset.kubernetes.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.spec.SpecReader;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +66,28 @@ class VolumeResizeIT {
         assertThat(resize.problem(ns, "demo")).isEmpty();
 
         assertThat(resize.apply(ns, spec("2Gi"))).as("once done, nothing more").isEmpty();
+    }
+
+    @Test
+    void aStatefulSetStillBeingDeletedIsCreatedAgainOnceItIsGone() throws Exception {
+        cluster("expandable", true);
+        // A finalizer keeps it, as the garbage collector does while it orphans the pods.
+        client.apps().statefulSets().inNamespace(ns).withName("demo")
+                .edit(s -> new StatefulSetBuilder(s).editMetadata().addToFinalizers("test/hold").endMetadata().build());
+
+        assertThat(resize.apply(ns, spec("2Gi"))).last().asString().startsWith("StatefulSet demo (deleted");
+        assertThat(resize.recreating(ns, "demo")).isTrue();
+        assertThat(resize.apply(ns, spec("2Gi"))).as("still being deleted").isEmpty();
+
+        client.apps().statefulSets().inNamespace(ns).withName("demo")
+                .edit(s -> new StatefulSetBuilder(s).editMetadata().withFinalizers(List.of()).endMetadata().build());
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.apps().statefulSets().inNamespace(ns)
+                .withName("demo").get() == null);
+        assertThat(resize.apply(ns, spec("2Gi"))).containsExactly("StatefulSet demo");
+        assertThat(resize.recreating(ns, "demo")).isFalse();
+        assertThat(client.apps().statefulSets().inNamespace(ns).withName("demo").get().getSpec()
+                .getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests().get("storage"))
+                .isEqualTo(new Quantity("2Gi"));
     }
 
     @Test
