@@ -1,7 +1,9 @@
 package io.pgset.cli;
 
 import io.pgset.core.spec.SpecException;
+import io.pgset.core.model.LogFormat;
 import io.pgset.instance.LogLimits;
+import io.pgset.instance.LogLines;
 import io.pgset.instance.RollingLog;
 import io.pgset.local.Launcher;
 import io.pgset.local.LocalClusters;
@@ -28,6 +30,15 @@ public final class Main {
                     + " (/var/lib/pgset as root).")
     Path home;
 
+    @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+            converter = LogFormatOption.class,
+            description = "How pgset's daemons started by this command (controller, instances) and the operator log:"
+                    + " text, or json (one JSON object a line: time, level, cluster, pod, logger, message)."
+                    + " Default: $PGSET_LOG_FORMAT, else text.")
+    void logFormat(LogFormat format) {
+        System.setProperty(LogLines.PROPERTY, format.label());
+    }
+
     final PrintStream out;
     final PrintStream err;
     /** True when run as the pgset program, so that psql may take over the terminal. */
@@ -49,6 +60,26 @@ public final class Main {
 
     /** Runs one pgset command; returns its exit code. */
     public static int run(PrintStream out, PrintStream err, boolean console, String... args) {
+        try {
+            LogLines.configured(System.getProperties(), System.getenv());
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+        // --log-format holds for this command: the next one in the same JVM (a test) starts from the same value.
+        String format = System.getProperty(LogLines.PROPERTY);
+        try {
+            return execute(out, err, console, args);
+        } finally {
+            if (format == null) {
+                System.clearProperty(LogLines.PROPERTY);
+            } else {
+                System.setProperty(LogLines.PROPERTY, format);
+            }
+        }
+    }
+
+    private static int execute(PrintStream out, PrintStream err, boolean console, String... args) {
         CommandLine cli = new CommandLine(new Main(out, err, console));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));

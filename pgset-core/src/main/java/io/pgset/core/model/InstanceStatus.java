@@ -1,5 +1,7 @@
 package io.pgset.core.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -105,16 +107,49 @@ public record InstanceStatus(
     /**
      * The volume as its instance manager sees it.
      *
-     * @param freeBytes  bytes still free on the volume's filesystem; -1 when unknown
-     * @param full       postgres stopped (or cannot start) because the volume has no space left
-     * @param keptCopies data directories moved aside because they could not be used (never deleted:
-     *                   {@code pgdata.broken-<time>}), relative to the volume
+     * @param freeBytes     bytes still free on the volume's filesystem; -1 when unknown
+     * @param full          postgres stopped (or cannot start) because the filesystem has no space left
+     * @param keptCopies    data directories moved aside because they could not be used (never deleted:
+     *                      {@code pgdata.broken-<time>}), relative to the volume
+     * @param usedBytes     bytes the volume's files take; -1 when not measured yet
+     * @param capacityBytes what the volume may hold ({@link VolumeCapacity#capacity}); -1 when unknown.
+     *                      This is the one figure of a volume's capacity that status and metrics report.
+     * @param alertPercent  the share of the capacity from which the volume is nearly full
      */
-    public record Storage(long freeBytes, boolean full, List<String> keptCopies) {
+    @JsonIgnoreProperties(value = {"level", "percentUsed"}, allowGetters = true)
+    public record Storage(long freeBytes, boolean full, List<String> keptCopies, long usedBytes, long capacityBytes,
+                          int alertPercent) {
         public static final Storage UNKNOWN = new Storage(-1, false, List.of());
 
         public Storage {
             keptCopies = keptCopies == null ? List.of() : List.copyOf(keptCopies);
+            alertPercent = alertPercent <= 0 ? ClusterSpec.StorageSpec.DEFAULT_ALERT_PERCENT : alertPercent;
+        }
+
+        /** Free space and fullness only, capacity unknown. */
+        public Storage(long freeBytes, boolean full, List<String> keptCopies) {
+            this(freeBytes, full, keptCopies, -1, -1, ClusterSpec.StorageSpec.DEFAULT_ALERT_PERCENT);
+        }
+
+        /** How full the volume is against its capacity. */
+        @JsonProperty("level")
+        public StorageLevel level() {
+            return VolumeCapacity.level(usedBytes, capacityBytes, alertPercent, full);
+        }
+
+        /** Whole percent of the capacity used; -1 when unknown. */
+        @JsonProperty("percentUsed")
+        public int percentUsed() {
+            return VolumeCapacity.percent(usedBytes, capacityBytes);
+        }
+
+        /** For status: {@code 52.1 MiB of 64.0 MiB (81%)}; empty when the capacity is unknown. */
+        public String describeUse() {
+            if (capacityBytes <= 0 || usedBytes < 0) {
+                return "";
+            }
+            return ByteSize.describe(usedBytes) + " of " + ByteSize.describe(capacityBytes) + " (" + percentUsed()
+                    + "%)";
         }
     }
 
