@@ -51,6 +51,8 @@ public final class ClusterController {
     private final Map<String, Instant> restarted = new HashMap<>();
     /** Whether the primary's archiving was failing, so that its start and its end are each told once. */
     private ArchivingWatch archiving = new ArchivingWatch();
+    /** Failovers and switchovers so far; read by other threads (metrics), written by the loop. */
+    private volatile HaCounters counters = HaCounters.NONE;
 
     /** How long an instance restarted for a rollout may stay unready before the rollout counts as stalled. */
     public static final Duration RESTART_STALLS_AFTER = Duration.ofSeconds(60);
@@ -133,6 +135,12 @@ public final class ClusterController {
         lastSwitchover = previous.lastSwitchover;
         restarted.putAll(previous.restarted);
         archiving = previous.archiving;
+        counters = previous.counters;
+    }
+
+    /** Failovers and switchovers this controller (and those it took over from) carried out; any thread. */
+    public HaCounters counters() {
+        return counters;
     }
 
     /** Whether the last pass changed something (created, deleted, fenced, promoted, ...): the next one should come soon. */
@@ -255,6 +263,8 @@ public final class ClusterController {
             runtime.fence(fence.pod());
         } else if (action instanceof Action.Promote promote) {
             promoteRecorded(podNamed(observed, promote.pod()).orElseThrow(), observed.recordedPrimary());
+            counters = counters.failedOver(primaryLostSince == null ? Duration.ZERO
+                    : Duration.between(primaryLostSince, clock.instant()));
             primaryLostSince = null;
             tell(Event.normal(Event.Reason.PrimaryChanged, observed.spec().name(), promote.pod(),
                     "primary is " + promote.pod() + " (promoted)"));
@@ -329,6 +339,7 @@ public final class ClusterController {
                     + " (it took the role back)"));
         } else {
             lastSwitchover = s.status(ClusterStatus.Switchover.State.DONE, "");
+            counters = counters.switchedOver();
             tell(Event.normal(Event.Reason.PrimaryChanged, observed.spec().name(), s.to(), "primary is " + s.to()
                     + " (switchover; it had received the shutdown checkpoint " + s.checkpoint() + " of " + s.from() + ")"));
         }
