@@ -51,7 +51,7 @@ public final class InstanceApi {
                return Response.probe(s.ready(), s.message());
            })
            .secured("GET", "/status", body -> Response.json(manager.status()))
-           .secured("GET", "/metrics", body -> new Response(200, InstanceMetrics.CONTENT_TYPE, manager.metrics().scrape()))
+           .secured("GET", "/metrics", body -> new Response(200, io.pgset.instance.metrics.Exposition.CONTENT_TYPE, manager.metrics().scrape()))
            .secured("PUT", "/slots", body -> {
                List<String> wanted = RequestBodies.slots(body);
                return Response.json(Map.of("changes", manager.ensureSlots(wanted)));

@@ -73,7 +73,8 @@ public final class InstanceManager implements AutoCloseable {
         this.housekeeper = new Housekeeper(options.pod(), log);
         this.backups = new InstanceBackups(pgBackRest, user, options, log, clock);
         this.metrics = new io.pgset.instance.metrics.InstanceMetrics(options.spec().name(), options.pod(), this::status,
-                () -> session(self()).open("postgres"), options.volume(), log::warn);
+                database -> session(self()).open(database), options.spec().bootstrap().initdb().database(),
+                options.volume(), log::warn);
     }
 
     public void start() {

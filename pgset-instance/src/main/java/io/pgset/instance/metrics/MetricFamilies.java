@@ -5,12 +5,13 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Builds metric families of one kind with the labels every sample carries (cluster and pod) in
- * front of its own. A family with no sample is left out of the scrape.
+ * Builds the metric families of a scrape, each sample with the common labels (cluster, pod) and
+ * its own. Asking for a family again by name adds to it; a family with no sample is left out.
  */
 final class MetricFamilies {
 
@@ -27,25 +28,30 @@ final class MetricFamilies {
         UNTYPED_COUNTER
     }
 
-    private final Labels common;
-    private final List<MetricSnapshot> families = new ArrayList<>();
+    private final Map<String, Family> families = new LinkedHashMap<>();
+    private Labels common;
 
     MetricFamilies(Labels common) {
         this.common = common;
     }
 
-    /** A family; add its samples, then {@link Family#done()}. */
-    Family family(Kind kind, String name, String help) {
-        return new Family(kind, name, help);
+    /** The common labels of the samples added from now on (the next cluster's, say). */
+    void labels(Labels next) {
+        this.common = next;
     }
 
-    /** Shorthand for a family of one sample with only the common labels. */
+    /** The family of this name, new or as built so far. */
+    Family family(Kind kind, String name, String help) {
+        return families.computeIfAbsent(name, n -> new Family(kind, name, help));
+    }
+
+    /** Shorthand for one sample with only the common labels. */
     void single(Kind kind, String name, String help, double value) {
-        family(kind, name, help).add(value).done();
+        family(kind, name, help).add(value);
     }
 
     List<MetricSnapshot> all() {
-        return families;
+        return families.values().stream().filter(f -> f.samples > 0).map(Family::build).toList();
     }
 
     /** One metric family being built. */
@@ -90,15 +96,12 @@ final class MetricFamilies {
             return this;
         }
 
-        void done() {
-            if (samples == 0) {
-                return;
-            }
-            families.add(switch (kind) {
+        private MetricSnapshot build() {
+            return switch (kind) {
                 case GAUGE -> gauge.build();
                 case COUNTER -> counter.build();
                 case UNTYPED_COUNTER -> untyped.build();
-            });
+            };
         }
 
         @Override

@@ -32,14 +32,13 @@ final class MetricsSampler implements AutoCloseable {
     /** Any one statistics query; a round runs at most a handful. */
     static final String STATEMENT_TIMEOUT = "1s";
 
-    /** Opens a new superuser connection to the instance's own postgres. */
-    @FunctionalInterface
-    interface Connections {
-        Connection open() throws SQLException;
-    }
-
-    /** Where a round's figures come from. */
-    record Sources(Supplier<InstanceStatus> status, Connections connections, Path volume, ProcessTree processes) {}
+    /**
+     * Where a round's figures come from.
+     *
+     * @param appDatabase the cluster's application database, where pg_stat_statements is created too
+     */
+    record Sources(Supplier<InstanceStatus> status, InstanceMetrics.Connections connections, String appDatabase,
+                   Path volume, ProcessTree processes) {}
 
     private final Sources sources;
     private final Consumer<String> warn;
@@ -96,7 +95,7 @@ final class MetricsSampler implements AutoCloseable {
             Connection c = connection();
             if (!statementsChecked && status.role() == Role.PRIMARY) {
                 statementsChecked = failures.guard("pg_stat_statements (creating the extension)", false,
-                        () -> StatementsExtension.ensure(c));
+                        () -> StatementsExtension.ensure(c) && ensureInAppDatabase());
             }
             return PostgresQueries.read(c, failures);
         } catch (SQLException e) {
@@ -105,9 +104,15 @@ final class MetricsSampler implements AutoCloseable {
         }
     }
 
+    private boolean ensureInAppDatabase() throws SQLException {
+        try (Connection app = sources.connections().open(sources.appDatabase())) {
+            return StatementsExtension.ensure(app);
+        }
+    }
+
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            Connection c = sources.connections().open();
+            Connection c = sources.connections().open("postgres");
             try (Statement s = c.createStatement()) {
                 s.execute("SET statement_timeout = '" + STATEMENT_TIMEOUT + "'");
                 s.execute("SET lock_timeout = '" + STATEMENT_TIMEOUT + "'");
@@ -123,14 +128,11 @@ final class MetricsSampler implements AutoCloseable {
     }
 
     private void closeConnection() {
-        try {
-            if (connection != null) {
-                connection.close();
-            }
+        try (Connection dropped = connection) {
+            connection = null; // dropped because it failed, or because the sampler stops
         } catch (SQLException ignored) {
-            // it is being dropped because it failed
+            // a connection that fails to close is gone all the same
         }
-        connection = null;
     }
 
     @Override

@@ -25,10 +25,9 @@ final class PostgresFamilies {
             out.single(UNTYPED_COUNTER, "pg_stat_archiver_archived_count", "WAL files archived", p.archiver().archivedCount());
             out.single(UNTYPED_COUNTER, "pg_stat_archiver_failed_count", "failed attempts to archive WAL files",
                     p.archiver().failedCount());
-            if (p.archiver().lastArchiveAgeSeconds() >= 0) {
-                out.single(GAUGE, "pg_stat_archiver_last_archive_age", "seconds since the last WAL file was archived",
-                        p.archiver().lastArchiveAgeSeconds());
-            }
+            double age = p.archiver().lastArchiveAgeSeconds();
+            out.single(GAUGE, "pg_stat_archiver_last_archive_age",
+                    "seconds since the last WAL file was archived; NaN before the first", age >= 0 ? age : Double.NaN);
         }
         if (p.maxConnections() >= 0) {
             out.single(GAUGE, "pg_settings_max_connections", "the max_connections setting", p.maxConnections());
@@ -37,7 +36,6 @@ final class PostgresFamilies {
                 "bytes between the primary's WAL position and what the standby replayed");
         p.standbys().forEach(s -> lag.add(s.replayLagBytes(), "application_name", s.applicationName(), "state",
                 s.state(), "sync_state", s.syncState()));
-        lag.done();
         statements(p.statements(), out);
     }
 
@@ -58,14 +56,12 @@ final class PostgresFamilies {
         perDatabase(rows, out, UNTYPED_COUNTER, "deadlocks", "deadlocks detected", PostgresSample.Database::deadlocks);
         MetricFamilies.Family size = out.family(GAUGE, "pg_database_size_bytes", "disk space the database uses");
         rows.forEach(d -> size.add(d.sizeBytes(), "datname", d.datname()));
-        size.done();
     }
 
     private static void perDatabase(List<PostgresSample.Database> rows, MetricFamilies out, MetricFamilies.Kind kind,
                                     String column, String help, ToDoubleFunction<PostgresSample.Database> value) {
         MetricFamilies.Family family = out.family(kind, "pg_stat_database_" + column, help);
         rows.forEach(d -> family.add(value.applyAsDouble(d), "datname", d.datname()));
-        family.done();
     }
 
     /** Every state for every database, 0 where none is in it, so that a series does not vanish when idle. */
@@ -82,8 +78,6 @@ final class PostgresFamilies {
                 age.add(a == null ? 0 : a.maxTxSeconds(), "datname", d.datname(), "state", state);
             }
         }
-        count.done();
-        age.done();
     }
 
     private static void statements(List<PostgresSample.Statement> rows, MetricFamilies out) {
@@ -99,8 +93,5 @@ final class PostgresFamilies {
             seconds.add(s.seconds(), labels);
             rowsTotal.add(s.rows(), labels);
         }
-        calls.done();
-        seconds.done();
-        rowsTotal.done();
     }
 }

@@ -56,7 +56,23 @@ final class PostgresQueries {
              WHERE e.extname = 'pg_stat_statements'
             """;
 
+    /** Turns the current row into a value. */
+    @FunctionalInterface
+    private interface Row<T> {
+        T of(ResultSet rs) throws SQLException;
+    }
+
     private PostgresQueries() {}
+
+    private static <T> List<T> rows(Connection c, String sql, Row<T> row) throws SQLException {
+        List<T> rows = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(row.of(rs));
+            }
+        }
+        return rows;
+    }
 
     /** One round; throws only when not even the first query answers (postgres is down, or the connection broke). */
     static PostgresSample read(Connection c, SectionFailures failures) throws SQLException {
@@ -71,50 +87,29 @@ final class PostgresQueries {
     }
 
     private static List<PostgresSample.Database> databases(Connection c) throws SQLException {
-        List<PostgresSample.Database> rows = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(DATABASES)) {
-            while (rs.next()) {
-                rows.add(new PostgresSample.Database(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                        rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10),
-                        rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15),
-                        rs.getLong(16)));
-            }
-        }
-        return rows;
+        return rows(c, DATABASES, rs -> new PostgresSample.Database(rs.getString(1), rs.getLong(2), rs.getLong(3),
+                rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
+                rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15),
+                rs.getLong(16)));
     }
 
     private static List<PostgresSample.Activity> activity(Connection c) throws SQLException {
-        List<PostgresSample.Activity> rows = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(ACTIVITY)) {
-            while (rs.next()) {
-                rows.add(new PostgresSample.Activity(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getDouble(4)));
-            }
-        }
-        return rows;
+        return rows(c, ACTIVITY, rs -> new PostgresSample.Activity(rs.getString(1), rs.getString(2), rs.getLong(3),
+                rs.getDouble(4)));
     }
 
     private static PostgresSample.Archiver archiver(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(ARCHIVER)) {
-            rs.next();
-            return new PostgresSample.Archiver(rs.getLong(1), rs.getLong(2), rs.getDouble(3));
-        }
+        return rows(c, ARCHIVER, rs -> new PostgresSample.Archiver(rs.getLong(1), rs.getLong(2), rs.getDouble(3)))
+                .get(0);
     }
 
     private static long maxConnections(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_setting('max_connections')::bigint")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return rows(c, "SELECT current_setting('max_connections')::bigint", rs -> rs.getLong(1)).get(0);
     }
 
     private static List<PostgresSample.Standby> standbys(Connection c) throws SQLException {
-        List<PostgresSample.Standby> rows = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(STANDBYS)) {
-            while (rs.next()) {
-                rows.add(new PostgresSample.Standby(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
-            }
-        }
-        return rows;
+        return rows(c, STANDBYS, rs -> new PostgresSample.Standby(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getLong(4)));
     }
 
     /** The top queries by total execution time; none while the extension is not created. */
@@ -127,20 +122,12 @@ final class PostgresQueries {
                 + " s.rows FROM " + quoteIdentifier(schema.get()) + ".pg_stat_statements s"
                 + " JOIN pg_database d ON d.oid = s.dbid WHERE s.queryid IS NOT NULL"
                 + " ORDER BY s.total_exec_time DESC LIMIT " + TOP_STATEMENTS;
-        List<PostgresSample.Statement> rows = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                rows.add(new PostgresSample.Statement(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                        rs.getDouble(5), rs.getLong(6)));
-            }
-        }
-        return rows;
+        return rows(c, sql, rs -> new PostgresSample.Statement(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getLong(4), rs.getDouble(5), rs.getLong(6)));
     }
 
     static Optional<String> statementsSchema(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(STATEMENTS_SCHEMA)) {
-            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-        }
+        return rows(c, STATEMENTS_SCHEMA, rs -> rs.getString(1)).stream().findFirst();
     }
 
     static String quoteIdentifier(String name) {

@@ -7,9 +7,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Creates the pg_stat_statements extension in the {@code postgres} database of a primary that
- * preloads its library, so that its view exists there (replicas receive it with the WAL). Without
- * the library loaded (a user's postgres without it) nothing is created and no query is reported.
+ * Creates the pg_stat_statements extension in a database of a primary that preloads its library,
+ * so that its view exists there (replicas receive it with the WAL): in {@code postgres}, where the
+ * sampler reads it, and in the application database, where its users can. Without the library
+ * loaded nothing is created and no query is reported.
  */
 final class StatementsExtension {
 
