@@ -58,11 +58,7 @@ public final class ClassDataTraining {
         api.secured("GET", "/status", body -> ApiServer.Response.json(InstanceStatus.unreachable("training-0", "training")));
         api.start();
         try {
-            InstanceStatus status = new InstanceHttpClient("token", ApiTls.client(caFile))
-                    .status("training-0", "127.0.0.1", api.port());
-            if (!"training".equals(status.message())) {
-                throw new IllegalStateException("the training API answered " + status.message());
-            }
+            callApi(new InstanceHttpClient("token", ApiTls.client(caFile)), api.port());
             refusedConnection(api.port(), caFile);
         } finally {
             api.close();
@@ -72,6 +68,22 @@ public final class ClassDataTraining {
         org.slf4j.LoggerFactory.getLogger("pgset.training").debug("trained");
         RollingLog.redirectStandardStreams(dir.resolve("training.log"), LogLimits.DEFAULT);
         System.out.println("trained");
+    }
+
+    /**
+     * A status call to the API; on a very busy machine it may time out, and a few more tries are
+     * enough. Without an answer the archive lacks some classes (they load from the jar): the build
+     * goes on and says so.
+     */
+    private static void callApi(InstanceHttpClient client, int port) {
+        String answer = "";
+        for (int attempt = 0; attempt < 5 && !"training".equals(answer); attempt++) {
+            answer = client.status("training-0", "127.0.0.1", port).message();
+        }
+        if (!"training".equals(answer)) {
+            System.err.println("warning: the training API did not answer (" + answer + "); the class-data archive"
+                    + " lacks some of the classes of an answer");
+        }
     }
 
     /** The driver's connection path up to the server's refusal (the API speaks HTTP, not postgres). */
