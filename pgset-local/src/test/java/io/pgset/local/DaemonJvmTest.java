@@ -24,23 +24,27 @@ class DaemonJvmTest {
 
     @Test
     void archiveBesideTheJarIsUsedWhenWrittenAfterIt(@TempDir Path dir) throws Exception {
-        Path jar = Files.writeString(dir.resolve("pgset.jar"), "jar");
-        Path archive = Files.writeString(dir.resolve("pgset.jsa"), "archive");
-        Files.setLastModifiedTime(jar, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
-        Files.setLastModifiedTime(archive, FileTime.from(Instant.parse("2026-01-01T00:00:05Z")));
+        Path jar = jarAndArchive(dir, 5);
 
         assertThat(DaemonJvm.flags(jar.toString(), Map.of()))
-                .containsSubsequence("-Xshare:auto", "-XX:SharedArchiveFile=" + archive);
+                .containsSubsequence("-Xshare:auto", "-XX:SharedArchiveFile=" + dir.resolve("pgset.jsa"));
     }
 
     @Test
     void archiveOlderThanTheJarIsLeftOut(@TempDir Path dir) throws Exception {
-        Path jar = Files.writeString(dir.resolve("pgset.jar"), "rebuilt jar");
-        Path archive = Files.writeString(dir.resolve("pgset.jsa"), "archive of the jar before");
-        Files.setLastModifiedTime(archive, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
-        Files.setLastModifiedTime(jar, FileTime.from(Instant.parse("2026-01-01T00:00:05Z")));
+        Path jar = jarAndArchive(dir, -5);
 
         assertThat(DaemonJvm.sharedArchive(jar.toString())).isEmpty();
+    }
+
+    /** pgset.jar and pgset.jsa in {@code dir}, the archive written {@code archiveLater} seconds after the jar. */
+    private static Path jarAndArchive(Path dir, int archiveLater) throws Exception {
+        Path jar = Files.writeString(dir.resolve("pgset.jar"), "jar");
+        Path archive = Files.writeString(dir.resolve("pgset.jsa"), "archive");
+        Instant built = Instant.parse("2026-01-01T00:00:00Z");
+        Files.setLastModifiedTime(jar, FileTime.from(built));
+        Files.setLastModifiedTime(archive, FileTime.from(built.plusSeconds(archiveLater)));
+        return jar;
     }
 
     @Test
