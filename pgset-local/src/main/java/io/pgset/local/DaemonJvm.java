@@ -47,7 +47,7 @@ public final class DaemonJvm {
             "-XX:+UseSerialGC", "-XX:MaxHeapFreeRatio=40", "-XX:MinHeapFreeRatio=15",
             "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxDirectMemorySize=16m",
             "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=4",
-            "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
+            "-XX:-UsePerfData",
             // JVM warnings (say, an archive this JDK cannot map) go to standard error, never stdout.
             "-Xlog:disable", "-Xlog:all=warning:stderr");
 
