@@ -207,7 +207,7 @@ public final class LocalController implements AutoCloseable {
             latest = withConditions(latest.withPhase(Phase.DEGRADED, "reconcile failed: " + e.getMessage()),
                     Optional.empty());
         }
-        dashboard.observe(latest, spec.storage().sizeBytes(), System.currentTimeMillis());
+        dashboard.observe(latest, System.currentTimeMillis());
     }
 
     /** The conditions core computes, their transition times carried on from the last status. */
