@@ -8,14 +8,8 @@ cd "$(dirname "$0")/.."
 here=$(pwd)
 other=$(cd "${1:?usage: bench/versus.sh OTHER_CHECKOUT [ROUNDS]}" && pwd)
 rounds=${2:-3}
-for tree in "$here" "$other"; do
-  [ -f "$tree/pgset-cli/target/pgset.jar" ] || { echo "no build in $tree: run mvn -q -DskipTests package there" >&2; exit 2; }
-done
-homes=()
-cleanup() {
-  for h in "${homes[@]}"; do pkill -9 -f "$h" 2>/dev/null || true; rm -rf "$h"; done
-}
-trap cleanup EXIT
+. bench/common.sh
+require_builds "$here" "$other"
 
 seconds() { python3 -c "import sys,time; print(f'{(time.time_ns()-int(sys.argv[1]))/1e9:.2f}')" "$1"; }
 

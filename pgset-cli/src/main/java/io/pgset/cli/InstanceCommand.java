@@ -102,6 +102,9 @@ final class InstanceCommand implements Callable<Integer> {
             Files.createDirectories(podDir);
             io.pgset.local.Processes.writePid(podDir.resolve("pid"), ProcessHandle.current().pid());
         }
+        // Locally, the instance managers are also what brings a dead controller back.
+        io.pgset.local.ControllerWatchdog.start(main.pgsetHome(), cluster, cluster + "-" + ordinal,
+                io.pgset.local.Launcher.ofCurrentJvm(Main.MAIN_CLASS));
         InstanceMain.run(options);
         return 0;
     }

@@ -67,7 +67,11 @@ class DrillIT extends PerTestHome {
                 "drill", "demo", "--rounds", "20")
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
-            await().atMost(Duration.ofMinutes(2)).until(() -> Files.readString(output).contains("round 1: killed"));
+            try {
+                await().atMost(Duration.ofMinutes(2)).until(() -> Files.readString(output).contains("round 1: killed"));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("no round done within 2 minutes; the drill printed:\n" + Files.readString(output), e);
+            }
             drill.destroy(); // SIGTERM
             assertThat(drill.waitFor(90, TimeUnit.SECONDS)).as("the drill ends after SIGTERM").isTrue();
         } finally {

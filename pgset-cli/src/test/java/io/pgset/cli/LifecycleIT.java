@@ -6,7 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Instances and controllers die and come back; names, ports, volumes and data stay. */
@@ -86,23 +90,55 @@ class LifecycleIT extends PerTestHome {
     }
 
     @Test
-    void controllerKilledLeavesPostgresServingAndNextUpAdoptsWithoutRestart() throws Exception {
+    void controllerKilledUnderWriteLoadComesBackByItselfWhileRwKeepsServing() throws Exception {
         home.pgset("up").ok();
-        write("served without a controller");
-        long controller = PgsetHome.JSON.readTree(home.cluster("demo").resolve("controller.json").toFile()).path("pid").asLong();
+        int rw = home.servicePort("demo", "rw");
+        long controller = controllerPid();
+        List<Long> instances = instancePids();
         long[] postmasters = {postmasterPid("demo-0"), postmasterPid("demo-1"), postmasterPid("demo-2")};
-        ProcessHandle.of(controller).orElseThrow().destroyForcibly();
-        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(controller).isEmpty());
+        try (Connection open = home.connect("demo", rw); Statement session = open.createStatement();
+             RowWriter writer = RowWriter.start(home, "demo", "under_load")) {
+            session.execute("CREATE TABLE IF NOT EXISTS kept (id int)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledged.size() > 10);
 
-        JsonNode offline = home.status("demo");
-        assertThat(offline.path("phase").asText()).isEqualTo("Degraded");
-        assertThat(offline.path("message").asText()).contains("controller is not running");
-        awaitRowOn(offline.path("pods").get(2).path("port").asInt(), "served without a controller");
+            PgsetHome.signal("KILL", controller);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(controller).isEmpty());
+            int beforeRestart = writer.acknowledged.size();
 
-        home.pgset("up").ok();
+            // rw is HAProxy's, not the controller's: the open session and new ones go on at once.
+            session.execute("INSERT INTO kept VALUES (1)");
+            try (Connection fresh = home.connect("demo", rw); Statement s = fresh.createStatement()) {
+                s.execute("INSERT INTO kept VALUES (2)");
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledged.size() > beforeRestart + 10);
+            // No command: an instance manager starts the controller again.
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> controllerPid() != controller
+                    && home.status("demo").path("phase").asText().equals("Healthy"));
+            session.execute("INSERT INTO kept VALUES (3)");
+            assertThat(Files.readString(home.cluster("demo").resolve("controller.log")).split("controller running")[2])
+                    .as("the new controller adopted HAProxy as it ran").doesNotContain("HAProxy started", "HAProxy reloaded");
+        }
+        assertThat(instancePids()).as("the instances were adopted, not restarted").isEqualTo(instances);
         assertThat(new long[] {postmasterPid("demo-0"), postmasterPid("demo-1"), postmasterPid("demo-2")})
                 .as("postgres was not restarted").containsExactly(postmasters);
-        assertThat(home.status("demo").path("phase").asText()).isEqualTo("Healthy");
+        assertThat(home.status("demo").path("primary").asText()).isEqualTo("demo-0");
+
+        home.pgset("down", "demo").ok();
+        assertThat(home.cluster("demo").resolve("controller.stopped")).exists();
+        assertThat(home.processes()).as("down stops HAProxy too, and no instance brought the controller back")
+                .isEmpty();
+    }
+
+    private long controllerPid() throws Exception {
+        return PgsetHome.JSON.readTree(home.cluster("demo").resolve("controller.json").toFile()).path("pid").asLong();
+    }
+
+    private List<Long> instancePids() throws Exception {
+        List<Long> pids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            pids.add(Long.parseLong(Files.readString(home.cluster("demo").resolve("pods/demo-" + i + "/pid")).strip()));
+        }
+        return pids;
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.nio.file.Path;
  * <pre>
  * spec.yaml          the applied spec
  * controller.json    the controller's pid and API port
+ * controller.stopped present while down or delete keeps the controller stopped
+ * haproxy/           the HAProxy serving rw and ro: configuration, pid, log, master CLI socket
  * state.json         what must survive the controller: the last known primary
  * services.json      the rw and ro ports, chosen once
  * secrets/           0700; passwords, API token, pgpass (files 0600)
@@ -33,6 +35,14 @@ public record ClusterHome(Path dir, String name) {
 
     public Path controllerFile() {
         return dir.resolve("controller.json");
+    }
+
+    /**
+     * Present while the controller is stopped on purpose ({@code down}, {@code delete}): instance
+     * managers start a dead controller again only when it is absent.
+     */
+    public Path controllerStopped() {
+        return dir.resolve("controller.stopped");
     }
 
     public Path controllerLock() {

@@ -26,6 +26,11 @@ final class ControllerClient {
         return "--cluster-dir=" + home.dir();
     }
 
+    /** The arguments that run this cluster's controller daemon. */
+    static java.util.List<String> daemonArgs(java.nio.file.Path pgsetHome, ClusterHome home) {
+        return java.util.List.of("controller", "--home=" + pgsetHome, "--cluster=" + home.name(), marker(home));
+    }
+
     /** The controller process, when one runs for this cluster. */
     Optional<ProcessHandle> process() {
         return Json.read(home.controllerFile())

@@ -70,6 +70,7 @@ public final class LocalClusters {
         ClusterHome home = home(name);
         ClusterSpec spec = given.orElseGet(() -> exists(name) ? SpecReader.read(home.spec()) : SpecReader.defaults(name));
         Preflight.postgresInstalled(spec);
+        Preflight.haproxyInstalled();
         Preflight.backupsSupported(spec);
         Preflight.writable(home.dir());
         Preflight.volumesReachable(pgsetHome);
@@ -99,6 +100,7 @@ public final class LocalClusters {
                             + controller.process().map(ProcessHandle::pid).orElse(0L) + ")");
                     controller.poke();
                 } else {
+                    Files.deleteIfExists(home.controllerStopped());
                     startController(home, controller);
                 }
             }
@@ -337,6 +339,8 @@ public final class LocalClusters {
     private void stop(ClusterHome home) {
         String name = home.name();
         try (ChangeLock lock = changeLock(home)) {
+            // First, so that no instance manager starts the controller again (ControllerWatchdog).
+            DurableFiles.write(home.controllerStopped(), "stopped by pgset down or delete\n");
             ControllerClient controller = new ControllerClient(home);
             Optional<ProcessHandle> daemon = controller.process();
             if (daemon.isPresent()) {
@@ -352,6 +356,7 @@ public final class LocalClusters {
                     runtime.deletePod(pod);
                 }
             }
+            HaproxyServices.stop(home);
         } catch (IOException e) {
             throw new PgsetException("cannot stop cluster " + name + ": " + IoMessages.describe(e), e);
         }
@@ -443,8 +448,7 @@ public final class LocalClusters {
     private void startController(ClusterHome home, ControllerClient controller) throws IOException {
         out.println("cluster " + home.name() + ": starting controller");
         Files.deleteIfExists(home.controllerFile());
-        Process process = launcher.start(List.of("controller", "--home=" + pgsetHome, "--cluster=" + home.name(),
-                ControllerClient.marker(home)), home.controllerLog());
+        Process process = launcher.start(ControllerClient.daemonArgs(pgsetHome, home), home.controllerLog());
         boolean answered = await(Duration.ofSeconds(30), Duration.ofMillis(100), () -> {
             if (controller.status().isPresent()) {
                 return true;
@@ -490,7 +494,8 @@ public final class LocalClusters {
     /** A kept port taken by something else would make an instance or service fail later: say so now. */
     private void checkKeptPortsFree(ClusterHome home) {
         List<String> busy = new ArrayList<>();
-        Services.read(home).ifPresent(s -> {
+        // A running HAProxy of this cluster holds them, and goes on serving.
+        Services.read(home).filter(s -> new HaproxyProcess(home).running().isEmpty()).ifPresent(s -> {
             if (!Ports.isFree(s.rw())) {
                 busy.add("rw service port " + s.rw());
             }

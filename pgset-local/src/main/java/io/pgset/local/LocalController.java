@@ -38,8 +38,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The controller daemon of one local cluster: runs {@link ClusterController} every half second (or
- * at once when asked), serves {@code rw} and {@code ro}, and answers {@code GET /status} and
- * {@code GET /metrics} (cluster-level, {@link ClusterMetrics}) on its loopback API. Exactly one runs per cluster: it holds {@code controller.lock} for its life.
+ * at once when asked), keeps the HAProxy that serves {@code rw} and {@code ro} in line, and
+ * answers {@code GET /status} and {@code GET /metrics} (cluster-level, {@link ClusterMetrics}) on
+ * its loopback API. Exactly one runs per cluster: it holds {@code controller.lock} for its life.
  * When it dies the instances keep serving; the next one adopts them.
  */
 public final class LocalController implements AutoCloseable {
@@ -58,8 +59,8 @@ public final class LocalController implements AutoCloseable {
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Services services;
-    private final ServiceProxy rw;
-    private final ServiceProxy ro;
+    private final ServiceRefusals refusals;
+    private final HaproxyServices haproxy;
     private final ApiServer api;
     private volatile ClusterStatus latest;
     private volatile boolean stopping;
@@ -84,10 +85,9 @@ public final class LocalController implements AutoCloseable {
         this.services = Services.read(home).orElseThrow(() -> new IOException("no services.json in " + home.dir()));
         this.latest = new ClusterStatus(spec.name(), Phase.PROGRESSING, null, spec.instances(), 0, List.of(),
                 List.of(), Services.describe(services, home, spec), "controller starting", "", null, List.of());
-        this.rw = new ServiceProxy("rw", services.rw(), () -> Services.rwEndpoints(latest), this::refusal,
-                this::refusalTls);
-        this.ro = new ServiceProxy("ro", services.ro(), () -> Services.roEndpoints(latest), this::refusal,
-                this::refusalTls);
+        int refusalPort = ServiceRefusals.port(home, pgsetHome);
+        this.refusals = new ServiceRefusals(refusalPort, services, this::refusal, this::refusalTls);
+        this.haproxy = new HaproxyServices(home, services, refusalPort);
         this.apiTls = ApiTls.server(ApiTls.authority(home.secrets()), List.of("controller-" + home.name(), "localhost"),
                 List.of(Ports.LOOPBACK), Duration.ofDays(spec.tls().validityDays()));
         this.api = new ApiServer(Ports.LOOPBACK, 0, token, "controller-" + home.name(), apiTls.context());
@@ -123,7 +123,7 @@ public final class LocalController implements AutoCloseable {
     public static void run(Path pgsetHome, String cluster, Launcher launcher) throws Exception {
         ClusterHome home = ClusterHome.of(pgsetHome, cluster);
         try (FileChannel channel = FileChannel.open(home.controllerLock(), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
+                StandardOpenOption.WRITE); FileLock lock = takeLock(channel)) {
             if (lock == null) {
                 LOG.info("cluster={} another controller is running; exiting", cluster);
                 return;
@@ -132,6 +132,20 @@ public final class LocalController implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown-controller"));
             daemon.serve();
         }
+    }
+
+    /**
+     * The controller lock, or null when another controller holds it. Instance managers look at the
+     * lock now and then (a free one means a dead controller), holding it for an instant: a moment's
+     * patience tells such a look from a running controller.
+     */
+    private static FileLock takeLock(FileChannel channel) throws IOException, InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<FileLock> lock = new java.util.concurrent.atomic.AtomicReference<>();
+        io.pgset.instance.Poll.until(Duration.ofSeconds(2), Duration.ofMillis(20), () -> {
+            lock.set(channel.tryLock());
+            return lock.get() != null;
+        });
+        return lock.get();
     }
 
     private void serve() throws IOException, InterruptedException {
@@ -194,10 +208,10 @@ public final class LocalController implements AutoCloseable {
         try {
             spec = readSpec();
             ClusterStatus status = controller.reconcile(spec).withServices(Services.describe(services, home, spec));
-            latest = withConditions(status, Optional.empty());
+            ClusterStatus next = withConditions(status, Optional.empty());
+            updateServices(next); // first: a published status is one rw and ro already follow
+            latest = next;
             backups.tick(spec, latest);
-            rw.prune();
-            ro.prune();
         } catch (SpecException e) {
             String problems = String.join("; ", e.problems());
             latest = withConditions(latest.withPhase(Phase.DEGRADED, "spec.yaml is invalid, still running the last"
@@ -208,6 +222,16 @@ public final class LocalController implements AutoCloseable {
                     Optional.empty());
         }
         dashboard.observe(latest, System.currentTimeMillis());
+    }
+
+    /** rw and ro follow this pass's status; a failure is retried at the next pass. */
+    private void updateServices(ClusterStatus status) {
+        try {
+            haproxy.update(status, spec);
+        } catch (RuntimeException e) {
+            LOG.warn("cluster={} services not updated: {}", home.name(), e.getMessage()
+                    + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
+        }
     }
 
     /** The conditions core computes, their transition times carried on from the last status. */
@@ -232,8 +256,7 @@ public final class LocalController implements AutoCloseable {
         stopping = true;
         wake.release();
         backups.close();
-        rw.close();
-        ro.close();
+        refusals.close(); // HAProxy keeps serving rw and ro: the services outlive the controller
         api.close();
         dashboardServer.close();
         try {

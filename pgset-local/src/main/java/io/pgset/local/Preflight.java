@@ -16,7 +16,16 @@ final class Preflight {
     /** Where pgBackRest is looked up when it runs as postgres (setpriv --reset-env sets this PATH). */
     private static final List<String> PATH = List.of("/usr/local/bin", "/bin", "/usr/bin");
 
+    static final String HAPROXY_MISSING = "HAProxy is not installed, and pgset serves the rw and ro services with it:"
+            + " install it with `apt-get install haproxy` (or run bin/setup)";
+
     private Preflight() {}
+
+    static void haproxyInstalled() {
+        if (HaproxyProcess.program().isEmpty()) {
+            throw new PgsetException(HAPROXY_MISSING);
+        }
+    }
 
     static void postgresInstalled(ClusterSpec spec) {
         Path bin = Path.of(spec.postgres().binDir());

@@ -1,13 +1,10 @@
 package io.pgset.local;
 
 import io.pgset.core.model.ClusterSpec;
-import io.pgset.core.model.ClusterStatus;
-import io.pgset.core.model.ClusterStatus.PodStatus;
 import io.pgset.core.model.ClusterStatus.ServiceStatus;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,22 +31,6 @@ public record Services(int rw, int ro) {
         chosen = new Services(chosen.rw(), PortPicker.pick(pgsetHome));
         Json.write(home.services(), Json.object().put("rw", chosen.rw()).put("ro", chosen.ro()));
         return chosen;
-    }
-
-    static List<ServiceProxy.Endpoint> rwEndpoints(ClusterStatus status) {
-        return status.pods().stream().filter(p -> p.ready() && "primary".equals(p.role()))
-                .map(Services::endpoint).toList();
-    }
-
-    static List<ServiceProxy.Endpoint> roEndpoints(ClusterStatus status) {
-        List<ServiceProxy.Endpoint> replicas = status.pods().stream()
-                .filter(p -> p.ready() && "replica".equals(p.role()) && p.ordinal() < status.instances())
-                .map(Services::endpoint).toList();
-        return replicas.isEmpty() ? rwEndpoints(status) : replicas;
-    }
-
-    private static ServiceProxy.Endpoint endpoint(PodStatus p) {
-        return new ServiceProxy.Endpoint(p.host(), p.port());
     }
 
     /** @param ca the CA file clients verify the servers against; empty when TLS is off */

@@ -1,0 +1,73 @@
+package io.pgset.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class HaproxyConfigTest {
+
+    private static final HaproxyConfig CONFIG = new HaproxyConfig("demo", new Services(21000, 21001), 21002,
+            List.of("127.0.0.1/32", "fd00::/8"), List.of(new HaproxyConfig.Server("demo-0", "127.0.0.1", 22000),
+            new HaproxyConfig.Server("demo-1", "127.0.0.1", 22001)));
+
+    @Test
+    void eachServiceListensOnItsKeptPortAndSendsClientsOutsideTheAllowListToTheRefusalListener() {
+        String cfg = CONFIG.render(new ServiceRouting(Set.of("demo-0"), Set.of("demo-1")));
+        assertThat(cfg).contains("""
+                frontend rw
+                    bind 127.0.0.1:21000
+                    acl allowed src 127.0.0.1/32 fd00::/8
+                    use_backend refused if !allowed
+                    default_backend rw
+                """, """
+                frontend ro
+                    bind 127.0.0.1:21001
+                """, """
+                backend refused
+                    server refusal 127.0.0.1:21002 send-proxy
+                """).contains("mode tcp", "retries 0");
+    }
+
+    @Test
+    void serversTheRoutingLeavesOutStartDisabled() {
+        String cfg = CONFIG.render(new ServiceRouting(Set.of("demo-0"), Set.of("demo-1")));
+        assertThat(cfg).contains("""
+                backend rw
+                    balance first
+                    server demo-0 127.0.0.1:22000
+                    server demo-1 127.0.0.1:22001 disabled
+                """, """
+                backend ro
+                    balance roundrobin
+                    server demo-0 127.0.0.1:22000 disabled
+                    server demo-1 127.0.0.1:22001
+                """);
+    }
+
+    @Test
+    void anEmptyAllowListRefusesEveryone() {
+        HaproxyConfig closed = new HaproxyConfig("demo", new Services(21000, 21001), 21002, List.of(), CONFIG.servers());
+        assertThat(closed.render(new ServiceRouting(Set.of(), Set.of()))).contains("""
+                frontend rw
+                    bind 127.0.0.1:21000
+                    default_backend refused
+                """).doesNotContain("acl allowed");
+    }
+
+    @Test
+    void theLayoutIgnoresServerStatesButNotServersPortsOrTheAllowList() {
+        String a = CONFIG.render(new ServiceRouting(Set.of("demo-0"), Set.of("demo-1")));
+        String b = CONFIG.render(new ServiceRouting(Set.of("demo-1"), Set.of("demo-0")));
+        assertThat(a).isNotEqualTo(b);
+        assertThat(HaproxyConfig.layout(a)).isEqualTo(HaproxyConfig.layout(b));
+        HaproxyConfig moreServers = new HaproxyConfig("demo", CONFIG.services(), 21002, CONFIG.allow(),
+                List.of(CONFIG.servers().get(0)));
+        HaproxyConfig otherAllow = new HaproxyConfig("demo", CONFIG.services(), 21002, List.of("10.0.0.0/8"),
+                CONFIG.servers());
+        ServiceRouting routing = new ServiceRouting(Set.of("demo-0"), Set.of("demo-1"));
+        assertThat(HaproxyConfig.layout(moreServers.render(routing))).isNotEqualTo(HaproxyConfig.layout(a));
+        assertThat(HaproxyConfig.layout(otherAllow.render(routing))).isNotEqualTo(HaproxyConfig.layout(a));
+    }
+}
