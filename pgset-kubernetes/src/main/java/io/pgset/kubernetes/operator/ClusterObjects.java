@@ -17,16 +17,19 @@ import io.pgset.core.spec.SpecException;
 import io.pgset.kubernetes.BackupVolumes;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.api.PostgresCluster;
+import io.pgset.kubernetes.model.GeneratedSecrets;
 import io.pgset.kubernetes.pod.RestoreSources;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,10 +49,15 @@ final class ClusterObjects {
 
     private final KubernetesClient client;
     private final String image;
+    private final RandomGenerator random;
+    private final Clock clock;
 
-    ClusterObjects(KubernetesClient client, String image) {
+    /** @param random and {@code clock}: what new Secrets are generated from (passwords, the CA) */
+    ClusterObjects(KubernetesClient client, String image, RandomGenerator random, Clock clock) {
         this.client = client;
         this.image = image;
+        this.random = random;
+        this.clock = clock;
     }
 
     /** @return the names of the objects it created or changed */
@@ -62,7 +70,7 @@ final class ClusterObjects {
         client.secrets().inNamespace(namespace).withLabel(ManifestRenderer.CLUSTER_LABEL, spec.name()).list()
                 .getItems().forEach(x -> secrets.add(x.getMetadata().getName()));
         if (!secrets.containsAll(renderer.secretNames())) {
-            objects.addAll(renderer.secrets());
+            objects.addAll(renderer.secrets(GeneratedSecrets.generate(spec.name(), random, clock)));
         }
         objects.addAll(renderer.workloads());
         List<String> changed = new ArrayList<>();

@@ -72,7 +72,7 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
     public PostgresClusterReconciler(KubernetesClient client, String image,
                                      Function<PostgresCluster, InstanceClient> instances, Clock clock) {
         this.client = client;
-        this.objects = new ClusterObjects(client, image);
+        this.objects = new ClusterObjects(client, image, new java.security.SecureRandom(), clock);
         this.instances = instances;
         this.clock = clock;
     }
