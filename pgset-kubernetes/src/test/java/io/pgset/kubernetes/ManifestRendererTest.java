@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.spec.SpecReader;
+import io.pgset.kubernetes.model.GeneratedSecrets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -207,6 +208,39 @@ class ManifestRendererTest {
         assertThat(ingress.get(2).getFrom().get(0).getPodSelector().getMatchLabels())
                 .containsEntry("app.kubernetes.io/name", "pgset-operator");
         assertThat(ingress.get(2).getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(8008);
+    }
+
+    @Test
+    void renderingTheSameSpecTwiceWithTheSameInputsGivesEqualObjects() {
+        GeneratedSecrets generated = GeneratedSecrets.generate("shop", new java.util.Random(7),
+                java.time.Clock.fixed(java.time.Instant.parse("2026-11-30T05:00:00Z"), java.time.ZoneOffset.UTC));
+        ManifestRenderer renderer = new ManifestRenderer(SPEC, "prod", "example/pgset:1");
+
+        List<HasMetadata> first = renderer.render(generated);
+        List<HasMetadata> second = new ManifestRenderer(SpecReader.read(SpecReader.write(SPEC)), "prod",
+                "example/pgset:1").render(generated);
+
+        assertThat(second).isEqualTo(first);
+        assertThat(ManifestRenderer.yaml(second)).isEqualTo(ManifestRenderer.yaml(first));
+        // Only the generated part differs between two generations, and it does.
+        assertThat(renderer.workloads()).isEqualTo(renderer.workloads());
+        assertThat(renderer.render()).filteredOn(o -> o instanceof Secret).isNotEqualTo(
+                first.stream().filter(o -> o instanceof Secret).toList());
+    }
+
+    @Test
+    void generatedSecretsComeFromTheGivenRandomSourceAndClock() {
+        java.time.Instant now = java.time.Instant.parse("2031-01-01T00:00:00Z"); // not the machine's time
+        GeneratedSecrets a = GeneratedSecrets.generate("shop", new java.util.Random(7),
+                java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+        GeneratedSecrets b = GeneratedSecrets.generate("shop", new java.util.Random(7),
+                java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+
+        assertThat(List.of(b.superuserPassword(), b.appPassword(), b.replicationPassword(), b.apiToken()))
+                .isEqualTo(List.of(a.superuserPassword(), a.appPassword(), a.replicationPassword(), a.apiToken()))
+                .doesNotHaveDuplicates();
+        assertThat(io.pgset.core.tls.CertificateAuthority.parseCertificate(a.caCertificatePem()).getNotBefore()
+                .toInstant()).isBetween(now.minus(java.time.Duration.ofDays(1)), now);
     }
 
     @Test
