@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.api.PostgresCluster;
 import io.pgset.kubernetes.api.PostgresClusterSpec;
@@ -24,13 +23,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The operator against the fabric8 mock API server (CRUD mode), with {@link FakeKubelet} playing
  * the StatefulSet controller and kubelet, and {@link FakeInstances} the instance managers in the
  * pods. Each test has its own namespace.
  */
-@EnableKubernetesMockClient(crud = true)
+@ExtendWith(ApplyingMockServer.class)
 class OperatorIT {
 
     static KubernetesClient client;
