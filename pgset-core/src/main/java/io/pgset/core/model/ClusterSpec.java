@@ -22,7 +22,9 @@ public record ClusterSpec(
         NetworkSpec network,
         DisruptionSpec disruption,
         FailoverSpec failover,
-        ResourcesSpec resources) {
+        ResourcesSpec resources,
+        SchedulingSpec scheduling,
+        ServicesSpec services) {
 
     public ClusterSpec {
         postgres = postgres.withSortedParameters();
@@ -46,7 +48,7 @@ public record ClusterSpec(
     /** The same cluster with {@code count} instances; a replication mode the spec left out follows the count. */
     public ClusterSpec withInstances(int count) {
         return new ClusterSpec(name, count, postgres, storage, replication.forInstances(count), bootstrap, backup, tls,
-                network, disruption, failover, resources);
+                network, disruption, failover, resources, scheduling, services);
     }
 
     public record PostgresSpec(String version, String binDir, Map<String, String> parameters) {
@@ -55,7 +57,8 @@ public record ClusterSpec(
         }
     }
 
-    public record StorageSpec(String size, boolean retainOnScaleDown, boolean retainOnDelete) {}
+    /** @param storageClass Kubernetes only: the data claims' storage class; empty for the cluster's default */
+    public record StorageSpec(String size, boolean retainOnScaleDown, boolean retainOnDelete, String storageClass) {}
 
     public enum ReplicationMode { ASYNC, SYNC }
 
@@ -247,7 +250,20 @@ public record ClusterSpec(
     /** TLS for every connection; certificates from the cluster's own CA live {@code validityDays}. */
     public record TlsSpec(boolean enabled, int validityDays) {}
 
-    public record NetworkSpec(List<String> allow) {}
+    /**
+     * Where clients may connect from.
+     *
+     * @param allow the networks; when the spec leaves them out, the local runtime's default
+     *              ({@code 127.0.0.1/32}, where its rw and ro services see every client from)
+     * @param given whether the spec names them: on Kubernetes, a cluster whose spec does not
+     *              admits the pods of its own namespace instead (whose addresses are not known
+     *              in advance), and the NetworkPolicy confines it to them
+     */
+    public record NetworkSpec(List<String> allow, boolean given) {
+        public NetworkSpec {
+            allow = List.copyOf(allow);
+        }
+    }
 
     public record DisruptionSpec(int maxUnavailable) {}
 
@@ -258,4 +274,53 @@ public record ClusterSpec(
      * Kubernetes quantity form); the local runtime does not limit its processes.
      */
     public record ResourcesSpec(Map<String, String> requests, Map<String, String> limits) {}
+
+    /**
+     * Kubernetes only: which nodes the instances' pods may run on. The local runtime runs every
+     * instance on its own machine and ignores it (saying so).
+     *
+     * @param nodeSelector node labels a node must have, in key order
+     */
+    public record SchedulingSpec(Map<String, String> nodeSelector, List<Toleration> tolerations) {
+        public static final SchedulingSpec NONE = new SchedulingSpec(Map.of(), List.of());
+
+        public SchedulingSpec {
+            nodeSelector = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(nodeSelector));
+            tolerations = List.copyOf(tolerations);
+        }
+    }
+
+    /**
+     * A taint the pods tolerate, as Kubernetes spells it.
+     *
+     * @param operator          Equal or Exists
+     * @param effect            NoSchedule, PreferNoSchedule, NoExecute, or empty for all of them
+     * @param tolerationSeconds with NoExecute: how long a pod stays on a node once tainted; empty for ever
+     */
+    public record Toleration(String key, String operator, String value, String effect,
+                             java.util.OptionalLong tolerationSeconds) {}
+
+    /** How a Service is reached: from inside the Kubernetes cluster only, or through a cloud load balancer too. */
+    public enum ServiceType {
+        CLUSTER_IP("ClusterIP"), LOAD_BALANCER("LoadBalancer");
+
+        private final String kubernetesName;
+
+        ServiceType(String kubernetesName) {
+            this.kubernetesName = kubernetesName;
+        }
+
+        /** As a Service's {@code spec.type} and the spec write it. */
+        public String kubernetesName() {
+            return kubernetesName;
+        }
+    }
+
+    /**
+     * Kubernetes only: the type of the {@code <name>-rw} Service. The local runtime's rw service is
+     * a loopback port and ignores it (saying so).
+     */
+    public record ServicesSpec(ServiceType readWrite) {
+        public static final ServicesSpec DEFAULT = new ServicesSpec(ServiceType.CLUSTER_IP);
+    }
 }

@@ -39,6 +39,8 @@ public final class SpecChanges {
         compare(changes, "spec.network.allow", before.network().allow(), after.network().allow());
         compare(changes, "spec.disruption", before.disruption(), after.disruption());
         compare(changes, "spec.failover", before.failover(), after.failover());
+        compare(changes, "spec.scheduling", before.scheduling(), after.scheduling());
+        compare(changes, "spec.services", before.services(), after.services());
         return changes;
     }
 

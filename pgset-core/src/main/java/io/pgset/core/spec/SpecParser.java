@@ -118,7 +118,7 @@ final class SpecParser {
         root.requiredText("kind", Rule.equalTo(KIND));
         String name = metadata(root.requiredObject("metadata"));
         return spec(name, section(root, "spec", "instances", "postgres", "storage", "replication",
-                "bootstrap", "backup", "tls", "network", "disruption", "failover", "resources"));
+                "bootstrap", "backup", "tls", "network", "disruption", "failover", "resources", "scheduling", "services"));
     }
 
     private static final Rule CPU = Rule.matching("must be a CPU amount such as 500m or 2", "[0-9]+m|[0-9]+([.][0-9]+)?");
@@ -160,20 +160,22 @@ final class SpecParser {
 
     private static ClusterSpec spec(String name, SpecNode spec) {
         int instances = spec.integer("instances", 3, 1, 99);
+        SpecNode network = section(spec, "network", "allow");
         ClusterSpec cluster = new ClusterSpec(name,
                 instances,
                 postgres(section(spec, "postgres", "version", "binDir", "parameters"), spec.has("backup")),
-                storage(section(spec, "storage", "size", "retainOnScaleDown", "retainOnDelete")),
+                storage(section(spec, "storage", "size", "retainOnScaleDown", "retainOnDelete", "storageClass")),
                 replication(section(spec, "replication", "mode", "syncStandbys"), instances),
                 bootstrap(name, section(spec, "bootstrap", "initdb", "recovery")),
                 backup(name, section(spec, "backup", "repositories", "schedule", "retention", "archive")),
                 tls(section(spec, "tls", "enabled", "validityDays")),
-                new NetworkSpec(section(spec, "network", "allow")
-                        .texts("allow", List.of("127.0.0.1/32"), Cidr::check)),
+                new NetworkSpec(network.texts("allow", List.of("127.0.0.1/32"), Cidr::check), network.has("allow")),
                 new DisruptionSpec(section(spec, "disruption", "maxUnavailable")
                         .integer("maxUnavailable", 1, 1, Integer.MAX_VALUE)),
                 new FailoverSpec(section(spec, "failover", "delaySeconds").integer("delaySeconds", 0, 0, 3600)),
-                resources(section(spec, "resources", "requests", "limits")));
+                resources(section(spec, "resources", "requests", "limits")),
+                KubernetesFields.scheduling(spec.object("scheduling")),
+                KubernetesFields.services(spec.object("services"), network.has("allow")));
         checkSyncStandbys(spec, cluster);
         return cluster;
     }
@@ -213,7 +215,8 @@ final class SpecParser {
     private static StorageSpec storage(SpecNode storage) {
         return new StorageSpec(storage.textOrInteger("size", "1Gi", QUANTITY, POSITIVE),
                 storage.bool("retainOnScaleDown", true),
-                storage.bool("retainOnDelete", true));
+                storage.bool("retainOnDelete", true),
+                storage.text("storageClass", "", KubernetesFields.STORAGE_CLASS, Rule.maxLength(253)));
     }
 
     /** Without a mode, the one {@link ReplicationSpec#defaultMode} gives for the number of instances. */

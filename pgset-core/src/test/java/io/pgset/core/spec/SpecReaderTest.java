@@ -47,15 +47,17 @@ class SpecReaderTest {
 
     static final ClusterSpec DEFAULTS = new ClusterSpec("demo", 3,
             new PostgresSpec("15", "/usr/lib/postgresql/15/bin", Map.of()),
-            new StorageSpec("1Gi", true, true),
+            new StorageSpec("1Gi", true, true, ""),
             new ReplicationSpec(ReplicationMode.SYNC, 1, false),
             new BootstrapSpec(new InitdbSpec("app", "app", true, List.of())),
             new BackupSpec(false, List.of(), ScheduleSpec.DEFAULT, new RetentionSpec(7), new ArchiveSpec(60)),
             new TlsSpec(true, 90),
-            new NetworkSpec(List.of("127.0.0.1/32")),
+            new NetworkSpec(List.of("127.0.0.1/32"), false),
             new DisruptionSpec(1),
             new FailoverSpec(0),
-            SpecReaderTest.DEFAULT_RESOURCES);
+            SpecReaderTest.DEFAULT_RESOURCES,
+            ClusterSpec.SchedulingSpec.NONE,
+            ClusterSpec.ServicesSpec.DEFAULT);
 
     /** A document with the standard header and this text as its spec section. */
     static String withSpec(String spec) {
@@ -97,7 +99,7 @@ class SpecReaderTest {
                 new PostgresSpec("16", "/opt/postgresql/16/bin", Map.of(
                         "max_connections", "200", "work_mem", "64MB", "checkpoint_completion_target", "0.90",
                         "jit", "false", "shared_buffers", "1024")),
-                new StorageSpec("20Gi", false, false),
+                new StorageSpec("20Gi", false, false, ""),
                 new ReplicationSpec(ReplicationMode.SYNC, 2, true),
                 new BootstrapSpec(new InitdbSpec("orders", "orders_owner", false, List.of(
                         "CREATE TABLE orders (id bigint PRIMARY KEY)",
@@ -108,10 +110,48 @@ class SpecReaderTest {
                                 "/etc/pgset/s3-ca.pem")),
                         new ScheduleSpec("15 1 * * SUN", "15 */6 * * 1-5", ""), new RetentionSpec(14), new ArchiveSpec(300)),
                 new TlsSpec(false, 90),
-                new NetworkSpec(List.of("10.0.0.0/8", "fd00::/8", "192.168.1.7/32")),
+                new NetworkSpec(List.of("10.0.0.0/8", "fd00::/8", "192.168.1.7/32"), true),
                 new DisruptionSpec(2),
                 new FailoverSpec(30),
-                DEFAULT_RESOURCES));
+                DEFAULT_RESOURCES,
+                ClusterSpec.SchedulingSpec.NONE,
+                ClusterSpec.ServicesSpec.DEFAULT));
+    }
+
+    @Test
+    void readsTheKubernetesOnlyFieldsAndWritesThemBack() {
+        ClusterSpec spec = SpecReader.read(withSpec("""
+                storage: {storageClass: fast-ssd}
+                scheduling:
+                  nodeSelector: {disktype: ssd, kubernetes.io/arch: amd64}
+                  tolerations:
+                    - {key: dedicated, value: postgres, effect: NoSchedule}
+                    - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 30}
+                services: {rw: {type: LoadBalancer}}
+                network: {allow: [203.0.113.0/24]}
+                """));
+
+        assertThat(spec.storage().storageClass()).isEqualTo("fast-ssd");
+        assertThat(spec.scheduling()).isEqualTo(new ClusterSpec.SchedulingSpec(
+                Map.of("disktype", "ssd", "kubernetes.io/arch", "amd64"),
+                List.of(new ClusterSpec.Toleration("dedicated", "Equal", "postgres", "NoSchedule",
+                                java.util.OptionalLong.empty()),
+                        new ClusterSpec.Toleration("node.kubernetes.io/unreachable", "Exists", "", "NoExecute",
+                                java.util.OptionalLong.of(30)))));
+        assertThat(spec.services().readWrite()).isEqualTo(ClusterSpec.ServiceType.LOAD_BALANCER);
+        assertThat(SpecReader.read(SpecReader.write(spec))).isEqualTo(spec);
+    }
+
+    @Test
+    void aNetworkAllowLeftOutStaysLeftOutWhenWrittenAndReadBack() {
+        ClusterSpec unset = SpecReader.read(HEADER);
+        ClusterSpec set = SpecReader.read(withSpec("network: {allow: [127.0.0.1/32]}"));
+
+        assertThat(unset.network().given()).isFalse();
+        assertThat(set.network().given()).isTrue();
+        assertThat(unset.network().allow()).as("the local default").isEqualTo(set.network().allow());
+        assertThat(SpecReader.read(SpecReader.write(unset))).isEqualTo(unset);
+        assertThat(SpecReader.read(SpecReader.write(set))).isEqualTo(set);
     }
 
     @Test
@@ -149,9 +189,7 @@ class SpecReaderTest {
                   tls:
                     enabled: true
                     validityDays: 90
-                  network:
-                    allow:
-                      - 127.0.0.1/32
+                  network: {}
                   disruption:
                     maxUnavailable: 1
                   failover:
@@ -188,7 +226,8 @@ class SpecReaderTest {
                 spec.storage(), spec.replication(),
                 new BootstrapSpec(new InitdbSpec("app", "app", true,
                         List.of("SELECT '" + value + "'", "--" + value + "\n", "A\n  " + value + "\n\n", "x\n" + value))),
-                spec.backup(), spec.tls(), spec.network(), spec.disruption(), spec.failover(), spec.resources());
+                spec.backup(), spec.tls(), spec.network(), spec.disruption(), spec.failover(), spec.resources(),
+                spec.scheduling(), spec.services());
 
         assertThat(SpecReader.read(SpecReader.write(tricky))).isEqualTo(tricky);
     }
@@ -319,7 +358,7 @@ class SpecReaderTest {
                 "metadata.name: must be a DNS-1035 label (lowercase letters, digits and '-', starting with a"
                         + " letter and ending with a letter or digit), got \"Demo\"",
                 "spec.replicas: unknown field (known: instances, postgres, storage, replication, bootstrap,"
-                        + " backup, tls, network, disruption, failover, resources)",
+                        + " backup, tls, network, disruption, failover, resources, scheduling, services)",
                 "spec.instances: must be an integer, got \"three\"",
                 "spec.postgres.parameters.port: pgset manages this parameter itself; remove it from the spec",
                 "spec.network.allow[0]: must have a prefix length from 0 to 32, got \"10.0.0.0/33\"",
