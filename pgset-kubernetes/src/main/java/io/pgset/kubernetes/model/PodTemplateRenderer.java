@@ -21,6 +21,9 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.pgset.core.model.ClusterSpec;
 import io.pgset.kubernetes.BackupVolumes;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +60,9 @@ public final class PodTemplateRenderer {
                         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                         .build())
                 .withAffinity(antiAffinity(in))
+                .withNodeSelector(nullIfEmpty(in.spec().scheduling().nodeSelector()))
+                .withTolerations(nullIfEmpty(in.spec().scheduling().tolerations().stream()
+                        .map(PodTemplateRenderer::toleration).toList()))
                 .withInitContainers(prepareVolume(in))
                 .withContainers(instance(in))
                 .withVolumes(volumes(in))
@@ -75,6 +81,25 @@ public final class PodTemplateRenderer {
                 .endPodAffinityTerm()
                 .endPreferredDuringSchedulingIgnoredDuringExecution()
                 .endPodAntiAffinity()
+                .build();
+    }
+
+    /** Left out rather than empty: nothing to apply, nothing to own. */
+    private static Map<String, String> nullIfEmpty(Map<String, String> values) {
+        return values.isEmpty() ? null : values;
+    }
+
+    private static List<Toleration> nullIfEmpty(List<Toleration> values) {
+        return values.isEmpty() ? null : values;
+    }
+
+    private static Toleration toleration(ClusterSpec.Toleration t) {
+        return new TolerationBuilder()
+                .withKey(t.key().isEmpty() ? null : t.key())
+                .withOperator(t.operator())
+                .withValue(t.value().isEmpty() ? null : t.value())
+                .withEffect(t.effect().isEmpty() ? null : t.effect())
+                .withTolerationSeconds(t.tolerationSeconds().isPresent() ? t.tolerationSeconds().getAsLong() : null)
                 .build();
     }
 

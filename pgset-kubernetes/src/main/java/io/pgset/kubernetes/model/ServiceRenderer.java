@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.pgset.core.model.ClusterSpec.ServiceType;
 import java.util.Map;
 
 /**
@@ -28,8 +29,19 @@ public final class ServiceRenderer {
                 .build();
     }
 
+    /**
+     * Of type {@code services.rw.type}. A LoadBalancer keeps the client's address
+     * ({@code externalTrafficPolicy: Local}), for the NetworkPolicy and pg_hba to check it against
+     * {@code network.allow}, which the load balancer also filters on (its source ranges).
+     */
     public static Service readWrite(RenderInputs in) {
-        return service(in, "rw", ClusterLabels.selector(in.spec(), "primary"), "the primary, for writes");
+        Service rw = service(in, "rw", ClusterLabels.selector(in.spec(), "primary"), "the primary, for writes");
+        if (in.spec().services().readWrite() == ServiceType.LOAD_BALANCER) {
+            rw.getSpec().setType(ServiceType.LOAD_BALANCER.kubernetesName());
+            rw.getSpec().setExternalTrafficPolicy("Local");
+            rw.getSpec().setLoadBalancerSourceRanges(in.spec().network().allow());
+        }
+        return rw;
     }
 
     public static Service readOnly(RenderInputs in) {

@@ -40,6 +40,8 @@ public final class StatefulSetRenderer {
                 .withNewMetadata().withName("data").withLabels(ClusterLabels.labels(in.spec())).endMetadata()
                 .withNewSpec()
                 .withAccessModes("ReadWriteOnce")
+                .withStorageClassName(in.spec().storage().storageClass().isEmpty() ? null
+                        : in.spec().storage().storageClass()) // none: the cluster's default class
                 .withNewResources().addToRequests("storage", new Quantity(in.spec().storage().size())).endResources()
                 .endSpec()
                 .build();

@@ -22,6 +22,7 @@ import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.api.BackupStatus;
 import io.pgset.kubernetes.api.PostgresCluster;
 import io.pgset.kubernetes.api.PostgresClusterStatus;
+import io.pgset.kubernetes.model.NetworkPolicyRenderer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -159,6 +160,11 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
         if (!changed.isEmpty()) {
             LOG.info("cluster={}/{} applied {}", resource.getMetadata().getNamespace(),
                     resource.getMetadata().getName(), changed);
+        }
+        if (changed.contains("NetworkPolicy " + spec.name()) && !spec.network().given()) {
+            new KubernetesEvents(client, resource, clock).record(KubernetesEvents.AppliedReason.NamespaceClients,
+                    "postgres admits " + NetworkPolicyRenderer.clientsDescription(spec,
+                            resource.getMetadata().getNamespace()));
         }
     }
 
