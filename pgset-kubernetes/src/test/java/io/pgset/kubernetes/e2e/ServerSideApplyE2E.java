@@ -127,6 +127,43 @@ class ServerSideApplyE2E {
         assertThat(client.secrets().inNamespace(namespace).withName("demo-app").get().getData()).isEqualTo(app.getData());
     }
 
+    @Test
+    void placementAndALoadBalancerComeAndGoWithTheSpec(KubernetesClient client) {
+        String namespace = ControlPlaneE2E.newNamespace(client);
+        ClusterObjects objects = objects(client);
+        PostgresCluster owner = owner(client, namespace);
+        String placed = SPEC + """
+                  storage: {storageClass: fast-ssd}
+                  scheduling:
+                    nodeSelector: {disktype: ssd}
+                    tolerations: [{key: dedicated, value: db, effect: NoSchedule}]
+                  services: {rw: {type: LoadBalancer}}
+                  network: {allow: [203.0.113.0/24]}
+                """;
+        objects.apply(owner, SpecReader.read(placed));
+        StatefulSet set = client.apps().statefulSets().inNamespace(namespace).withName("demo").get();
+        Service rw = client.services().inNamespace(namespace).withName("demo-rw").get();
+        assertThat(set.getSpec().getVolumeClaimTemplates().get(0).getSpec().getStorageClassName()).isEqualTo("fast-ssd");
+        assertThat(set.getSpec().getTemplate().getSpec().getNodeSelector()).containsEntry("disktype", "ssd");
+        assertThat(set.getSpec().getTemplate().getSpec().getTolerations()).hasSize(1);
+        assertThat(rw.getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(rw.getSpec().getLoadBalancerSourceRanges()).containsExactly("203.0.113.0/24");
+
+        List<String> changed = objects.apply(owner, SpecReader.read(SPEC));
+
+        System.out.println("changed when placement and the load balancer went: " + changed);
+        set = client.apps().statefulSets().inNamespace(namespace).withName("demo").get();
+        rw = client.services().inNamespace(namespace).withName("demo-rw").get();
+        assertThat(set.getSpec().getTemplate().getSpec().getNodeSelector()).isNullOrEmpty();
+        assertThat(set.getSpec().getTemplate().getSpec().getTolerations()).isNullOrEmpty();
+        assertThat(set.getSpec().getVolumeClaimTemplates().get(0).getSpec().getStorageClassName())
+                .as("claim templates cannot change").isEqualTo("fast-ssd");
+        assertThat(rw.getSpec().getType()).isEqualTo("ClusterIP");
+        assertThat(rw.getSpec().getLoadBalancerSourceRanges()).isNullOrEmpty();
+        assertThat(client.network().v1().networkPolicies().inNamespace(namespace).withName("demo").get()
+                .getMetadata().getAnnotations().get("pgset.io/clients")).startsWith("every pod in namespace " + namespace);
+    }
+
     private static ClusterObjects objects(KubernetesClient client) {
         return new ClusterObjects(client, ManifestRenderer.DEFAULT_IMAGE, new SecureRandom(), Clock.systemUTC());
     }
