@@ -56,14 +56,12 @@ class ServerSideApplyE2E {
 
     @Test
     void applyingTwiceChangesNothing(KubernetesClient client) {
-        String namespace = ControlPlaneE2E.newNamespace(client);
-        ClusterObjects objects = objects(client);
-        PostgresCluster owner = owner(client, namespace);
-
-        assertThat(objects.apply(owner, SpecReader.read(SPEC))).hasSize(17);
+        Applied cluster = Applied.first(client, SPEC);
+        String namespace = cluster.namespace();
+        assertThat(cluster.created()).hasSize(17);
         awaitStatefulSetObserved(client, namespace);
         Map<String, String> before = resourceVersions(client, namespace);
-        List<String> changed = objects.apply(owner, SpecReader.read(SPEC));
+        List<String> changed = cluster.apply(SpecReader.read(SPEC));
 
         assertThat(changed).isEmpty();
         assertThat(resourceVersions(client, namespace)).isEqualTo(before);
@@ -71,10 +69,8 @@ class ServerSideApplyE2E {
 
     @Test
     void reconcileKeepsWhatOthersOwnAndFollowsASpecChange(KubernetesClient client) {
-        String namespace = ControlPlaneE2E.newNamespace(client);
-        ClusterObjects objects = objects(client);
-        PostgresCluster owner = owner(client, namespace);
-        objects.apply(owner, SpecReader.read(SPEC));
+        Applied cluster = Applied.first(client, SPEC);
+        String namespace = cluster.namespace();
         Service rw = client.services().inNamespace(namespace).withName("demo-rw").get();
         assertThat(rw.getSpec().getClusterIP()).as("allocated by the API server").isNotBlank().isNotEqualTo("None");
         Secret password = client.secrets().inNamespace(namespace).withName("demo-app").get();
@@ -91,7 +87,7 @@ class ServerSideApplyE2E {
                 });
 
         ClusterSpec changed = SpecReader.read(SPEC.replace("limits: {cpu: \"2\", memory: 1Gi}", "limits: {memory: 2Gi}"));
-        List<String> applied = objects.apply(owner, changed);
+        List<String> applied = cluster.apply(changed);
 
         StatefulSet set = client.apps().statefulSets().inNamespace(namespace).withName("demo").get();
         System.out.println("changed by the spec change: " + applied);
@@ -113,15 +109,13 @@ class ServerSideApplyE2E {
 
     @Test
     void aSecretIsNeverReplacedEvenWhenAnotherIsMissing(KubernetesClient client) {
-        String namespace = ControlPlaneE2E.newNamespace(client);
-        ClusterObjects objects = objects(client);
-        PostgresCluster owner = owner(client, namespace);
-        objects.apply(owner, SpecReader.read(SPEC));
+        Applied cluster = Applied.first(client, SPEC);
+        String namespace = cluster.namespace();
         Secret app = client.secrets().inNamespace(namespace).withName("demo-app").get();
         client.secrets().inNamespace(namespace).withName("demo-api").delete();
         await().atMost(WAIT).until(() -> client.secrets().inNamespace(namespace).withName("demo-api").get() == null);
 
-        List<String> applied = objects.apply(owner, SpecReader.read(SPEC));
+        List<String> applied = cluster.apply(SpecReader.read(SPEC));
 
         assertThat(applied).containsExactly("Secret demo-api");
         assertThat(client.secrets().inNamespace(namespace).withName("demo-app").get().getData()).isEqualTo(app.getData());
@@ -129,9 +123,6 @@ class ServerSideApplyE2E {
 
     @Test
     void placementAndALoadBalancerComeAndGoWithTheSpec(KubernetesClient client) {
-        String namespace = ControlPlaneE2E.newNamespace(client);
-        ClusterObjects objects = objects(client);
-        PostgresCluster owner = owner(client, namespace);
         String placed = SPEC + """
                   storage: {storageClass: fast-ssd}
                   scheduling:
@@ -140,7 +131,8 @@ class ServerSideApplyE2E {
                   services: {rw: {type: LoadBalancer}}
                   network: {allow: [203.0.113.0/24]}
                 """;
-        objects.apply(owner, SpecReader.read(placed));
+        Applied cluster = Applied.first(client, placed);
+        String namespace = cluster.namespace();
         StatefulSet set = client.apps().statefulSets().inNamespace(namespace).withName("demo").get();
         Service rw = client.services().inNamespace(namespace).withName("demo-rw").get();
         assertThat(set.getSpec().getVolumeClaimTemplates().get(0).getSpec().getStorageClassName()).isEqualTo("fast-ssd");
@@ -149,7 +141,7 @@ class ServerSideApplyE2E {
         assertThat(rw.getSpec().getType()).isEqualTo("LoadBalancer");
         assertThat(rw.getSpec().getLoadBalancerSourceRanges()).containsExactly("203.0.113.0/24");
 
-        List<String> changed = objects.apply(owner, SpecReader.read(SPEC));
+        List<String> changed = cluster.apply(SpecReader.read(SPEC));
 
         System.out.println("changed when placement and the load balancer went: " + changed);
         set = client.apps().statefulSets().inNamespace(namespace).withName("demo").get();
@@ -164,16 +156,25 @@ class ServerSideApplyE2E {
                 .getMetadata().getAnnotations().get("pgset.io/clients")).startsWith("every pod in namespace " + namespace);
     }
 
-    private static ClusterObjects objects(KubernetesClient client) {
-        return new ClusterObjects(client, ManifestRenderer.DEFAULT_IMAGE, new SecureRandom(), Clock.systemUTC());
-    }
+    /** A cluster's objects applied once, as the operator does, in a namespace of their own. */
+    private record Applied(String namespace, ClusterObjects objects, PostgresCluster owner, List<String> created) {
 
-    /** A real owner: with a made-up one the garbage collector would delete every object. */
-    private static PostgresCluster owner(KubernetesClient client, String namespace) {
-        PostgresClusterSpec spec = new PostgresClusterSpec();
-        spec.instances = 3;
-        return client.resources(PostgresCluster.class).inNamespace(namespace)
-                .resource(new PostgresCluster("demo", spec)).create();
+        /** @return what changed */
+        List<String> apply(ClusterSpec spec) {
+            return objects.apply(owner, spec);
+        }
+
+        static Applied first(KubernetesClient client, String spec) {
+            String namespace = ControlPlaneE2E.newNamespace(client);
+            ClusterObjects objects = new ClusterObjects(client, ManifestRenderer.DEFAULT_IMAGE, new SecureRandom(),
+                    Clock.systemUTC());
+            // A real owner: with a made-up one the garbage collector would delete every object.
+            PostgresClusterSpec owned = new PostgresClusterSpec();
+            owned.instances = 3;
+            PostgresCluster owner = client.resources(PostgresCluster.class).inNamespace(namespace)
+                    .resource(new PostgresCluster("demo", owned)).create();
+            return new Applied(namespace, objects, owner, objects.apply(owner, SpecReader.read(spec)));
+        }
     }
 
     /** The StatefulSet controller writes the set's status once it has seen it; after that, it is quiet. */

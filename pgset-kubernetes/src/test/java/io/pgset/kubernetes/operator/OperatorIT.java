@@ -80,6 +80,10 @@ class OperatorIT {
         assertThat(client.apps().statefulSets().inNamespace(ns).withName("demo").get().getSpec().getReplicas()).isEqualTo(3);
         assertThat(client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("demo").get()).isNotNull();
         assertThat(client.network().v1().networkPolicies().inNamespace(ns).withName("demo").get()).isNotNull();
+        // The spec leaves network.allow out: the operator says who may connect instead.
+        assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                .filteredOn(e -> "NamespaceClients".equals(e.getReason())).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).startsWith("postgres admits every pod in namespace " + ns));
         // Owned by the cluster, so that deleting it removes them.
         assertThat(client.apps().statefulSets().inNamespace(ns).withName("demo").get().getMetadata().getOwnerReferences())
                 .singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("PostgresCluster"));
