@@ -1,6 +1,8 @@
 package io.pgset.local;
 
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.SchedulingSpec;
+import io.pgset.core.model.ServicesSpec;
 import io.pgset.core.spec.Cidr;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -41,10 +43,10 @@ final class SpecWarnings {
         if (!spec.storage().storageClass().isEmpty()) {
             fields.add("spec.storage.storageClass");
         }
-        if (!spec.scheduling().equals(ClusterSpec.SchedulingSpec.NONE)) {
+        if (!spec.scheduling().equals(SchedulingSpec.NONE)) {
             fields.add("spec.scheduling");
         }
-        if (!spec.services().equals(ClusterSpec.ServicesSpec.DEFAULT)) {
+        if (!spec.services().equals(ServicesSpec.DEFAULT)) {
             fields.add("spec.services");
         }
         return fields;

@@ -1,9 +1,9 @@
 package io.pgset.core.spec;
 
-import io.pgset.core.model.ClusterSpec.SchedulingSpec;
-import io.pgset.core.model.ClusterSpec.ServiceType;
-import io.pgset.core.model.ClusterSpec.ServicesSpec;
-import io.pgset.core.model.ClusterSpec.Toleration;
+import io.pgset.core.model.SchedulingSpec;
+import io.pgset.core.model.ServicesSpec.ServiceType;
+import io.pgset.core.model.ServicesSpec;
+import io.pgset.core.model.SchedulingSpec.Toleration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

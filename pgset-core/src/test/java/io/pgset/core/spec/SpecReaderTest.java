@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.SchedulingSpec;
+import io.pgset.core.model.ServicesSpec;
 import io.pgset.core.model.ClusterSpec.ArchiveSpec;
 import io.pgset.core.model.ClusterSpec.BackupSpec;
 import io.pgset.core.model.ClusterSpec.BootstrapSpec;
@@ -56,8 +58,8 @@ class SpecReaderTest {
             new DisruptionSpec(1),
             new FailoverSpec(0),
             SpecReaderTest.DEFAULT_RESOURCES,
-            ClusterSpec.SchedulingSpec.NONE,
-            ClusterSpec.ServicesSpec.DEFAULT);
+            SchedulingSpec.NONE,
+            ServicesSpec.DEFAULT);
 
     /** A document with the standard header and this text as its spec section. */
     static String withSpec(String spec) {
@@ -114,8 +116,8 @@ class SpecReaderTest {
                 new DisruptionSpec(2),
                 new FailoverSpec(30),
                 DEFAULT_RESOURCES,
-                ClusterSpec.SchedulingSpec.NONE,
-                ClusterSpec.ServicesSpec.DEFAULT));
+                SchedulingSpec.NONE,
+                ServicesSpec.DEFAULT));
     }
 
     @Test
@@ -132,13 +134,13 @@ class SpecReaderTest {
                 """));
 
         assertThat(spec.storage().storageClass()).isEqualTo("fast-ssd");
-        assertThat(spec.scheduling()).isEqualTo(new ClusterSpec.SchedulingSpec(
+        assertThat(spec.scheduling()).isEqualTo(new SchedulingSpec(
                 Map.of("disktype", "ssd", "kubernetes.io/arch", "amd64"),
-                List.of(new ClusterSpec.Toleration("dedicated", "Equal", "postgres", "NoSchedule",
+                List.of(new SchedulingSpec.Toleration("dedicated", "Equal", "postgres", "NoSchedule",
                                 java.util.OptionalLong.empty()),
-                        new ClusterSpec.Toleration("node.kubernetes.io/unreachable", "Exists", "", "NoExecute",
+                        new SchedulingSpec.Toleration("node.kubernetes.io/unreachable", "Exists", "", "NoExecute",
                                 java.util.OptionalLong.of(30)))));
-        assertThat(spec.services().readWrite()).isEqualTo(ClusterSpec.ServiceType.LOAD_BALANCER);
+        assertThat(spec.services().readWrite()).isEqualTo(ServicesSpec.ServiceType.LOAD_BALANCER);
         assertThat(SpecReader.read(SpecReader.write(spec))).isEqualTo(spec);
     }
 

@@ -93,7 +93,7 @@ public final class PodTemplateRenderer {
         return values.isEmpty() ? null : values;
     }
 
-    private static Toleration toleration(ClusterSpec.Toleration t) {
+    private static Toleration toleration(io.pgset.core.model.SchedulingSpec.Toleration t) {
         return new TolerationBuilder()
                 .withKey(t.key().isEmpty() ? null : t.key())
                 .withOperator(t.operator())

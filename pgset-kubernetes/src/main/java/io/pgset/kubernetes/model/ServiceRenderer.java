@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
-import io.pgset.core.model.ClusterSpec.ServiceType;
+import io.pgset.core.model.ServicesSpec.ServiceType;
 import java.util.Map;
 
 /**
