@@ -75,10 +75,10 @@ class CommandsIT extends SharedCluster {
         com.fasterxml.jackson.databind.JsonNode conditions = home.status("demo").path("conditions");
         assertThat(conditions).extracting(c -> c.path("type").asText())
                 .containsExactly("Ready", "Progressing", "Degraded", "SpecInvalid", "StorageFull",
-                        "ArchivingFailing");
+                        "StorageNearlyFull", "ArchivingFailing");
         assertThat(conditions).extracting(c -> c.path("type").asText() + "=" + c.path("status").asBoolean())
                 .containsExactly("Ready=true", "Progressing=false", "Degraded=false", "SpecInvalid=false",
-                        "StorageFull=false", "ArchivingFailing=false");
+                        "StorageFull=false", "StorageNearlyFull=false", "ArchivingFailing=false");
         assertThat(conditions).allSatisfy(c -> assertThat(c.path("lastTransitionTime").asText()).isNotEmpty());
     }
 

@@ -63,7 +63,7 @@ public final class InstanceManager implements AutoCloseable {
         this.data = new DataDirectory(options, tools, user, clock, this::session, log);
         this.pgBackRest = new PgBackRest(options, user, tools, log);
         this.config = new ConfigWriter(options, data, tls, log, pgBackRest);
-        this.volume = new VolumeUsage(options.volume(), data::keptCopies);
+        this.volume = new VolumeUsage(options.volume(), data::keptCopies, () -> config.spec().storage());
         this.statusReader = new StatusReader(session(self()), options.pod(), volume::usedBytes);
         this.postgres = new PostgresProcess(tools, options.pgdata(), log);
         this.supervisor = new Supervisor(options, clock, log, data, postgres, config, volume, this::ensureBootstrapped,
@@ -190,7 +190,8 @@ public final class InstanceManager implements AutoCloseable {
                     + (status.message().isEmpty() ? "" : "; " + status.message()));
         }
         return status.withCertificateExpires(expires).withConfigRejected(config.rejected())
-                .withStorage(new InstanceStatus.Storage(storage.freeBytes(), full, storage.keptCopies()))
+                .withStorage(new InstanceStatus.Storage(storage.freeBytes(), full, storage.keptCopies(),
+                        storage.usedBytes(), storage.capacityBytes(), storage.alertPercent()))
                 .withClone(data.lastClone());
     }
 

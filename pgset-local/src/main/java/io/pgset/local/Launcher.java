@@ -1,6 +1,7 @@
 package io.pgset.local;
 
 import io.pgset.instance.LogLimits;
+import io.pgset.instance.LogLines;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +41,10 @@ public record Launcher(List<String> javaCommand) {
                 .ifPresent(marker -> command.add("-Dpgset.marker=" + marker));
         command.addAll(JVM_FLAGS);
         command.addAll(LogLimits.of(System.getProperties()).jvmFlags());
+        String format = System.getProperty(LogLines.PROPERTY);
+        if (format != null) { // --log-format of the command that starts the daemon
+            command.add("-D" + LogLines.PROPERTY + "=" + format);
+        }
         command.add("-D" + LogLimits.FILE + "=" + log.toAbsolutePath());
         command.addAll(javaCommand.subList(1, javaCommand.size()));
         command.addAll(args);

@@ -73,7 +73,7 @@ class ClusterPgBackRestTest {
                 noBackup.replication(), noBackup.bootstrap(), new ClusterSpec.BackupSpec(false, List.of(),
                 ClusterSpec.ScheduleSpec.DEFAULT, noBackup.backup().retention(), noBackup.backup().archive()),
                 noBackup.tls(), noBackup.network(), noBackup.disruption(), noBackup.failover(), noBackup.resources(),
-                noBackup.scheduling(), noBackup.services());
+                noBackup.logging(), noBackup.scheduling(), noBackup.services());
         assertThatThrownBy(() -> ClusterPgBackRest.of(HOME, without, status("demo-0")))
                 .hasMessageContaining("has no spec.backup: add a backup section");
     }

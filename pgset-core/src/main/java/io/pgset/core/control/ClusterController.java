@@ -51,6 +51,8 @@ public final class ClusterController {
     private final Map<String, Instant> restarted = new HashMap<>();
     /** Whether the primary's archiving was failing, so that its start and its end are each told once. */
     private ArchivingWatch archiving = new ArchivingWatch();
+    /** How full each volume was, so that crossing the storage alert and coming back are each told once. */
+    private StorageWatch storageLevels = new StorageWatch();
 
     /** How long an instance restarted for a rollout may stay unready before the rollout counts as stalled. */
     public static final Duration RESTART_STALLS_AFTER = Duration.ofSeconds(60);
@@ -78,6 +80,7 @@ public final class ClusterController {
         reportStorage(observed);
         CloneEvents.of(observed).forEach(this::tell);
         archiving.next(observed).ifPresent(this::tell);
+        storageLevels.next(observed).forEach(events::record);
         String stalled = stalled(observed);
         // A step that failed is retried at the normal pace, not at once; a switchover is watched closely.
         acted = switchover.isPresent() || (failures.isEmpty()
@@ -133,6 +136,7 @@ public final class ClusterController {
         lastSwitchover = previous.lastSwitchover;
         restarted.putAll(previous.restarted);
         archiving = previous.archiving;
+        storageLevels = previous.storageLevels;
     }
 
     /** Whether the last pass changed something (created, deleted, fenced, promoted, ...): the next one should come soon. */

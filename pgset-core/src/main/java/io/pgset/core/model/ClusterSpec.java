@@ -23,11 +23,21 @@ public record ClusterSpec(
         DisruptionSpec disruption,
         FailoverSpec failover,
         ResourcesSpec resources,
+        LoggingSpec logging,
         SchedulingSpec scheduling,
         ServicesSpec services) {
 
     public ClusterSpec {
         postgres = postgres.withSortedParameters();
+        logging = logging == null ? LoggingSpec.INHERIT : logging;
+    }
+
+    /** A spec that says nothing about logging, scheduling or services. */
+    public ClusterSpec(String name, int instances, PostgresSpec postgres, StorageSpec storage,
+                       ReplicationSpec replication, BootstrapSpec bootstrap, BackupSpec backup, TlsSpec tls,
+                       NetworkSpec network, DisruptionSpec disruption, FailoverSpec failover, ResourcesSpec resources) {
+        this(name, instances, postgres, storage, replication, bootstrap, backup, tls, network, disruption, failover,
+                resources, LoggingSpec.INHERIT, SchedulingSpec.NONE, ServicesSpec.DEFAULT);
     }
 
     /** The stable name of the instance with this ordinal: {@code demo-0}, {@code demo-1}, ... */
@@ -48,7 +58,7 @@ public record ClusterSpec(
     /** The same cluster with {@code count} instances; a replication mode the spec left out follows the count. */
     public ClusterSpec withInstances(int count) {
         return new ClusterSpec(name, count, postgres, storage, replication.forInstances(count), bootstrap, backup, tls,
-                network, disruption, failover, resources, scheduling, services);
+                network, disruption, failover, resources, logging, scheduling, services);
     }
 
     public record PostgresSpec(String version, String binDir, Map<String, String> parameters) {
@@ -57,8 +67,47 @@ public record ClusterSpec(
         }
     }
 
-    /** @param storageClass Kubernetes only: the data claims' storage class; empty for the cluster's default */
-    public record StorageSpec(String size, boolean retainOnScaleDown, boolean retainOnDelete, String storageClass) {}
+    /**
+     * Each instance's volume.
+     *
+     * @param size         the capacity: locally what the volume's use is measured against, in
+     *                     Kubernetes the claim's request (1Gi when the spec gives none)
+     * @param alertPercent the share of {@code size} used at which the instance is reported nearly full
+     * @param explicitSize whether the spec gives the size; locally, without one, the capacity is what
+     *                     the volume's filesystem has room for
+     * @param storageClass Kubernetes only: the data claims' storage class; empty for the cluster's default
+     */
+    public record StorageSpec(String size, boolean retainOnScaleDown, boolean retainOnDelete, int alertPercent,
+                              boolean explicitSize, String storageClass) {
+
+        public static final int DEFAULT_ALERT_PERCENT = 80;
+
+        /** A spec that gives this size, alerting at the default share. */
+        public StorageSpec(String size, boolean retainOnScaleDown, boolean retainOnDelete) {
+            this(size, retainOnScaleDown, retainOnDelete, DEFAULT_ALERT_PERCENT, true, "");
+        }
+
+        /** In the cluster's default storage class. */
+        public StorageSpec(String size, boolean retainOnScaleDown, boolean retainOnDelete, int alertPercent,
+                           boolean explicitSize) {
+            this(size, retainOnScaleDown, retainOnDelete, alertPercent, explicitSize, "");
+        }
+
+        /** The size in bytes. */
+        public long sizeBytes() {
+            return ByteSize.bytes(size);
+        }
+    }
+
+    /**
+     * The format of the log lines pgset's own processes write.
+     *
+     * @param format empty: what the process that starts them uses ({@code --log-format}, or
+     *               {@code PGSET_LOG_FORMAT}, else text)
+     */
+    public record LoggingSpec(Optional<LogFormat> format) {
+        public static final LoggingSpec INHERIT = new LoggingSpec(Optional.empty());
+    }
 
     public enum ReplicationMode { ASYNC, SYNC }
 

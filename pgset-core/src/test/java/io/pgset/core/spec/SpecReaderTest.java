@@ -49,7 +49,7 @@ class SpecReaderTest {
 
     static final ClusterSpec DEFAULTS = new ClusterSpec("demo", 3,
             new PostgresSpec("15", "/usr/lib/postgresql/15/bin", Map.of()),
-            new StorageSpec("1Gi", true, true, ""),
+            new StorageSpec("1Gi", true, true, 80, false),
             new ReplicationSpec(ReplicationMode.SYNC, 1, false),
             new BootstrapSpec(new InitdbSpec("app", "app", true, List.of())),
             new BackupSpec(false, List.of(), ScheduleSpec.DEFAULT, new RetentionSpec(7), new ArchiveSpec(60)),
@@ -58,6 +58,7 @@ class SpecReaderTest {
             new DisruptionSpec(1),
             new FailoverSpec(0),
             SpecReaderTest.DEFAULT_RESOURCES,
+            ClusterSpec.LoggingSpec.INHERIT,
             SchedulingSpec.NONE,
             ServicesSpec.DEFAULT);
 
@@ -101,7 +102,7 @@ class SpecReaderTest {
                 new PostgresSpec("16", "/opt/postgresql/16/bin", Map.of(
                         "max_connections", "200", "work_mem", "64MB", "checkpoint_completion_target", "0.90",
                         "jit", "false", "shared_buffers", "1024")),
-                new StorageSpec("20Gi", false, false, ""),
+                new StorageSpec("20Gi", false, false),
                 new ReplicationSpec(ReplicationMode.SYNC, 2, true),
                 new BootstrapSpec(new InitdbSpec("orders", "orders_owner", false, List.of(
                         "CREATE TABLE orders (id bigint PRIMARY KEY)",
@@ -116,6 +117,7 @@ class SpecReaderTest {
                 new DisruptionSpec(2),
                 new FailoverSpec(30),
                 DEFAULT_RESOURCES,
+                ClusterSpec.LoggingSpec.INHERIT,
                 SchedulingSpec.NONE,
                 ServicesSpec.DEFAULT));
     }
@@ -177,9 +179,9 @@ class SpecReaderTest {
                     binDir: /usr/lib/postgresql/15/bin
                     parameters: {}
                   storage:
-                    size: "1Gi"
                     retainOnScaleDown: true
                     retainOnDelete: true
+                    alertPercent: 80
                   replication:
                     syncStandbys: 1
                   bootstrap:
@@ -229,7 +231,7 @@ class SpecReaderTest {
                 new BootstrapSpec(new InitdbSpec("app", "app", true,
                         List.of("SELECT '" + value + "'", "--" + value + "\n", "A\n  " + value + "\n\n", "x\n" + value))),
                 spec.backup(), spec.tls(), spec.network(), spec.disruption(), spec.failover(), spec.resources(),
-                spec.scheduling(), spec.services());
+                spec.logging(), spec.scheduling(), spec.services());
 
         assertThat(SpecReader.read(SpecReader.write(tricky))).isEqualTo(tricky);
     }
@@ -360,7 +362,7 @@ class SpecReaderTest {
                 "metadata.name: must be a DNS-1035 label (lowercase letters, digits and '-', starting with a"
                         + " letter and ending with a letter or digit), got \"Demo\"",
                 "spec.replicas: unknown field (known: instances, postgres, storage, replication, bootstrap,"
-                        + " backup, tls, network, disruption, failover, resources, scheduling, services)",
+                        + " backup, tls, network, disruption, failover, resources, logging, scheduling, services)",
                 "spec.instances: must be an integer, got \"three\"",
                 "spec.postgres.parameters.port: pgset manages this parameter itself; remove it from the spec",
                 "spec.network.allow[0]: must have a prefix length from 0 to 32, got \"10.0.0.0/33\"",

@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.instance.LogLines;
 import io.pgset.kubernetes.BackupVolumes;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,8 +121,7 @@ public final class PodTemplateRenderer {
                 .withImage(in.image())
                 .withArgs("instance", "--cluster=" + in.spec().name(), "--volume=" + DATA_MOUNT,
                         "--secrets=/etc/pgset/secrets", "--spec=/etc/pgset/spec/spec.yaml", "--init-sql=/etc/pgset/init/init.sql")
-                .withEnv(fromField("POD_NAME", "metadata.name"), fromField("POD_NAMESPACE", "metadata.namespace"),
-                        fromField("POD_IP", "status.podIP"))
+                .withEnv(instanceEnv(in))
                 .withPorts(port("postgres", POSTGRES_PORT), port("api", API_PORT))
                 .withNewResources()
                 .withRequests(quantities(in.spec().resources().requests()))
@@ -188,6 +188,15 @@ public final class PodTemplateRenderer {
                 .withTimeoutSeconds(2)
                 .withFailureThreshold(failureThreshold)
                 .build();
+    }
+
+    /** Who the pod is, from the downward API; and the log format when the spec sets one. */
+    private static List<EnvVar> instanceEnv(RenderInputs in) {
+        List<EnvVar> env = new ArrayList<>(List.of(fromField("POD_NAME", "metadata.name"),
+                fromField("POD_NAMESPACE", "metadata.namespace"), fromField("POD_IP", "status.podIP")));
+        in.spec().logging().format().ifPresent(format -> env.add(new EnvVarBuilder().withName(LogLines.ENVIRONMENT)
+                .withValue(format.label()).build()));
+        return env;
     }
 
     /** The downward API: who the pod is, which {@code pgset instance} reads. */

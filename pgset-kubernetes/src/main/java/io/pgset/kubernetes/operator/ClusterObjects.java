@@ -135,8 +135,8 @@ public final class ClusterObjects {
     /**
      * Replicas are the runtime's (it scales one ordinal at a time): left out of what pgset
      * applies, they stay as the runtime set them. The claim templates cannot change in
-     * Kubernetes: the set keeps the ones it was made with, and a new size or storage class
-     * reaches only claims made by hand.
+     * place: the set keeps the ones it has ({@link VolumeResize} makes it anew for a larger size),
+     * and a new storage class reaches only a new cluster.
      */
     private static void keepWhatOthersOwn(StatefulSet desired, StatefulSet current) {
         // Until the runtime first scales, pgset owns the 0 it made the set with; left out, the
@@ -145,7 +145,8 @@ public final class ClusterObjects {
                 ? current.getSpec().getReplicas() : null);
         if (!StatefulSetFields.sameRequests(desired, current)) {
             LOG.warn("cluster={}/{} spec.storage asks for data claims of {}, but a StatefulSet's claim templates"
-                            + " cannot change: its claims keep {}; resize them with kubectl, or make a new cluster",
+                            + " cannot change in place: the set keeps {} (a larger size is the volume resize's; a"
+                            + " storage class only a new cluster gets)",
                     current.getMetadata().getNamespace(), current.getMetadata().getName(),
                     StatefulSetFields.describe(desired), StatefulSetFields.describe(current));
         }

@@ -25,6 +25,7 @@ import io.pgset.kubernetes.api.PostgresClusterStatus;
 import io.pgset.kubernetes.model.NetworkPolicyRenderer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,6 +55,7 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
 
     private final KubernetesClient client;
     private final ClusterObjects objects;
+    private final VolumeResize volumes;
     private final Function<PostgresCluster, InstanceClient> instances;
     private final Clock clock;
     /** One controller per cluster (by uid), for what it remembers between passes. */
@@ -74,6 +76,7 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
                                      Function<PostgresCluster, InstanceClient> instances, Clock clock) {
         this.client = client;
         this.objects = new ClusterObjects(client, image, new java.security.SecureRandom(), clock);
+        this.volumes = new VolumeResize(client);
         this.instances = instances;
         this.clock = clock;
     }
@@ -120,8 +123,9 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
             m.runtime().refresh(); // pods may have gone or come
         }
         labelRoles(m.runtime(), status);
+        Map<String, String> annotations = resource.getMetadata().getAnnotations();
         BackupStatus backup = m.backups().pass(resource.getStatus() == null ? null : resource.getStatus().backup, spec,
-                status, m.runtime().pods());
+                status, m.runtime().pods(), annotations == null ? Map.of() : annotations);
         PostgresClusterStatus published = published(resource, status, invalid);
         published.backup = backup;
         return status(resource, published, Optional.of(m.controller().acted() ? PACE_ACTING : PACE));
@@ -152,10 +156,14 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
     private void applyObjects(PostgresCluster resource, ClusterSpec spec) {
         String uid = resource.getMetadata().getUid();
         Applied last = applied.get(uid);
-        if (last != null && last.spec().equals(spec) && clock.instant().isBefore(last.at().plus(REAPPLY))) {
+        if (last != null && last.spec().equals(spec) && clock.instant().isBefore(last.at().plus(REAPPLY))
+                && !volumes.recreating(resource.getMetadata().getNamespace(), spec.name())) {
             return;
         }
-        List<String> changed = objects.apply(resource, spec);
+        // Claims first: a StatefulSet deleted to be made again with a larger claim template must not
+        // be made anew by the other objects' apply, with no replicas.
+        List<String> changed = new ArrayList<>(volumes.apply(resource.getMetadata().getNamespace(), spec));
+        changed.addAll(objects.apply(resource, spec));
         applied.put(uid, new Applied(spec, clock.instant()));
         if (!changed.isEmpty()) {
             LOG.info("cluster={}/{} applied {}", resource.getMetadata().getNamespace(),
@@ -212,6 +220,9 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
     private PostgresClusterStatus published(PostgresCluster resource, ClusterStatus s, SpecException invalid) {
         String message = invalid == null ? s.message()
                 : "the spec is invalid, the cluster runs its last valid spec: " + invalid.getMessage();
+        String said = message;
+        message = volumes.problem(resource.getMetadata().getNamespace(), resource.getMetadata().getName())
+                .map(why -> said.isEmpty() ? why : said + "; " + why).orElse(said);
         return publish(resource, s.withPhase(s.phase(), message), invalid);
     }
 

@@ -69,7 +69,8 @@ class OperatorIT {
         assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
         assertThat(condition(status, "SpecInvalid").getStatus()).isEqualTo("False");
         assertThat(status.conditions).extracting(Condition::getType)
-                .containsExactly("Ready", "Progressing", "Degraded", "SpecInvalid", "StorageFull", "ArchivingFailing");
+                .containsExactly("Ready", "Progressing", "Degraded", "SpecInvalid", "StorageFull", "StorageNearlyFull",
+                        "ArchivingFailing");
 
         assertThat(client.secrets().inNamespace(ns).list().getItems()).extracting(s -> s.getMetadata().getName())
                 .contains("demo-superuser", "demo-app", "demo-replication");
