@@ -45,6 +45,7 @@ public final class InstanceManager implements AutoCloseable {
     private final RoleChanges roles;
     private final Housekeeper housekeeper;
     private final InstanceBackups backups;
+    private final io.pgset.instance.metrics.InstanceMetrics metrics;
 
     /** The {@link DataDirectory#generation} on which bootstrap was seen complete; -1 before. */
     private volatile long bootstrapSeenIn = -1;
@@ -71,6 +72,9 @@ public final class InstanceManager implements AutoCloseable {
         this.roles = new RoleChanges(supervisor, postgres, data, config, statusReader, log);
         this.housekeeper = new Housekeeper(options.pod(), log);
         this.backups = new InstanceBackups(pgBackRest, user, options, log, clock);
+        this.metrics = new io.pgset.instance.metrics.InstanceMetrics(options.spec().name(), options.pod(), this::status,
+                database -> session(self()).open(database), options.spec().bootstrap().initdb().database(),
+                log::warn);
     }
 
     public void start() {
@@ -79,6 +83,7 @@ public final class InstanceManager implements AutoCloseable {
         housekeeper.every(CERTIFICATE_CHECK, "certificate renewal", this::renewWhenDue);
         housekeeper.every(LOG_PRUNE, "pruning postgres's log files", data.logs()::prune);
         housekeeper.every(STANZA_CHECK, "creating the pgBackRest stanza", this::ensureStanzaOnPrimary);
+        metrics.start();
     }
 
     /**
@@ -153,6 +158,11 @@ public final class InstanceManager implements AutoCloseable {
         bootstrap.run();
         bootstrapSeenIn = data.generation();
         return true;
+    }
+
+    /** The instance's metrics, sampled on their own thread ({@code GET /metrics}). */
+    public io.pgset.instance.metrics.InstanceMetrics metrics() {
+        return metrics;
     }
 
     public Secrets secrets() {
@@ -370,6 +380,7 @@ public final class InstanceManager implements AutoCloseable {
 
     @Override
     public void close() {
+        metrics.close();
         backups.close();
         housekeeper.close();
         supervisor.close();

@@ -16,10 +16,6 @@ import java.util.List;
  */
 public record Launcher(List<String> javaCommand) {
 
-    /** Small heaps and a quick JIT: these daemons are long-lived but light. */
-    private static final List<String> JVM_FLAGS = List.of("-Xmx128m", "-Xss512k", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
-
     /** This JVM's java and class path, running {@code mainClass}. */
     public static Launcher ofCurrentJvm(String mainClass) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -39,7 +35,7 @@ public record Launcher(List<String> javaCommand) {
         // command line, and a long class path would push an argument at the end out of sight.
         args.stream().filter(a -> a.startsWith("--pod-dir=") || a.startsWith("--cluster-dir=")).findFirst()
                 .ifPresent(marker -> command.add("-Dpgset.marker=" + marker));
-        command.addAll(JVM_FLAGS);
+        command.addAll(DaemonJvm.flags(classPath(), System.getenv()));
         command.addAll(LogLimits.of(System.getProperties()).jvmFlags());
         String format = System.getProperty(LogLines.PROPERTY);
         if (format != null) { // --log-format of the command that starts the daemon
@@ -49,10 +45,17 @@ public record Launcher(List<String> javaCommand) {
         command.addAll(javaCommand.subList(1, javaCommand.size()));
         command.addAll(args);
         java.nio.file.Files.createDirectories(log.getParent());
-        return new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(DaemonJvm.ENVIRONMENT);
+        return builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
+    }
+
+    private String classPath() {
+        int at = javaCommand.indexOf("-cp");
+        return at >= 0 && at + 1 < javaCommand.size() ? javaCommand.get(at + 1) : "";
     }
 }

@@ -14,6 +14,8 @@ import io.pgset.instance.ApiServer.Response;
 import io.pgset.local.dashboard.Dashboard;
 import io.pgset.local.dashboard.DashboardServer;
 import io.pgset.local.dashboard.RecentEvents;
+import io.pgset.instance.metrics.ClusterMetrics;
+import io.pgset.instance.metrics.Exposition;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -36,8 +38,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The controller daemon of one local cluster: runs {@link ClusterController} every half second (or
- * at once when asked), serves {@code rw} and {@code ro}, and answers {@code GET /status} on its
- * loopback API. Exactly one runs per cluster: it holds {@code controller.lock} for its life.
+ * at once when asked), serves {@code rw} and {@code ro}, and answers {@code GET /status} and
+ * {@code GET /metrics} (cluster-level, {@link ClusterMetrics}) on its loopback API. Exactly one runs per cluster: it holds {@code controller.lock} for its life.
  * When it dies the instances keep serving; the next one adopts them.
  */
 public final class LocalController implements AutoCloseable {
@@ -66,6 +68,8 @@ public final class LocalController implements AutoCloseable {
     private final ScheduledBackups backups;
     private final Dashboard dashboard;
     private final DashboardServer dashboardServer;
+    /** Failovers, switchovers, instances wanted and ready ({@code GET /metrics}). */
+    private final ClusterMetrics metrics;
 
     private LocalController(Path pgsetHome, ClusterHome home, Launcher launcher) throws IOException {
         this.home = home;
@@ -87,8 +91,10 @@ public final class LocalController implements AutoCloseable {
         this.apiTls = ApiTls.server(ApiTls.authority(home.secrets()), List.of("controller-" + home.name(), "localhost"),
                 List.of(Ports.LOOPBACK), Duration.ofDays(spec.tls().validityDays()));
         this.api = new ApiServer(Ports.LOOPBACK, 0, token, "controller-" + home.name(), apiTls.context());
+        this.metrics = new ClusterMetrics(() -> List.of(ClusterMetrics.Figures.of(latest, controller.counters(), "")));
         api.open("GET", "/healthz", body -> Response.probe(!stopping, "stopping"))
            .secured("GET", "/status", body -> Response.json(latest))
+           .secured("GET", "/metrics", body -> new Response(200, Exposition.CONTENT_TYPE, metrics.scrape()))
            .secured("POST", "/reconcile", body -> {
                wake.release();
                return Response.json(Map.of("woken", true));
@@ -201,7 +207,7 @@ public final class LocalController implements AutoCloseable {
             latest = withConditions(latest.withPhase(Phase.DEGRADED, "reconcile failed: " + e.getMessage()),
                     Optional.empty());
         }
-        dashboard.observe(latest, spec.storage().sizeBytes(), System.currentTimeMillis());
+        dashboard.observe(latest, System.currentTimeMillis());
     }
 
     /** The conditions core computes, their transition times carried on from the last status. */

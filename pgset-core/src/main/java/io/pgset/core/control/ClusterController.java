@@ -53,6 +53,8 @@ public final class ClusterController {
     private ArchivingWatch archiving = new ArchivingWatch();
     /** How full each volume was, so that crossing the storage alert and coming back are each told once. */
     private StorageWatch storageLevels = new StorageWatch();
+    /** Failovers and switchovers so far; read by other threads (metrics), written by the loop. */
+    private volatile HaCounters counters = HaCounters.NONE;
 
     /** How long an instance restarted for a rollout may stay unready before the rollout counts as stalled. */
     public static final Duration RESTART_STALLS_AFTER = Duration.ofSeconds(60);
@@ -137,6 +139,12 @@ public final class ClusterController {
         restarted.putAll(previous.restarted);
         archiving = previous.archiving;
         storageLevels = previous.storageLevels;
+        counters = previous.counters;
+    }
+
+    /** Failovers and switchovers this controller (and those it took over from) carried out; any thread. */
+    public HaCounters counters() {
+        return counters;
     }
 
     /** Whether the last pass changed something (created, deleted, fenced, promoted, ...): the next one should come soon. */
@@ -259,6 +267,8 @@ public final class ClusterController {
             runtime.fence(fence.pod());
         } else if (action instanceof Action.Promote promote) {
             promoteRecorded(podNamed(observed, promote.pod()).orElseThrow(), observed.recordedPrimary());
+            counters = counters.failedOver(primaryLostSince == null ? Duration.ZERO
+                    : Duration.between(primaryLostSince, clock.instant()));
             primaryLostSince = null;
             tell(Event.normal(Event.Reason.PrimaryChanged, observed.spec().name(), promote.pod(),
                     "primary is " + promote.pod() + " (promoted)"));
@@ -333,6 +343,7 @@ public final class ClusterController {
                     + " (it took the role back)"));
         } else {
             lastSwitchover = s.status(ClusterStatus.Switchover.State.DONE, "");
+            counters = counters.switchedOver();
             tell(Event.normal(Event.Reason.PrimaryChanged, observed.spec().name(), s.to(), "primary is " + s.to()
                     + " (switchover; it had received the shutdown checkpoint " + s.checkpoint() + " of " + s.from() + ")"));
         }

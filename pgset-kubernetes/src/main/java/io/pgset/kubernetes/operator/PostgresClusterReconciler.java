@@ -18,6 +18,7 @@ import io.pgset.core.model.Conditions;
 import io.pgset.core.model.Phase;
 import io.pgset.core.spec.SpecException;
 import io.pgset.core.spec.SpecReader;
+import io.pgset.instance.metrics.ClusterMetrics;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.api.BackupStatus;
 import io.pgset.kubernetes.api.PostgresCluster;
@@ -62,6 +63,9 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
     private final Map<String, Managed> managed = new ConcurrentHashMap<>();
 
     private record Managed(KubernetesRuntime runtime, ClusterController controller, BackupScheduler backups) {}
+
+    /** Per cluster (by uid): what its last pass saw, for the operator's metrics. */
+    private final Map<String, ClusterMetrics.Figures> figures = new ConcurrentHashMap<>();
 
     static final Duration REAPPLY = Duration.ofSeconds(30);
     /** Per cluster (by uid): the spec its objects were last applied for, and when. */
@@ -123,6 +127,7 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
             m.runtime().refresh(); // pods may have gone or come
         }
         labelRoles(m.runtime(), status);
+        figures.put(resource.getMetadata().getUid(), ClusterMetrics.Figures.of(status, m.controller().counters(), namespace));
         Map<String, String> annotations = resource.getMetadata().getAnnotations();
         BackupStatus backup = m.backups().pass(resource.getStatus() == null ? null : resource.getStatus().backup, spec,
                 status, m.runtime().pods(), annotations == null ? Map.of() : annotations);
@@ -147,6 +152,12 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
                 .collect(java.util.stream.Collectors.toSet());
         managed.keySet().retainAll(live);
         applied.keySet().retainAll(live);
+        figures.keySet().retainAll(live);
+    }
+
+    /** Every managed cluster's figures as its last pass left them; any thread. */
+    java.util.Collection<ClusterMetrics.Figures> figures() {
+        return List.copyOf(figures.values());
     }
 
     /**

@@ -138,6 +138,11 @@ class OperatorIT {
         assertThat(healthy.primary).isEqualTo(promoted);
         assertThat(selected("demo-rw")).containsExactly(promoted);
         assertThat(selected("demo-ro")).contains("demo-0").doesNotContain(promoted);
+        String labels = "{cluster=\"demo\",namespace=\"" + ns + "\"}";
+        assertThat(metrics()).contains("pgset_failovers_total" + labels + " 1.0", "pgset_switchovers_total" + labels + " 0.0",
+                "pgset_instances_wanted" + labels + " 3.0", "pgset_instances_ready" + labels + " 3.0",
+                "pgset_primary_ready" + labels + " 1.0")
+                .containsPattern("pgset_last_failover_duration_seconds\\{cluster=\"demo\",namespace=\"" + ns + "\"\\} [1-9]");
 
         // What the operator did is told as Events on the PostgresCluster (kubectl describe pgc demo).
         List<io.fabric8.kubernetes.api.model.Event> told = client.v1().events().inNamespace(ns).list().getItems();
@@ -172,6 +177,9 @@ class OperatorIT {
         assertThat(steps.get(2)).startsWith("demote demo-0 -> ");
         assertThat(steps.get(3)).isEqualTo("promote " + steps.get(2).substring("demote demo-0 -> ".length()));
         assertThat(steps.get(4)).isEqualTo("deleted demo-0");
+        assertThat(metrics()).as("a switchover, and no failover")
+                .contains("pgset_switchovers_total{cluster=\"demo\",namespace=\"" + ns + "\"} 1.0",
+                        "pgset_failovers_total{cluster=\"demo\",namespace=\"" + ns + "\"} 0.0");
         // Every pod now runs the new template.
         String wanted = client.apps().statefulSets().inNamespace(ns).withName("demo").get().getStatus().getUpdateRevision();
         assertThat(client.pods().inNamespace(ns).list().getItems())
@@ -298,6 +306,11 @@ class OperatorIT {
     }
 
     /** A PostgresCluster from the YAML of its spec, as a user would apply it. */
+    /** The operator's metrics as its metrics port serves them. */
+    private static String metrics() {
+        return new String(operator.metrics().scrape(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private void create(String name, String specYaml) {
         PostgresCluster cluster = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
                 "apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: " + name + "}\nspec:\n"

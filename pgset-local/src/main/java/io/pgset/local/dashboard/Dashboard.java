@@ -26,10 +26,10 @@ public final class Dashboard {
     }
 
     /** Takes the controller's newest status; never throws, so the controller's loop never dies of it. */
-    public synchronized void observe(ClusterStatus status, long capacityBytes, long now) {
+    public synchronized void observe(ClusterStatus status, long now) {
         try {
             history.record(status, now);
-            Frame next = Frames.of(status, capacityBytes, history.samples(), events.recent(), now);
+            Frame next = Frames.of(status, history.samples(), events.recent(), now);
             if (Frames.due(last, next)) {
                 last = next;
                 published = new Published(published.version() + 1, ApiServer.JSON.writeValueAsBytes(next));

@@ -127,7 +127,7 @@
       document.body.dataset.primarySince = String(Date.now()); // when this page first showed it
     }
     const colours = new Map(frame.pods.map((p) => [p.name, 's' + (ordinal(p.name) % 6)]));
-    replaceIfChanged($('instances').tBodies[0], frame.pods.map((p) => row(p, frame.capacityBytes, colours)));
+    replaceIfChanged($('instances').tBodies[0], frame.pods.map((p) => row(p, colours)));
     $('legend').replaceChildren(...frame.pods.map((p) => element('span', colours.get(p.name), '\u25a0 ' + p.name)));
     chart($('chart-lag'), frame, colours, (s) => s.lagBytes, bytes);
     chart($('chart-connections'), frame, colours, (s) => s.connections, (v) => String(Math.round(v)));
@@ -142,7 +142,7 @@
     if (fresh.innerHTML !== parent.innerHTML) parent.replaceChildren(...fresh.childNodes);
   }
 
-  function row(p, capacity, colours) {
+  function row(p, colours) {
     const tr = document.createElement('tr');
     tr.dataset.pod = p.name;
     tr.dataset.role = p.role;
@@ -156,18 +156,21 @@
     const connections = element('td', 'connections number', p.connections < 0 ? '?' : String(p.connections));
     const tps = element('td', 'tps number', p.tps < 0 ? '\u2026' : p.tps.toFixed(1));
     tr.append(name, role, ready, element('td', 'timeline number', String(p.timeline)), lag, connections, tps,
-      volume(p, capacity));
+      volume(p));
     return tr;
   }
 
-  function volume(p, capacity) {
+  function volume(p) {
+    const capacity = p.capacityBytes;
     const share = capacity > 0 ? Math.min(1, p.volumeBytes / capacity) : 0;
-    const bar = element('div', share > 0.85 || p.volumeFull ? 'bar high' : 'bar', '');
+    const full = p.volumeLevel === 'FULL';
+    const bar = element('div', full || p.volumeLevel === 'NEARLY_FULL' ? 'bar high' : 'bar', '');
     const fill = document.createElement('div');
     fill.style.width = (share * 100).toFixed(1) + '%';
     bar.append(fill);
-    const text = bytes(p.volumeBytes) + ' of ' + bytes(capacity) + ' (' + Math.round(share * 100) + '%)'
-      + (p.freeBytes >= 0 ? ', ' + bytes(p.freeBytes) + ' free on disk' : '') + (p.volumeFull ? ', FULL' : '');
+    const text = bytes(p.volumeBytes) + (capacity > 0 ? ' of ' + bytes(capacity) + ' (' + Math.round(share * 100) + '%)'
+      : ', capacity unknown') + (p.freeBytes >= 0 ? ', ' + bytes(p.freeBytes) + ' free on disk' : '')
+      + (full ? ', FULL' : p.volumeLevel === 'NEARLY_FULL' ? ', nearly full' : '');
     const cell = element('td', 'volume-cell', '');
     const box = element('div', 'volume', '');
     box.append(bar, element('span', 'number', text));

@@ -51,7 +51,7 @@ class DashboardServerTest {
 
     @Test
     void thePageIsServedFromTheJarWithoutDataAndWithAPolicyThatLoadsNothingFromElsewhere() throws Exception {
-        dashboard.observe(cluster("demo-0", pod("demo-0", "primary", 0, 1, 1)), 1L << 30, System.currentTimeMillis());
+        dashboard.observe(cluster("demo-0", pod("demo-0", "primary", 0, 1, 1)), System.currentTimeMillis());
 
         HttpResponse<String> page = get("/");
         HttpResponse<String> script = get("/dashboard.js");
@@ -68,7 +68,7 @@ class DashboardServerTest {
 
     @Test
     void dataWithoutTheTokenOrWithAWrongOneIs401AndCarriesNothing() throws Exception {
-        dashboard.observe(cluster("demo-0", pod("demo-0", "primary", 0, 1, 1)), 1L << 30, System.currentTimeMillis());
+        dashboard.observe(cluster("demo-0", pod("demo-0", "primary", 0, 1, 1)), System.currentTimeMillis());
 
         for (String path : List.of("/api/frame", "/api/stream")) {
             HttpResponse<String> none = get(path);
@@ -81,7 +81,7 @@ class DashboardServerTest {
 
     @Test
     void anotherHostNameIsRefusedEvenWithTheToken() throws Exception {
-        dashboard.observe(cluster("demo-0", pod("demo-0", "primary", 0, 1, 1)), 1L << 30, System.currentTimeMillis());
+        dashboard.observe(cluster("demo-0", pod("demo-0", "primary", 0, 1, 1)), System.currentTimeMillis());
         // What a page that rebinds its own name to 127.0.0.1 would send: the JDK client lets Host be set
         // only when it is told to allow restricted headers, so the request is written by hand.
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
@@ -95,8 +95,7 @@ class DashboardServerTest {
     @Test
     void theStreamSendsTheCurrentFrameThenANewPrimaryWithoutWaitingForTheTick() throws Exception {
         long now = System.currentTimeMillis();
-        dashboard.observe(cluster("demo-0", pod("demo-0", "primary", 0, 1, 1), pod("demo-1", "replica", 0, 0, 1)),
-                1L << 30, now);
+        dashboard.observe(cluster("demo-0", pod("demo-0", "primary", 0, 1, 1), pod("demo-1", "replica", 0, 0, 1)), now);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/stream"))
                 .header("Authorization", "Bearer " + TOKEN).build();
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -106,8 +105,7 @@ class DashboardServerTest {
             assertThat(nextData(events)).contains("\"primary\":\"demo-0\"");
 
             // 100 ms later: within the tick, but who is primary changed, so it goes out at once.
-            dashboard.observe(cluster("demo-1", pod("demo-0", "replica", 0, 0, 1), pod("demo-1", "primary", 0, 1, 1)),
-                    1L << 30, now + 100);
+            dashboard.observe(cluster("demo-1", pod("demo-0", "replica", 0, 0, 1), pod("demo-1", "primary", 0, 1, 1)), now + 100);
 
             assertThat(nextData(events)).contains("\"primary\":\"demo-1\"");
         }
