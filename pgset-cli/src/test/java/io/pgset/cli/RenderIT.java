@@ -26,6 +26,22 @@ class RenderIT extends PerTestHome {
     }
 
     @Test
+    void renderingTwicePrintsTheSameObjectsApartFromTheGeneratedSecrets() throws Exception {
+        Path file = home.specFile("scheduling: {nodeSelector: {disktype: ssd}}\n");
+
+        String first = home.pgset("render", "-f", file.toString()).ok().out();
+        String second = home.pgset("render", "-f", file.toString()).ok().out();
+
+        assertThat(withoutSecrets(second)).isEqualTo(withoutSecrets(first));
+        assertThat(String.join("---", withoutSecrets(first))).contains("disktype: ssd");
+        assertThat(second).isNotEqualTo(first); // new passwords and a new CA each time
+    }
+
+    private static java.util.List<String> withoutSecrets(String stream) {
+        return java.util.Arrays.stream(stream.split("(?m)^---$")).filter(doc -> !doc.contains("kind: Secret")).toList();
+    }
+
+    @Test
     void anInvalidSpecIsRefusedWithEveryProblemAndNothingPrinted() throws Exception {
         Path file = home.specFile("""
                 instances: 0

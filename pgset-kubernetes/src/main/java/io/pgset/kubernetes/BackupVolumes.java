@@ -40,7 +40,7 @@ public final class BackupVolumes {
      * The {@code <cluster>-backups} claim, when a posix repository without a path needs it. Twice
      * the data volume: room for a few compressed full backups and the WAL between them.
      */
-    static Optional<PersistentVolumeClaim> claim(ClusterSpec spec, ObjectMeta meta) {
+    public static Optional<PersistentVolumeClaim> claim(ClusterSpec spec, ObjectMeta meta) {
         if (!PodBackups.needsClaim(spec)) {
             return Optional.empty();
         }
@@ -59,7 +59,7 @@ public final class BackupVolumes {
     /**
      * @param sourceClaim whether the recovery source's repository is on its {@code <source>-backups} claim
      */
-    static List<Volume> volumes(ClusterSpec spec, boolean sourceClaim) {
+    public static List<Volume> volumes(ClusterSpec spec, boolean sourceClaim) {
         List<Volume> volumes = new ArrayList<>();
         if (PodBackups.needsClaim(spec)) {
             volumes.add(new VolumeBuilder().withName(CLAIM_VOLUME).withNewPersistentVolumeClaim()
@@ -80,7 +80,7 @@ public final class BackupVolumes {
     }
 
     /** Where the instance container mounts {@link #volumes}. */
-    static List<VolumeMount> mounts(ClusterSpec spec, boolean sourceClaim) {
+    public static List<VolumeMount> mounts(ClusterSpec spec, boolean sourceClaim) {
         List<VolumeMount> mounts = new ArrayList<>();
         if (PodBackups.needsClaim(spec)) {
             mounts.add(mount(CLAIM_VOLUME, PodBackups.CLAIM_MOUNT.toString(), false));

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.spec.SpecReader;
+import io.pgset.kubernetes.model.GeneratedSecrets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -219,6 +220,99 @@ class ManifestRendererTest {
         assertThat(ingress.get(2).getFrom().get(0).getPodSelector().getMatchLabels())
                 .containsEntry("app.kubernetes.io/name", "pgset-operator");
         assertThat(ingress.get(2).getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(8008);
+    }
+
+    @Test
+    void renderingTheSameSpecTwiceWithTheSameInputsGivesEqualObjects() {
+        GeneratedSecrets generated = GeneratedSecrets.generate("shop", new java.util.Random(7),
+                java.time.Clock.fixed(java.time.Instant.parse("2026-11-30T05:00:00Z"), java.time.ZoneOffset.UTC));
+        ManifestRenderer renderer = new ManifestRenderer(SPEC, "prod", "example/pgset:1");
+
+        List<HasMetadata> first = renderer.render(generated);
+        List<HasMetadata> second = new ManifestRenderer(SpecReader.read(SpecReader.write(SPEC)), "prod",
+                "example/pgset:1").render(generated);
+
+        assertThat(second).isEqualTo(first);
+        assertThat(ManifestRenderer.yaml(second)).isEqualTo(ManifestRenderer.yaml(first));
+        // Only the generated part differs between two generations, and it does.
+        assertThat(renderer.workloads()).isEqualTo(renderer.workloads());
+        assertThat(renderer.render()).filteredOn(o -> o instanceof Secret).isNotEqualTo(
+                first.stream().filter(o -> o instanceof Secret).toList());
+    }
+
+    @Test
+    void generatedSecretsComeFromTheGivenRandomSourceAndClock() {
+        java.time.Instant now = java.time.Instant.parse("2031-01-01T00:00:00Z"); // not the machine's time
+        GeneratedSecrets a = GeneratedSecrets.generate("shop", new java.util.Random(7),
+                java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+        GeneratedSecrets b = GeneratedSecrets.generate("shop", new java.util.Random(7),
+                java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+
+        assertThat(List.of(b.superuserPassword(), b.appPassword(), b.replicationPassword(), b.apiToken()))
+                .isEqualTo(List.of(a.superuserPassword(), a.appPassword(), a.replicationPassword(), a.apiToken()))
+                .doesNotHaveDuplicates();
+        assertThat(io.pgset.core.tls.CertificateAuthority.parseCertificate(a.caCertificatePem()).getNotBefore()
+                .toInstant()).isBetween(now.minus(java.time.Duration.ofDays(1)), now);
+    }
+
+    @Test
+    void withoutNetworkAllowThePodsOfTheNamespaceAreTheClientsAndThePolicySaysSo() {
+        List<HasMetadata> objects = new ManifestRenderer(SpecReader.defaults("one"), "prod", "i").render();
+        NetworkPolicy policy = objects.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast)
+                .findFirst().orElseThrow();
+
+        var clients = policy.getSpec().getIngress().get(1);
+        assertThat(clients.getFrom()).singleElement().satisfies(peer -> {
+            assertThat(peer.getPodSelector()).as("every pod").isNotNull();
+            assertThat(peer.getPodSelector().getMatchLabels()).isNullOrEmpty();
+            assertThat(peer.getPodSelector().getMatchExpressions()).isNullOrEmpty();
+            assertThat(peer.getNamespaceSelector()).as("of the policy's own namespace").isNull();
+            assertThat(peer.getIpBlock()).isNull();
+        });
+        assertThat(clients.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(5432);
+        assertThat(policy.getMetadata().getAnnotations().get("pgset.io/clients"))
+                .startsWith("every pod in namespace prod").contains("spec.network.allow is not set");
+        assertThat(object(NetworkPolicy.class, "shop").getMetadata().getAnnotations().get("pgset.io/clients"))
+                .isEqualTo("the networks of spec.network.allow: 10.0.0.0/8, 192.168.1.7/32");
+    }
+
+    @Test
+    void storageClassSchedulingAndALoadBalancerReachThePodsClaimsAndRwService() {
+        ClusterSpec placed = SpecReader.read("""
+                apiVersion: pgset.io/v1alpha1
+                kind: PostgresCluster
+                metadata: {name: shop}
+                spec:
+                  storage: {storageClass: fast-ssd}
+                  scheduling:
+                    nodeSelector: {disktype: ssd}
+                    tolerations: [{key: dedicated, value: db, effect: NoSchedule},
+                                   {operator: Exists, effect: NoExecute, tolerationSeconds: 30}]
+                  services: {rw: {type: LoadBalancer}}
+                  network: {allow: [203.0.113.0/24]}
+                """);
+        List<HasMetadata> objects = new ManifestRenderer(placed, "prod", "i").render();
+        StatefulSet sts = objects.stream().filter(StatefulSet.class::isInstance).map(StatefulSet.class::cast)
+                .findFirst().orElseThrow();
+        Service rw = objects.stream().filter(Service.class::isInstance).map(Service.class::cast)
+                .filter(s -> s.getMetadata().getName().equals("shop-rw")).findFirst().orElseThrow();
+
+        PodSpec pod = sts.getSpec().getTemplate().getSpec();
+        assertThat(sts.getSpec().getVolumeClaimTemplates().get(0).getSpec().getStorageClassName()).isEqualTo("fast-ssd");
+        assertThat(pod.getNodeSelector()).isEqualTo(Map.of("disktype", "ssd"));
+        assertThat(pod.getTolerations()).extracting(t -> t.getKey() + " " + t.getOperator() + " " + t.getValue() + " "
+                        + t.getEffect() + " " + t.getTolerationSeconds())
+                .containsExactly("dedicated Equal db NoSchedule null", "null Exists null NoExecute 30");
+        assertThat(rw.getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(rw.getSpec().getExternalTrafficPolicy()).as("keeps the client's address").isEqualTo("Local");
+        assertThat(rw.getSpec().getLoadBalancerSourceRanges()).containsExactly("203.0.113.0/24");
+        // Left out: the cluster's default class, any node, a ClusterIP Service.
+        StatefulSet plain = object(StatefulSet.class, "shop");
+        assertThat(plain.getSpec().getVolumeClaimTemplates().get(0).getSpec().getStorageClassName()).isNull();
+        assertThat(plain.getSpec().getTemplate().getSpec().getNodeSelector()).isNullOrEmpty();
+        assertThat(plain.getSpec().getTemplate().getSpec().getTolerations()).isNullOrEmpty();
+        assertThat(object(Service.class, "shop-rw").getSpec().getType()).isEqualTo("ClusterIP");
+        assertThat(object(Service.class, "shop-rw").getSpec().getLoadBalancerSourceRanges()).isNullOrEmpty();
     }
 
     @Test

@@ -72,7 +72,8 @@ class ClusterPgBackRestTest {
         ClusterSpec without = new ClusterSpec(noBackup.name(), 3, noBackup.postgres(), noBackup.storage(),
                 noBackup.replication(), noBackup.bootstrap(), new ClusterSpec.BackupSpec(false, List.of(),
                 ClusterSpec.ScheduleSpec.DEFAULT, noBackup.backup().retention(), noBackup.backup().archive()),
-                noBackup.tls(), noBackup.network(), noBackup.disruption(), noBackup.failover(), noBackup.resources());
+                noBackup.tls(), noBackup.network(), noBackup.disruption(), noBackup.failover(), noBackup.resources(),
+                noBackup.logging(), noBackup.scheduling(), noBackup.services());
         assertThatThrownBy(() -> ClusterPgBackRest.of(HOME, without, status("demo-0")))
                 .hasMessageContaining("has no spec.backup: add a backup section");
     }

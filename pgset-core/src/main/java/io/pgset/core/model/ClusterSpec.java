@@ -23,19 +23,21 @@ public record ClusterSpec(
         DisruptionSpec disruption,
         FailoverSpec failover,
         ResourcesSpec resources,
-        LoggingSpec logging) {
+        LoggingSpec logging,
+        SchedulingSpec scheduling,
+        ServicesSpec services) {
 
     public ClusterSpec {
         postgres = postgres.withSortedParameters();
         logging = logging == null ? LoggingSpec.INHERIT : logging;
     }
 
-    /** A spec that says nothing about logging. */
+    /** A spec that says nothing about logging, scheduling or services. */
     public ClusterSpec(String name, int instances, PostgresSpec postgres, StorageSpec storage,
                        ReplicationSpec replication, BootstrapSpec bootstrap, BackupSpec backup, TlsSpec tls,
                        NetworkSpec network, DisruptionSpec disruption, FailoverSpec failover, ResourcesSpec resources) {
         this(name, instances, postgres, storage, replication, bootstrap, backup, tls, network, disruption, failover,
-                resources, LoggingSpec.INHERIT);
+                resources, LoggingSpec.INHERIT, SchedulingSpec.NONE, ServicesSpec.DEFAULT);
     }
 
     /** The stable name of the instance with this ordinal: {@code demo-0}, {@code demo-1}, ... */
@@ -56,7 +58,7 @@ public record ClusterSpec(
     /** The same cluster with {@code count} instances; a replication mode the spec left out follows the count. */
     public ClusterSpec withInstances(int count) {
         return new ClusterSpec(name, count, postgres, storage, replication.forInstances(count), bootstrap, backup, tls,
-                network, disruption, failover, resources, logging);
+                network, disruption, failover, resources, logging, scheduling, services);
     }
 
     public record PostgresSpec(String version, String binDir, Map<String, String> parameters) {
@@ -73,15 +75,22 @@ public record ClusterSpec(
      * @param alertPercent the share of {@code size} used at which the instance is reported nearly full
      * @param explicitSize whether the spec gives the size; locally, without one, the capacity is what
      *                     the volume's filesystem has room for
+     * @param storageClass Kubernetes only: the data claims' storage class; empty for the cluster's default
      */
     public record StorageSpec(String size, boolean retainOnScaleDown, boolean retainOnDelete, int alertPercent,
-                              boolean explicitSize) {
+                              boolean explicitSize, String storageClass) {
 
         public static final int DEFAULT_ALERT_PERCENT = 80;
 
         /** A spec that gives this size, alerting at the default share. */
         public StorageSpec(String size, boolean retainOnScaleDown, boolean retainOnDelete) {
-            this(size, retainOnScaleDown, retainOnDelete, DEFAULT_ALERT_PERCENT, true);
+            this(size, retainOnScaleDown, retainOnDelete, DEFAULT_ALERT_PERCENT, true, "");
+        }
+
+        /** In the cluster's default storage class. */
+        public StorageSpec(String size, boolean retainOnScaleDown, boolean retainOnDelete, int alertPercent,
+                           boolean explicitSize) {
+            this(size, retainOnScaleDown, retainOnDelete, alertPercent, explicitSize, "");
         }
 
         /** The size in bytes. */
@@ -290,7 +299,20 @@ public record ClusterSpec(
     /** TLS for every connection; certificates from the cluster's own CA live {@code validityDays}. */
     public record TlsSpec(boolean enabled, int validityDays) {}
 
-    public record NetworkSpec(List<String> allow) {}
+    /**
+     * Where clients may connect from.
+     *
+     * @param allow the networks; when the spec leaves them out, the local runtime's default
+     *              ({@code 127.0.0.1/32}, where its rw and ro services see every client from)
+     * @param given whether the spec names them: on Kubernetes, a cluster whose spec does not
+     *              admits the pods of its own namespace instead (whose addresses are not known
+     *              in advance), and the NetworkPolicy confines it to them
+     */
+    public record NetworkSpec(List<String> allow, boolean given) {
+        public NetworkSpec {
+            allow = List.copyOf(allow);
+        }
+    }
 
     public record DisruptionSpec(int maxUnavailable) {}
 

@@ -41,11 +41,13 @@ public final class SpecChanges {
         compare(changes, "spec.bootstrap.initdb", before.bootstrap().initdb(), after.bootstrap().initdb());
         compare(changes, "spec.backup", before.backup(), after.backup());
         compare(changes, "spec.tls", before.tls(), after.tls());
-        compare(changes, "spec.network.allow", before.network().allow(), after.network().allow());
+        compare(changes, "spec.network.allow", allow(before), allow(after));
         compare(changes, "spec.disruption", before.disruption(), after.disruption());
         compare(changes, "spec.failover", before.failover(), after.failover());
         compare(changes, "spec.logging.format", before.logging().format().map(f -> f.label()).orElse("(inherited)"),
                 after.logging().format().map(f -> f.label()).orElse("(inherited)"));
+        compare(changes, "spec.scheduling", before.scheduling(), after.scheduling());
+        compare(changes, "spec.services", before.services(), after.services());
         return changes;
     }
 
@@ -71,6 +73,11 @@ public final class SpecChanges {
                     + " backup");
         }
         return refused;
+    }
+
+    /** Left out, it means the runtime's default, which differs from the same list written out on Kubernetes. */
+    private static String allow(ClusterSpec spec) {
+        return spec.network().allow() + (spec.network().given() ? "" : " (left out)");
     }
 
     private static void compare(List<String> changes, String path, Object before, Object after) {

@@ -123,7 +123,7 @@ final class SpecParser {
         root.requiredText("kind", Rule.equalTo(KIND));
         String name = metadata(root.requiredObject("metadata"));
         return spec(name, section(root, "spec", "instances", "postgres", "storage", "replication",
-                "bootstrap", "backup", "tls", "network", "disruption", "failover", "resources", "logging"));
+                "bootstrap", "backup", "tls", "network", "disruption", "failover", "resources", "logging", "scheduling", "services"));
     }
 
     private static final Rule CPU = Rule.matching("must be a CPU amount such as 500m or 2", "[0-9]+m|[0-9]+([.][0-9]+)?");
@@ -165,21 +165,23 @@ final class SpecParser {
 
     private static ClusterSpec spec(String name, SpecNode spec) {
         int instances = spec.integer("instances", 3, 1, 99);
+        SpecNode network = section(spec, "network", "allow");
         ClusterSpec cluster = new ClusterSpec(name,
                 instances,
                 postgres(section(spec, "postgres", "version", "binDir", "parameters"), spec.has("backup")),
-                storage(section(spec, "storage", "size", "retainOnScaleDown", "retainOnDelete", "alertPercent")),
+                storage(section(spec, "storage", "size", "retainOnScaleDown", "retainOnDelete", "alertPercent", "storageClass")),
                 replication(section(spec, "replication", "mode", "syncStandbys"), instances),
                 bootstrap(name, section(spec, "bootstrap", "initdb", "recovery")),
                 backup(name, section(spec, "backup", "repositories", "schedule", "retention", "archive")),
                 tls(section(spec, "tls", "enabled", "validityDays")),
-                new NetworkSpec(section(spec, "network", "allow")
-                        .texts("allow", List.of("127.0.0.1/32"), Cidr::check)),
+                new NetworkSpec(network.texts("allow", List.of("127.0.0.1/32"), Cidr::check), network.has("allow")),
                 new DisruptionSpec(section(spec, "disruption", "maxUnavailable")
                         .integer("maxUnavailable", 1, 1, Integer.MAX_VALUE)),
                 new FailoverSpec(section(spec, "failover", "delaySeconds").integer("delaySeconds", 0, 0, 3600)),
                 resources(section(spec, "resources", "requests", "limits")),
-                logging(section(spec, "logging", "format")));
+                logging(section(spec, "logging", "format")),
+                KubernetesFields.scheduling(spec.object("scheduling")),
+                KubernetesFields.services(spec.object("services"), network.has("allow")));
         checkSyncStandbys(spec, cluster);
         return cluster;
     }
@@ -221,7 +223,8 @@ final class SpecParser {
                 storage.bool("retainOnScaleDown", true),
                 storage.bool("retainOnDelete", true),
                 storage.integer("alertPercent", StorageSpec.DEFAULT_ALERT_PERCENT, 1, 99),
-                storage.has("size"));
+                storage.has("size"),
+                storage.text("storageClass", "", KubernetesFields.STORAGE_CLASS, Rule.maxLength(253)));
     }
 
     private static LoggingSpec logging(SpecNode logging) {

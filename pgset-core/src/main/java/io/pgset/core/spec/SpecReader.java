@@ -25,14 +25,16 @@ import java.util.List;
  * spec:
  *   instances: 3                 # 1..99
  *   postgres: {version: "15", binDir: /usr/lib/postgresql/15/bin, parameters: {}}
- *   storage: {size: 1Gi, retainOnScaleDown: true, retainOnDelete: true}
+ *   storage: {size: 1Gi, retainOnScaleDown: true, retainOnDelete: true}   # storageClass: fast (Kubernetes)
  *   replication: {mode: sync, syncStandbys: 1}   # mode: sync from 3 instances, async below
  *   bootstrap: {initdb: {database: app, owner: app, dataChecksums: true, initSql: []}}
  *     # or recovery: {source: {cluster: old, repository: local}, target: {time: "2026-11-29T10:00:00+00:00"}}
  *     # (target: time, lsn, name or immediate: true; none replays all archived WAL)
  *   backup: {repository: {type: posix, path: /abs}, schedule: "0 3 * * *", retention: {full: 7}}
  *   tls: {enabled: true, validityDays: 90}
- *   network: {allow: ["127.0.0.1/32"]}
+ *   network: {allow: ["127.0.0.1/32"]}   # left out on Kubernetes: the namespace's pods
+ *   scheduling: {nodeSelector: {}, tolerations: []}   # Kubernetes only
+ *   services: {rw: {type: ClusterIP}}   # Kubernetes only; or LoadBalancer (needs network.allow)
  *   disruption: {maxUnavailable: 1}
  *   failover: {delaySeconds: 0}
  * </pre>

@@ -10,7 +10,10 @@ import io.pgset.core.model.ClusterSpec.InitdbSpec;
 import io.pgset.core.model.ClusterSpec.PostgresSpec;
 import io.pgset.core.model.ClusterSpec.RecoverySpec;
 import io.pgset.core.model.ClusterSpec.S3Repository;
+import io.pgset.core.model.SchedulingSpec;
+import io.pgset.core.model.ServicesSpec;
 import io.pgset.core.model.ClusterSpec.StorageSpec;
+import io.pgset.core.model.SchedulingSpec.Toleration;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
@@ -45,7 +48,11 @@ final class SpecWriter {
             backup(spec.putObject("backup"), cluster.backup());
         }
         spec.putObject("tls").put("enabled", cluster.tls().enabled()).put("validityDays", cluster.tls().validityDays());
-        strings(spec.putObject("network"), "allow", cluster.network().allow());
+        ObjectNode network = spec.putObject("network");
+        // Allow the runtime to choose again when read back (Kubernetes: the namespace's pods).
+        if (cluster.network().given()) {
+            strings(network, "allow", cluster.network().allow());
+        }
         spec.putObject("disruption").put("maxUnavailable", cluster.disruption().maxUnavailable());
         spec.putObject("failover").put("delaySeconds", cluster.failover().delaySeconds());
         ObjectNode resources = spec.putObject("resources");
@@ -54,6 +61,13 @@ final class SpecWriter {
         ObjectNode limits = resources.putObject("limits");
         new TreeMap<>(cluster.resources().limits()).forEach(limits::put);
         cluster.logging().format().ifPresent(format -> spec.putObject("logging").put("format", format.label()));
+        // Kubernetes-only sections only when set: the canonical document of every other spec stays as it was.
+        if (!cluster.scheduling().equals(SchedulingSpec.NONE)) {
+            scheduling(spec.putObject("scheduling"), cluster.scheduling());
+        }
+        if (!cluster.services().equals(ServicesSpec.DEFAULT)) {
+            spec.putObject("services").putObject("rw").put("type", cluster.services().readWrite().kubernetesName());
+        }
         return SpecYaml.write(root);
     }
 
@@ -72,6 +86,29 @@ final class SpecWriter {
         node.put("retainOnScaleDown", storage.retainOnScaleDown());
         node.put("retainOnDelete", storage.retainOnDelete());
         node.put("alertPercent", storage.alertPercent());
+        if (!storage.storageClass().isEmpty()) {
+            node.put("storageClass", storage.storageClass());
+        }
+    }
+
+    private static void scheduling(ObjectNode node, SchedulingSpec scheduling) {
+        ObjectNode selector = node.putObject("nodeSelector");
+        scheduling.nodeSelector().forEach(selector::put);
+        ArrayNode tolerations = node.putArray("tolerations");
+        for (Toleration t : scheduling.tolerations()) {
+            ObjectNode out = tolerations.addObject();
+            if (!t.key().isEmpty()) {
+                out.put("key", t.key());
+            }
+            out.put("operator", t.operator());
+            if (!t.value().isEmpty()) {
+                out.put("value", t.value());
+            }
+            if (!t.effect().isEmpty()) {
+                out.put("effect", t.effect());
+            }
+            t.tolerationSeconds().ifPresent(seconds -> out.put("tolerationSeconds", seconds));
+        }
     }
 
     private static void initdb(ObjectNode node, InitdbSpec initdb) {

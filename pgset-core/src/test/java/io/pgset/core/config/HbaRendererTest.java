@@ -82,6 +82,43 @@ class HbaRendererTest {
                 .containsExactlyInAnyOrder("10.1.0.0/16", "127.0.0.1/32", "fd00::/8");
     }
 
+    /** A pod's peers: any address, since pod addresses change with every recreation. */
+    private static final List<String> ANY = List.of("0.0.0.0/0", "::/0");
+
+    @Test
+    void inAPodWithoutNetworkAllowEveryAddressMayTryAPasswordAndTheNetworkPolicyConfinesThem() {
+        List<Rule> rules = rules(HbaRenderer.render(SpecReader.defaults("demo"), ANY));
+
+        assertThat(rules).filteredOn(r -> !r.database().equals("replication"))
+                .extracting(Rule::user, Rule::address, Rule::method)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("all", "0.0.0.0/0", "scram-sha-256"),
+                        org.assertj.core.groups.Tuple.tuple("all", "::/0", "scram-sha-256"));
+    }
+
+    @Test
+    void inAPodNetworkAllowNarrowsApplicationRolesAndPeersKeepOnlyPgsetsOwnRoles() {
+        List<Rule> rules = rules(HbaRenderer.render(SPEC, ANY));
+
+        assertThat(rules).filteredOn(r -> r.database().equals("replication")).extracting(Rule::user, Rule::address)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(HbaRenderer.REPLICATION_USER, "0.0.0.0/0"),
+                        org.assertj.core.groups.Tuple.tuple(HbaRenderer.REPLICATION_USER, "::/0"));
+        assertThat(rules).filteredOn(r -> !r.database().equals("replication"))
+                .extracting(Rule::user, Rule::address)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("postgres", "0.0.0.0/0"),
+                        org.assertj.core.groups.Tuple.tuple("postgres", "::/0"),
+                        org.assertj.core.groups.Tuple.tuple("all", "10.1.0.0/16"),
+                        org.assertj.core.groups.Tuple.tuple("all", "127.0.0.1/32"),
+                        org.assertj.core.groups.Tuple.tuple("all", "fd00::/8"));
+    }
+
+    @Test
+    void locallyALeftOutNetworkAllowMeansTheLoopbackAddress() {
+        List<Rule> rules = rules(HbaRenderer.render(SpecReader.defaults("demo"), List.of("127.0.0.1/32")));
+
+        assertThat(rules).filteredOn(r -> !r.database().equals("replication")).extracting(Rule::user, Rule::address)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("all", "127.0.0.1/32"));
+    }
+
     static List<Rule> rules(String hba) {
         return Arrays.stream(hba.split("\n"))
                 .filter(line -> !line.isBlank() && !line.startsWith("#"))

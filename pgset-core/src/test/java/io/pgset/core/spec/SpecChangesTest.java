@@ -22,7 +22,7 @@ class SpecChangesTest {
                 "spec.postgres.parameters.max_connections: (default) -> 200",
                 "spec.postgres.parameters.shared_buffers: 128MB -> (default)",
                 "spec.postgres.parameters.work_mem: 4MB -> 8MB",
-                "spec.network.allow: [127.0.0.1/32] -> [127.0.0.1/32, 10.0.0.0/8]");
+                "spec.network.allow: [127.0.0.1/32] (left out) -> [127.0.0.1/32, 10.0.0.0/8]");
         assertThat(SpecChanges.refused(before, after)).isEmpty();
     }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.SchedulingSpec;
+import io.pgset.core.model.ServicesSpec;
 import io.pgset.core.model.ClusterSpec.ArchiveSpec;
 import io.pgset.core.model.ClusterSpec.BackupSpec;
 import io.pgset.core.model.ClusterSpec.BootstrapSpec;
@@ -52,10 +54,13 @@ class SpecReaderTest {
             new BootstrapSpec(new InitdbSpec("app", "app", true, List.of())),
             new BackupSpec(false, List.of(), ScheduleSpec.DEFAULT, new RetentionSpec(7), new ArchiveSpec(60)),
             new TlsSpec(true, 90),
-            new NetworkSpec(List.of("127.0.0.1/32")),
+            new NetworkSpec(List.of("127.0.0.1/32"), false),
             new DisruptionSpec(1),
             new FailoverSpec(0),
-            SpecReaderTest.DEFAULT_RESOURCES);
+            SpecReaderTest.DEFAULT_RESOURCES,
+            ClusterSpec.LoggingSpec.INHERIT,
+            SchedulingSpec.NONE,
+            ServicesSpec.DEFAULT);
 
     /** A document with the standard header and this text as its spec section. */
     static String withSpec(String spec) {
@@ -108,10 +113,49 @@ class SpecReaderTest {
                                 "/etc/pgset/s3-ca.pem")),
                         new ScheduleSpec("15 1 * * SUN", "15 */6 * * 1-5", ""), new RetentionSpec(14), new ArchiveSpec(300)),
                 new TlsSpec(false, 90),
-                new NetworkSpec(List.of("10.0.0.0/8", "fd00::/8", "192.168.1.7/32")),
+                new NetworkSpec(List.of("10.0.0.0/8", "fd00::/8", "192.168.1.7/32"), true),
                 new DisruptionSpec(2),
                 new FailoverSpec(30),
-                DEFAULT_RESOURCES));
+                DEFAULT_RESOURCES,
+                ClusterSpec.LoggingSpec.INHERIT,
+                SchedulingSpec.NONE,
+                ServicesSpec.DEFAULT));
+    }
+
+    @Test
+    void readsTheKubernetesOnlyFieldsAndWritesThemBack() {
+        ClusterSpec spec = SpecReader.read(withSpec("""
+                storage: {storageClass: fast-ssd}
+                scheduling:
+                  nodeSelector: {disktype: ssd, kubernetes.io/arch: amd64}
+                  tolerations:
+                    - {key: dedicated, value: postgres, effect: NoSchedule}
+                    - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 30}
+                services: {rw: {type: LoadBalancer}}
+                network: {allow: [203.0.113.0/24]}
+                """));
+
+        assertThat(spec.storage().storageClass()).isEqualTo("fast-ssd");
+        assertThat(spec.scheduling()).isEqualTo(new SchedulingSpec(
+                Map.of("disktype", "ssd", "kubernetes.io/arch", "amd64"),
+                List.of(new SchedulingSpec.Toleration("dedicated", "Equal", "postgres", "NoSchedule",
+                                java.util.OptionalLong.empty()),
+                        new SchedulingSpec.Toleration("node.kubernetes.io/unreachable", "Exists", "", "NoExecute",
+                                java.util.OptionalLong.of(30)))));
+        assertThat(spec.services().readWrite()).isEqualTo(ServicesSpec.ServiceType.LOAD_BALANCER);
+        assertThat(SpecReader.read(SpecReader.write(spec))).isEqualTo(spec);
+    }
+
+    @Test
+    void aNetworkAllowLeftOutStaysLeftOutWhenWrittenAndReadBack() {
+        ClusterSpec unset = SpecReader.read(HEADER);
+        ClusterSpec set = SpecReader.read(withSpec("network: {allow: [127.0.0.1/32]}"));
+
+        assertThat(unset.network().given()).isFalse();
+        assertThat(set.network().given()).isTrue();
+        assertThat(unset.network().allow()).as("the local default").isEqualTo(set.network().allow());
+        assertThat(SpecReader.read(SpecReader.write(unset))).isEqualTo(unset);
+        assertThat(SpecReader.read(SpecReader.write(set))).isEqualTo(set);
     }
 
     @Test
@@ -149,9 +193,7 @@ class SpecReaderTest {
                   tls:
                     enabled: true
                     validityDays: 90
-                  network:
-                    allow:
-                      - 127.0.0.1/32
+                  network: {}
                   disruption:
                     maxUnavailable: 1
                   failover:
@@ -188,7 +230,8 @@ class SpecReaderTest {
                 spec.storage(), spec.replication(),
                 new BootstrapSpec(new InitdbSpec("app", "app", true,
                         List.of("SELECT '" + value + "'", "--" + value + "\n", "A\n  " + value + "\n\n", "x\n" + value))),
-                spec.backup(), spec.tls(), spec.network(), spec.disruption(), spec.failover(), spec.resources());
+                spec.backup(), spec.tls(), spec.network(), spec.disruption(), spec.failover(), spec.resources(),
+                spec.logging(), spec.scheduling(), spec.services());
 
         assertThat(SpecReader.read(SpecReader.write(tricky))).isEqualTo(tricky);
     }
@@ -319,7 +362,7 @@ class SpecReaderTest {
                 "metadata.name: must be a DNS-1035 label (lowercase letters, digits and '-', starting with a"
                         + " letter and ending with a letter or digit), got \"Demo\"",
                 "spec.replicas: unknown field (known: instances, postgres, storage, replication, bootstrap,"
-                        + " backup, tls, network, disruption, failover, resources, logging)",
+                        + " backup, tls, network, disruption, failover, resources, logging, scheduling, services)",
                 "spec.instances: must be an integer, got \"three\"",
                 "spec.postgres.parameters.port: pgset manages this parameter itself; remove it from the spec",
                 "spec.network.allow[0]: must have a prefix length from 0 to 32, got \"10.0.0.0/33\"",

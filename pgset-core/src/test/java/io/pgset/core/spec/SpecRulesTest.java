@@ -17,7 +17,7 @@ class SpecRulesTest {
     private static final String DNS_1035 = "must be a DNS-1035 label (lowercase letters, digits and '-',"
             + " starting with a letter and ending with a letter or digit)";
     private static final String SPEC_FIELDS = "instances, postgres, storage, replication, bootstrap,"
-            + " backup, tls, network, disruption, failover, resources, logging";
+            + " backup, tls, network, disruption, failover, resources, logging, scheduling, services";
 
     static Stream<Arguments> invalidDocuments() {
         return Stream.of(
@@ -91,7 +91,7 @@ class SpecRulesTest {
                         "spec.storage.retainOnDelete: must be true or false, got \"yes\""),
                 reject(withSpec("storage: {class: fast}"),
                         "spec.storage.class: unknown field (known: size, retainOnScaleDown, retainOnDelete,"
-                                + " alertPercent)"),
+                                + " alertPercent, storageClass)"),
                 reject(withSpec("storage: {alertPercent: 0}"), "spec.storage.alertPercent: must be >= 1, got 0"),
                 reject(withSpec("storage: {alertPercent: 100}"), "spec.storage.alertPercent: must be <= 99, got 100"),
                 reject(withSpec("storage: {alertPercent: \"80%\"}"),
@@ -99,6 +99,31 @@ class SpecRulesTest {
                 reject(withSpec("storage: {size: 2048Ti}"), "spec.storage.size: must be at most 1024Ti, got \"2048Ti\""),
                 reject(withSpec("logging: {format: xml}"), "spec.logging.format: must be text or json, got \"xml\""),
                 reject(withSpec("logging: {level: debug}"), "spec.logging.level: unknown field (known: format)"),
+                reject(withSpec("storage: {storageClass: Fast_SSD}"), "spec.storage.storageClass: must be a storage"
+                        + " class name (a DNS-1123 subdomain: lowercase letters, digits, '-' and '.'), got \"Fast_SSD\""),
+                reject(withSpec("scheduling: {nodes: {}}"),
+                        "spec.scheduling.nodes: unknown field (known: nodeSelector, tolerations)"),
+                reject(withSpec("scheduling: {nodeSelector: {\"-disk\": ssd}}"), "spec.scheduling.nodeSelector.-disk:"
+                        + " must be a label key (an optional DNS subdomain prefix and '/', then a name of letters, digits,"
+                        + " '-', '_' and '.', such as kubernetes.io/arch or disktype), got \"-disk\""),
+                reject(withSpec("scheduling: {nodeSelector: {disk: [ssd]}}"),
+                        "spec.scheduling.nodeSelector.disk: must be a string, number or boolean, got a list"),
+                reject(withSpec("scheduling: {tolerations: [{key: dedicated, operator: Exists, value: db}]}"),
+                        "spec.scheduling.tolerations[0].value: must be empty with operator Exists, got \"db\""),
+                reject(withSpec("scheduling: {tolerations: [{value: db}]}"), "spec.scheduling.tolerations[0].operator:"
+                        + " must be Exists when key is empty (a toleration of every taint)"),
+                reject(withSpec("scheduling: {tolerations: [{key: a, effect: NoScheduled}]}"),
+                        "spec.scheduling.tolerations[0].effect: must be one of NoSchedule, PreferNoSchedule, NoExecute,"
+                                + " got \"NoScheduled\""),
+                reject(withSpec("scheduling: {tolerations: [{key: a, effect: NoSchedule, tolerationSeconds: 60}]}"),
+                        "spec.scheduling.tolerations[0].tolerationSeconds: applies only with effect NoExecute; remove"
+                                + " it or set that effect"),
+                reject(withSpec("services: {ro: {type: LoadBalancer}}"), "spec.services.ro: unknown field (known: rw)"),
+                reject(withSpec("services: {rw: {type: NodePort}}"),
+                        "spec.services.rw.type: must be one of ClusterIP, LoadBalancer, got \"NodePort\""),
+                reject(withSpec("services: {rw: {type: LoadBalancer}}"), "spec.services.rw.type: LoadBalancer needs"
+                        + " spec.network.allow: list the networks outside the cluster that may connect through the load"
+                        + " balancer (the NetworkPolicy admits only the namespace's pods without it)"),
                 reject(withSpec("replication: {mode: semi}"),
                         "spec.replication.mode: must be async or sync, got \"semi\""),
                 reject(withSpec("replication: {syncStandbys: 0}"), "spec.replication.syncStandbys: must be >= 1, got 0"),

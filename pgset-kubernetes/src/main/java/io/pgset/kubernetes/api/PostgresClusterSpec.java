@@ -34,6 +34,9 @@ public class PostgresClusterSpec {
     public Disruption disruption;
     public Failover failover;
     public Resources resources;
+    @JsonPropertyDescription("Which nodes the instances' pods may run on")
+    public Scheduling scheduling;
+    public Services services;
     public Logging logging;
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -57,6 +60,11 @@ public class PostgresClusterSpec {
         public Boolean retainOnScaleDown;
         @JsonPropertyDescription("Keep the volumes when the cluster is deleted; default true")
         public Boolean retainOnDelete;
+        @JsonPropertyDescription("Storage class of the data claims; default the cluster's default class. A"
+                + " StatefulSet's claims cannot change class: it applies to new clusters")
+        @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+        @Size(max = 253)
+        public String storageClass;
         @JsonPropertyDescription("Share of size used at which an instance is StorageNearlyFull; default 80")
         @Min(1)
         @Max(99)
@@ -225,7 +233,8 @@ public class PostgresClusterSpec {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Network {
-        @JsonPropertyDescription("CIDRs whose clients may connect to postgres; default [127.0.0.1/32]")
+        @JsonPropertyDescription("CIDRs whose clients may connect to postgres; when left out, every pod in the"
+                + " cluster's namespace (locally: 127.0.0.1/32)")
         public List<String> allow;
     }
 
@@ -242,6 +251,47 @@ public class PostgresClusterSpec {
         @Min(0)
         @Max(3600)
         public Integer delaySeconds;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Scheduling {
+        @JsonPropertyDescription("Node labels a node must have to run the instances")
+        public Map<String, String> nodeSelector;
+        @JsonPropertyDescription("Taints the instances tolerate, as in a pod spec")
+        public List<Toleration> tolerations;
+    }
+
+    public enum TolerationOperator { Equal, Exists }
+
+    public enum TaintEffect { NoSchedule, PreferNoSchedule, NoExecute }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Toleration {
+        @JsonPropertyDescription("The taint's key; empty with operator Exists tolerates every taint")
+        public String key;
+        @JsonPropertyDescription("Equal (default) or Exists")
+        public TolerationOperator operator;
+        public String value;
+        @JsonPropertyDescription("NoSchedule, PreferNoSchedule or NoExecute; left out for all of them")
+        public TaintEffect effect;
+        @JsonPropertyDescription("With NoExecute: how long the pod stays on a node once it is tainted")
+        @Min(0)
+        public Long tolerationSeconds;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Services {
+        @JsonPropertyDescription("The <name>-rw Service, which reaches the primary")
+        public ServiceSpec rw;
+    }
+
+    public enum ServiceType { ClusterIP, LoadBalancer }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class ServiceSpec {
+        @JsonPropertyDescription("ClusterIP (default) or LoadBalancer; LoadBalancer needs network.allow, which"
+                + " becomes its source ranges")
+        public ServiceType type;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,59 +1,67 @@
 package io.pgset.kubernetes.operator;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterSpec.RecoverySource;
 import io.pgset.core.spec.SpecException;
 import io.pgset.kubernetes.BackupVolumes;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.api.PostgresCluster;
+import io.pgset.kubernetes.model.GeneratedSecrets;
 import io.pgset.kubernetes.pod.RestoreSources;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.net.HttpURLConnection;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the objects {@link ManifestRenderer} describes exist as rendered, changing only what
- * differs: Secrets and the backups claim are created once and never overwritten (the claim is
- * never owned by the cluster, so never deleted with it); a StatefulSet keeps the replicas the
- * runtime set and its annotations, and gets a new template only when the rendered one changed;
- * Services keep their cluster IP.
+ * Makes the objects {@link ManifestRenderer} describes exist as rendered, with server-side apply
+ * under pgset's own field manager: the API server then keeps what other managers own (a
+ * Service's clusterIP, the StatefulSet's replicas that the runtime scales, the recorded primary
+ * annotation, anything another controller adds) and changes nothing when nothing differs.
+ * pgset forces its own fields back when someone else changed them.
+ *
+ * <p>Secrets and the backups claim are created once and never applied again: the Secrets hold
+ * the passwords the data was made with, and a claim the user made beforehand is theirs. The
+ * claim is never owned by the cluster, so never deleted with it. A StatefulSet is made with no
+ * replicas (the runtime adds pods one ordinal at a time), and its claim templates, which
+ * Kubernetes does not let change, stay as they were made.
  */
-final class ClusterObjects {
+public final class ClusterObjects {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterObjects.class);
 
-    /** On the StatefulSet: a hash of the template it was last given. */
-    static final String TEMPLATE_HASH = "pgset.io/template-hash";
+    /** pgset's field manager in {@code metadata.managedFields}. */
+    public static final String FIELD_MANAGER = "pgset";
 
     private final KubernetesClient client;
     private final String image;
+    private final RandomGenerator random;
+    private final Clock clock;
 
-    ClusterObjects(KubernetesClient client, String image) {
+    /** @param random and {@code clock}: what new Secrets are generated from (passwords, the CA) */
+    public ClusterObjects(KubernetesClient client, String image, RandomGenerator random, Clock clock) {
         this.client = client;
         this.image = image;
+        this.random = random;
+        this.clock = clock;
     }
 
-    /** @return the names of the objects it created or changed */
-    List<String> apply(PostgresCluster owner, ClusterSpec spec) {
+    /** @return the kinds and names of the objects it created or changed */
+    public List<String> apply(PostgresCluster owner, ClusterSpec spec) {
         String namespace = owner.getMetadata().getNamespace();
         ManifestRenderer renderer = new ManifestRenderer(spec, namespace, image, sourceClaim(namespace, spec));
         List<HasMetadata> objects = new ArrayList<>();
@@ -62,7 +70,8 @@ final class ClusterObjects {
         client.secrets().inNamespace(namespace).withLabel(ManifestRenderer.CLUSTER_LABEL, spec.name()).list()
                 .getItems().forEach(x -> secrets.add(x.getMetadata().getName()));
         if (!secrets.containsAll(renderer.secretNames())) {
-            objects.addAll(renderer.secrets());
+            objects.addAll(renderer.secrets(GeneratedSecrets.generate(spec.name(), random, clock)).stream()
+                    .filter(s -> !secrets.contains(s.getMetadata().getName())).toList());
         }
         objects.addAll(renderer.workloads());
         List<String> changed = new ArrayList<>();
@@ -108,78 +117,53 @@ final class ClusterObjects {
 
     private boolean apply(HasMetadata desired) {
         HasMetadata existing = client.resource(desired).get();
-        if (existing == null) {
-            if (desired instanceof StatefulSet set) {
-                set.getSpec().setReplicas(0); // the runtime adds pods one ordinal at a time
-                set.getMetadata().getAnnotations().put(TEMPLATE_HASH, hash(set));
-            }
-            client.resource(desired).create();
-            return true;
-        }
         if (desired instanceof Secret || desired instanceof PersistentVolumeClaim) {
-            // Generated once: a password in use is never replaced, and a claim the user made
-            // beforehand (another size, access mode or storage class) is theirs.
-            return false;
+            return existing == null && createOnce(desired);
         }
-        if (desired instanceof StatefulSet set && existing instanceof StatefulSet current) {
-            String hash = hash(set);
-            if (hash.equals(current.getMetadata().getAnnotations().get(TEMPLATE_HASH))) {
-                return false;
+        if (desired instanceof StatefulSet set) {
+            if (existing instanceof StatefulSet current) {
+                keepWhatOthersOwn(set, current);
+            } else {
+                set.getSpec().setReplicas(0); // the runtime adds pods one ordinal at a time
             }
-            client.apps().statefulSets().inNamespace(current.getMetadata().getNamespace())
-                    .withName(current.getMetadata().getName()).edit(s -> {
-                        s.getMetadata().getAnnotations().put(TEMPLATE_HASH, hash);
-                        s.getSpec().setTemplate(set.getSpec().getTemplate());
-                        s.getSpec().setPersistentVolumeClaimRetentionPolicy(
-                                set.getSpec().getPersistentVolumeClaimRetentionPolicy());
-                        return s;
-                    });
-            return true;
         }
-        if (desired instanceof Service service && existing instanceof Service current) {
-            if (Objects.equals(service.getSpec().getSelector(), current.getSpec().getSelector())
-                    && Objects.equals(service.getSpec().getPorts(), current.getSpec().getPorts())) {
-                return false;
-            }
-            client.services().inNamespace(current.getMetadata().getNamespace()).withName(current.getMetadata().getName())
-                    .edit(s -> {
-                        s.getSpec().setSelector(service.getSpec().getSelector());
-                        s.getSpec().setPorts(service.getSpec().getPorts());
-                        return s;
-                    });
-            return true;
-        }
-        if (same(desired, existing)) {
-            return false;
-        }
-        desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-        client.resource(desired).update();
-        return true;
+        HasMetadata applied = client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+        return existing == null || !Objects.equals(existing.getMetadata().getResourceVersion(),
+                applied.getMetadata().getResourceVersion());
     }
 
-    private static boolean same(HasMetadata desired, HasMetadata existing) {
-        if (desired instanceof ConfigMap d && existing instanceof ConfigMap e) {
-            return Objects.equals(d.getData(), e.getData());
+    /**
+     * Replicas are the runtime's (it scales one ordinal at a time): left out of what pgset
+     * applies, they stay as the runtime set them. The claim templates cannot change in
+     * place: the set keeps the ones it has ({@link VolumeResize} makes it anew for a larger size),
+     * and a new storage class reaches only a new cluster.
+     */
+    private static void keepWhatOthersOwn(StatefulSet desired, StatefulSet current) {
+        // Until the runtime first scales, pgset owns the 0 it made the set with; left out, the
+        // API server would reset it to its default of 1.
+        desired.getSpec().setReplicas(StatefulSetFields.appliedBy(current, FIELD_MANAGER, "f:spec", "f:replicas")
+                ? current.getSpec().getReplicas() : null);
+        if (!StatefulSetFields.sameRequests(desired, current)) {
+            LOG.warn("cluster={}/{} spec.storage asks for data claims of {}, but a StatefulSet's claim templates"
+                            + " cannot change in place: the set keeps {} (a larger size is the volume resize's; a"
+                            + " storage class only a new cluster gets)",
+                    current.getMetadata().getNamespace(), current.getMetadata().getName(),
+                    StatefulSetFields.describe(desired), StatefulSetFields.describe(current));
         }
-        if (desired instanceof PodDisruptionBudget d && existing instanceof PodDisruptionBudget e) {
-            return Objects.equals(d.getSpec(), e.getSpec());
+        desired.getSpec().setVolumeClaimTemplates(current.getSpec().getVolumeClaimTemplates());
+    }
+
+    /** Created once; one that another writer made meanwhile is kept as it is. */
+    private boolean createOnce(HasMetadata desired) {
+        try {
+            client.resource(desired).create();
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                return false;
+            }
+            throw e;
         }
-        if (desired instanceof NetworkPolicy d && existing instanceof NetworkPolicy e) {
-            return Objects.equals(d.getSpec(), e.getSpec());
-        }
-        if (desired instanceof io.fabric8.kubernetes.api.model.ServiceAccount d
-                && existing instanceof io.fabric8.kubernetes.api.model.ServiceAccount e) {
-            return Objects.equals(d.getAutomountServiceAccountToken(), e.getAutomountServiceAccountToken());
-        }
-        if (desired instanceof io.fabric8.kubernetes.api.model.rbac.Role d
-                && existing instanceof io.fabric8.kubernetes.api.model.rbac.Role e) {
-            return Objects.equals(d.getRules(), e.getRules());
-        }
-        if (desired instanceof io.fabric8.kubernetes.api.model.rbac.RoleBinding d
-                && existing instanceof io.fabric8.kubernetes.api.model.rbac.RoleBinding e) {
-            return Objects.equals(d.getRoleRef(), e.getRoleRef()) && Objects.equals(d.getSubjects(), e.getSubjects());
-        }
-        return false;
     }
 
     static OwnerReference ownerReference(PostgresCluster owner) {
@@ -191,21 +175,5 @@ final class ClusterObjects {
                 .withController(true)
                 .withBlockOwnerDeletion(true)
                 .build();
-    }
-
-    /** Of what the operator sets in the StatefulSet beyond replicas: template and retention. */
-    static String hash(StatefulSet set) {
-        String text = ManifestRenderer.yaml(List.of(new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
-                .withNewMetadata().withName("hash").endMetadata()
-                .withNewSpec()
-                .withTemplate(set.getSpec().getTemplate())
-                .withPersistentVolumeClaimRetentionPolicy(set.getSpec().getPersistentVolumeClaimRetentionPolicy())
-                .endSpec().build()));
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

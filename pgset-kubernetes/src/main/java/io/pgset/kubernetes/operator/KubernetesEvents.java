@@ -35,11 +35,26 @@ final class KubernetesEvents implements EventSink {
         this.clock = clock;
     }
 
+    /** What the operator tells of the objects it applied, beside the controller's decisions. */
+    enum AppliedReason {
+        /** The NetworkPolicy admits every pod of the namespace: the spec leaves network.allow out. */
+        NamespaceClients
+    }
+
     @Override
     public void record(io.pgset.core.control.Event told) {
         LOG.info("{}", told.describe());
+        publish(reason(told.reason()), type(told.severity()), told.message());
+    }
+
+    void record(AppliedReason reason, String message) {
+        LOG.info("cluster={}/{} {}: {}", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(),
+                reason, message);
+        publish(reason.name(), "Normal", message);
+    }
+
+    private void publish(String reason, String type, String text) {
         String namespace = cluster.getMetadata().getNamespace();
-        String text = told.message();
         String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         Event event = new EventBuilder()
                 .withNewMetadata()
@@ -54,8 +69,8 @@ final class KubernetesEvents implements EventSink {
                         .withNamespace(namespace)
                         .withUid(cluster.getMetadata().getUid())
                         .build())
-                .withReason(reason(told.reason()))
-                .withType(type(told.severity()))
+                .withReason(reason)
+                .withType(type)
                 .withMessage(text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE - 3) + "..." : text)
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)

@@ -23,6 +23,7 @@ import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.api.BackupStatus;
 import io.pgset.kubernetes.api.PostgresCluster;
 import io.pgset.kubernetes.api.PostgresClusterStatus;
+import io.pgset.kubernetes.model.NetworkPolicyRenderer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
     public PostgresClusterReconciler(KubernetesClient client, String image,
                                      Function<PostgresCluster, InstanceClient> instances, Clock clock) {
         this.client = client;
-        this.objects = new ClusterObjects(client, image);
+        this.objects = new ClusterObjects(client, image, new java.security.SecureRandom(), clock);
         this.volumes = new VolumeResize(client);
         this.instances = instances;
         this.clock = clock;
@@ -178,6 +179,11 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
         if (!changed.isEmpty()) {
             LOG.info("cluster={}/{} applied {}", resource.getMetadata().getNamespace(),
                     resource.getMetadata().getName(), changed);
+        }
+        if (changed.contains("NetworkPolicy " + spec.name()) && !spec.network().given()) {
+            new KubernetesEvents(client, resource, clock).record(KubernetesEvents.AppliedReason.NamespaceClients,
+                    "postgres admits " + NetworkPolicyRenderer.clientsDescription(spec,
+                            resource.getMetadata().getNamespace()));
         }
     }
 

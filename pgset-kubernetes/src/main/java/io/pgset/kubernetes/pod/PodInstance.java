@@ -27,7 +27,7 @@ import java.util.function.Function;
 public final class PodInstance implements AutoCloseable {
 
     /** Any address may connect; the NetworkPolicy and every rule's password or certificate keep others out. */
-    static final List<String> PEERS = List.of("0.0.0.0/0", "::/0");
+    public static final List<String> PEERS = List.of("0.0.0.0/0", "::/0");
     private static final Duration RETRY = Duration.ofSeconds(2);
     /** How long one look at the API server may take before it counts as no answer. */
     public static final Duration API_TIMEOUT = Duration.ofSeconds(2);

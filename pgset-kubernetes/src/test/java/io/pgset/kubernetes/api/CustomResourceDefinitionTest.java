@@ -52,6 +52,12 @@ class CustomResourceDefinitionTest {
                 .containsExactly("async", "sync");
         assertThat(spec.at("/postgres/properties/parameters/additionalProperties/type").asText()).isEqualTo("string");
         assertThat(spec.at("/network/properties/allow/items/type").asText()).isEqualTo("string");
+        assertThat(spec.at("/storage/properties/storageClass/maxLength").asInt()).isEqualTo(253);
+        assertThat(spec.at("/scheduling/properties/nodeSelector/additionalProperties/type").asText()).isEqualTo("string");
+        assertThat(spec.at("/scheduling/properties/tolerations/items/properties/effect/enum")).extracting(JsonNode::asText)
+                .containsExactly("NoExecute", "NoSchedule", "PreferNoSchedule");
+        assertThat(spec.at("/services/properties/rw/properties/type/enum")).extracting(JsonNode::asText)
+                .containsExactly("ClusterIP", "LoadBalancer");
         assertThat(spec.at("/failover/properties/delaySeconds/maximum").asInt()).isEqualTo(3600);
         assertThat(spec.at("/backup/properties/schedule/properties").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("full", "differential", "incremental");

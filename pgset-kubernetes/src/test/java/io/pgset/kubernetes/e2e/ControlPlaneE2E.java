@@ -157,13 +157,13 @@ class ControlPlaneE2E {
         });
     }
 
-    private static String newNamespace(KubernetesClient client) {
+    static String newNamespace(KubernetesClient client) {
         String name = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
         client.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
         return name;
     }
 
-    private static boolean established(KubernetesClient client, String crd) {
+    static boolean established(KubernetesClient client, String crd) {
         CustomResourceDefinition current = client.apiextensions().v1().customResourceDefinitions().withName(crd).get();
         return current.getStatus() != null && current.getStatus().getConditions().stream()
                 .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));

@@ -59,7 +59,7 @@ final class FakeKubelet implements AutoCloseable {
     private synchronized void pass() {
         for (StatefulSet set : client.apps().statefulSets().inNamespace(namespace).list().getItems()) {
             String name = set.getMetadata().getName();
-            String revision = name + "-" + ClusterObjects.hash(set);
+            String revision = name + "-" + templateHash(set);
             int replicas = set.getSpec().getReplicas() == null ? 0 : set.getSpec().getReplicas();
             if (!Integer.valueOf(replicas).equals(replicasSeen.put(name, replicas))) {
                 log.add("replicas " + replicas);
@@ -150,5 +150,19 @@ final class FakeKubelet implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
+    }
+
+    /** What the StatefulSet controller names a revision after: a hash of the pod template. */
+    private static String templateHash(StatefulSet set) {
+        String template = ManifestRenderer.yaml(List.of(new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
+                .withNewMetadata().withName("hash").endMetadata()
+                .withNewSpec().withTemplate(set.getSpec().getTemplate()).endSpec().build()));
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(template.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 }

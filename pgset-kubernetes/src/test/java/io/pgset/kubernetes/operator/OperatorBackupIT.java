@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.api.BackupStatus;
 import io.pgset.kubernetes.api.PostgresCluster;
@@ -22,6 +21,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Scheduled backups kept by the operator ({@link BackupScheduler}) against the fabric8 mock API
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * asked and ends it when the test says. The operator's clock is real time shifted to a Sunday
  * just before 03:00, and moved on to bring scheduled times.
  */
-@EnableKubernetesMockClient(crud = true)
+@ExtendWith(ApplyingMockServer.class)
 class OperatorBackupIT {
 
     /** Full backups on Sundays, incremental ones every night; both at 03:00 UTC. */

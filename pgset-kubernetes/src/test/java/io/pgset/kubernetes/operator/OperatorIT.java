@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.api.PostgresCluster;
 import io.pgset.kubernetes.api.PostgresClusterSpec;
@@ -24,13 +23,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The operator against the fabric8 mock API server (CRUD mode), with {@link FakeKubelet} playing
  * the StatefulSet controller and kubelet, and {@link FakeInstances} the instance managers in the
  * pods. Each test has its own namespace.
  */
-@EnableKubernetesMockClient(crud = true)
+@ExtendWith(ApplyingMockServer.class)
 class OperatorIT {
 
     static KubernetesClient client;
@@ -81,6 +81,10 @@ class OperatorIT {
         assertThat(client.apps().statefulSets().inNamespace(ns).withName("demo").get().getSpec().getReplicas()).isEqualTo(3);
         assertThat(client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("demo").get()).isNotNull();
         assertThat(client.network().v1().networkPolicies().inNamespace(ns).withName("demo").get()).isNotNull();
+        // The spec leaves network.allow out: the operator says who may connect instead.
+        assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                .filteredOn(e -> "NamespaceClients".equals(e.getReason())).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).startsWith("postgres admits every pod in namespace " + ns));
         // Owned by the cluster, so that deleting it removes them.
         assertThat(client.apps().statefulSets().inNamespace(ns).withName("demo").get().getMetadata().getOwnerReferences())
                 .singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("PostgresCluster"));
