@@ -124,12 +124,31 @@ public final class ClusterObjects {
             if (existing instanceof StatefulSet current) {
                 keepWhatOthersOwn(set, current);
             } else {
-                set.getSpec().setReplicas(0); // the runtime adds pods one ordinal at a time
+                set.getSpec().setReplicas(podsToAdopt(set));
             }
         }
         HasMetadata applied = client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
         return existing == null || !Objects.equals(existing.getMetadata().getResourceVersion(),
                 applied.getMetadata().getResourceVersion());
+    }
+
+    /**
+     * The replicas a StatefulSet starts with: none, and the runtime adds pods one ordinal at a
+     * time, unless pods of its name still run. Then it was deleted with its pods orphaned (to take
+     * a larger claim template, see {@link VolumeResize}) and the operator stopped before it made
+     * it again: created with fewer replicas than the pods 0..n-1 that run, the StatefulSet
+     * controller would adopt them and delete the rest at once.
+     */
+    private int podsToAdopt(StatefulSet set) {
+        Set<String> names = new HashSet<>();
+        client.pods().inNamespace(set.getMetadata().getNamespace())
+                .withLabels(set.getSpec().getSelector().getMatchLabels()).list().getItems()
+                .forEach(pod -> names.add(pod.getMetadata().getName()));
+        int ordinal = 0;
+        while (names.contains(set.getMetadata().getName() + "-" + ordinal)) {
+            ordinal++;
+        }
+        return ordinal;
     }
 
     /**

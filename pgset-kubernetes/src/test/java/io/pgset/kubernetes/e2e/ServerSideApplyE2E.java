@@ -3,6 +3,7 @@ package io.pgset.kubernetes.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -154,6 +155,36 @@ class ServerSideApplyE2E {
         assertThat(rw.getSpec().getLoadBalancerSourceRanges()).isNullOrEmpty();
         assertThat(client.network().v1().networkPolicies().inNamespace(namespace).withName("demo").get()
                 .getMetadata().getAnnotations().get("pgset.io/clients")).startsWith("every pod in namespace " + namespace);
+    }
+
+    /** As when the operator stops after VolumeResize deleted the set with its pods orphaned, before it made it again. */
+    @Test
+    void aStatefulSetMadeAgainWhilePodsRunAdoptsThemRatherThanDeletingThem(KubernetesClient client) {
+        Applied cluster = Applied.first(client, SPEC);
+        String namespace = cluster.namespace();
+        var sets = client.apps().statefulSets().inNamespace(namespace);
+        sets.withName("demo").scale(2); // the runtime's first two ordinals; no kubelet, so they stay Pending
+        Map<String, String> uids = await().atMost(WAIT).until(() -> podUids(client, namespace), u -> u.size() == 2);
+        sets.withName("demo").withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+        await().atMost(WAIT).until(() -> sets.withName("demo").get() == null);
+
+        cluster.apply(SpecReader.read(SPEC));
+
+        StatefulSet again = sets.withName("demo").get();
+        assertThat(again.getSpec().getReplicas()).isEqualTo(2);
+        awaitStatefulSetObserved(client, namespace);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.pods().inNamespace(namespace).list().getItems())
+                .allSatisfy(pod -> assertThat(pod.getMetadata().getOwnerReferences())
+                        .anySatisfy(o -> assertThat(o.getUid()).isEqualTo(again.getMetadata().getUid()))));
+        assertThat(podUids(client, namespace)).as("the same pods, adopted, none deleted").isEqualTo(uids);
+    }
+
+    private static Map<String, String> podUids(KubernetesClient client, String namespace) {
+        Map<String, String> uids = new LinkedHashMap<>();
+        client.pods().inNamespace(namespace).list().getItems().stream()
+                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+                .forEach(pod -> uids.put(pod.getMetadata().getName(), pod.getMetadata().getUid()));
+        return uids;
     }
 
     /** A cluster's objects applied once, as the operator does, in a namespace of their own. */
