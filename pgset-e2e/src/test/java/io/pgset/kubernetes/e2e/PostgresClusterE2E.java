@@ -1,0 +1,230 @@
+package io.pgset.kubernetes.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A PostgresCluster end to end: the operator (its own process, with the chart's RBAC) against a real
+ * control plane, every pod run by the process kubelet with real postgres in it. The scenarios share
+ * one cluster and run in order; each leaves it Ready for the next.
+ */
+@ExtendWith(KubeletEnvironmentExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PostgresClusterE2E {
+
+    private static final String NAMESPACE = "scenarios";
+    private static final String CLUSTER = "demo";
+    private static final Duration READY = Duration.ofMinutes(3);
+
+    @Test
+    @Order(1)
+    void threeInstancesStartInOrderAndServeThroughTheirServices(KubeletEnvironment environment) throws SQLException {
+        KubernetesClient client = environment.client();
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
+        long start = System.nanoTime();
+        client.resource(cluster(3)).create();
+
+        Map<String, Long> firstSeen = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Long> firstRunning = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Long> firstReady = new java.util.concurrent.ConcurrentHashMap<>();
+        awaitClusterReady(environment, 3, () -> pods(client).forEach(pod -> {
+            firstSeen.putIfAbsent(pod.getMetadata().getName(), System.nanoTime());
+            if ("Running".equals(pod.getStatus().getPhase())) {
+                firstRunning.putIfAbsent(pod.getMetadata().getName(), System.nanoTime());
+            }
+            if (ready(pod)) {
+                firstReady.putIfAbsent(pod.getMetadata().getName(), System.nanoTime());
+            }
+        }));
+        System.out.printf("3-instance cluster Ready %d ms after it was created; pods Ready at %s ms%n",
+                Duration.ofNanos(System.nanoTime() - start).toMillis(), firstReady.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                        .map(e -> e.getKey() + " " + Duration.ofNanos(e.getValue() - start).toMillis()).toList());
+
+        List<Pod> pods = pods(client);
+        assertThat(pods).extracting(p -> p.getMetadata().getName()).containsExactly("demo-0", "demo-1", "demo-2");
+        for (int i = 1; i < pods.size(); i++) {
+            // Ordered: no pod is seen before the one before it runs. The operator creates the next one
+            // when the instance reports itself ready, which may be up to a probe period before the
+            // kubelet's readiness probe marks the pod Ready: the lag is printed, not asserted.
+            String previous = "demo-" + (i - 1);
+            assertThat(firstSeen.get("demo-" + i)).as("demo-%d appeared after %s ran", i, previous)
+                    .isGreaterThanOrEqualTo(firstRunning.get(previous));
+            assertThat(pods.get(i - 1).getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
+            if (firstReady.containsKey(previous)) {
+                System.out.printf("demo-%d appeared %d ms after %s was Ready%n", i,
+                        Duration.ofNanos(firstSeen.get("demo-" + i) - firstReady.get(previous)).toMillis(), previous);
+            }
+        }
+        assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems())
+                .extracting(c -> c.getMetadata().getName())
+                .containsExactlyInAnyOrder("data-demo-0", "data-demo-1", "data-demo-2");
+
+        List<String> primary = await().atMost(READY).until(() -> addresses(client, CLUSTER + "-rw"), a -> a.size() == 1);
+        List<String> replicas = await().atMost(READY).until(() -> addresses(client, CLUSTER + "-ro"), a -> a.size() == 2);
+        try (Connection rw = connect(client, primary.get(0)); Statement sql = rw.createStatement()) {
+            assertThat(queryString(sql, "SELECT pg_is_in_recovery()::text")).isEqualTo("false");
+            sql.execute("CREATE TABLE e2e (id int PRIMARY KEY, note text)");
+            sql.execute("INSERT INTO e2e VALUES (1, 'written through demo-rw')");
+            // sync mode (ANY 1): the commit returned, so a replica has it.
+            assertThat(queryString(sql, "SELECT count(*)::text FROM pg_stat_replication WHERE state = 'streaming'"))
+                    .isEqualTo("2");
+        }
+        for (String replica : replicas) {
+            try (Connection ro = connect(client, replica); Statement sql = ro.createStatement()) {
+                assertThat(queryString(sql, "SELECT pg_is_in_recovery()::text")).isEqualTo("true");
+                await().atMost(Duration.ofSeconds(30)).until(() -> queryString(sql, "SELECT count(*)::text FROM e2e").equals("1"));
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aDeletedReplicaPodComesBackWithItsNameClaimAndData(KubeletEnvironment environment) throws SQLException {
+        KubernetesClient client = environment.client();
+        assertThat(clusterReady(client, 3)).as("the cluster the scenario before left Ready").isTrue();
+        Pod replica = client.pods().inNamespace(NAMESPACE).withName("demo-2").get();
+        assertThat(replica.getMetadata().getLabels()).containsEntry("pgset.io/role", "replica");
+        try (Connection rw = connect(client, addresses(client, CLUSTER + "-rw").get(0)); Statement sql = rw.createStatement()) {
+            sql.execute("INSERT INTO e2e VALUES (2, 'before demo-2 was deleted')");
+        }
+
+        long start = System.nanoTime();
+        client.resource(replica).delete();
+        Pod back = await().atMost(READY).until(() -> client.pods().inNamespace(NAMESPACE).withName("demo-2").get(),
+                p -> p != null && !p.getMetadata().getUid().equals(replica.getMetadata().getUid()) && ready(p));
+        System.out.printf("replica demo-2 deleted and Ready again after %d ms%n", Duration.ofNanos(System.nanoTime() - start).toMillis());
+
+        assertThat(back.getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getPersistentVolumeClaim())
+                .isNotNull().satisfies(c -> assertThat(c.getClaimName()).isEqualTo("data-demo-2")));
+        try (Connection ro = connect(client, back.getStatus().getPodIP()); Statement sql = ro.createStatement()) {
+            assertThat(queryString(sql, "SELECT pg_is_in_recovery()::text")).isEqualTo("true");
+            await().atMost(Duration.ofSeconds(30)).until(() -> queryString(sql, "SELECT count(*)::text FROM e2e").equals("2"));
+        }
+        awaitClusterReady(environment, 3);
+    }
+
+    static GenericKubernetesResource cluster(int instances) {
+        return new GenericKubernetesResourceBuilder()
+                .withApiVersion("pgset.io/v1alpha1").withKind("PostgresCluster")
+                .withNewMetadata().withName(CLUSTER).withNamespace(NAMESPACE).endMetadata()
+                .addToAdditionalProperties("spec", Map.of(
+                        "instances", instances,
+                        "replication", Map.of("mode", "sync", "syncStandbys", 1),
+                        "network", Map.of("allow", List.of("10.0.0.0/8")),
+                        "postgres", Map.of("parameters", Map.of("shared_buffers", "16MB", "max_connections", "40")),
+                        "resources", Map.of("requests", Map.of("cpu", "100m", "memory", "256Mi"),
+                                "limits", Map.of("memory", "512Mi"))))
+                .build();
+    }
+
+    private static void awaitClusterReady(KubeletEnvironment environment, int instances) {
+        awaitClusterReady(environment, instances, () -> { });
+    }
+
+    /** Waits for the cluster to be Ready, running {@code observe} at every look (every 200 ms). */
+    private static void awaitClusterReady(KubeletEnvironment environment, int instances, Runnable observe) {
+        KubernetesClient client = environment.client();
+        try {
+            await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() -> {
+                observe.run();
+                return clusterReady(client, instances);
+            });
+        } catch (RuntimeException e) {
+            throw new AssertionError("cluster not Ready; status " + status(client) + "\noperator log:\n"
+                    + environment.operator().logTail(40) + podLogs(environment), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean clusterReady(KubernetesClient client, int instances) {
+        Map<String, Object> status = status(client);
+        if (status == null || !Integer.valueOf(instances).equals(status.get("readyInstances"))) {
+            return false;
+        }
+        List<Map<String, Object>> conditions = (List<Map<String, Object>>) status.getOrDefault("conditions", List.of());
+        return conditions.stream().anyMatch(c -> "Ready".equals(c.get("type")) && "True".equals(c.get("status")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> status(KubernetesClient client) {
+        GenericKubernetesResource resource = client.genericKubernetesResources("pgset.io/v1alpha1", "PostgresCluster")
+                .inNamespace(NAMESPACE).withName(CLUSTER).get();
+        return resource == null ? null : (Map<String, Object>) resource.getAdditionalProperties().get("status");
+    }
+
+    private static String podLogs(KubeletEnvironment environment) {
+        StringBuilder logs = new StringBuilder();
+        for (Pod pod : pods(environment.client())) {
+            logs.append("\n--- ").append(pod.getMetadata().getName()).append(' ')
+                    .append(environment.client().getKubernetesSerialization().asJson(pod.getStatus())).append('\n');
+            try {
+                List<String> lines = java.nio.file.Files.readAllLines(environment.kubelet().containerLog(pod, "postgres"));
+                logs.append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+            } catch (java.io.IOException e) {
+                logs.append("(no log: ").append(e.getMessage()).append(')');
+            }
+        }
+        return logs.toString();
+    }
+
+    static List<Pod> pods(KubernetesClient client) {
+        return client.pods().inNamespace(NAMESPACE).withLabel("pgset.io/cluster", CLUSTER).list().getItems().stream()
+                .sorted((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName())).toList();
+    }
+
+    static boolean ready(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /** The ready addresses of a Service's EndpointSlices (what kube-proxy would send its traffic to). */
+    static List<String> addresses(KubernetesClient client, String service) {
+        return client.discovery().v1().endpointSlices().inNamespace(NAMESPACE)
+                .withLabel("kubernetes.io/service-name", service).list().getItems().stream()
+                .map(EndpointSlice::getEndpoints).filter(e -> e != null).flatMap(List::stream)
+                .filter(e -> e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady()))
+                .map(Endpoint::getAddresses).flatMap(List::stream).sorted().toList();
+    }
+
+    static Connection connect(KubernetesClient client, String address) throws SQLException {
+        String password = new String(Base64.getDecoder().decode(client.secrets().inNamespace(NAMESPACE)
+                .withName(CLUSTER + "-superuser").get().getData().get("password")), StandardCharsets.UTF_8);
+        Properties properties = new Properties();
+        properties.setProperty("user", "postgres");
+        properties.setProperty("password", password);
+        properties.setProperty("sslmode", "require");
+        properties.setProperty("connectTimeout", "5");
+        return DriverManager.getConnection("jdbc:postgresql://" + address + ":5432/app", properties);
+    }
+
+    static String queryString(Statement sql, String query) throws SQLException {
+        try (ResultSet result = sql.executeQuery(query)) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+}
