@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,7 @@ class PostgresClusterE2E {
         List<String> replicas = await().atMost(READY).until(() -> addresses(client, CLUSTER + "-ro"), a -> a.size() == 2);
         try (Connection rw = connect(client, primary.get(0)); Statement sql = rw.createStatement()) {
             assertThat(queryString(sql, "SELECT pg_is_in_recovery()::text")).isEqualTo("false");
-            sql.execute("CREATE TABLE e2e (id int PRIMARY KEY, note text)");
+            sql.execute("CREATE TABLE e2e (id bigint PRIMARY KEY, note text)");
             sql.execute("INSERT INTO e2e VALUES (1, 'written through demo-rw')");
             // sync mode (ANY 1): the commit returned, so a replica has it.
             assertThat(queryString(sql, "SELECT count(*)::text FROM pg_stat_replication WHERE state = 'streaming'"))
@@ -125,6 +126,56 @@ class PostgresClusterE2E {
             await().atMost(Duration.ofSeconds(30)).until(() -> queryString(sql, "SELECT count(*)::text FROM e2e").equals("2"));
         }
         awaitClusterReady(environment, 3);
+    }
+
+    @Test
+    @Order(3)
+    void aDeletedPrimaryPodUnderWriteLoadFailsOverWithoutLosingAcknowledgedWrites(KubeletEnvironment environment)
+            throws Exception {
+        KubernetesClient client = environment.client();
+        assertThat(clusterReady(client, 3)).as("the cluster the scenario before left Ready").isTrue();
+        String oldPrimary = (String) status(client).get("primary");
+        Pod primaryPod = client.pods().inNamespace(NAMESPACE).withName(oldPrimary).get();
+        Set<Long> acknowledged;
+        long gap;
+        String newPrimary;
+        try (WriteLoad load = new WriteLoad(() -> addresses(client, CLUSTER + "-rw"), address -> connect(client, address))) {
+            load.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledged().size() > 20);
+
+            long start = System.nanoTime();
+            client.resource(primaryPod).delete();
+            newPrimary = await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(
+                    () -> (String) status(client).get("primary"), p -> p != null && !p.equals(oldPrimary));
+            int before = load.acknowledged().size();
+            await().atMost(READY).until(() -> load.acknowledged().size() > before + 20);
+            System.out.printf("primary %s deleted: %s promoted after %d ms%n", oldPrimary, newPrimary,
+                    Duration.ofNanos(System.nanoTime() - start).toMillis());
+            awaitClusterReady(environment, 3);
+            load.close();
+            acknowledged = load.acknowledged();
+            gap = load.longestGapMillis();
+        }
+        System.out.printf("write gap during failover: %d ms (%d commits acknowledged)%n", gap, acknowledged.size());
+
+        Pod rejoined = client.pods().inNamespace(NAMESPACE).withName(oldPrimary).get();
+        assertThat(rejoined.getMetadata().getUid()).isNotEqualTo(primaryPod.getMetadata().getUid());
+        assertThat(rejoined.getMetadata().getLabels()).containsEntry("pgset.io/role", "replica");
+        Set<Long> onNewPrimary = ids(client, addresses(client, CLUSTER + "-rw").get(0));
+        assertThat(onNewPrimary).as("every acknowledged commit survives the failover").containsAll(acknowledged);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(ids(client, rejoined.getStatus().getPodIP())).containsAll(acknowledged));
+    }
+
+    private static Set<Long> ids(KubernetesClient client, String address) throws SQLException {
+        Set<Long> ids = new java.util.HashSet<>();
+        try (Connection connection = connect(client, address); Statement sql = connection.createStatement();
+             ResultSet rows = sql.executeQuery("SELECT id FROM e2e")) {
+            while (rows.next()) {
+                ids.add(rows.getLong(1));
+            }
+        }
+        return ids;
     }
 
     static GenericKubernetesResource cluster(int instances) {
