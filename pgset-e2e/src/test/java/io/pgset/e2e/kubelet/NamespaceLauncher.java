@@ -40,8 +40,9 @@ final class NamespaceLauncher implements ContainerLauncher {
         List<String> lines = new ArrayList<>();
         lines.add("set -e");
         lines.add("hostname " + quote(launch.hostname()));
+        List<ContainerLaunch.Mount> done = new ArrayList<>();
         for (ContainerLaunch.Mount mount : launch.mounts()) {
-            for (ContainerLaunch.Mount other : launch.mounts()) {
+            for (ContainerLaunch.Mount other : done) {
                 if (mount.source().toAbsolutePath().startsWith(Path.of(other.target()))) {
                     throw new IllegalStateException("process kubelet: the mount at " + other.target() + " would hide "
                             + mount.source() + " from the container's mounts; keep the kubelet's folder elsewhere");
@@ -57,6 +58,7 @@ final class NamespaceLauncher implements ContainerLauncher {
             if (mount.readOnly()) {
                 lines.add("mount -o remount,bind,ro " + target);
             }
+            done.add(mount);
         }
         lines.add("cd " + quote(launch.workingDir()));
         String groups = launch.groups().stream().map(String::valueOf).collect(Collectors.joining(","));
