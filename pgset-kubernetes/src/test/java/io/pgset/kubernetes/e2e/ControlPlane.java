@@ -33,7 +33,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A real Kubernetes control plane for a test: etcd, kube-apiserver and kube-controller-manager
  * (the binaries e2e/controlplane/build.sh made) as processes of this machine, on free loopback
- * ports, with their data, keys and logs in a temporary folder of their own. There is no kubelet
+ * ports (the API server on another address when asked), with their data, keys and logs in a temporary folder of their own. There is no kubelet
  * and no scheduler: pods are created, and stay Pending.
  *
  * <p>{@link #close()} stops every process and removes the folder; a shutdown hook kills what is
