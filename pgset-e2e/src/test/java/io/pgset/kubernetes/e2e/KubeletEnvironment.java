@@ -10,14 +10,11 @@ import io.pgset.e2e.kubelet.LocalImage;
 import io.pgset.e2e.kubelet.PodNetwork;
 import io.pgset.e2e.kubelet.ProcessKubelet;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Everything a scenario runs against: the pod network, a real control plane whose API server listens
@@ -93,22 +90,7 @@ final class KubeletEnvironment implements AutoCloseable {
         String token = client.serviceAccounts().inNamespace(OPERATOR_NAMESPACE).withName(OPERATOR)
                 .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(4 * 3600L).endSpec().build())
                 .getStatus().getToken();
-        Path ca = Files.writeString(dir.resolve("ca.crt"), plane.caPem());
-        String kubeconfig = """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: e2e
-                  cluster: {server: "%s", certificate-authority: "%s"}
-                users:
-                - name: pgset-operator
-                  user: {token: "%s"}
-                contexts:
-                - name: e2e
-                  context: {cluster: e2e, user: pgset-operator}
-                current-context: e2e
-                """.formatted(plane.apiServerUrl(), ca, token);
-        return Files.writeString(dir.resolve("operator.kubeconfig"), kubeconfig);
+        return plane.writeKubeconfig(dir.resolve("operator.kubeconfig"), "pgset-operator", token);
     }
 
     KubernetesClient client() {
@@ -157,19 +139,8 @@ final class KubeletEnvironment implements AutoCloseable {
             network.close();
             network = null;
         }
-        deleteRecursively(dir);
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the test's folder " + root, e);
+        if (Files.exists(dir)) {
+            ControlPlane.deleteRecursively(dir);
         }
     }
 }

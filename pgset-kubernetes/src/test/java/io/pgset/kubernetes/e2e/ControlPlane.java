@@ -185,9 +185,9 @@ final class ControlPlane implements AutoCloseable {
         return apiServerUrl;
     }
 
-    /** The CA that signed the API server's certificate, PEM. */
-    String caPem() {
-        return credentials.caPem();
+    /** A kubeconfig that reaches the API server with a bearer token (e.g. a ServiceAccount's). */
+    Path writeKubeconfig(Path file, String user, String token) throws IOException {
+        return credentials.writeKubeconfig(file, apiServerUrl, user, token);
     }
 
     /** The Kubernetes release the control plane was built from, as pinned in e2e/controlplane/versions. */
@@ -287,7 +287,7 @@ final class ControlPlane implements AutoCloseable {
         return Duration.ofNanos(toNanos - fromNanos).toMillis();
     }
 
-    private static void deleteRecursively(Path root) {
+    static void deleteRecursively(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
