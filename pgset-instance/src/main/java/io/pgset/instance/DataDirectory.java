@@ -133,7 +133,7 @@ final class DataDirectory {
      */
     String prepare(Secrets secrets, Optional<InstanceOptions.Endpoint> upstream, PostgresProcess postgres)
             throws IOException {
-        user.privateDirectory(options.volume());
+        user.volumeRoot(options.volume());
         user.privateFile(replicationPassfile(),
                 "*:*:*:" + HbaRenderer.REPLICATION_USER + ":" + escape(secrets.replicationPassword()) + "\n");
         user.privateFile(superuserPassfile(), "*:*:*:postgres:" + escape(secrets.superuserPassword()) + "\n");

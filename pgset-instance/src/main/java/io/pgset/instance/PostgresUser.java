@@ -53,6 +53,22 @@ public final class PostgresUser {
     }
 
     /**
+     * Makes a volume's root private (as {@link #privateDirectory}) when this process may: a claim
+     * mounted in a Kubernetes pod has a root directory of root's (group fsGroup, setgid), which the
+     * pod's user may not chmod; there only what the instance writes in it is private.
+     */
+    public void volumeRoot(Path volume) throws IOException {
+        if (!switchUser && Files.isDirectory(volume) && !ownedByThisProcess(volume)) {
+            return;
+        }
+        privateDirectory(volume);
+    }
+
+    private static boolean ownedByThisProcess(Path path) throws IOException {
+        return Files.getAttribute(path, "unix:uid").equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+    }
+
+    /**
      * Replaces a file only the postgres user can read (0600), durably: it is owned by postgres
      * before it takes the old one's place, so postgres never finds a key or configuration of
      * root's.

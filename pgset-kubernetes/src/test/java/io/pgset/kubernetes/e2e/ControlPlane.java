@@ -33,7 +33,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A real Kubernetes control plane for a test: etcd, kube-apiserver and kube-controller-manager
  * (the binaries e2e/controlplane/build.sh made) as processes of this machine, on free loopback
- * ports, with their data, keys and logs in a temporary folder of their own. There is no kubelet
+ * ports (the API server on another address when asked), with their data, keys and logs in a temporary folder of their own. There is no kubelet
  * and no scheduler: pods are created, and stay Pending.
  *
  * <p>{@link #close()} stops every process and removes the folder; a shutdown hook kills what is
@@ -51,6 +51,7 @@ final class ControlPlane implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final Path dir;
+    private final String apiServerAddress;
     private final List<ControlPlaneProcess> processes = new ArrayList<>();
     private final Thread killOnExit = new Thread(this::killAll, "control-plane-kill-on-exit");
     private String kubernetesVersion;
@@ -60,14 +61,23 @@ final class ControlPlane implements AutoCloseable {
     private Duration startup;
     private KubernetesClient adminClient;
 
-    private ControlPlane(Path dir) {
+    private ControlPlane(Path dir, String apiServerAddress) {
         this.dir = dir;
+        this.apiServerAddress = apiServerAddress;
     }
 
     /** Starts the control plane and returns once the API server is ready and the controllers run. */
     static ControlPlane start() throws IOException, InterruptedException {
+        return start(ADDRESS);
+    }
+
+    /**
+     * As {@link #start()}, with the API server listening on, advertising and certified for
+     * {@code apiServerAddress} (an address of this machine, e.g. one that pods can reach).
+     */
+    static ControlPlane start(String apiServerAddress) throws IOException, InterruptedException {
         ControlPlane plane = new ControlPlane(Files.createTempDirectory("pgset-e2e-controlplane-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))), apiServerAddress);
         Runtime.getRuntime().addShutdownHook(plane.killOnExit);
         try {
             plane.startProcesses(ControlPlaneBinaries.built());
@@ -81,7 +91,7 @@ final class ControlPlane implements AutoCloseable {
     private void startProcesses(ControlPlaneBinaries binaries) throws IOException, InterruptedException {
         long begin = System.nanoTime();
         kubernetesVersion = binaries.kubernetesVersion();
-        credentials = ControlPlaneCredentials.create(dir, ADDRESS);
+        credentials = ControlPlaneCredentials.create(dir, apiServerAddress);
         // HTTP/1.1: kube-controller-manager answers this JDK's HTTP/2 requests with GOAWAY.
         probes = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .sslContext(trusting(credentials.caPem())).build();
@@ -91,8 +101,8 @@ final class ControlPlane implements AutoCloseable {
         awaitOk(etcd, "http://" + ADDRESS + ":" + etcdPort + "/health", null);
         long etcdReady = System.nanoTime();
 
-        int apiPort = freePort();
-        apiServerUrl = "https://" + ADDRESS + ":" + apiPort;
+        int apiPort = freePort(apiServerAddress);
+        apiServerUrl = "https://" + apiServerAddress + ":" + apiPort;
         ControlPlaneProcess apiServer = launch("kube-apiserver", binaries, apiServerArguments(apiPort, etcdPort));
         awaitOk(apiServer, apiServerUrl + "/readyz", credentials.adminToken());
         long apiReady = System.nanoTime();
@@ -124,9 +134,9 @@ final class ControlPlane implements AutoCloseable {
     private List<String> apiServerArguments(int port, int etcdPort) {
         return List.of(
                 "--etcd-servers=http://" + ADDRESS + ":" + etcdPort,
-                "--bind-address=" + ADDRESS, "--secure-port=" + port,
+                "--bind-address=" + apiServerAddress, "--secure-port=" + port,
                 // These machines have no default route, from which the API server would pick its address.
-                "--advertise-address=" + ADDRESS,
+                "--advertise-address=" + apiServerAddress,
                 "--tls-cert-file=" + credentials.servingCertificate(),
                 "--tls-private-key-file=" + credentials.servingKey(),
                 "--client-ca-file=" + credentials.caCertificate(),
@@ -168,6 +178,16 @@ final class ControlPlane implements AutoCloseable {
                 .withOauthToken(credentials.adminToken())
                 .build();
         return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /** Where the API server answers, e.g. {@code https://127.0.0.1:6443}. */
+    String apiServerUrl() {
+        return apiServerUrl;
+    }
+
+    /** A kubeconfig that reaches the API server with a bearer token (e.g. a ServiceAccount's). */
+    Path writeKubeconfig(Path file, String user, String token) throws IOException {
+        return credentials.writeKubeconfig(file, apiServerUrl, user, token);
     }
 
     /** The Kubernetes release the control plane was built from, as pinned in e2e/controlplane/versions. */
@@ -254,7 +274,11 @@ final class ControlPlane implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ADDRESS))) {
+        return freePort(ADDRESS);
+    }
+
+    private static int freePort(String address) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
             return socket.getLocalPort();
         }
     }
@@ -263,7 +287,7 @@ final class ControlPlane implements AutoCloseable {
         return Duration.ofNanos(toNanos - fromNanos).toMillis();
     }
 
-    private static void deleteRecursively(Path root) {
+    static void deleteRecursively(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);

@@ -55,6 +55,11 @@ record ControlPlaneCredentials(Path caCertificate, Path servingCertificate, Path
 
     /** A kubeconfig that reaches {@code server} as the admin. */
     Path writeAdminKubeconfig(Path file, String server) throws IOException {
+        return writeKubeconfig(file, server, "e2e-admin", adminToken);
+    }
+
+    /** A kubeconfig that reaches {@code server} with a bearer token (of {@code user}, as the file names it). */
+    Path writeKubeconfig(Path file, String server, String user, String token) throws IOException {
         String kubeconfig = """
                 apiVersion: v1
                 kind: Config
@@ -62,13 +67,13 @@ record ControlPlaneCredentials(Path caCertificate, Path servingCertificate, Path
                 - name: e2e
                   cluster: {server: "%s", certificate-authority: "%s"}
                 users:
-                - name: e2e-admin
+                - name: %s
                   user: {token: "%s"}
                 contexts:
                 - name: e2e
-                  context: {cluster: e2e, user: e2e-admin}
+                  context: {cluster: e2e, user: %s}
                 current-context: e2e
-                """.formatted(server, caCertificate, adminToken);
+                """.formatted(server, caCertificate, user, token, user);
         return write(file, kubeconfig);
     }
 

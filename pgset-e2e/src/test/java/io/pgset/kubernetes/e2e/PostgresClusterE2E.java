@@ -1,0 +1,204 @@
+package io.pgset.kubernetes.e2e;
+
+import static io.pgset.kubernetes.e2e.DemoCluster.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A PostgresCluster end to end: the operator (its own process, with the chart's RBAC) against a real
+ * control plane, every pod run by the process kubelet with real postgres in it. The scenarios share
+ * one cluster and run in order; each leaves it Ready for the next.
+ */
+@ExtendWith(KubeletEnvironmentExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PostgresClusterE2E {
+
+
+    @Test
+    @Order(1)
+    void threeInstancesStartInOrderAndServeThroughTheirServices(KubeletEnvironment environment) throws SQLException {
+        KubernetesClient client = environment.client();
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
+        long start = System.nanoTime();
+        client.resource(cluster(3)).create();
+
+        Map<String, Long> firstSeen = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Long> firstRunning = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Long> firstReady = new java.util.concurrent.ConcurrentHashMap<>();
+        awaitClusterReady(environment, 3, () -> pods(client).forEach(pod -> {
+            firstSeen.putIfAbsent(pod.getMetadata().getName(), System.nanoTime());
+            if ("Running".equals(pod.getStatus().getPhase())) {
+                firstRunning.putIfAbsent(pod.getMetadata().getName(), System.nanoTime());
+            }
+            if (ready(pod)) {
+                firstReady.putIfAbsent(pod.getMetadata().getName(), System.nanoTime());
+            }
+        }));
+        System.out.printf("3-instance cluster Ready %d ms after it was created; pods Ready at %s ms%n",
+                Duration.ofNanos(System.nanoTime() - start).toMillis(), firstReady.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                        .map(e -> e.getKey() + " " + Duration.ofNanos(e.getValue() - start).toMillis()).toList());
+
+        List<Pod> pods = pods(client);
+        assertThat(pods).extracting(p -> p.getMetadata().getName()).containsExactly("demo-0", "demo-1", "demo-2");
+        for (int i = 1; i < pods.size(); i++) {
+            // Ordered: no pod is seen before the one before it runs. The operator creates the next one
+            // when the instance reports itself ready, which may be up to a probe period before the
+            // kubelet's readiness probe marks the pod Ready: the lag is printed, not asserted.
+            String previous = "demo-" + (i - 1);
+            assertThat(firstSeen.get("demo-" + i)).as("demo-%d appeared after %s ran", i, previous)
+                    .isGreaterThanOrEqualTo(firstRunning.get(previous));
+            assertThat(pods.get(i - 1).getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
+            if (firstReady.containsKey(previous)) {
+                System.out.printf("demo-%d appeared %d ms after %s was Ready%n", i,
+                        Duration.ofNanos(firstSeen.get("demo-" + i) - firstReady.get(previous)).toMillis(), previous);
+            }
+        }
+        assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems())
+                .extracting(c -> c.getMetadata().getName())
+                .containsExactlyInAnyOrder("data-demo-0", "data-demo-1", "data-demo-2");
+
+        List<String> primary = await().atMost(READY).until(() -> addresses(client, CLUSTER + "-rw"), a -> a.size() == 1);
+        List<String> replicas = await().atMost(READY).until(() -> addresses(client, CLUSTER + "-ro"), a -> a.size() == 2);
+        try (Connection rw = connect(client, primary.get(0)); Statement sql = rw.createStatement()) {
+            assertThat(queryString(sql, "SELECT pg_is_in_recovery()::text")).isEqualTo("false");
+            sql.execute("CREATE TABLE e2e (id bigint PRIMARY KEY, note text)");
+            sql.execute("INSERT INTO e2e VALUES (1, 'written through demo-rw')");
+            // sync mode (ANY 1): the commit returned, so a replica has it.
+            assertThat(queryString(sql, "SELECT count(*)::text FROM pg_stat_replication WHERE state = 'streaming'"))
+                    .isEqualTo("2");
+        }
+        for (String replica : replicas) {
+            try (Connection ro = connect(client, replica); Statement sql = ro.createStatement()) {
+                assertThat(queryString(sql, "SELECT pg_is_in_recovery()::text")).isEqualTo("true");
+                await().atMost(Duration.ofSeconds(30)).until(() -> queryString(sql, "SELECT count(*)::text FROM e2e").equals("1"));
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aDeletedReplicaPodComesBackWithItsNameClaimAndData(KubeletEnvironment environment) throws SQLException {
+        KubernetesClient client = environment.client();
+        assertThat(clusterReady(client, 3)).as("the cluster the scenario before left Ready").isTrue();
+        Pod replica = client.pods().inNamespace(NAMESPACE).withName("demo-2").get();
+        assertThat(replica.getMetadata().getLabels()).containsEntry("pgset.io/role", "replica");
+        try (Connection rw = connect(client, addresses(client, CLUSTER + "-rw").get(0)); Statement sql = rw.createStatement()) {
+            sql.execute("INSERT INTO e2e VALUES (2, 'before demo-2 was deleted')");
+        }
+
+        long start = System.nanoTime();
+        client.resource(replica).delete();
+        Pod back = await().atMost(READY).until(() -> client.pods().inNamespace(NAMESPACE).withName("demo-2").get(),
+                p -> p != null && !p.getMetadata().getUid().equals(replica.getMetadata().getUid()) && ready(p));
+        System.out.printf("replica demo-2 deleted and Ready again after %d ms%n", Duration.ofNanos(System.nanoTime() - start).toMillis());
+
+        assertThat(back.getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getPersistentVolumeClaim())
+                .isNotNull().satisfies(c -> assertThat(c.getClaimName()).isEqualTo("data-demo-2")));
+        try (Connection ro = connect(client, back.getStatus().getPodIP()); Statement sql = ro.createStatement()) {
+            assertThat(queryString(sql, "SELECT pg_is_in_recovery()::text")).isEqualTo("true");
+            await().atMost(Duration.ofSeconds(30)).until(() -> queryString(sql, "SELECT count(*)::text FROM e2e").equals("2"));
+        }
+        awaitClusterReady(environment, 3);
+    }
+
+    @Test
+    @Order(3)
+    void aDeletedPrimaryPodUnderWriteLoadLosesNoAcknowledgedWrite(KubeletEnvironment environment)
+            throws Exception {
+        KubernetesClient client = environment.client();
+        assertThat(clusterReady(client, 3)).as("the cluster the scenario before left Ready").isTrue();
+        String oldPrimary = (String) status(client).get("primary");
+        Pod primaryPod = client.pods().inNamespace(NAMESPACE).withName(oldPrimary).get();
+        Set<Long> acknowledged;
+        long gap;
+        String newPrimary;
+        try (WriteLoad load = new WriteLoad(() -> addresses(client, CLUSTER + "-rw"), address -> connect(client, address))) {
+            load.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledged().size() > 20);
+
+            long start = System.nanoTime();
+            client.resource(primaryPod).delete();
+            // Either a replica is promoted, or the pod comes back (same name, same claim) before the
+            // operator gives up on it and resumes as the primary: both keep every acknowledged commit.
+            await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() -> {
+                Pod current = client.pods().inNamespace(NAMESPACE).withName(oldPrimary).get();
+                return !oldPrimary.equals(status(client).get("primary")) || current != null
+                        && !current.getMetadata().getUid().equals(primaryPod.getMetadata().getUid()) && ready(current);
+            });
+            int before = load.acknowledged().size();
+            await().atMost(READY).until(() -> load.acknowledged().size() > before + 20);
+            newPrimary = (String) status(client).get("primary");
+            System.out.printf("primary %s deleted: %s after %d ms%n", oldPrimary,
+                    newPrimary.equals(oldPrimary) ? "its pod came back as the primary" : newPrimary + " was promoted",
+                    Duration.ofNanos(System.nanoTime() - start).toMillis());
+            awaitClusterReady(environment, 3);
+            load.close();
+            acknowledged = load.acknowledged();
+            gap = load.longestGapMillis();
+        }
+        System.out.printf("write gap after the primary's pod was deleted: %d ms (%d commits acknowledged)%n", gap,
+                acknowledged.size());
+
+        Pod rejoined = client.pods().inNamespace(NAMESPACE).withName(oldPrimary).get();
+        assertThat(rejoined.getMetadata().getUid()).isNotEqualTo(primaryPod.getMetadata().getUid());
+        assertThat(rejoined.getMetadata().getLabels())
+                .containsEntry("pgset.io/role", newPrimary.equals(oldPrimary) ? "primary" : "replica");
+        Set<Long> onNewPrimary = ids(client, addresses(client, CLUSTER + "-rw").get(0));
+        assertThat(onNewPrimary).as("every acknowledged commit survives the failover").containsAll(acknowledged);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(ids(client, rejoined.getStatus().getPodIP())).containsAll(acknowledged));
+    }
+
+    @Test
+    @Order(4)
+    void deletingTheClusterCollectsWhatItOwnsAndKeepsTheClaims(KubeletEnvironment environment) {
+        KubernetesClient client = environment.client();
+        GenericKubernetesResource cluster = client.genericKubernetesResources("pgset.io/v1alpha1", "PostgresCluster")
+                .inNamespace(NAMESPACE).withName(CLUSTER).get();
+
+        long start = System.nanoTime();
+        client.resource(cluster).delete();
+        await().atMost(READY).until(() -> pods(client).isEmpty()
+                && client.apps().statefulSets().inNamespace(NAMESPACE).list().getItems().isEmpty()
+                && client.services().inNamespace(NAMESPACE).list().getItems().isEmpty()
+                && client.serviceAccounts().inNamespace(NAMESPACE).withName(CLUSTER + "-instance").get() == null
+                && client.configMaps().inNamespace(NAMESPACE).withLabel("pgset.io/cluster", CLUSTER).list().getItems().isEmpty());
+        System.out.printf("cluster deleted: its objects and pods were collected after %d ms%n",
+                Duration.ofNanos(System.nanoTime() - start).toMillis());
+
+        // storage.retainOnDelete (default true): the claims, the data in them, and the Secrets with the
+        // passwords that data was made with, stay.
+        assertThat(client.secrets().inNamespace(NAMESPACE).withLabel("pgset.io/cluster", CLUSTER).list().getItems())
+                .extracting(c -> c.getMetadata().getName()).contains(CLUSTER + "-superuser", CLUSTER + "-replication");
+        assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems())
+                .extracting(c -> c.getMetadata().getName())
+                .containsExactlyInAnyOrder("data-demo-0", "data-demo-1", "data-demo-2");
+        assertThat(environment.kubelet().claimDirectory(NAMESPACE, "data-demo-0").resolve("pgdata")
+                .resolve("global").resolve("pg_control")).exists();
+    }
+}
