@@ -18,6 +18,7 @@ import java.util.function.Function;
 public final class PgsetOperator implements AutoCloseable {
 
     private final Operator operator;
+    private final PostgresClusterReconciler reconciler;
 
     public PgsetOperator(KubernetesClient client, Set<String> namespaces, String image,
                          Function<PostgresCluster, InstanceClient> instances) {
@@ -31,7 +32,7 @@ public final class PgsetOperator implements AutoCloseable {
                 .withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withCloseClientOnStop(false));
-        PostgresClusterReconciler reconciler = new PostgresClusterReconciler(client, image, instances, clock);
+        this.reconciler = new PostgresClusterReconciler(client, image, instances, clock);
         operator.register(reconciler, c -> {
             if (!namespaces.isEmpty()) {
                 c.settingNamespaces(namespaces);
@@ -46,5 +47,6 @@ public final class PgsetOperator implements AutoCloseable {
     @Override
     public void close() {
         operator.stop();
+        reconciler.close();
     }
 }
