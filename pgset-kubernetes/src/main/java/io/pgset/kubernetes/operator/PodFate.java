@@ -31,11 +31,14 @@ import java.util.stream.Collectors;
  *       the container running, which proves nothing. So the last state must prove it by rule 1 or 2;
  *       a terminated container of a pod not yet being deleted may have been restarted unreported. When the watch missed the removal (the
  *       operator started after it, or the watch fell behind and relisted), nothing is known.</li>
- *   <li>The StatefulSet makes a replacement with the same name at once. Until that replacement is
- *       Ready, the removed incarnation's last state decides: the replacement's instance starts
- *       postgres only in the role the StatefulSet's record names, which the operator changes
- *       before it promotes, and the failover fences it first, as the waiting path does. Once a
- *       replacement is Ready it is the pod in question, and rule 3 applies.</li>
+ *   <li>The StatefulSet makes a replacement with the same name at once. Until any container of
+ *       that replacement has started (its init container, which runs no postgres, aside), the
+ *       removed incarnation's last state decides: the failover fences the replacement (deletes it)
+ *       before it records and promotes another, so none of its containers needs to start, and
+ *       one that does reads the record to choose its role, as in the waiting path. Once a
+ *       container of it has started (or it is Ready), it is the pod in question and rule 3 applies:
+ *       it may have served as the primary since, and a removal seen long ago proves nothing about
+ *       it.</li>
  * </ol>
  * An instance answering that postgres is stopped proves nothing on its own: its manager restarts
  * a crashed postgres in place, and an isolated one starts postgres again when the API server
@@ -50,7 +53,7 @@ record PodFate(Fate fate, Reason reason) {
         TERMINAL_PHASE,
         /** Proven: being deleted, and every container reported terminated. */
         STOPPED_WHILE_DELETING,
-        /** Proven: removed after the kubelet reported every container terminated (a not yet Ready replacement may exist). */
+        /** Proven: removed after the kubelet reported every container terminated (a replacement not yet started may exist). */
         REMOVED_AFTER_STOPPING,
         /** Unknown: being deleted, and a container not reported terminated. */
         DELETING_CONTAINER_MAY_RUN,
@@ -81,7 +84,7 @@ record PodFate(Fate fate, Reason reason) {
         if (listed.isPresent()) {
             Pod pod = listed.get();
             boolean replacement = removed.isPresent() && !removed.get().uid().equals(pod.getMetadata().getUid());
-            if (replacement && !ready(pod) && !deleting(pod)) {
+            if (replacement && !started(pod) && !deleting(pod)) {
                 return ofRemoval(removed.get());
             }
             return ofListed(pod);
@@ -122,9 +125,18 @@ record PodFate(Fate fate, Reason reason) {
         return "Succeeded".equals(phase) || "Failed".equals(phase);
     }
 
-    private static boolean ready(Pod pod) {
-        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
-                .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    /** Ready, or a container of it running, ended or restarted, as the kubelet reports it. */
+    private static boolean started(Pod pod) {
+        if (pod.getStatus() == null) {
+            return false;
+        }
+        boolean ready = pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        List<ContainerStatus> statuses = pod.getStatus().getContainerStatuses() == null ? List.of()
+                : pod.getStatus().getContainerStatuses();
+        return ready || statuses.stream().anyMatch(s -> (s.getRestartCount() != null && s.getRestartCount() > 0)
+                || (s.getState() != null && (s.getState().getRunning() != null || s.getState().getTerminated() != null))
+                || (s.getLastState() != null && s.getLastState().getTerminated() != null));
     }
 
     /** Every container of the pod's spec reported terminated by the kubelet (none reported proves nothing). */

@@ -61,16 +61,23 @@ class PodFateTest {
     }
 
     @Test
-    void replacementDefersToTheRemovedIncarnationUntilItIsReady() {
+    void replacementDefersToTheRemovedIncarnationUntilAContainerOfItStarts() {
         Optional<Removal> stopped = removal(pod("a", "Failed", DELETED_AT, terminated()));
         Optional<Removal> forced = removal(pod("a", "Running", DELETED_AT, running()));
         Pod pending = pod("b", "Pending", null);
-        Pod starting = pod("b", "Running", null, running());
+        Pod initializing = pod("b", "Pending", null, waiting());
         assertThat(PodFate.of(Optional.of(pending), stopped)).isEqualTo(proven(Reason.REMOVED_AFTER_STOPPING));
-        assertThat(PodFate.of(Optional.of(starting), stopped)).isEqualTo(proven(Reason.REMOVED_AFTER_STOPPING));
+        assertThat(PodFate.of(Optional.of(initializing), stopped)).isEqualTo(proven(Reason.REMOVED_AFTER_STOPPING));
         assertThat(PodFate.of(Optional.of(pending), forced)).isEqualTo(unknown(Reason.REMOVED_WHILE_RUNNING));
-        // A Ready replacement is the pod in question now: running, so unknown.
-        assertThat(PodFate.of(Optional.of(ready(starting)), stopped)).isEqualTo(unknown(Reason.NOT_DELETED));
+        // Once a container of it started, the replacement is the pod in question (it may have been
+        // the primary for long, and be cut off now): running, so unknown, Ready or not.
+        assertThat(PodFate.of(Optional.of(pod("b", "Running", null, running())), stopped))
+                .isEqualTo(unknown(Reason.NOT_DELETED));
+        assertThat(PodFate.of(Optional.of(ready(pending)), stopped)).isEqualTo(unknown(Reason.NOT_DELETED));
+        ContainerStatus crashed = new ContainerStatusBuilder(waiting()).withRestartCount(1).withNewLastState()
+                .withNewTerminated().withExitCode(1).endTerminated().endLastState().build();
+        assertThat(PodFate.of(Optional.of(pod("b", "Running", null, crashed)), stopped))
+                .isEqualTo(unknown(Reason.NOT_DELETED));
         // The same incarnation still listed (the list came before the watch's removal): its own state decides.
         assertThat(PodFate.of(Optional.of(pod("a", "Running", DELETED_AT, running())), stopped))
                 .isEqualTo(unknown(Reason.DELETING_CONTAINER_MAY_RUN));
@@ -118,6 +125,11 @@ class PodFateTest {
     private static ContainerStatus running() {
         return new ContainerStatusBuilder().withContainerID("containerd://1").withNewState().withNewRunning()
                 .withStartedAt(DELETED_AT).endRunning().endState().build();
+    }
+
+    private static ContainerStatus waiting() {
+        return new ContainerStatusBuilder().withRestartCount(0).withNewState().withNewWaiting()
+                .withReason("PodInitializing").endWaiting().endState().build();
     }
 
     private static ContainerStatus terminated() {
