@@ -154,10 +154,7 @@ class OperatorIT {
      */
     @Test
     void primaryPodRemovedAfterItsContainersStoppedIsReplacedWithoutWaiting() {
-        start(2);
-        awaitHealthy(2);
-        kubelet.recreateAfter(Duration.ofSeconds(30));
-        timeline.clear();
+        healthyPairOnASlowNode();
 
         long stopped = System.nanoTime();
         client.pods().inNamespace(ns).withName("demo-0").editStatus(p -> {
@@ -172,10 +169,7 @@ class OperatorIT {
         long removed = System.nanoTime();
         client.pods().inNamespace(ns).withName("demo-0").delete();
 
-        // Well before the 17 s the other path waits.
-        await().atMost(io.pgset.kubernetes.pod.PodInstance.SELF_FENCE_WITHIN).pollInterval(Duration.ofMillis(20))
-                .until(() -> timeline.stream().anyMatch(e -> e.startsWith("promote ")));
-        long promoted = System.nanoTime();
+        long promoted = awaitPromotion(io.pgset.kubernetes.pod.PodInstance.SELF_FENCE_WITHIN); // well before 17 s
         System.out.printf("proven stopped: promote %d ms after the kubelet reported the containers terminated,"
                 + " %d ms after the pod's removal%n", (promoted - stopped) / 1_000_000, (promoted - removed) / 1_000_000);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events("deleted", "promote"))
@@ -190,17 +184,12 @@ class OperatorIT {
      */
     @Test
     void unreachablePrimaryInARunningPodIsReplacedOnlyAfterTheIsolationWindow() {
-        start(2);
-        awaitHealthy(2);
-        kubelet.recreateAfter(Duration.ofSeconds(30));
-        timeline.clear();
+        healthyPairOnASlowNode();
 
         long cut = System.nanoTime();
         INSTANCES.get(ns).cutOff("demo-0");
 
-        await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(20))
-                .until(() -> timeline.stream().anyMatch(e -> e.startsWith("promote ")));
-        Duration waited = Duration.ofNanos(System.nanoTime() - cut);
+        Duration waited = Duration.ofNanos(awaitPromotion(Duration.ofSeconds(45)) - cut);
         System.out.printf("unreachable, pod running: promote %d ms after the instance stopped answering%n",
                 waited.toMillis());
         assertThat(waited).isGreaterThanOrEqualTo(io.pgset.kubernetes.pod.PodInstance.SELF_FENCE_WITHIN);
@@ -356,6 +345,21 @@ class OperatorIT {
     }
 
     /** A PostgresCluster from the YAML of its spec, as a user would apply it. */
+    /** Two healthy instances; a deleted pod comes back only after 30 s (a node that takes its time). */
+    private void healthyPairOnASlowNode() {
+        start(2);
+        awaitHealthy(2);
+        kubelet.recreateAfter(Duration.ofSeconds(30));
+        timeline.clear();
+    }
+
+    /** Waits for the operator to promote an instance; when it saw that, on {@link System#nanoTime()}. */
+    private long awaitPromotion(Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(20))
+                .until(() -> timeline.stream().anyMatch(e -> e.startsWith("promote ")));
+        return System.nanoTime();
+    }
+
     private void create(String name, String specYaml) {
         PostgresCluster cluster = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
                 "apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: " + name + "}\nspec:\n"
