@@ -3,10 +3,19 @@ package io.pgset.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.pgset.core.spec.SpecReader;
+import io.pgset.core.tls.CertificateAuthority;
+import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.image.ChrootCommand;
 import io.pgset.kubernetes.image.RootFilesystem;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +24,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +42,10 @@ import org.junit.jupiter.api.Test;
  * ({@link ChrootCommand}), as the image's user, with this build's jar mounted where the Dockerfile
  * copies it. Nothing of this machine's postgres or Java is used.
  */
+@EnableKubernetesMockClient(crud = true)
 class ImageRootfsE2E {
+
+    static KubernetesClient client;
 
     private static final Path JAR = Path.of("target", "pgset.jar").toAbsolutePath();
     private static final Duration RUN = Duration.ofSeconds(60);
@@ -88,44 +102,99 @@ class ImageRootfsE2E {
         System.out.println("in the image: " + version);
         assertThat(version).startsWith("pgset ").contains("(Java 17.");
         assertThat(run(image(), "sh", "-c", "readlink -f \"$(command -v java)\"")).startsWith("/usr/lib/jvm/");
-        // The image's ENTRYPOINT, as a pod with only args set runs it.
-        assertThat(run(image().entrypoint(List.of("--version")))).isEqualTo(version);
     }
 
     /**
-     * As a pod runs it: the init container prepares the volume, then postgres (initdb'd on the
-     * volume) runs as 999 inside and answers a connection from outside.
+     * The pod's containers as the StatefulSet runs them: the image's ENTRYPOINT with the init
+     * container's args (`pgset prepare-volume`), then with the main container's (`pgset instance`
+     * in pod mode), the downward API's variables, the Secrets, spec and volume mounted, and an API
+     * server (the fabric8 mock, holding the StatefulSet and the pod) to ask who the primary is. A new
+     * cluster's first pod: initdb, then postgres serves as the primary, as uid 999, over TLS with the
+     * cluster's CA, and stops when the container is asked to.
      */
     @Test
-    void postgresRunsAs999InsideAndAcceptsAConnection() throws Exception {
+    void podInstanceRunsInTheImageAndServesAsTheNewPrimary() throws Exception {
         Path volume = Files.createDirectory(scratch.resolve("volume"));
-        // What fsGroup 999 makes of a pod's volume.
         run(List.of("chown", "999:999", volume.toString()));
-        ChrootCommand pod = image().withBind(volume, "/var/lib/pgset", false);
-        assertThat(run(pod.entrypoint(List.of("prepare-volume", "--volume=/var/lib/pgset")))).contains("is ready");
-        run(pod, "initdb", "-D", "/var/lib/pgset/pgdata", "--auth=trust", "-U", "postgres");
+        Path secrets = Files.createDirectory(scratch.resolve("secrets"));
+        Files.writeString(secrets.resolve("superuser-password"), "superuser-secret-1");
+        Files.writeString(secrets.resolve("replication-password"), "replication-secret-1");
+        Files.writeString(secrets.resolve("app-password"), "app-secret-1");
+        Files.writeString(secrets.resolve("api-token"), "token-1");
+        CertificateAuthority ca = CertificateAuthority.create("demo", Instant.now());
+        Files.writeString(secrets.resolve("ca.crt"), ca.certificatePem());
+        Files.writeString(secrets.resolve("ca.key"), ca.privateKeyPem());
+        Path spec = Files.writeString(scratch.resolve("spec.yaml"), SpecReader.write(SpecReader.read("""
+                apiVersion: pgset.io/v1alpha1
+                kind: PostgresCluster
+                metadata: {name: demo}
+                spec: {instances: 1}
+                """)));
+        client.apps().statefulSets().inNamespace("prod").resource(new StatefulSetBuilder()
+                .withNewMetadata().withName("demo").endMetadata()
+                .withNewSpec().withReplicas(1).withServiceName("demo").endSpec().build())
+                .createOr(NonDeletingOperation::update); // a busy machine's retried create finds it there
+        client.pods().inNamespace("prod").resource(new PodBuilder()
+                .withNewMetadata().withName("demo-0").addToLabels(ManifestRenderer.CLUSTER_LABEL, "demo").endMetadata()
+                .withNewStatus().withPhase("Running").withPodIP("127.0.0.1").endStatus().build())
+                .createOr(NonDeletingOperation::update);
+        URI api = URI.create(client.getConfiguration().getMasterUrl());
+        Path kubeconfig = Files.writeString(scratch.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: mock, cluster: {server: "%s://127.0.0.1:%d", insecure-skip-tls-verify: true}}]
+                users: [{name: mock, user: {token: mock}}]
+                contexts: [{name: mock, context: {cluster: mock, user: mock, namespace: prod}}]
+                current-context: mock
+                """.formatted(api.getScheme(), api.getPort()));
         int port = freePort();
+        int apiPort = freePort();
+        ChrootCommand pod = image().withBind(volume, "/var/lib/pgset", false)
+                .withBind(secrets, "/etc/pgset/secrets", true)
+                .withBind(spec, "/etc/pgset/spec/spec.yaml", true)
+                .withBind(kubeconfig, "/etc/pgset/kubeconfig", true)
+                .withEnv("POD_NAME", "demo-0").withEnv("POD_NAMESPACE", "prod").withEnv("POD_IP", "127.0.0.1");
+        run(pod.entrypoint(List.of("prepare-volume", "--volume=/var/lib/pgset")));
         long start = System.nanoTime();
-        Process postgres = start(pod.command(List.of("postgres", "-D", "/var/lib/pgset/pgdata", "-p",
-                String.valueOf(port), "-c", "listen_addresses=127.0.0.1", "-k", "/tmp")));
+        Process instance = startLogged(pod.entrypoint(List.of("instance", "--cluster=demo", "--volume=/var/lib/pgset",
+                "--secrets=/etc/pgset/secrets", "--spec=/etc/pgset/spec/spec.yaml", "--kubeconfig=/etc/pgset/kubeconfig",
+                "--port=" + port, "--api-port=" + apiPort)));
 
-        String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres";
-        String dataDirectory = await().atMost(RUN).ignoreExceptions().until(() -> query(url,
-                "select current_setting('data_directory')"), d -> d != null);
-        System.out.println("postgres in the image answered " + (System.nanoTime() - start) / 1_000_000 + " ms after start");
-        assertThat(dataDirectory).isEqualTo("/var/lib/pgset/pgdata");
-        assertThat(query(url, "select current_setting('server_version_num')")).startsWith("15");
-        ProcessHandle postmaster = postgres.toHandle().descendants()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+        Properties props = new Properties();
+        props.setProperty("user", "postgres");
+        props.setProperty("password", "superuser-secret-1");
+        props.setProperty("sslmode", "verify-ca");
+        props.setProperty("sslrootcert", secrets.resolve("ca.crt").toString());
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        String recovery = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> {
+                    assertThat(instance.isAlive()).as("the instance runs; it said: %s",
+                            Files.readString(errors(instance))).isTrue();
+                    try (Connection c = DriverManager.getConnection(url, props);
+                         ResultSet r = c.createStatement().executeQuery("select pg_is_in_recovery()::text")) {
+                        return r.next() ? r.getString(1) : null;
+                    }
+                }, r -> r != null);
+        System.out.println("pgset instance in the image served as the primary " + (System.nanoTime() - start) / 1_000_000
+                + " ms after its start");
+        assertThat(recovery).isEqualTo("false");
+        assertThat(Files.getAttribute(volume.resolve("pgdata"), "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(999);
+        // The postmaster: the postgres process the instance manager started (its backends come and go).
+        ProcessHandle postmaster = instance.toHandle().descendants()
+                .filter(p -> isPostgres(p) && p.parent().map(parent -> !isPostgres(parent)).orElse(false))
                 .findFirst().orElseThrow();
         assertThat(uid(postmaster.pid())).as("the postmaster's uid").isEqualTo(999);
-        assertThat(Files.getAttribute(volume.resolve("pgdata"), "unix:uid", LinkOption.NOFOLLOW_LINKS))
-                .as("the owner of PGDATA on the volume").isEqualTo(999);
 
-        ChrootCommand.terminate(postgres); // as a kubelet stops a container: SIGTERM, a smart shutdown
-        assertThat(postgres.waitFor(RUN.toSeconds(), TimeUnit.SECONDS)).as("postgres stopped on SIGTERM").isTrue();
-        assertThat(postgres.exitValue()).isZero();
-        assertThat(ProcessHandle.of(postmaster.pid())).isEmpty();
+        ChrootCommand.terminate(instance); // as a kubelet stops a container: SIGTERM
+        assertThat(instance.waitFor(RUN.toSeconds(), TimeUnit.SECONDS)).as("the instance stopped on SIGTERM").isTrue();
+        // A JVM ended by SIGTERM exits 128 + 15 once its shutdown hooks ran: here, a fast shutdown of postgres.
+        assertThat(instance.exitValue()).as("its exit; it said: %s", Files.readString(errors(instance))).isEqualTo(143);
+        assertThat(Files.readString(errors(instance))).contains("stopping postgres (fast shutdown)", "server stopped");
+        assertThat(postmaster.isAlive()).as("postgres stopped with its instance").isFalse();
+    }
+
+    private static boolean isPostgres(ProcessHandle process) {
+        return process.info().command().map(c -> c.endsWith("/postgres")).orElse(false);
     }
 
     private ChrootCommand image() {
@@ -150,6 +219,14 @@ class ImageRootfsE2E {
     private Process start(List<String> line) throws IOException {
         Path errors = scratch.resolve("stderr-" + started.size());
         Process process = new ProcessBuilder(line).redirectError(errors.toFile()).start();
+        started.add(process);
+        return process;
+    }
+
+    /** Started with its standard output and error going to a file of the scratch folder. */
+    private Process startLogged(List<String> line) throws IOException {
+        Path output = scratch.resolve("stderr-" + started.size());
+        Process process = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         started.add(process);
         return process;
     }
