@@ -9,9 +9,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.pgset.core.spec.SpecReader;
-import io.pgset.core.tls.CertificateAuthority;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.image.ChrootCommand;
+import io.pgset.kubernetes.image.PodSecrets;
 import io.pgset.kubernetes.image.RootFilesystem;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -24,7 +24,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -116,14 +115,7 @@ class ImageRootfsE2E {
     void podInstanceRunsInTheImageAndServesAsTheNewPrimary() throws Exception {
         Path volume = Files.createDirectory(scratch.resolve("volume"));
         run(List.of("chown", "999:999", volume.toString()));
-        Path secrets = Files.createDirectory(scratch.resolve("secrets"));
-        Files.writeString(secrets.resolve("superuser-password"), "superuser-secret-1");
-        Files.writeString(secrets.resolve("replication-password"), "replication-secret-1");
-        Files.writeString(secrets.resolve("app-password"), "app-secret-1");
-        Files.writeString(secrets.resolve("api-token"), "token-1");
-        CertificateAuthority ca = CertificateAuthority.create("demo", Instant.now());
-        Files.writeString(secrets.resolve("ca.crt"), ca.certificatePem());
-        Files.writeString(secrets.resolve("ca.key"), ca.privateKeyPem());
+        Path secrets = PodSecrets.write(scratch.resolve("secrets"), "superuser-secret-1");
         Path spec = Files.writeString(scratch.resolve("spec.yaml"), SpecReader.write(SpecReader.read("""
                 apiVersion: pgset.io/v1alpha1
                 kind: PostgresCluster
