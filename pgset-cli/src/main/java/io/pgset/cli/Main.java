@@ -1,7 +1,9 @@
 package io.pgset.cli;
 
 import io.pgset.core.spec.SpecException;
+import io.pgset.core.model.LogFormat;
 import io.pgset.instance.LogLimits;
+import io.pgset.instance.LogLines;
 import io.pgset.instance.RollingLog;
 import io.pgset.local.Launcher;
 import io.pgset.local.LocalClusters;
@@ -17,7 +19,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "pgset", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Highly-available PostgreSQL clusters with StatefulSet semantics.",
         subcommands = {UpCommand.class, ApplyCommand.class, StatusCommand.class, CertificatesCommand.class, ScaleCommand.class, DeletePodCommand.class,
-                DownCommand.class, DeleteCommand.class, SwitchoverCommand.class, DrillCommand.class, RenderCommand.class, OperatorCommand.class, PsqlCommand.class, BackupCommand.class, BackupsCommand.class, RestoreCommand.class, LogsCommand.class, EventsCommand.class,
+                DownCommand.class, DeleteCommand.class, SwitchoverCommand.class, DashboardCommand.class, DrillCommand.class, RenderCommand.class, OperatorCommand.class, PsqlCommand.class, BackupCommand.class, BackupsCommand.class, RestoreCommand.class, LogsCommand.class, EventsCommand.class,
                 InstanceCommand.class, PrepareVolumeCommand.class, ControllerCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
@@ -27,6 +29,15 @@ public final class Main {
             description = "Where pgset keeps its state: $PGSET_HOME when it is set, else .pgset in your home"
                     + " (/var/lib/pgset as root).")
     Path home;
+
+    @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+            converter = LogFormatOption.class,
+            description = "How pgset's daemons started by this command (controller, instances) and the operator log:"
+                    + " text, or json (one JSON object a line: time, level, cluster, pod, logger, message)."
+                    + " Default: $PGSET_LOG_FORMAT, else text.")
+    void logFormat(LogFormat format) {
+        System.setProperty(LogLines.PROPERTY, format.label());
+    }
 
     final PrintStream out;
     final PrintStream err;
@@ -49,6 +60,26 @@ public final class Main {
 
     /** Runs one pgset command; returns its exit code. */
     public static int run(PrintStream out, PrintStream err, boolean console, String... args) {
+        try {
+            LogLines.configured(System.getProperties(), System.getenv());
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+        // --log-format holds for this command: the next one in the same JVM (a test) starts from the same value.
+        String format = System.getProperty(LogLines.PROPERTY);
+        try {
+            return execute(out, err, console, args);
+        } finally {
+            if (format == null) {
+                System.clearProperty(LogLines.PROPERTY);
+            } else {
+                System.setProperty(LogLines.PROPERTY, format);
+            }
+        }
+    }
+
+    private static int execute(PrintStream out, PrintStream err, boolean console, String... args) {
         CommandLine cli = new CommandLine(new Main(out, err, console));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.operator.HttpInstanceClients;
 import io.pgset.kubernetes.operator.PgsetOperator;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -40,8 +41,18 @@ final class OperatorCommand implements Callable<Integer> {
             description = "The kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, else the in-cluster service account).")
     Path kubeconfig;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Serve the operator's metrics (failovers, switchovers, instances wanted and ready, per cluster) "
+                    + "as Prometheus text on http://0.0.0.0:PORT/metrics (default: ${DEFAULT-VALUE}; 0: do not serve them).")
+    int metricsPort;
+
     @Override
     public Integer call() throws Exception {
+        if (metricsPort < 0 || metricsPort > 65535) {
+            main.err.println("error: --metrics-port must be a TCP port (1-65535), or 0 to serve no metrics; got "
+                    + metricsPort);
+            return 1;
+        }
         Config config;
         if (kubeconfig != null) {
             if (!Files.isReadable(kubeconfig)) {
@@ -64,14 +75,29 @@ final class OperatorCommand implements Callable<Integer> {
         }
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         CountDownLatch stopped = new CountDownLatch(1);
+        HTTPServer metrics = null;
         try (PgsetOperator operator = new PgsetOperator(client, new HashSet<>(namespaces), image,
                 new HttpInstanceClients(client))) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+            if (metricsPort > 0) {
+                try {
+                    metrics = HTTPServer.builder().port(metricsPort).registry(operator.metrics().registry())
+                            .buildAndStart();
+                } catch (java.io.IOException e) {
+                    main.err.println("error: cannot serve metrics on port " + metricsPort + " (" + e.getMessage()
+                            + "); choose a free port with --metrics-port, or 0 to serve none");
+                    return 1;
+                }
+                main.out.println("pgset operator: metrics on http://0.0.0.0:" + metrics.getPort() + "/metrics");
+            }
             operator.start();
             main.out.println("pgset operator: watching PostgresCluster resources in "
                     + (namespaces.isEmpty() ? "every namespace" : String.join(", ", namespaces)));
             stopped.await();
         } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
             client.close();
         }
         return 0;

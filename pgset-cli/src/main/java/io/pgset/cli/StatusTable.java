@@ -3,6 +3,7 @@ package io.pgset.cli;
 import io.pgset.core.model.ArchiveStatus;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.Conditions;
+import io.pgset.core.model.StorageLevel;
 import java.io.PrintStream;
 
 /** The human-readable form of a cluster's status. */
@@ -18,14 +19,21 @@ final class StatusTable {
             out.println("  " + s.message());
         }
         if (!s.pods().isEmpty()) {
-            out.printf("%n  %-14s %-8s %-6s %-8s %-6s %-4s %-12s %-10s %-9s %s%n", "INSTANCE", "ROLE", "READY", "PID",
-                    "PORT", "TL", "LSN", "LAG", "LAG (s)", "VOLUME");
+            out.printf("%n  %-14s %-8s %-6s %-8s %-6s %-4s %-12s %-10s %-9s %-16s %s%n", "INSTANCE", "ROLE", "READY", "PID",
+                    "PORT", "TL", "LSN", "LAG", "LAG (s)", "VOLUME", "USED");
             for (ClusterStatus.PodStatus p : s.pods()) {
                 boolean replica = "replica".equals(p.role());
-                out.printf("  %-14s %-8s %-6s %-8d %-6d %-4d %-12s %-10s %-9s %s%n", p.name(), p.role(),
+                out.printf("  %-14s %-8s %-6s %-8d %-6d %-4d %-12s %-10s %-9s %-16s %s%n", p.name(), p.role(),
                         p.ready() ? "yes" : "no", p.pid(), p.port(), p.timeline(), p.lsn() == null ? "-" : p.lsn(),
                         replica ? bytes(p.lagBytes()) : "-", replica ? String.format("%.1f", p.lagSeconds()) : "-",
-                        p.volume());
+                        p.volume(), p.storage().describeUse().isEmpty() ? "-" : p.storage().describeUse());
+            }
+            for (ClusterStatus.PodStatus p : s.pods()) {
+                StorageLevel level = p.storage().level();
+                if (level == StorageLevel.NEARLY_FULL || level == StorageLevel.FULL) {
+                    out.printf("  %s: %s%n", level == StorageLevel.FULL ? "VOLUME FULL" : "VOLUME NEARLY FULL",
+                            Conditions.nearlyFullMessage(p.name(), p.storage()));
+                }
             }
             s.pods().stream().filter(p -> !p.certificateExpires().isEmpty())
                     .min(java.util.Comparator.comparing(ClusterStatus.PodStatus::certificateExpires))

@@ -75,10 +75,10 @@ class CommandsIT extends SharedCluster {
         com.fasterxml.jackson.databind.JsonNode conditions = home.status("demo").path("conditions");
         assertThat(conditions).extracting(c -> c.path("type").asText())
                 .containsExactly("Ready", "Progressing", "Degraded", "SpecInvalid", "StorageFull",
-                        "ArchivingFailing");
+                        "StorageNearlyFull", "ArchivingFailing");
         assertThat(conditions).extracting(c -> c.path("type").asText() + "=" + c.path("status").asBoolean())
                 .containsExactly("Ready=true", "Progressing=false", "Degraded=false", "SpecInvalid=false",
-                        "StorageFull=false", "ArchivingFailing=false");
+                        "StorageFull=false", "StorageNearlyFull=false", "ArchivingFailing=false");
         assertThat(conditions).allSatisfy(c -> assertThat(c.path("lastTransitionTime").asText()).isNotEmpty());
     }
 
@@ -108,11 +108,14 @@ class CommandsIT extends SharedCluster {
                 assertThat(home.pod("demo", 2).path("lagBytes").asLong()).isPositive();
                 assertThat(home.pod("demo", 0).path("lagSeconds").asDouble()).as("the primary").isZero();
                 assertThat(home.pgset("status", "demo").ok().out()).contains("LAG (s)");
-                Matcher metric = Pattern.compile("(?m)^pg_replication_lag_seconds\\{[^}]*\\} ([\\d.E]+)$")
-                        .matcher(metrics(2));
-                assertThat(metric.find()).isTrue();
-                assertThat(Double.parseDouble(metric.group(1))).isGreaterThanOrEqualTo(1);
-                assertThat(metrics(2)).containsPattern("(?m)^pgset_replication_replay_lag_bytes\\{[^}]*\\} [1-9]");
+                // metrics are sampled every 5 s: they show it within two rounds
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                    Matcher metric = Pattern.compile("(?m)^pg_replication_lag_seconds\\{[^}]*\\} ([\\d.E]+)$")
+                            .matcher(metrics(2));
+                    assertThat(metric.find()).isTrue();
+                    assertThat(Double.parseDouble(metric.group(1))).isGreaterThanOrEqualTo(1);
+                    assertThat(metrics(2)).containsPattern("(?m)^pgset_replication_replay_lag_bytes\\{[^}]*\\} [1-9]");
+                });
             } finally {
                 s.execute("SELECT pg_wal_replay_resume()");
             }

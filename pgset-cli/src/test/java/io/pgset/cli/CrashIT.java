@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -144,6 +145,33 @@ class CrashIT extends PerTestHome {
         killWhenReached("demo-1");
         scale.get().ok();
         assertThat(volume("demo-1").resolve("pgdata.clone")).doesNotExist();
+        assertThat(log("demo-1")).contains("removing " + volume("demo-1").resolve("pgdata.clone"));
+        home.awaitNote("demo", pod(1).path("port").asInt(), "before the clone");
+    }
+
+    /**
+     * The instance manager alone is killed (as the OOM killer does) while its pg_basebackup works:
+     * left running, the tool would go on writing into the staging directory the next clone uses.
+     */
+    @Test
+    void anInstanceManagerKilledAloneDuringPgBasebackupLeavesNoToolBehind() throws Exception {
+        wrap("pg_basebackup", "0.2");
+        Files.delete(bin.resolve("armed"));
+        home.pgset("up", "-f", spec(1, "").toString()).ok();
+        home.note("demo", "before the clone");
+        Files.writeString(bin.resolve("armed"), "");
+        CompletableFuture<PgsetHome.Result> scale = inBackground("scale", "demo", "--instances", "2", "--timeout", "120");
+        await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(bin.resolve("reached")));
+        Files.delete(bin.resolve("armed"));
+        long manager = Long.parseLong(Files.readString(home.cluster("demo").resolve("pods/demo-1/pid")).strip());
+        List<ProcessHandle> tools = home.processes().stream()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("pgdata.clone")).orElse(false)).toList();
+        assertThat(tools).as("the frozen pg_basebackup and its wrapper").isNotEmpty();
+
+        PgsetHome.signal("KILL", manager);
+
+        scale.get().ok();
+        assertThat(tools).as("killed before the pod was started again").noneMatch(ProcessHandle::isAlive);
         assertThat(log("demo-1")).contains("removing " + volume("demo-1").resolve("pgdata.clone"));
         home.awaitNote("demo", pod(1).path("port").asInt(), "before the clone");
     }

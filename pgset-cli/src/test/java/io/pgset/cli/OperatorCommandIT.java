@@ -38,4 +38,12 @@ class OperatorCommandIT extends PerTestHome {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("cannot read the kubeconfig", "nope");
     }
+
+    @Test
+    void aMetricsPortThatIsNoPortIsRefusedBeforeAnythingStarts() {
+        PgsetHome.Result r = home.pgset("operator", "--metrics-port", "70000", "--kubeconfig",
+                home.dir.resolve("nope").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("--metrics-port must be a TCP port (1-65535), or 0 to serve no metrics; got 70000");
+    }
 }

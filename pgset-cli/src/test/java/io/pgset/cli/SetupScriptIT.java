@@ -40,16 +40,34 @@ class SetupScriptIT {
     void withoutRootAndWithToolsMissingSetupRefusesAndNamesThePackages() throws Exception {
         assumeThat(System.getProperty("user.name")).as("needs root to become nobody").isEqualTo("root");
         Path fakes = fakeAptGet();
-        // Only bash and awk: every other tool the script looks for seems missing.
-        Files.createSymbolicLink(fakes.resolve("bash"), Path.of("/usr/bin/bash"));
-        Files.createSymbolicLink(fakes.resolve("awk"), Path.of("/usr/bin/awk"));
-        Run run = run(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                "env", "PATH=" + fakes, "bash", SCRIPT.toString()));
+        Run run = asNobodyWithBashAndAwkOnly(fakes);
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.output()).contains("setup: missing:", "pgbackrest", "maven", "openjdk-17-jdk-headless",
-                "installing needs root: run 'sudo bin/setup'");
+                "installing needs root: run 'sudo bin/setup'").doesNotContain("chromium");
         assertThat(fakes.resolve("apt-get.called")).doesNotExist();
+    }
+
+    @Test
+    void withE2eSetupAlsoNamesTheBrowserTheDashboardTestDrives() throws Exception {
+        assumeThat(System.getProperty("user.name")).as("needs root to become nobody").isEqualTo("root");
+        Path fakes = fakeAptGet();
+        Run run = asNobodyWithBashAndAwkOnly(fakes, "--e2e");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.output()).contains("setup: missing:", "chromium: no chromium",
+                "chromium-driver: no chromedriver", "apt-get install ");
+        assertThat(fakes.resolve("apt-get.called")).doesNotExist();
+    }
+
+    /** bin/setup as nobody with a PATH of {@code fakes} holding only bash and awk: every other tool seems missing. */
+    private static Run asNobodyWithBashAndAwkOnly(Path fakes, String... args) throws Exception {
+        Files.createSymbolicLink(fakes.resolve("bash"), Path.of("/usr/bin/bash"));
+        Files.createSymbolicLink(fakes.resolve("awk"), Path.of("/usr/bin/awk"));
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                "env", "PATH=" + fakes, "bash", SCRIPT.toString()));
+        command.addAll(List.of(args));
+        return run(command);
     }
 
     /** A directory whose apt-get only records that it was called. */

@@ -144,12 +144,17 @@ public final class ApiServer implements AutoCloseable {
             } else {
                 response = handle(route, exchange.getRequestBody().readAllBytes());
             }
-            exchange.getResponseHeaders().set("Content-Type", response.contentType());
-            exchange.sendResponseHeaders(response.code(), response.body().length == 0 ? -1 : response.body().length);
-            if (response.body().length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(response.body());
-                }
+            send(exchange, response);
+        }
+    }
+
+    /** Writes a whole response: its type, its length, its body. */
+    public static void send(HttpExchange exchange, Response response) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", response.contentType());
+        exchange.sendResponseHeaders(response.code(), response.body().length == 0 ? -1 : response.body().length);
+        if (response.body().length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(response.body());
             }
         }
     }
@@ -167,8 +172,12 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private boolean authorized(HttpExchange exchange) {
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
-        return header != null && MessageDigest.isEqual(token, header.getBytes(StandardCharsets.UTF_8));
+        return authorized(exchange.getRequestHeaders().getFirst("Authorization"), token);
+    }
+
+    /** Whether an {@code Authorization} header is exactly the expected one, compared in constant time. */
+    public static boolean authorized(String header, byte[] expected) {
+        return header != null && MessageDigest.isEqual(expected, header.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -17,10 +17,8 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -40,9 +38,9 @@ import java.util.stream.Stream;
 final class DataDirectory {
 
     static final String INITDB_STAGING = "pgdata.initdb";
-    static final String CLONE_STAGING = "pgdata.clone";
+    static final String CLONE_STAGING = ReplicaClone.STAGING;
     static final String BROKEN_PREFIX = "pgdata.broken-";
-    static final String REWINDING = "rewinding";
+    static final String REWINDING = Rewind.MARKER;
     /**
      * Written by earlier versions of pgset once bootstrap had finished; still honoured (see
      * {@link Bootstrap#complete}).
@@ -60,15 +58,14 @@ final class DataDirectory {
     private final Clock clock;
     private final Function<InstanceOptions.Endpoint, PostgresSession> sessions;
     private final InstanceLog log;
-    private final ReplicaRestore replicaRestore;
+    private final LibpqTls tls = new LibpqTls();
+    private final ReplicaClone clone;
+    private final Rewind rewind;
 
-    private volatile Optional<InstanceConfig.Tls> tls = Optional.empty();
     /** Whether this process has seen a database on the volume (then an empty volume is never initdb'd). */
     private volatile boolean databaseSeen;
     /** Counts the times PGDATA was made or replaced by this process (initdb, clone, rewind, move aside). */
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
-    /** How this process last cloned the replica's data; null before it did. */
-    private volatile InstanceStatus.Clone lastClone;
 
     DataDirectory(InstanceOptions options, Tools tools, PostgresUser user, Clock clock,
                   Function<InstanceOptions.Endpoint, PostgresSession> sessions, InstanceLog log) {
@@ -79,25 +76,18 @@ final class DataDirectory {
         this.clock = clock;
         this.sessions = sessions;
         this.log = log;
-        this.replicaRestore = new ReplicaRestore(options, new PgBackRest(options, user, tools, log), tools, user);
+        this.clone = new ReplicaClone(options, tools, user, clock, log, tls, replicationPassfile());
+        this.rewind = new Rewind(options, tools, user, clock, sessions, tls, superuserPassfile());
     }
 
     /** The certificate files connections use from now on; empty while TLS is off. */
     void useTls(Optional<InstanceConfig.Tls> files) {
-        this.tls = files;
-    }
-
-    /** libpq TLS settings: verify the peer against the cluster CA, and show the replication certificate when asked. */
-    private String tlsConninfo(boolean clientCertificate) {
-        return tls.map(t -> " sslmode=verify-full sslrootcert=" + PostgresConfRenderer.libpqQuote(t.ca())
-                + (clientCertificate ? " sslcert=" + PostgresConfRenderer.libpqQuote(t.clientCertificate())
-                        + " sslkey=" + PostgresConfRenderer.libpqQuote(t.clientKey()) : ""))
-                .orElse(" sslmode=disable");
+        tls.use(files);
     }
 
     /** How this process last cloned the replica's data (for its status); null before it did. */
     InstanceStatus.Clone lastClone() {
-        return lastClone;
+        return clone.last();
     }
 
     PostgresLogs logs() {
@@ -229,7 +219,7 @@ final class DataDirectory {
             Path dir = options.volume().resolve(staging);
             if (Files.exists(dir)) {
                 log.info("removing " + dir + ": pgset staged it and it never completed, so it holds nothing to lose");
-                deleteRecursively(dir);
+                StagedData.delete(dir);
             }
         }
     }
@@ -261,7 +251,7 @@ final class DataDirectory {
         } finally {
             Files.deleteIfExists(pwfile);
         }
-        replaceEmptyPgdata(staging);
+        StagedData.install(staging, options.pgdata());
     }
 
     private String restore(Secrets secrets) throws IOException {
@@ -273,137 +263,25 @@ final class DataDirectory {
         }
     }
 
-    /**
-     * Makes a replica's data anew in the clone staging directory, renamed to {@code pgdata} when
-     * complete: restored from the backup repository when it holds a backup of this system (see
-     * {@link ReplicaRestore}), else copied from the upstream by pg_basebackup. A restore that
-     * fails leaves only its own staging directory, which is removed before pg_basebackup.
-     *
-     * @return how it was cloned, for the log
-     */
     private String cloneFrom(InstanceOptions.Endpoint upstream) throws IOException {
-        Path staging = options.volume().resolve(CLONE_STAGING);
-        long start = System.nanoTime();
-        ReplicaRestore.Result restored = replicaRestore.restore(options.spec(),
-                () -> systemIdentifier(upstream).stream().mapToObj(Long::toUnsignedString).findFirst(), staging);
-        InstanceStatus.Clone clone;
-        if (restored.backup().isPresent()) {
-            clone = new InstanceStatus.Clone(InstanceStatus.Clone.Method.REPOSITORY, restored.backup().get(),
-                    seconds(start), "", "", false);
-        } else {
-            if (restored.failed()) {
-                log.warn("restoring from the backup repository failed, cloning with pg_basebackup instead: "
-                        + restored.whyNot());
-                if (Files.exists(staging)) {
-                    deleteRecursively(staging); // the restore's own, never complete
-                }
-            } else {
-                log.info("cloning with pg_basebackup: " + restored.whyNot());
-            }
-            start = System.nanoTime();
-            baseBackup(upstream, staging);
-            clone = new InstanceStatus.Clone(InstanceStatus.Clone.Method.PG_BASEBACKUP, "", seconds(start), "",
-                    (restored.failed() ? "restore from the repository failed: " : "") + restored.whyNot(),
-                    restored.failed());
-        }
-        markStandby(staging);
-        replaceEmptyPgdata(staging);
-        clone = new InstanceStatus.Clone(clone.method(), clone.backup(), clone.seconds(), clock.instant().toString(),
-                clone.whyNotRepository(), clone.restoreFailed());
-        lastClone = clone;
-        return clone.method() == InstanceStatus.Clone.Method.REPOSITORY
-                ? String.format(Locale.ROOT, "restored backup %s from the repository in %.1f s; WAL since then comes"
-                        + " from the archive and %s", clone.backup(), clone.seconds(), upstream)
-                : String.format(Locale.ROOT, "cloned from %s with pg_basebackup in %.1f s", upstream, clone.seconds());
-    }
-
-    private void baseBackup(InstanceOptions.Endpoint upstream, Path staging) throws IOException {
-        log.info("cloning from " + upstream);
-        String conninfo = "host=" + upstream.host() + " port=" + upstream.port() + " user="
-                + HbaRenderer.REPLICATION_USER + " passfile=" + replicationPassfile() + tlsConninfo(true)
-                + " connect_timeout=5";
-        tools.run(Duration.ofHours(6), "pg_basebackup", "-d", conninfo, "-D", staging.toString(),
-                "-X", "stream", "-S", options.spec().slotName(options.ordinal()), "-c", "fast", "--no-password");
-    }
-
-    private static double seconds(long since) {
-        return (System.nanoTime() - since) / 1e9;
-    }
-
-    /** Renames a completed staging directory to {@code pgdata}, which is absent or an empty directory. */
-    private void replaceEmptyPgdata(Path staging) throws IOException {
-        Path pgdata = options.pgdata();
-        if (Files.exists(pgdata)) {
-            Files.delete(pgdata); // fails unless it is empty: nothing is lost
-        }
-        DurableFiles.move(staging, pgdata);
+        return clone.from(upstream, () -> systemIdentifier(upstream).stream().mapToObj(Long::toUnsignedString)
+                .findFirst());
     }
 
     /**
-     * Turns a former primary's data into a replica of {@code upstream}: pg_rewind winds back what
-     * it wrote after the two diverged (it runs crash recovery first if the old primary died). The
-     * {@code rewinding} file marks the data inconsistent while pg_rewind works, so that a crash
-     * then leads to a fresh clone, never to starting half-rewound data. When pg_rewind fails the
-     * data is moved aside and cloned anew.
+     * Turns a former primary's data into a replica of {@code upstream} with {@link Rewind}; when
+     * pg_rewind fails after it began to change the data, the data is moved aside and cloned anew.
      *
      * @return how it rejoined, for the log and the events
      */
     private String rewind(InstanceOptions.Endpoint upstream, PostgresProcess postgres) throws IOException {
-        checkpoint(upstream);
-        postgres.awaitNoPostmaster(Duration.ofSeconds(30));
-        String source = "host=" + upstream.host() + " port=" + upstream.port() + " user=postgres dbname=postgres"
-                + " passfile=" + superuserPassfile() + tlsConninfo(false) + " connect_timeout=5";
-        Path marker = options.volume().resolve(REWINDING);
-        DurableFiles.write(marker, "pg_rewind from " + upstream + " began " + clock.instant() + "\n");
-        try {
-            tools.run(Duration.ofHours(1), "pg_rewind", "--target-pgdata=" + options.pgdata(),
-                    "--source-server=" + source);
-        } catch (IOException rewindFailed) {
-            if (beforeAnyChange(rewindFailed.getMessage())) {
-                DurableFiles.delete(marker); // pg_rewind stopped before it wrote: the data is as it was
-                throw new IOException("pg_rewind could not begin (" + rewindFailed.getMessage() + "); the data is"
-                        + " untouched and the rewind is tried again", rewindFailed);
-            }
-            Path kept = moveAside("pg_rewind failed: " + rewindFailed.getMessage());
-            String cloned = cloneFrom(upstream);
-            return "pg_rewind failed (" + rewindFailed.getMessage() + "); the data was moved aside to " + kept
-                    + "; " + cloned;
+        Optional<String> failed = rewind.onto(upstream, postgres);
+        if (failed.isEmpty()) {
+            return "rewound with pg_rewind";
         }
-        markStandby(options.pgdata());
-        DurableFiles.delete(marker);
-        return "rewound with pg_rewind";
-    }
-
-    /**
-     * A just-promoted primary reports its new timeline in pg_control only after its end-of-recovery
-     * checkpoint; pg_rewind reads it from there, and would otherwise see "the same timeline" and
-     * wrongly decide that no rewind is needed.
-     */
-    private void checkpoint(InstanceOptions.Endpoint primary) throws IOException {
-        try (Connection c = sessions.apply(primary).open("postgres"); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
-                rs.next();
-                if (rs.getBoolean(1)) {
-                    // pg_rewind would refuse it anyway; this data is the newest copy there may be of some
-                    // commits, and is left as it is until the upstream is a primary.
-                    throw new IOException(primary + " is not a primary (yet); pg_rewind waits for one");
-                }
-            }
-            s.execute("CHECKPOINT");
-        } catch (SQLException e) {
-            throw new IOException("cannot checkpoint the new primary " + primary + " before pg_rewind: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Whether a pg_rewind failure happened before it changed the target: it could not reach the
-     * source, or one of its checks refused. Only a failure after that leaves the data inconsistent.
-     */
-    static boolean beforeAnyChange(String failure) {
-        String text = failure == null ? "" : failure;
-        return List.of("could not connect", "connection to server", "must not be in recovery mode",
-                "must be shut down cleanly")
-                .stream().anyMatch(text::contains) && !text.contains("servers diverged");
+        Path kept = moveAside("pg_rewind failed: " + failed.get());
+        String cloned = cloneFrom(upstream);
+        return "pg_rewind failed (" + failed.get() + "); the data was moved aside to " + kept + "; " + cloned;
     }
 
     /** Keeps {@code pgdata} at {@code pgdata.broken-<time>}; returns where. */
@@ -431,12 +309,7 @@ final class DataDirectory {
 
     /** Makes the (cleanly stopped) data start as a standby. */
     void markStandby() throws IOException {
-        markStandby(options.pgdata());
-    }
-
-    private void markStandby(Path pgdata) throws IOException {
-        Path signal = pgdata.resolve("standby.signal");
-        DurableFiles.write(signal, new byte[0], DurableFiles.PRIVATE, user::own);
+        StagedData.markStandby(options.pgdata(), user);
     }
 
     /** The "Latest checkpoint location" pg_controldata reports: after a clean stop, the shutdown checkpoint. */
@@ -462,7 +335,8 @@ final class DataDirectory {
                                     Map<String, String> archive) throws IOException {
         Optional<InstanceConfig.Upstream> upstream = follow.map(up -> new InstanceConfig.Upstream(up.host(), up.port(),
                 HbaRenderer.REPLICATION_USER, replicationPassfile().toString(), spec.slotName(options.ordinal())));
-        InstanceConfig config = new InstanceConfig(options.pod(), options.host(), options.port(), upstream, tls);
+        InstanceConfig config = new InstanceConfig(options.pod(), options.host(), options.port(), upstream,
+                tls.files());
         Path pgdata = options.pgdata();
         if (!Files.exists(pgdata.resolve("global/pg_control"))) {
             // Writing would create a pgdata of two files, which the next start could not tell from garbage.
@@ -488,16 +362,6 @@ final class DataDirectory {
 
     private static String escape(String value) {
         return value.replace("\\", "\\\\").replace(":", "\\:");
-    }
-
-    /** Only for directories pgset staged itself (see {@link DataRules}). */
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-        DurableFiles.syncDirectory(dir.getParent());
     }
 
     /** The data on the volume must not be touched; the message says why and what to do. */

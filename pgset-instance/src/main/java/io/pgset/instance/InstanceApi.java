@@ -3,6 +3,7 @@ package io.pgset.instance;
 import io.pgset.core.tls.TlsNames;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.instance.ApiServer.Response;
+import io.pgset.instance.metrics.InstanceMetrics;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +16,7 @@ import java.util.Map;
  * <pre>
  * GET  /startupz /healthz /readyz   probes (no token; they answer only ok or why not)
  * GET  /status                      {@link InstanceStatus} as JSON
- * GET  /metrics                     Prometheus text format
+ * GET  /metrics                     Prometheus text format, sampled every few seconds ({@link InstanceMetrics})
  * PUT  /slots  {"slots": [...]}     primary only: keep exactly these replication slots
  * POST /promote                     promote this replica to primary
  * POST /follow {"host","port"}      stream from that primary (a former primary is rewound)
@@ -50,7 +51,7 @@ public final class InstanceApi {
                return Response.probe(s.ready(), s.message());
            })
            .secured("GET", "/status", body -> Response.json(manager.status()))
-           .secured("GET", "/metrics", body -> Response.text(200, Metrics.render(manager.status(), options)))
+           .secured("GET", "/metrics", body -> new Response(200, io.pgset.instance.metrics.Exposition.CONTENT_TYPE, manager.metrics().scrape()))
            .secured("PUT", "/slots", body -> {
                List<String> wanted = RequestBodies.slots(body);
                return Response.json(Map.of("changes", manager.ensureSlots(wanted)));

@@ -45,6 +45,7 @@ public final class InstanceManager implements AutoCloseable {
     private final RoleChanges roles;
     private final Housekeeper housekeeper;
     private final InstanceBackups backups;
+    private final io.pgset.instance.metrics.InstanceMetrics metrics;
 
     /** The {@link DataDirectory#generation} on which bootstrap was seen complete; -1 before. */
     private volatile long bootstrapSeenIn = -1;
@@ -63,7 +64,7 @@ public final class InstanceManager implements AutoCloseable {
         this.data = new DataDirectory(options, tools, user, clock, this::session, log);
         this.pgBackRest = new PgBackRest(options, user, tools, log);
         this.config = new ConfigWriter(options, data, tls, log, pgBackRest);
-        this.volume = new VolumeUsage(options.volume(), data::keptCopies);
+        this.volume = new VolumeUsage(options.volume(), data::keptCopies, () -> config.spec().storage());
         this.statusReader = new StatusReader(session(self()), options.pod(), volume::usedBytes);
         this.postgres = new PostgresProcess(tools, options.pgdata(), log);
         this.supervisor = new Supervisor(options, clock, log, data, postgres, config, volume, this::ensureBootstrapped,
@@ -71,6 +72,9 @@ public final class InstanceManager implements AutoCloseable {
         this.roles = new RoleChanges(supervisor, postgres, data, config, statusReader, log);
         this.housekeeper = new Housekeeper(options.pod(), log);
         this.backups = new InstanceBackups(pgBackRest, user, options, log, clock);
+        this.metrics = new io.pgset.instance.metrics.InstanceMetrics(options.spec().name(), options.pod(), this::status,
+                database -> session(self()).open(database), options.spec().bootstrap().initdb().database(),
+                log::warn);
     }
 
     public void start() {
@@ -79,6 +83,7 @@ public final class InstanceManager implements AutoCloseable {
         housekeeper.every(CERTIFICATE_CHECK, "certificate renewal", this::renewWhenDue);
         housekeeper.every(LOG_PRUNE, "pruning postgres's log files", data.logs()::prune);
         housekeeper.every(STANZA_CHECK, "creating the pgBackRest stanza", this::ensureStanzaOnPrimary);
+        metrics.start();
     }
 
     /**
@@ -155,6 +160,11 @@ public final class InstanceManager implements AutoCloseable {
         return true;
     }
 
+    /** The instance's metrics, sampled on their own thread ({@code GET /metrics}). */
+    public io.pgset.instance.metrics.InstanceMetrics metrics() {
+        return metrics;
+    }
+
     public Secrets secrets() {
         return secrets;
     }
@@ -190,7 +200,8 @@ public final class InstanceManager implements AutoCloseable {
                     + (status.message().isEmpty() ? "" : "; " + status.message()));
         }
         return status.withCertificateExpires(expires).withConfigRejected(config.rejected())
-                .withStorage(new InstanceStatus.Storage(storage.freeBytes(), full, storage.keptCopies()))
+                .withStorage(new InstanceStatus.Storage(storage.freeBytes(), full, storage.keptCopies(),
+                        storage.usedBytes(), storage.capacityBytes(), storage.alertPercent()))
                 .withClone(data.lastClone());
     }
 
@@ -369,6 +380,7 @@ public final class InstanceManager implements AutoCloseable {
 
     @Override
     public void close() {
+        metrics.close();
         backups.close();
         housekeeper.close();
         supervisor.close();

@@ -24,6 +24,10 @@ final class StatusReader implements AutoCloseable {
      * time is postgres_exporter's {@code pg_replication_lag}: zero when everything received is
      * replayed (an idle primary writes nothing to replay), else the age of the last replayed commit
      * (zero too until the replica has replayed one since it started: postgres does not know its age).
+     * Then what clients do ({@link InstanceStatus.Activity}): client backends other than this
+     * query's own, and commits summed over every database but this maintenance one, where pgset's
+     * own status queries commit several times a second (postgres flushes these statistics at most
+     * once a second, so a count may lag by that).
      */
     private static final String STATUS_SQL = """
             SELECT pg_is_in_recovery(),
@@ -39,7 +43,11 @@ final class StatusReader implements AutoCloseable {
                    EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming'),
                    CASE WHEN NOT pg_is_in_recovery() THEN 0
                         WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-                        ELSE greatest(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp())) END
+                        ELSE greatest(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp())) END,
+                   (SELECT count(*) FROM pg_stat_activity
+                     WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()),
+                   (SELECT coalesce(sum(xact_commit), 0) FROM pg_stat_database
+                     WHERE datname IS DISTINCT FROM current_database())
             """;
 
     /**
@@ -111,7 +119,8 @@ final class StatusReader implements AutoCloseable {
             String why = ready ? "" : "not streaming from a primary";
             return new InstanceStatus(pod, role, true, ready, postgresPid, rs.getLong(4), rs.getString(2),
                     recovery ? rs.getString(3) : null, streaming, volume, restarts, why, recovery ? upstream : "")
-                    .withLagSeconds(rs.getDouble(6)).withArchive(archive());
+                    .withLagSeconds(rs.getDouble(6)).withArchive(archive())
+                    .withActivity(new InstanceStatus.Activity(rs.getInt(7), rs.getLong(8)));
         }
     }
 

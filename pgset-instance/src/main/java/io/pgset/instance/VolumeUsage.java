@@ -1,6 +1,8 @@
 package io.pgset.instance;
 
+import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.InstanceStatus;
+import io.pgset.core.model.VolumeCapacity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
@@ -23,12 +25,15 @@ final class VolumeUsage {
 
     private final Path volume;
     private final Supplier<List<String>> keptCopies;
+    private final Supplier<ClusterSpec.StorageSpec> spec;
     private volatile long usedBytes;
     private volatile InstanceStatus.Storage storage = InstanceStatus.Storage.UNKNOWN;
 
-    VolumeUsage(Path volume, Supplier<List<String>> keptCopies) {
+    /** @param spec the storage section of the spec the instance runs now (apply may change its size) */
+    VolumeUsage(Path volume, Supplier<List<String>> keptCopies, Supplier<ClusterSpec.StorageSpec> spec) {
         this.volume = volume;
         this.keptCopies = keptCopies;
+        this.spec = spec;
     }
 
     /** Measures now. */
@@ -37,12 +42,13 @@ final class VolumeUsage {
             return; // made when the instance first prepares its data
         }
         long free = freeBytes();
-        storage = new InstanceStatus.Storage(free, free >= 0 && free < FULL_BELOW, keptCopies.get());
         try (Stream<Path> files = Files.walk(volume)) {
             usedBytes = files.filter(Files::isRegularFile).mapToLong(VolumeUsage::size).sum();
         } catch (UncheckedIOException e) {
             // files come and go under a running postgres; the next measurement gets a figure
         }
+        storage = new InstanceStatus.Storage(free, free >= 0 && free < FULL_BELOW, keptCopies.get(), usedBytes, -1,
+                0);
     }
 
     /** Bytes free on the volume's filesystem now (not the last measurement); -1 when it cannot be read. */
@@ -65,8 +71,19 @@ final class VolumeUsage {
         return usedBytes;
     }
 
+    /**
+     * The last measurement, with the capacity of the spec the instance runs now, so that a larger
+     * {@code storage.size} counts as soon as it is loaded.
+     */
     InstanceStatus.Storage storage() {
-        return storage;
+        InstanceStatus.Storage measured = storage;
+        if (measured.usedBytes() < 0) {
+            return measured;
+        }
+        ClusterSpec.StorageSpec now = spec.get();
+        return new InstanceStatus.Storage(measured.freeBytes(), measured.full(), measured.keptCopies(),
+                measured.usedBytes(), VolumeCapacity.capacity(now, measured.usedBytes(), measured.freeBytes()),
+                now.alertPercent());
     }
 
     /** For status messages: "3 MB free of 100 MB". */

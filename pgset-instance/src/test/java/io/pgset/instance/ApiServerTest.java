@@ -94,4 +94,14 @@ class ApiServerTest {
                 .hasMessage("a full backup to repository 1 runs since 2026-01-01T03:00:00Z");
         assertThat(client.lastBackup("127.0.0.1", server.port())).contains(REPORT);
     }
+
+    @Test
+    void onlyTheExactBearerHeaderIsAuthorized() {
+        byte[] expected = "Bearer s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(ApiServer.authorized("Bearer s3cret", expected)).isTrue();
+        assertThat(ApiServer.authorized("Bearer s3cre", expected)).isFalse();
+        assertThat(ApiServer.authorized("s3cret", expected)).isFalse();
+        assertThat(ApiServer.authorized(null, expected)).isFalse();
+    }
 }

@@ -102,14 +102,14 @@ class DataRulesTest {
 
     @Test
     void aRewindThatCouldNotBeginLeavesTheDataWhereAFailedOneMovesItAside() {
-        assertThat(DataDirectory.beforeAnyChange("pg_rewind failed with exit code 1: pg_rewind: error: could not"
+        assertThat(Rewind.beforeAnyChange("pg_rewind failed with exit code 1: pg_rewind: error: could not"
                 + " connect to server: connection to server at \"127.0.0.1\", port 5 failed")).isTrue();
-        assertThat(DataDirectory.beforeAnyChange("pg_rewind: error: source server must not be in recovery mode"))
+        assertThat(Rewind.beforeAnyChange("pg_rewind: error: source server must not be in recovery mode"))
                 .isTrue();
-        assertThat(DataDirectory.beforeAnyChange("pg_rewind: servers diverged at WAL location 0/3000000 on timeline 1"
+        assertThat(Rewind.beforeAnyChange("pg_rewind: servers diverged at WAL location 0/3000000 on timeline 1"
                 + "\npg_rewind: error: could not open file: No such file or directory")).isFalse();
-        assertThat(DataDirectory.beforeAnyChange("pg_rewind failed with exit code 1: something else")).isFalse();
-        assertThat(DataDirectory.beforeAnyChange(null)).isFalse();
+        assertThat(Rewind.beforeAnyChange("pg_rewind failed with exit code 1: something else")).isFalse();
+        assertThat(Rewind.beforeAnyChange(null)).isFalse();
     }
 
     @Test

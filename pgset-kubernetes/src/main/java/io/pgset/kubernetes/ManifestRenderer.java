@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.pgset.instance.LogLines;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -382,8 +383,7 @@ public final class ManifestRenderer {
                 .withImage(image)
                 .withArgs("instance", "--cluster=" + spec.name(), "--volume=" + DATA_MOUNT,
                         "--secrets=/etc/pgset/secrets", "--spec=/etc/pgset/spec/spec.yaml", "--init-sql=/etc/pgset/init/init.sql")
-                .withEnv(fromField("POD_NAME", "metadata.name"), fromField("POD_NAMESPACE", "metadata.namespace"),
-                        fromField("POD_IP", "status.podIP"))
+                .withEnv(instanceEnv())
                 .withPorts(port("postgres", POSTGRES_PORT), port("api", API_PORT))
                 .withNewResources()
                 .withRequests(quantities(spec.resources().requests()))
@@ -451,6 +451,15 @@ public final class ManifestRenderer {
     }
 
     /** The downward API: who the pod is, which {@code pgset instance} reads. */
+    /** Who the pod is, from the downward API; and the log format when the spec sets one. */
+    private List<EnvVar> instanceEnv() {
+        List<EnvVar> env = new ArrayList<>(List.of(fromField("POD_NAME", "metadata.name"),
+                fromField("POD_NAMESPACE", "metadata.namespace"), fromField("POD_IP", "status.podIP")));
+        spec.logging().format().ifPresent(format -> env.add(new EnvVarBuilder().withName(LogLines.ENVIRONMENT)
+                .withValue(format.label()).build()));
+        return env;
+    }
+
     private static EnvVar fromField(String name, String fieldPath) {
         return new EnvVarBuilder().withName(name).withNewValueFrom().withNewFieldRef().withFieldPath(fieldPath)
                 .endFieldRef().endValueFrom().build();

@@ -120,6 +120,18 @@ class ManifestRendererTest {
     }
 
     @Test
+    void theSpecsLogFormatReachesTheInstanceManagerThroughItsEnvironment() {
+        ClusterSpec json = SpecReader.read("apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\n"
+                + "metadata: {name: one}\nspec: {logging: {format: json}}\n");
+        StatefulSet sts = (StatefulSet) new ManifestRenderer(json, "prod", "i").render().stream()
+                .filter(o -> o instanceof StatefulSet).findFirst().orElseThrow();
+
+        assertThat(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .filteredOn(e -> e.getName().equals("PGSET_LOG_FORMAT")).singleElement()
+                .satisfies(e -> assertThat(e.getValue()).isEqualTo("json"));
+    }
+
+    @Test
     void probesAskTheInstanceApiOverHttps() {
         Container postgres = object(StatefulSet.class, "shop").getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(postgres.getStartupProbe().getHttpGet().getPath()).isEqualTo("/startupz");

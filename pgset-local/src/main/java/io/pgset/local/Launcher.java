@@ -1,6 +1,7 @@
 package io.pgset.local;
 
 import io.pgset.instance.LogLimits;
+import io.pgset.instance.LogLines;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,10 +15,6 @@ import java.util.List;
  * @param javaCommand the JVM and class path to run pgset with, e.g. {@code [java, -cp, jar, io.pgset.cli.Main]}
  */
 public record Launcher(List<String> javaCommand) {
-
-    /** Small heaps and a quick JIT: these daemons are long-lived but light. */
-    private static final List<String> JVM_FLAGS = List.of("-Xmx128m", "-Xss512k", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
 
     /** This JVM's java and class path, running {@code mainClass}. */
     public static Launcher ofCurrentJvm(String mainClass) {
@@ -38,16 +35,27 @@ public record Launcher(List<String> javaCommand) {
         // command line, and a long class path would push an argument at the end out of sight.
         args.stream().filter(a -> a.startsWith("--pod-dir=") || a.startsWith("--cluster-dir=")).findFirst()
                 .ifPresent(marker -> command.add("-Dpgset.marker=" + marker));
-        command.addAll(JVM_FLAGS);
+        command.addAll(DaemonJvm.flags(classPath(), System.getenv()));
         command.addAll(LogLimits.of(System.getProperties()).jvmFlags());
+        String format = System.getProperty(LogLines.PROPERTY);
+        if (format != null) { // --log-format of the command that starts the daemon
+            command.add("-D" + LogLines.PROPERTY + "=" + format);
+        }
         command.add("-D" + LogLimits.FILE + "=" + log.toAbsolutePath());
         command.addAll(javaCommand.subList(1, javaCommand.size()));
         command.addAll(args);
         java.nio.file.Files.createDirectories(log.getParent());
-        return new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(DaemonJvm.ENVIRONMENT);
+        return builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
+    }
+
+    private String classPath() {
+        int at = javaCommand.indexOf("-cp");
+        return at >= 0 && at + 1 < javaCommand.size() ? javaCommand.get(at + 1) : "";
     }
 }

@@ -11,6 +11,11 @@ import io.pgset.core.spec.SpecReader;
 import io.pgset.instance.ApiServer;
 import io.pgset.instance.ApiTls;
 import io.pgset.instance.ApiServer.Response;
+import io.pgset.local.dashboard.Dashboard;
+import io.pgset.local.dashboard.DashboardServer;
+import io.pgset.local.dashboard.RecentEvents;
+import io.pgset.instance.metrics.ClusterMetrics;
+import io.pgset.instance.metrics.Exposition;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -33,8 +38,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The controller daemon of one local cluster: runs {@link ClusterController} every half second (or
- * at once when asked), serves {@code rw} and {@code ro}, and answers {@code GET /status} on its
- * loopback API. Exactly one runs per cluster: it holds {@code controller.lock} for its life.
+ * at once when asked), serves {@code rw} and {@code ro}, and answers {@code GET /status} and
+ * {@code GET /metrics} (cluster-level, {@link ClusterMetrics}) on its loopback API. Exactly one runs per cluster: it holds {@code controller.lock} for its life.
  * When it dies the instances keep serving; the next one adopts them.
  */
 public final class LocalController implements AutoCloseable {
@@ -61,16 +66,21 @@ public final class LocalController implements AutoCloseable {
     private volatile ClusterSpec spec;
     private final ApiTls.ServerTls apiTls;
     private final ScheduledBackups backups;
+    private final Dashboard dashboard;
+    private final DashboardServer dashboardServer;
+    /** Failovers, switchovers, instances wanted and ready ({@code GET /metrics}). */
+    private final ClusterMetrics metrics;
 
     private LocalController(Path pgsetHome, ClusterHome home, Launcher launcher) throws IOException {
         this.home = home;
         this.spec = SpecReader.read(home.spec());
         String token = LocalSecrets.apiToken(home);
         LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
-        this.controller = new ClusterController(runtime, LocalInstanceClient.of(home),
-                new EventLog(home.events(), Clock.systemUTC()), Clock.systemUTC());
-        this.backups = new ScheduledBackups(home, new EventLog(home.events(), Clock.systemUTC()),
-                Clock.systemDefaultZone());
+        RecentEvents events = new RecentEvents(new EventLog(home.events(), Clock.systemUTC()), Clock.systemUTC());
+        this.controller = new ClusterController(runtime, LocalInstanceClient.of(home), events, Clock.systemUTC());
+        this.backups = new ScheduledBackups(home, events, Clock.systemDefaultZone());
+        this.dashboard = new Dashboard(events);
+        this.dashboardServer = new DashboardServer(Ports.LOOPBACK, token, dashboard, home.name());
         this.services = Services.read(home).orElseThrow(() -> new IOException("no services.json in " + home.dir()));
         this.latest = new ClusterStatus(spec.name(), Phase.PROGRESSING, null, spec.instances(), 0, List.of(),
                 List.of(), Services.describe(services, home, spec), "controller starting", "", null, List.of());
@@ -81,8 +91,10 @@ public final class LocalController implements AutoCloseable {
         this.apiTls = ApiTls.server(ApiTls.authority(home.secrets()), List.of("controller-" + home.name(), "localhost"),
                 List.of(Ports.LOOPBACK), Duration.ofDays(spec.tls().validityDays()));
         this.api = new ApiServer(Ports.LOOPBACK, 0, token, "controller-" + home.name(), apiTls.context());
+        this.metrics = new ClusterMetrics(() -> List.of(ClusterMetrics.Figures.of(latest, controller.counters(), "")));
         api.open("GET", "/healthz", body -> Response.probe(!stopping, "stopping"))
            .secured("GET", "/status", body -> Response.json(latest))
+           .secured("GET", "/metrics", body -> new Response(200, Exposition.CONTENT_TYPE, metrics.scrape()))
            .secured("POST", "/reconcile", body -> {
                wake.release();
                return Response.json(Map.of("woken", true));
@@ -124,8 +136,10 @@ public final class LocalController implements AutoCloseable {
 
     private void serve() throws IOException, InterruptedException {
         api.start();
+        dashboardServer.start();
         Json.write(home.controllerFile(), Json.object().put("pid", ProcessHandle.current().pid())
-                .put("apiPort", api.port()).put("rw", services.rw()).put("ro", services.ro()));
+                .put("apiPort", api.port()).put("rw", services.rw()).put("ro", services.ro())
+                .put("dashboardPort", dashboardServer.port()));
         LOG.info("cluster={} controller running (pid {}, API port {})", home.name(), ProcessHandle.current().pid(),
                 api.port());
         while (!stopping) {
@@ -193,6 +207,7 @@ public final class LocalController implements AutoCloseable {
             latest = withConditions(latest.withPhase(Phase.DEGRADED, "reconcile failed: " + e.getMessage()),
                     Optional.empty());
         }
+        dashboard.observe(latest, spec.storage().sizeBytes(), System.currentTimeMillis());
     }
 
     /** The conditions core computes, their transition times carried on from the last status. */
@@ -220,6 +235,7 @@ public final class LocalController implements AutoCloseable {
         rw.close();
         ro.close();
         api.close();
+        dashboardServer.close();
         try {
             Files.deleteIfExists(home.controllerFile());
         } catch (IOException e) {

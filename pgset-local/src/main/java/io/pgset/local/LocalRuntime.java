@@ -1,5 +1,6 @@
 package io.pgset.local;
 
+import io.pgset.core.spec.SpecReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgset.core.control.ClusterRuntime;
@@ -84,6 +85,7 @@ public final class LocalRuntime implements ClusterRuntime {
     public void createPod(int ordinal, Optional<PodState> upstream, boolean newDatabase) throws IOException {
         String pod = home.name() + "-" + ordinal;
         Processes.stopOrphanPostgres(home.volume(pod).resolve("pgdata"));
+        Processes.stopOrphanTools(home.podPid(pod), home.volume(pod));
         PortPair ports = portsFor(pod);
         for (int port : new int[] {ports.postgres(), ports.api()}) {
             if (!Ports.isFree(port)) {
@@ -98,6 +100,8 @@ public final class LocalRuntime implements ClusterRuntime {
         if (newDatabase) {
             args.add("--new-database");
         }
+        // The spec's log format for the instances, else the one this controller was started with.
+        SpecReader.read(home.spec()).logging().format().ifPresent(format -> args.add("--log-format=" + format.label()));
         Process process = launcher.start(args, home.podLog(pod));
         Processes.writePid(home.podPid(pod), process.pid());
         awaitIdentifiable(process, marker(home, pod));

@@ -1,5 +1,6 @@
 package io.pgset.local;
 
+import io.pgset.instance.LogLines;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -122,7 +123,9 @@ final class LogCursor {
         }
     }
 
-    private Line line(String text) {
+    /** A JSON line of pgset's is read as its text line, so both formats read the same to a person. */
+    private Line line(String raw) {
+        String text = LogLines.readable(raw).orElse(raw);
         Instant time = timeOf(text);
         if (time != null) {
             last = time;

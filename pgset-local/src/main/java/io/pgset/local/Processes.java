@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +87,60 @@ public final class Processes {
         if (!awaitExit(orphan.get(), Duration.ofSeconds(30))) {
             signal("-KILL", Long.toString(pid));
             awaitExit(orphan.get(), Duration.ofSeconds(10));
+        }
+    }
+
+    /**
+     * Kills what an instance manager that died alone left running on its volume: pg_basebackup,
+     * pgBackRest, pg_rewind, initdb or a recovery's private postgres. Left running, such a tool goes
+     * on writing into a staging directory that the next instance manager removes and makes anew,
+     * and may keep the replica's slot or the volume's files busy for hours. Each of them
+     * writes only where pgset's rules expect an interrupted tool (a staging directory, or pgdata
+     * under the rewind marker), so killing it loses nothing. Only processes of the dead instance
+     * manager's process group (it led one, see {@link Launcher}) that name the volume in their
+     * arguments are killed: never a person's command that happens to read the volume. Call after
+     * {@link #stopOrphanPostgres}, which stops the pod's postgres cleanly.
+     *
+     * @param pidFile where the dead instance manager's pid is recorded
+     */
+    public static void stopOrphanTools(Path pidFile, Path volume) throws IOException {
+        long group;
+        try {
+            group = Long.parseLong(Files.readString(pidFile).strip());
+        } catch (IOException | NumberFormatException e) {
+            return; // no instance manager ran here, or its pid was never written: nothing it started can run
+        }
+        if (ProcessHandle.of(group).map(ProcessHandle::isAlive).orElse(false)) {
+            return; // the instance manager lives (and while any of its group does, its pid is not reused)
+        }
+        String dir = volume.toAbsolutePath().normalize().toString();
+        List<ProcessHandle> orphans = ProcessHandle.allProcesses()
+                .filter(p -> processGroup(p.pid()) == group)
+                .filter(p -> p.info().arguments().map(args -> Arrays.stream(args).anyMatch(a -> names(a, dir)))
+                        .orElse(false))
+                .toList();
+        for (ProcessHandle orphan : orphans) {
+            signal("-KILL", Long.toString(orphan.pid()));
+        }
+        for (ProcessHandle orphan : orphans) {
+            awaitExit(orphan, Duration.ofSeconds(10));
+        }
+    }
+
+    /** Whether an argument names the directory or a path in it (not a sibling such as data-demo-10). */
+    static boolean names(String argument, String dir) {
+        return Arrays.stream(argument.split("[= ]")).anyMatch(part -> part.equals(dir) || part.startsWith(dir + "/"));
+    }
+
+    /** The process group of a live process, from /proc; -1 when it cannot be read (it has ended). */
+    static long processGroup(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so count after its end.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[2]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

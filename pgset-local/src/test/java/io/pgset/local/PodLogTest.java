@@ -37,6 +37,22 @@ class PodLogTest {
     }
 
     @Test
+    void jsonLinesReadAsTextLinesAndMergeByTheirTime() throws Exception {
+        Path log = dir.resolve("log");
+        Files.writeString(log, "2026-11-29T10:00:00.000Z INFO cluster=demo pod=demo-0 text first\n"
+                + "{\"time\":\"2026-11-29T10:00:02.000Z\",\"level\":\"WARN\",\"cluster\":\"demo\",\"pod\":\"demo-0\","
+                + "\"logger\":\"pgset.instance\",\"message\":\"json third\"}\n");
+        Path pglog = Files.createDirectories(dir.resolve("volume/pglog"));
+        Files.writeString(pglog.resolve("postgresql-20261129-100000.log"), "2026-11-29 10:00:01.000 UTC [7] LOG:  second\n");
+
+        try (PodLog pod = new PodLog(log, dir.resolve("volume"))) {
+            assertThat(pod.next()).containsExactly("2026-11-29T10:00:00.000Z INFO cluster=demo pod=demo-0 text first",
+                    "2026-11-29 10:00:01.000 UTC [7] LOG:  second",
+                    "2026-11-29T10:00:02.000Z WARN cluster=demo pod=demo-0 json third");
+        }
+    }
+
+    @Test
     void followsAcrossARollAndAcrossPostgresStartingANewFile() throws Exception {
         Path log = dir.resolve("log");
         Path volume = Files.createDirectories(dir.resolve("volume/pglog")).getParent();

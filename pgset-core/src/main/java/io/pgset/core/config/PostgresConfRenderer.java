@@ -36,6 +36,8 @@ public final class PostgresConfRenderer {
         settings.putAll(tunables(spec));
         settings.putAll(logging);
         settings.putAll(spec.postgres().parameters());
+        settings.put("shared_preload_libraries",
+                PreloadLibraries.merge(spec.postgres().parameters().get("shared_preload_libraries")));
         return settings;
     }
 

@@ -51,6 +51,10 @@ public final class ClusterController {
     private final Map<String, Instant> restarted = new HashMap<>();
     /** Whether the primary's archiving was failing, so that its start and its end are each told once. */
     private ArchivingWatch archiving = new ArchivingWatch();
+    /** How full each volume was, so that crossing the storage alert and coming back are each told once. */
+    private StorageWatch storageLevels = new StorageWatch();
+    /** Failovers and switchovers so far; read by other threads (metrics), written by the loop. */
+    private volatile HaCounters counters = HaCounters.NONE;
 
     /** How long an instance restarted for a rollout may stay unready before the rollout counts as stalled. */
     public static final Duration RESTART_STALLS_AFTER = Duration.ofSeconds(60);
@@ -78,6 +82,7 @@ public final class ClusterController {
         reportStorage(observed);
         CloneEvents.of(observed).forEach(this::tell);
         archiving.next(observed).ifPresent(this::tell);
+        storageLevels.next(observed).forEach(events::record);
         String stalled = stalled(observed);
         // A step that failed is retried at the normal pace, not at once; a switchover is watched closely.
         acted = switchover.isPresent() || (failures.isEmpty()
@@ -133,6 +138,13 @@ public final class ClusterController {
         lastSwitchover = previous.lastSwitchover;
         restarted.putAll(previous.restarted);
         archiving = previous.archiving;
+        storageLevels = previous.storageLevels;
+        counters = previous.counters;
+    }
+
+    /** Failovers and switchovers this controller (and those it took over from) carried out; any thread. */
+    public HaCounters counters() {
+        return counters;
     }
 
     /** Whether the last pass changed something (created, deleted, fenced, promoted, ...): the next one should come soon. */
@@ -255,6 +267,8 @@ public final class ClusterController {
             runtime.fence(fence.pod());
         } else if (action instanceof Action.Promote promote) {
             promoteRecorded(podNamed(observed, promote.pod()).orElseThrow(), observed.recordedPrimary());
+            counters = counters.failedOver(primaryLostSince == null ? Duration.ZERO
+                    : Duration.between(primaryLostSince, clock.instant()));
             primaryLostSince = null;
             tell(Event.normal(Event.Reason.PrimaryChanged, observed.spec().name(), promote.pod(),
                     "primary is " + promote.pod() + " (promoted)"));
@@ -329,6 +343,7 @@ public final class ClusterController {
                     + " (it took the role back)"));
         } else {
             lastSwitchover = s.status(ClusterStatus.Switchover.State.DONE, "");
+            counters = counters.switchedOver();
             tell(Event.normal(Event.Reason.PrimaryChanged, observed.spec().name(), s.to(), "primary is " + s.to()
                     + " (switchover; it had received the shutdown checkpoint " + s.checkpoint() + " of " + s.from() + ")"));
         }

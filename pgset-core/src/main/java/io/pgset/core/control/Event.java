@@ -31,6 +31,12 @@ public record Event(Reason reason, Severity severity, String cluster, Optional<S
         Failed,
         /** An instance's volume has no space left; postgres stopped or cannot start. */
         VolumeFull,
+        /** An instance's volume reached {@code storage.alertPercent} of its capacity. */
+        StorageNearlyFull,
+        /** An instance's volume uses its whole capacity (or its filesystem has no room left). */
+        StorageAtCapacity,
+        /** An instance's volume is below its alert again (a larger size, or space freed). */
+        StorageRecovered,
         /** An instance moved a data directory it could not use aside, keeping it. */
         DataMovedAside,
         /** postgres refused a new configuration; the instance went back to its last good one. */

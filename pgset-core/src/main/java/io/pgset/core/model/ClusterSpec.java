@@ -22,10 +22,20 @@ public record ClusterSpec(
         NetworkSpec network,
         DisruptionSpec disruption,
         FailoverSpec failover,
-        ResourcesSpec resources) {
+        ResourcesSpec resources,
+        LoggingSpec logging) {
 
     public ClusterSpec {
         postgres = postgres.withSortedParameters();
+        logging = logging == null ? LoggingSpec.INHERIT : logging;
+    }
+
+    /** A spec that says nothing about logging. */
+    public ClusterSpec(String name, int instances, PostgresSpec postgres, StorageSpec storage,
+                       ReplicationSpec replication, BootstrapSpec bootstrap, BackupSpec backup, TlsSpec tls,
+                       NetworkSpec network, DisruptionSpec disruption, FailoverSpec failover, ResourcesSpec resources) {
+        this(name, instances, postgres, storage, replication, bootstrap, backup, tls, network, disruption, failover,
+                resources, LoggingSpec.INHERIT);
     }
 
     /** The stable name of the instance with this ordinal: {@code demo-0}, {@code demo-1}, ... */
@@ -46,7 +56,7 @@ public record ClusterSpec(
     /** The same cluster with {@code count} instances; a replication mode the spec left out follows the count. */
     public ClusterSpec withInstances(int count) {
         return new ClusterSpec(name, count, postgres, storage, replication.forInstances(count), bootstrap, backup, tls,
-                network, disruption, failover, resources);
+                network, disruption, failover, resources, logging);
     }
 
     public record PostgresSpec(String version, String binDir, Map<String, String> parameters) {
@@ -55,7 +65,40 @@ public record ClusterSpec(
         }
     }
 
-    public record StorageSpec(String size, boolean retainOnScaleDown, boolean retainOnDelete) {}
+    /**
+     * Each instance's volume.
+     *
+     * @param size         the capacity: locally what the volume's use is measured against, in
+     *                     Kubernetes the claim's request (1Gi when the spec gives none)
+     * @param alertPercent the share of {@code size} used at which the instance is reported nearly full
+     * @param explicitSize whether the spec gives the size; locally, without one, the capacity is what
+     *                     the volume's filesystem has room for
+     */
+    public record StorageSpec(String size, boolean retainOnScaleDown, boolean retainOnDelete, int alertPercent,
+                              boolean explicitSize) {
+
+        public static final int DEFAULT_ALERT_PERCENT = 80;
+
+        /** A spec that gives this size, alerting at the default share. */
+        public StorageSpec(String size, boolean retainOnScaleDown, boolean retainOnDelete) {
+            this(size, retainOnScaleDown, retainOnDelete, DEFAULT_ALERT_PERCENT, true);
+        }
+
+        /** The size in bytes. */
+        public long sizeBytes() {
+            return ByteSize.bytes(size);
+        }
+    }
+
+    /**
+     * The format of the log lines pgset's own processes write.
+     *
+     * @param format empty: what the process that starts them uses ({@code --log-format}, or
+     *               {@code PGSET_LOG_FORMAT}, else text)
+     */
+    public record LoggingSpec(Optional<LogFormat> format) {
+        public static final LoggingSpec INHERIT = new LoggingSpec(Optional.empty());
+    }
 
     public enum ReplicationMode { ASYNC, SYNC }
 

@@ -14,8 +14,10 @@ public enum ConditionType {
     Degraded,
     /** The spec is invalid: nothing is created, a running cluster keeps its last valid spec. */
     SpecInvalid,
-    /** An instance's volume has no space left. */
+    /** An instance's volume has no space left, or uses its whole capacity ({@link StorageLevel#FULL}). */
     StorageFull,
+    /** An instance's volume uses {@code storage.alertPercent} of its capacity or more. */
+    StorageNearlyFull,
     /** The primary's WAL archiving fails and segments wait in its pg_wal ({@link ArchiveStatus#failing}). */
     ArchivingFailing
 }

@@ -12,7 +12,10 @@ import java.util.Optional;
  *   <li>{@code Ready} holds in phase Healthy; {@code Progressing} in phase Progressing;
  *       {@code Degraded} in phase Degraded. Their reason is the phase.</li>
  *   <li>{@code SpecInvalid} holds while the spec is invalid, with the problems as message.</li>
- *   <li>{@code StorageFull} holds while any instance reports its volume full, naming them.</li>
+ *   <li>{@code StorageFull} holds while any instance's volume is {@link StorageLevel#FULL}: no room
+ *       left on its filesystem, or its whole capacity used; it names them.</li>
+ *   <li>{@code StorageNearlyFull} holds while any instance's volume uses {@code storage.alertPercent}
+ *       of its capacity or more (full ones included), naming each with its use.</li>
  *   <li>{@code ArchivingFailing} holds while the ready primary's WAL archiving fails with segments
  *       waiting ({@link ArchiveStatus#isFailing}); unknown without a ready primary, it then holds
  *       false.</li>
@@ -35,7 +38,7 @@ public final class Conditions {
         Phase phase = status.phase();
         String reason = phase.label();
         String message = status.message() == null ? "" : status.message();
-        List<String> full = status.pods().stream().filter(p -> p.storage().full())
+        List<String> full = status.pods().stream().filter(p -> p.storage().level() == StorageLevel.FULL)
                 .map(ClusterStatus.PodStatus::name).toList();
         List<Condition> conditions = new ArrayList<>();
         conditions.add(since(previous, at, new Condition(ConditionType.Ready, phase == Phase.HEALTHY, reason,
@@ -50,8 +53,29 @@ public final class Conditions {
         conditions.add(since(previous, at, new Condition(ConditionType.StorageFull, !full.isEmpty(),
                 full.isEmpty() ? "SpaceLeft" : "VolumeFull",
                 full.isEmpty() ? "" : "no space left on the volume of " + String.join(", ", full), at)));
+        conditions.add(since(previous, at, nearlyFull(status, at)));
         conditions.add(since(previous, at, archiving(status, at)));
         return List.copyOf(conditions);
+    }
+
+    private static Condition nearlyFull(ClusterStatus status, String at) {
+        List<ClusterStatus.PodStatus> above = status.pods().stream()
+                .filter(p -> p.storage().level() == StorageLevel.NEARLY_FULL || p.storage().level() == StorageLevel.FULL)
+                .toList();
+        if (above.isEmpty()) {
+            return new Condition(ConditionType.StorageNearlyFull, false, "BelowAlert", "", at);
+        }
+        boolean anyFull = above.stream().anyMatch(p -> p.storage().level() == StorageLevel.FULL);
+        String message = above.stream().map(p -> nearlyFullMessage(p.name(), p.storage()))
+                .collect(java.util.stream.Collectors.joining("; "));
+        return new Condition(ConditionType.StorageNearlyFull, true, anyFull ? "VolumeFull" : "AboveAlert", message, at);
+    }
+
+    /** One volume above its alert in words, with what to do; the events say the same. */
+    public static String nearlyFullMessage(String pod, InstanceStatus.Storage storage) {
+        String use = storage.describeUse().isEmpty() ? "no space left on the filesystem" : storage.describeUse();
+        return pod + " volume " + use + ", alert at " + storage.alertPercent() + "%: raise spec.storage.size"
+                + " with pgset apply, or free space";
     }
 
     private static Condition archiving(ClusterStatus status, String at) {

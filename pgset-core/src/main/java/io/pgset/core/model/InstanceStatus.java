@@ -1,5 +1,7 @@
 package io.pgset.core.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -31,6 +33,8 @@ import java.util.List;
  * @param archive        WAL archiving as this instance's postgres reports it ({@link ArchiveStatus#UNKNOWN}
  *                       when it was not asked)
  * @param lastClone      how this instance's manager last made the replica's data anew; null when it has not
+ * @param activity       client connections and the cumulative commit count ({@link Activity#UNKNOWN} when
+ *                       not asked)
  */
 public record InstanceStatus(
         String pod,
@@ -53,7 +57,22 @@ public record InstanceStatus(
         String configRejected,
         double lagSeconds,
         ArchiveStatus archive,
-        Clone lastClone) {
+        Clone lastClone,
+        Activity activity) {
+
+    /**
+     * What clients do on this postgres, for the dashboard's charts; the controller turns two
+     * commit counts into transactions per second.
+     *
+     * @param connections client backends in pg_stat_activity, less the status query's own; -1 when unknown
+     * @param commits     committed transactions since the statistics were last reset, summed over the
+     *                    databases of pg_stat_database (postgres_exporter's {@code pg_stat_database_xact_commit})
+     *                    but the maintenance database {@code postgres}, where pgset's own queries run; -1
+     *                    when unknown
+     */
+    public record Activity(int connections, long commits) {
+        public static final Activity UNKNOWN = new Activity(-1, -1);
+    }
 
     /**
      * How a replica's data was last made anew by its instance manager, so that the controller can
@@ -88,16 +107,49 @@ public record InstanceStatus(
     /**
      * The volume as its instance manager sees it.
      *
-     * @param freeBytes  bytes still free on the volume's filesystem; -1 when unknown
-     * @param full       postgres stopped (or cannot start) because the volume has no space left
-     * @param keptCopies data directories moved aside because they could not be used (never deleted:
-     *                   {@code pgdata.broken-<time>}), relative to the volume
+     * @param freeBytes     bytes still free on the volume's filesystem; -1 when unknown
+     * @param full          postgres stopped (or cannot start) because the filesystem has no space left
+     * @param keptCopies    data directories moved aside because they could not be used (never deleted:
+     *                      {@code pgdata.broken-<time>}), relative to the volume
+     * @param usedBytes     bytes the volume's files take; -1 when not measured yet
+     * @param capacityBytes what the volume may hold ({@link VolumeCapacity#capacity}); -1 when unknown.
+     *                      This is the one figure of a volume's capacity that status and metrics report.
+     * @param alertPercent  the share of the capacity from which the volume is nearly full
      */
-    public record Storage(long freeBytes, boolean full, List<String> keptCopies) {
+    @JsonIgnoreProperties(value = {"level", "percentUsed"}, allowGetters = true)
+    public record Storage(long freeBytes, boolean full, List<String> keptCopies, long usedBytes, long capacityBytes,
+                          int alertPercent) {
         public static final Storage UNKNOWN = new Storage(-1, false, List.of());
 
         public Storage {
             keptCopies = keptCopies == null ? List.of() : List.copyOf(keptCopies);
+            alertPercent = alertPercent <= 0 ? ClusterSpec.StorageSpec.DEFAULT_ALERT_PERCENT : alertPercent;
+        }
+
+        /** Free space and fullness only, capacity unknown. */
+        public Storage(long freeBytes, boolean full, List<String> keptCopies) {
+            this(freeBytes, full, keptCopies, -1, -1, ClusterSpec.StorageSpec.DEFAULT_ALERT_PERCENT);
+        }
+
+        /** How full the volume is against its capacity. */
+        @JsonProperty("level")
+        public StorageLevel level() {
+            return VolumeCapacity.level(usedBytes, capacityBytes, alertPercent, full);
+        }
+
+        /** Whole percent of the capacity used; -1 when unknown. */
+        @JsonProperty("percentUsed")
+        public int percentUsed() {
+            return VolumeCapacity.percent(usedBytes, capacityBytes);
+        }
+
+        /** For status: {@code 52.1 MiB of 64.0 MiB (81%)}; empty when the capacity is unknown. */
+        public String describeUse() {
+            if (capacityBytes <= 0 || usedBytes < 0) {
+                return "";
+            }
+            return ByteSize.describe(usedBytes) + " of " + ByteSize.describe(capacityBytes) + " (" + percentUsed()
+                    + "%)";
         }
     }
 
@@ -108,6 +160,17 @@ public record InstanceStatus(
         certificateExpires = certificateExpires == null ? "" : certificateExpires;
         configRejected = configRejected == null ? "" : configRejected;
         archive = archive == null ? ArchiveStatus.UNKNOWN : archive;
+        activity = activity == null ? Activity.UNKNOWN : activity;
+    }
+
+    public InstanceStatus(String pod, Role role, boolean started, boolean ready, long postgresPid, long timeline,
+                          String lsn, String receivedLsn, boolean streaming, long volumeBytes, int restarts,
+                          String message, String upstream, String specVersion, List<PendingRestart> pendingRestart,
+                          String certificateExpires, Storage storage, String configRejected, double lagSeconds,
+                          ArchiveStatus archive, Clone lastClone) {
+        this(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming, volumeBytes, restarts,
+                message, upstream, specVersion, pendingRestart, certificateExpires, storage, configRejected, lagSeconds,
+                archive, lastClone, Activity.UNKNOWN);
     }
 
     public InstanceStatus(String pod, Role role, boolean started, boolean ready, long postgresPid, long timeline,
@@ -152,49 +215,55 @@ public record InstanceStatus(
     public InstanceStatus withConfig(String version, List<PendingRestart> pending) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, version, pending, certificateExpires, storage, configRejected,
-                lagSeconds, archive, lastClone);
+                lagSeconds, archive, lastClone, activity);
     }
 
     public InstanceStatus withCertificateExpires(String expires) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, specVersion, pendingRestart, expires, storage, configRejected,
-                lagSeconds, archive, lastClone);
+                lagSeconds, archive, lastClone, activity);
     }
 
     public InstanceStatus withStorage(Storage volume) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, volume,
-                configRejected, lagSeconds, archive, lastClone);
+                configRejected, lagSeconds, archive, lastClone, activity);
     }
 
     public InstanceStatus withConfigRejected(String why) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage, why,
-                lagSeconds, archive, lastClone);
+                lagSeconds, archive, lastClone, activity);
     }
 
     public InstanceStatus withMessage(String why) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, why, upstream, specVersion, pendingRestart, certificateExpires, storage,
-                configRejected, lagSeconds, archive, lastClone);
+                configRejected, lagSeconds, archive, lastClone, activity);
     }
 
     public InstanceStatus withLagSeconds(double seconds) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage,
-                configRejected, seconds, archive, lastClone);
+                configRejected, seconds, archive, lastClone, activity);
     }
 
     public InstanceStatus withArchive(ArchiveStatus archiving) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage,
-                configRejected, lagSeconds, archiving, lastClone);
+                configRejected, lagSeconds, archiving, lastClone, activity);
     }
 
     public InstanceStatus withClone(Clone made) {
         return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
                 volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage,
-                configRejected, lagSeconds, archive, made);
+                configRejected, lagSeconds, archive, made, activity);
+    }
+
+    public InstanceStatus withActivity(Activity clients) {
+        return new InstanceStatus(pod, role, started, ready, postgresPid, timeline, lsn, receivedLsn, streaming,
+                volumeBytes, restarts, message, upstream, specVersion, pendingRestart, certificateExpires, storage,
+                configRejected, lagSeconds, archive, lastClone, clients);
     }
 
     /** The received position for a replica (falling back to replayed), the write position for a primary. */

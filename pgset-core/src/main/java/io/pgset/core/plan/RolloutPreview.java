@@ -73,6 +73,10 @@ public record RolloutPreview(List<String> changes, List<String> refused, List<St
         IntStream.range(after.instances(), before.instances()).boxed().sorted((a, b) -> b - a)
                 .forEach(i -> lines.add(before.podName(i) + ": removed (scale down, highest ordinal first); its volume "
                         + (after.storage().retainOnScaleDown() ? "is kept" : "is deleted")));
+        if (after.storage().sizeBytes() > before.storage().sizeBytes()) {
+            lines.add("volumes: capacity grows from " + before.storage().size() + " to " + after.storage().size()
+                    + ", no restart (Kubernetes: each claim is expanded where its StorageClass allows)");
+        }
         if (!restartFor.isEmpty() && kept > 0) {
             lines.add(order(before, after, restartFor, primaryName, kept, server));
         }

@@ -31,7 +31,12 @@ public final class SpecChanges {
             compare(changes, "spec.postgres.parameters." + name, was.getOrDefault(name, "(default)"),
                     now.getOrDefault(name, "(default)"));
         }
-        compare(changes, "spec.storage", before.storage(), after.storage());
+        compare(changes, "spec.storage.size", before.storage().size(), after.storage().size());
+        compare(changes, "spec.storage.retainOnScaleDown", before.storage().retainOnScaleDown(),
+                after.storage().retainOnScaleDown());
+        compare(changes, "spec.storage.retainOnDelete", before.storage().retainOnDelete(),
+                after.storage().retainOnDelete());
+        compare(changes, "spec.storage.alertPercent", before.storage().alertPercent(), after.storage().alertPercent());
         compare(changes, "spec.replication", before.replication(), after.replication());
         compare(changes, "spec.bootstrap.initdb", before.bootstrap().initdb(), after.bootstrap().initdb());
         compare(changes, "spec.backup", before.backup(), after.backup());
@@ -39,6 +44,8 @@ public final class SpecChanges {
         compare(changes, "spec.network.allow", before.network().allow(), after.network().allow());
         compare(changes, "spec.disruption", before.disruption(), after.disruption());
         compare(changes, "spec.failover", before.failover(), after.failover());
+        compare(changes, "spec.logging.format", before.logging().format().map(f -> f.label()).orElse("(inherited)"),
+                after.logging().format().map(f -> f.label()).orElse("(inherited)"));
         return changes;
     }
 
@@ -56,6 +63,12 @@ public final class SpecChanges {
             refused.add("spec.postgres.version: " + before.postgres().version() + " -> " + after.postgres().version()
                     + ": a major version upgrade needs pg_upgrade, which pgset does not do; create a new cluster and"
                     + " move the data");
+        }
+        if (after.storage().sizeBytes() < before.storage().sizeBytes()) {
+            refused.add("spec.storage.size: " + before.storage().size() + " -> " + after.storage().size()
+                    + ": a volume cannot shrink (a Kubernetes claim refuses a smaller request, and the data on it"
+                    + " may not fit); keep " + before.storage().size() + " or more, or create a new cluster from a"
+                    + " backup");
         }
         return refused;
     }

@@ -27,6 +27,9 @@ import io.pgset.core.model.ClusterSpec.ScheduleSpec;
 import io.pgset.core.model.CronSchedule;
 import io.pgset.core.model.ClusterSpec.StorageSpec;
 import io.pgset.core.model.ClusterSpec.TlsSpec;
+import io.pgset.core.model.ClusterSpec.LoggingSpec;
+import io.pgset.core.model.ByteSize;
+import io.pgset.core.model.LogFormat;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -68,6 +71,8 @@ final class SpecParser {
     private static final Rule ABSOLUTE_PATH = Rule.of("must be an absolute path", path -> path.startsWith("/"));
     private static final Rule QUANTITY = Rule.matching("must be a size such as 1Gi (a whole number of bytes,"
             + " optionally with a Ki, Mi, Gi or Ti suffix)", "[0-9]+(Ki|Mi|Gi|Ti)?");
+    /** Far beyond any volume, and far from the overflow of a byte count. */
+    private static final Rule SIZE_RANGE = Rule.of("must be at most 1024Ti", SpecParser::atMostPetabyte);
     private static final Rule POSITIVE = Rule.of("must be greater than zero",
             size -> !size.matches("0+(Ki|Mi|Gi|Ti)?"));
     private static final Rule MODE = Rule.of("must be async or sync",
@@ -118,7 +123,7 @@ final class SpecParser {
         root.requiredText("kind", Rule.equalTo(KIND));
         String name = metadata(root.requiredObject("metadata"));
         return spec(name, section(root, "spec", "instances", "postgres", "storage", "replication",
-                "bootstrap", "backup", "tls", "network", "disruption", "failover", "resources"));
+                "bootstrap", "backup", "tls", "network", "disruption", "failover", "resources", "logging"));
     }
 
     private static final Rule CPU = Rule.matching("must be a CPU amount such as 500m or 2", "[0-9]+m|[0-9]+([.][0-9]+)?");
@@ -163,7 +168,7 @@ final class SpecParser {
         ClusterSpec cluster = new ClusterSpec(name,
                 instances,
                 postgres(section(spec, "postgres", "version", "binDir", "parameters"), spec.has("backup")),
-                storage(section(spec, "storage", "size", "retainOnScaleDown", "retainOnDelete")),
+                storage(section(spec, "storage", "size", "retainOnScaleDown", "retainOnDelete", "alertPercent")),
                 replication(section(spec, "replication", "mode", "syncStandbys"), instances),
                 bootstrap(name, section(spec, "bootstrap", "initdb", "recovery")),
                 backup(name, section(spec, "backup", "repositories", "schedule", "retention", "archive")),
@@ -173,7 +178,8 @@ final class SpecParser {
                 new DisruptionSpec(section(spec, "disruption", "maxUnavailable")
                         .integer("maxUnavailable", 1, 1, Integer.MAX_VALUE)),
                 new FailoverSpec(section(spec, "failover", "delaySeconds").integer("delaySeconds", 0, 0, 3600)),
-                resources(section(spec, "resources", "requests", "limits")));
+                resources(section(spec, "resources", "requests", "limits")),
+                logging(section(spec, "logging", "format")));
         checkSyncStandbys(spec, cluster);
         return cluster;
     }
@@ -211,9 +217,17 @@ final class SpecParser {
     }
 
     private static StorageSpec storage(SpecNode storage) {
-        return new StorageSpec(storage.textOrInteger("size", "1Gi", QUANTITY, POSITIVE),
+        return new StorageSpec(storage.textOrInteger("size", "1Gi", QUANTITY, POSITIVE, SIZE_RANGE),
                 storage.bool("retainOnScaleDown", true),
-                storage.bool("retainOnDelete", true));
+                storage.bool("retainOnDelete", true),
+                storage.integer("alertPercent", StorageSpec.DEFAULT_ALERT_PERCENT, 1, 99),
+                storage.has("size"));
+    }
+
+    private static LoggingSpec logging(SpecNode logging) {
+        String format = logging.text("format", "", Rule.of("must be " + LogFormat.ACCEPTED,
+                value -> value.equals("text") || value.equals("json")));
+        return new LoggingSpec(format.isEmpty() ? Optional.empty() : Optional.of(LogFormat.of(format)));
     }
 
     /** Without a mode, the one {@link ReplicationSpec#defaultMode} gives for the number of instances. */
@@ -289,6 +303,14 @@ final class SpecParser {
             return new RecoveryTarget(TargetType.IMMEDIATE, "");
         }
         return RecoveryTarget.latest();
+    }
+
+    private static boolean atMostPetabyte(String size) {
+        try {
+            return ByteSize.bytes(size) <= (1024L << 40);
+        } catch (IllegalArgumentException e) {
+            return !size.matches("[0-9]+(Ki|Mi|Gi|Ti)?"); // QUANTITY says what is wrong with it
+        }
     }
 
     private static boolean isOffsetTime(String value) {

@@ -53,6 +53,7 @@ final class SpecWriter {
         new TreeMap<>(cluster.resources().requests()).forEach(requests::put);
         ObjectNode limits = resources.putObject("limits");
         new TreeMap<>(cluster.resources().limits()).forEach(limits::put);
+        cluster.logging().format().ifPresent(format -> spec.putObject("logging").put("format", format.label()));
         return SpecYaml.write(root);
     }
 
@@ -64,9 +65,13 @@ final class SpecWriter {
     }
 
     private static void storage(ObjectNode node, StorageSpec storage) {
-        node.put("size", storage.size());
+        // A size the user left out stays out: locally the capacity is then the filesystem's room.
+        if (storage.explicitSize()) {
+            node.put("size", storage.size());
+        }
         node.put("retainOnScaleDown", storage.retainOnScaleDown());
         node.put("retainOnDelete", storage.retainOnDelete());
+        node.put("alertPercent", storage.alertPercent());
     }
 
     private static void initdb(ObjectNode node, InitdbSpec initdb) {

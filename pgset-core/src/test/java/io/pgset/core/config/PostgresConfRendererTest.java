@@ -144,6 +144,19 @@ class PostgresConfRendererTest {
     }
 
     @Test
+    void pgStatStatementsIsPreloadedBesideTheUsersLibraries() {
+        assertThat(settings(PostgresConfRenderer.render(DEMO, PRIMARY)))
+                .containsEntry("shared_preload_libraries", "pg_stat_statements");
+        ClusterSpec own = spec("""
+                postgres:
+                  parameters:
+                    shared_preload_libraries: auto_explain
+                """);
+        assertThat(settings(PostgresConfRenderer.render(own, PRIMARY)))
+                .containsEntry("shared_preload_libraries", "pg_stat_statements,auto_explain");
+    }
+
+    @Test
     void walSenderLimitsDoNotFollowTheInstanceCount() {
         Map<String, String> two = settings(PostgresConfRenderer.render(DEMO.withInstances(2), PRIMARY));
         Map<String, String> five = settings(PostgresConfRenderer.render(DEMO.withInstances(5), PRIMARY));

@@ -163,10 +163,13 @@ class ClusterControllerFailoverTest {
                 .contains("createPod 0")
                 .noneMatch(c -> c.startsWith("fence") || c.startsWith("promote"));
 
+        assertThat(controller.counters()).isEqualTo(HaCounters.NONE);
         clock.advance(Duration.ofMillis(100));
         controller.reconcile(delayed);
 
         assertThat(log).containsSubsequence("fence demo-0", "recordPrimary demo-2", "promote demo-2");
+        assertThat(controller.counters()).as("one failover, timed from the pass that first saw the primary lost")
+                .isEqualTo(new HaCounters(1, 0, 10.0));
     }
 
     @Test

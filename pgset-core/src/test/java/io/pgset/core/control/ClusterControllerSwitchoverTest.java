@@ -67,6 +67,7 @@ class ClusterControllerSwitchoverTest {
 
         assertThat(log).containsExactly("demote demo-0 for demo-2", "recordPrimary demo-2", "promote demo-2");
         assertThat(done.switchover().state()).isEqualTo(State.DONE);
+        assertThat(controller.counters()).as("a switchover, no failover").isEqualTo(new HaCounters(0, 1, -1));
         assertThat(runtime.recorded).contains("demo-2");
         assertThat(events).anySatisfy(e -> {
             assertThat(e.reason()).isEqualTo(Event.Reason.PrimaryChanged);
@@ -93,6 +94,7 @@ class ClusterControllerSwitchoverTest {
         assertThat(log).containsExactly("demote demo-0 for demo-2", "recordPrimary demo-0", "promote demo-0");
         assertThat(runtime.recorded).contains("demo-0");
         assertThat(aborted.switchover().state()).isEqualTo(State.ABORTED);
+        assertThat(controller.counters()).as("an aborted switchover is not counted").isEqualTo(HaCounters.NONE);
         assertThat(aborted.switchover().message()).contains("demo-2 did not receive the shutdown checkpoint")
                 .contains("demo-0 takes the primary role back");
         assertThat(events).anySatisfy(e -> {

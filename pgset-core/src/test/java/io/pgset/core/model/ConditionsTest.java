@@ -86,6 +86,49 @@ class ConditionsTest {
         assertThat(progressing.lastTransitionTime()).isEqualTo("2026-11-29T10:00:00Z");
     }
 
+    @Test
+    void storageNearlyFullHoldsFromTheAlertAndNamesEachVolumeWithItsUse() {
+        ClusterStatus status = withStorage(new InstanceStatus.Storage(1L << 30, false, List.of(), 52L << 20,
+                64L << 20, 80));
+
+        Condition nearly = find(Conditions.of(status, Optional.empty(), List.of(), T0), ConditionType.StorageNearlyFull);
+        assertThat(nearly.status()).isTrue();
+        assertThat(nearly.reason()).isEqualTo("AboveAlert");
+        assertThat(nearly.message()).isEqualTo("demo-1 volume 52.0 MiB of 64.0 MiB (81%), alert at 80%: raise"
+                + " spec.storage.size with pgset apply, or free space");
+        assertThat(statusOf(Conditions.of(status, Optional.empty(), List.of(), T0), ConditionType.StorageFull)).isFalse();
+    }
+
+    @Test
+    void aVolumeAtItsCapacityIsFullAndNearlyFull() {
+        ClusterStatus status = withStorage(new InstanceStatus.Storage(1L << 30, false, List.of(), 64L << 20,
+                64L << 20, 80));
+
+        List<Condition> conditions = Conditions.of(status, Optional.empty(), List.of(), T0);
+        assertThat(find(conditions, ConditionType.StorageFull).status()).isTrue();
+        assertThat(find(conditions, ConditionType.StorageFull).message()).contains("demo-1");
+        assertThat(find(conditions, ConditionType.StorageNearlyFull).reason()).isEqualTo("VolumeFull");
+    }
+
+    @Test
+    void storageNearlyFullClearsBelowTheAlert() {
+        ClusterStatus status = withStorage(new InstanceStatus.Storage(1L << 30, false, List.of(), 52L << 20,
+                128L << 20, 80));
+
+        Condition nearly = find(Conditions.of(status, Optional.empty(), List.of(), T0), ConditionType.StorageNearlyFull);
+        assertThat(nearly.status()).isFalse();
+        assertThat(nearly.reason()).isEqualTo("BelowAlert");
+    }
+
+    private static ClusterStatus withStorage(InstanceStatus.Storage demo1) {
+        ClusterStatus.PodStatus p = pod("demo-1", false);
+        ClusterStatus.PodStatus measured = new ClusterStatus.PodStatus(p.name(), p.ordinal(), p.role(), p.ready(),
+                p.host(), p.port(), p.pid(), p.timeline(), p.lsn(), p.lagBytes(), p.lagSeconds(), p.volume(),
+                p.restarts(), p.message(), p.pendingRestart(), p.certificateExpires(), demo1);
+        return new ClusterStatus("demo", Phase.HEALTHY, "demo-0", 2, 2, List.of(pod("demo-0", false), measured),
+                List.of(), Map.of(), "", "v1", null, List.of());
+    }
+
     private static ClusterStatus status(Phase phase, boolean demo1Full) {
         List<ClusterStatus.PodStatus> pods = List.of(pod("demo-0", false), pod("demo-1", demo1Full));
         return new ClusterStatus("demo", phase, phase == Phase.HEALTHY ? "demo-0" : null, 2, 2, pods, List.of(),

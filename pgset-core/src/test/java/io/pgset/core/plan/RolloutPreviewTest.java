@@ -100,4 +100,23 @@ class RolloutPreviewTest {
         assertThat(preview.changesAnything()).isFalse();
         assertThat(preview.instances()).isEmpty();
     }
+
+    @Test
+    void aLargerStorageSizeGrowsTheVolumesWithoutARestart() {
+        RolloutPreview preview = RolloutPreview.of(spec("{storage: {size: 64Mi}}"), spec("{storage: {size: 128Mi}}"),
+                Optional.of("demo-0"), SERVER);
+
+        assertThat(preview.changes()).containsExactly("spec.storage.size: 64Mi -> 128Mi");
+        assertThat(preview.instances()).containsExactly("volumes: capacity grows from 64Mi to 128Mi, no restart"
+                + " (Kubernetes: each claim is expanded where its StorageClass allows)");
+    }
+
+    @Test
+    void aSmallerStorageSizeIsRefused() {
+        RolloutPreview preview = RolloutPreview.of(spec("{storage: {size: 128Mi}}"), spec("{storage: {size: 64Mi}}"),
+                Optional.of("demo-0"), SERVER);
+
+        assertThat(preview.refused()).singleElement().asString().contains("a volume cannot shrink");
+        assertThat(preview.instances()).isEmpty();
+    }
 }

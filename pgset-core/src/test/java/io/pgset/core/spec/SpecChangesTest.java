@@ -45,4 +45,25 @@ class SpecChangesTest {
                 bootstrap -> assertThat(bootstrap).contains("spec.bootstrap: takes effect only when a cluster is created"),
                 version -> assertThat(version).contains("spec.postgres.version: 15 -> 16").contains("pg_upgrade"));
     }
+
+    @Test
+    void loweringTheStorageSizeIsRefusedWithTheReason() {
+        ClusterSpec before = spec("{storage: {size: 128Mi}}");
+
+        assertThat(SpecChanges.refused(before, spec("{storage: {size: 64Mi}}"))).singleElement().asString()
+                .startsWith("spec.storage.size: 128Mi -> 64Mi: a volume cannot shrink");
+        assertThat(SpecChanges.refused(before, spec("{storage: {size: 1Gi}}"))).isEmpty();
+        assertThat(SpecChanges.describe(before, spec("{storage: {size: 1Gi, alertPercent: 90}}"))).containsExactly(
+                "spec.storage.size: 128Mi -> 1Gi", "spec.storage.alertPercent: 80 -> 90");
+    }
+
+    @Test
+    void loggingFormatAndStorageAlertRoundTripThroughTheWriter() {
+        ClusterSpec spec = spec("{storage: {size: 64Mi, alertPercent: 70}, logging: {format: json}}");
+
+        assertThat(SpecReader.read(SpecReader.write(spec))).isEqualTo(spec);
+        assertThat(spec.logging().format()).contains(io.pgset.core.model.LogFormat.JSON);
+        assertThat(spec("{}").logging().format()).isEmpty();
+        assertThat(SpecReader.read(SpecReader.write(spec("{}"))).storage().explicitSize()).isFalse();
+    }
 }

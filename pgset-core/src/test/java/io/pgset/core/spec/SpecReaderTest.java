@@ -47,7 +47,7 @@ class SpecReaderTest {
 
     static final ClusterSpec DEFAULTS = new ClusterSpec("demo", 3,
             new PostgresSpec("15", "/usr/lib/postgresql/15/bin", Map.of()),
-            new StorageSpec("1Gi", true, true),
+            new StorageSpec("1Gi", true, true, 80, false),
             new ReplicationSpec(ReplicationMode.SYNC, 1, false),
             new BootstrapSpec(new InitdbSpec("app", "app", true, List.of())),
             new BackupSpec(false, List.of(), ScheduleSpec.DEFAULT, new RetentionSpec(7), new ArchiveSpec(60)),
@@ -135,9 +135,9 @@ class SpecReaderTest {
                     binDir: /usr/lib/postgresql/15/bin
                     parameters: {}
                   storage:
-                    size: "1Gi"
                     retainOnScaleDown: true
                     retainOnDelete: true
+                    alertPercent: 80
                   replication:
                     syncStandbys: 1
                   bootstrap:
@@ -319,7 +319,7 @@ class SpecReaderTest {
                 "metadata.name: must be a DNS-1035 label (lowercase letters, digits and '-', starting with a"
                         + " letter and ending with a letter or digit), got \"Demo\"",
                 "spec.replicas: unknown field (known: instances, postgres, storage, replication, bootstrap,"
-                        + " backup, tls, network, disruption, failover, resources)",
+                        + " backup, tls, network, disruption, failover, resources, logging)",
                 "spec.instances: must be an integer, got \"three\"",
                 "spec.postgres.parameters.port: pgset manages this parameter itself; remove it from the spec",
                 "spec.network.allow[0]: must have a prefix length from 0 to 32, got \"10.0.0.0/33\"",

@@ -17,7 +17,7 @@ class SpecRulesTest {
     private static final String DNS_1035 = "must be a DNS-1035 label (lowercase letters, digits and '-',"
             + " starting with a letter and ending with a letter or digit)";
     private static final String SPEC_FIELDS = "instances, postgres, storage, replication, bootstrap,"
-            + " backup, tls, network, disruption, failover, resources";
+            + " backup, tls, network, disruption, failover, resources, logging";
 
     static Stream<Arguments> invalidDocuments() {
         return Stream.of(
@@ -90,7 +90,15 @@ class SpecRulesTest {
                 reject(withSpec("storage: {retainOnDelete: \"yes\"}"),
                         "spec.storage.retainOnDelete: must be true or false, got \"yes\""),
                 reject(withSpec("storage: {class: fast}"),
-                        "spec.storage.class: unknown field (known: size, retainOnScaleDown, retainOnDelete)"),
+                        "spec.storage.class: unknown field (known: size, retainOnScaleDown, retainOnDelete,"
+                                + " alertPercent)"),
+                reject(withSpec("storage: {alertPercent: 0}"), "spec.storage.alertPercent: must be >= 1, got 0"),
+                reject(withSpec("storage: {alertPercent: 100}"), "spec.storage.alertPercent: must be <= 99, got 100"),
+                reject(withSpec("storage: {alertPercent: \"80%\"}"),
+                        "spec.storage.alertPercent: must be an integer, got \"80%\""),
+                reject(withSpec("storage: {size: 2048Ti}"), "spec.storage.size: must be at most 1024Ti, got \"2048Ti\""),
+                reject(withSpec("logging: {format: xml}"), "spec.logging.format: must be text or json, got \"xml\""),
+                reject(withSpec("logging: {level: debug}"), "spec.logging.level: unknown field (known: format)"),
                 reject(withSpec("replication: {mode: semi}"),
                         "spec.replication.mode: must be async or sync, got \"semi\""),
                 reject(withSpec("replication: {syncStandbys: 0}"), "spec.replication.syncStandbys: must be >= 1, got 0"),

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param running   the backup that runs now, if any; the operator never starts a second
  * @param last      the last backup that ended, and how
  * @param waiting   why a backup that is due has not started, while it waits
+ * @param request   the value of the {@code pgset.io/backup} annotation the operator last acted on
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BackupStatus(
@@ -25,7 +26,9 @@ public record BackupStatus(
         @JsonPropertyDescription("The last backup that ended, and how")
         Run last,
         @JsonPropertyDescription("Why a backup that is due has not started yet")
-        String waiting) {
+        String waiting,
+        @JsonPropertyDescription("The value of the pgset.io/backup annotation last acted on")
+        String request) {
 
     /** One scheduled type; {@code lastStarted} is empty before its first scheduled backup. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -34,8 +37,9 @@ public record BackupStatus(
     /**
      * One backup the operator asked for.
      *
-     * @param dueAt     the scheduled time it stands for
-     * @param covers    the scheduled types it stands for (a full backup covers a due incremental)
+     * @param dueAt     the scheduled time it stands for; absent for a backup asked for by annotation
+     * @param covers    the scheduled types it stands for (a full backup covers a due incremental); absent
+     *                  for a backup asked for by annotation
      * @param started   when the pod started it, by the pod's clock
      * @param result    Running, Succeeded or Failed
      * @param error     pgBackRest's error line, or why the backup was lost

@@ -34,6 +34,7 @@ public class PostgresClusterSpec {
     public Disruption disruption;
     public Failover failover;
     public Resources resources;
+    public Logging logging;
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Postgres {
@@ -48,13 +49,26 @@ public class PostgresClusterSpec {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Storage {
-        @JsonPropertyDescription("Size of each instance's volume claim, e.g. 1Gi; default 1Gi")
+        @JsonPropertyDescription("Size of each instance's volume claim, e.g. 1Gi; default 1Gi. Raising it"
+                + " expands the claims; lowering it is refused")
         @Pattern("^[0-9]+(Ki|Mi|Gi|Ti)?$")
         public String size;
         @JsonPropertyDescription("Keep the volume of an instance removed by scale-down; default true")
         public Boolean retainOnScaleDown;
         @JsonPropertyDescription("Keep the volumes when the cluster is deleted; default true")
         public Boolean retainOnDelete;
+        @JsonPropertyDescription("Share of size used at which an instance is StorageNearlyFull; default 80")
+        @Min(1)
+        @Max(99)
+        public Integer alertPercent;
+    }
+
+    public enum LogFormat { text, json }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Logging {
+        @JsonPropertyDescription("text or json (one JSON object a line) for each pod's instance manager; default text")
+        public LogFormat format;
     }
 
     public enum Mode { async, sync }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,11 @@ import org.slf4j.LoggerFactory;
  *       stays due and {@code waiting} says why; it runs once it can. Never two at once.</li>
  * </ol>
  *
- * Scheduled backups go to repository 1 and take their files from the primary.
+ * Scheduled backups go to repository 1 and take their files from the primary. A backup asked for
+ * by annotation ({@link BackupRequest}) is one more source of work for the same loop: it starts
+ * before a due one when both wait, under the same one-at-a-time rule, and stands for no
+ * scheduled time. Its value is published only once the primary has started it, so an operator
+ * that stops in between asks again rather than losing the request.
  */
 final class BackupScheduler {
 
@@ -84,9 +89,11 @@ final class BackupScheduler {
     /**
      * One pass; returns status.backup as it is now. Never throws.
      *
-     * @param published status.backup as the resource has it, read when this scheduler knows nothing yet
+     * @param published   status.backup as the resource has it, read when this scheduler knows nothing yet
+     * @param annotations the resource's, where a backup may be asked for
      */
-    BackupStatus pass(BackupStatus published, ClusterSpec spec, ClusterStatus status, List<PodState> pods) {
+    BackupStatus pass(BackupStatus published, ClusterSpec spec, ClusterStatus status, List<PodState> pods,
+                      Map<String, String> annotations) {
         BackupState state = BackupState.of(known != null ? known : published);
         if (!spec.backup().enabled()) {
             known = state.unscheduled();
@@ -96,9 +103,9 @@ final class BackupScheduler {
             if (state.running != null) {
                 follow(state, spec, pods);
             }
-            if (state.running == null) {
+            if (state.running == null && !startRequested(state, spec, status, pods, annotations)) {
                 startDue(state, spec, status, pods);
-            } else {
+            } else if (state.running != null) {
                 noteWaiting(state, spec);
             }
         } catch (RuntimeException e) {
@@ -163,6 +170,47 @@ final class BackupScheduler {
         }
     }
 
+    /** Whether a request not acted on yet is there: then it starts, or waits in place of any due backup. */
+    private boolean startRequested(BackupState state, ClusterSpec spec, ClusterStatus status, List<PodState> pods,
+                                   Map<String, String> annotations) {
+        Optional<String> id = BackupRequest.id(annotations);
+        if (id.isEmpty() || id.get().equals(state.request)) {
+            return false;
+        }
+        BackupRequest request;
+        try {
+            request = BackupRequest.of(id.get(), annotations, spec.backup().repositories().size());
+        } catch (IllegalArgumentException e) {
+            state.request = id.get();
+            events.record(Event.warning(Reason.BackupFailed, cluster, null, "the backup asked for by "
+                    + BackupRequest.ANNOTATION + "=" + id.get() + " was not taken: " + e.getMessage()
+                    + "; fix it and set a new " + BackupRequest.ANNOTATION + " value"));
+            return false;
+        }
+        String what = "on-demand " + request.type().option() + " backup (" + BackupRequest.ANNOTATION + "=" + id.get()
+                + ")";
+        Optional<PodState> primary = pods.stream().filter(p -> p.name().equals(status.primary())).findFirst();
+        if (primary.isEmpty()) {
+            state.waiting = what + " waits for a ready primary";
+            return true;
+        }
+        try {
+            BackupReport report = instances.startBackup(primary.get(), request.type(), request.repo());
+            state.request = id.get();
+            state.running = new Run(report.type(), report.repo(), primary.get().name(), null, null,
+                    report.started(), RUNNING, null, null, null, null);
+            state.waiting = null;
+            events.record(Event.normal(Reason.BackupStarted, cluster, primary.get().name(), "on-demand "
+                    + describe(spec, state.running) + " (" + BackupRequest.ANNOTATION + "=" + id.get() + ")"));
+        } catch (BackupRefused e) {
+            state.waiting = what + " waits: " + e.getMessage();
+        } catch (Exception e) {
+            state.waiting = what + " waits: " + primary.get().name() + " cannot be asked (" + e.getMessage() + ")";
+            LOG.warn("cluster={} pod={} cannot start the {}: {}", cluster, primary.get().name(), what, e.toString());
+        }
+        return true;
+    }
+
     /** While one runs, a backup that comes due waits for it (rule 4 of {@link BackupSchedulePlanner}). */
     private void noteWaiting(BackupState state, ClusterSpec spec) {
         Plan plan = BackupSchedulePlanner.plan(spec.backup().schedule(), state.slots(), clock.instant(), clock.getZone());
@@ -205,7 +253,7 @@ final class BackupScheduler {
                     + (ended.label().isEmpty() ? "" : ", label " + ended.label())));
         } else {
             events.record(Event.warning(Reason.BackupFailed, cluster, ended.pod(), describe(spec, ended) + " failed"
-                    + took + ": " + ended.error() + "; the next runs at its scheduled time"));
+                    + took + ": " + ended.error() + (ended.dueAt() == null ? "" : "; the next runs at its scheduled time")));
         }
     }
 

@@ -21,6 +21,7 @@ final class BackupState {
     Run running;
     Run last;
     String waiting;
+    String request;
 
     static BackupState of(BackupStatus kept) {
         BackupState state = new BackupState();
@@ -43,6 +44,7 @@ final class BackupState {
         state.running = kept.running();
         state.last = kept.last();
         state.waiting = kept.waiting();
+        state.request = kept.request();
         return state;
     }
 
@@ -60,11 +62,11 @@ final class BackupState {
         Map<String, BackupStatus.Slot> scheduled = new LinkedHashMap<>();
         slots.forEach((type, slot) -> scheduled.put(type.option(),
                 new BackupStatus.Slot(slot.cron(), slot.due().toString(), lastStarted.get(type))));
-        return new BackupStatus(scheduled, running, last, waiting);
+        return new BackupStatus(scheduled, running, last, waiting, request);
     }
 
     /** Without spec.backup nothing is scheduled; what the backups did stays told, or there is nothing. */
     BackupStatus unscheduled() {
-        return last == null ? null : new BackupStatus(Map.of(), null, last, null);
+        return last == null && request == null ? null : new BackupStatus(Map.of(), null, last, null, request);
     }
 }

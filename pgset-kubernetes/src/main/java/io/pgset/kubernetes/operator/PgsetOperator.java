@@ -3,6 +3,7 @@ package io.pgset.kubernetes.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.pgset.core.control.InstanceClient;
+import io.pgset.instance.metrics.ClusterMetrics;
 import io.pgset.kubernetes.api.PostgresCluster;
 import java.time.Clock;
 import java.util.Set;
@@ -19,6 +20,7 @@ public final class PgsetOperator implements AutoCloseable {
 
     private final Operator operator;
     private final PostgresClusterReconciler reconciler;
+    private final ClusterMetrics metrics;
 
     public PgsetOperator(KubernetesClient client, Set<String> namespaces, String image,
                          Function<PostgresCluster, InstanceClient> instances) {
@@ -33,11 +35,17 @@ public final class PgsetOperator implements AutoCloseable {
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withCloseClientOnStop(false));
         this.reconciler = new PostgresClusterReconciler(client, image, instances, clock);
+        this.metrics = new ClusterMetrics(reconciler::figures);
         operator.register(reconciler, c -> {
             if (!namespaces.isEmpty()) {
                 c.settingNamespaces(namespaces);
             }
         });
+    }
+
+    /** Failovers, switchovers, instances wanted and ready of every cluster it manages. */
+    public ClusterMetrics metrics() {
+        return metrics;
     }
 
     public void start() {

@@ -18,12 +18,14 @@ import io.pgset.core.model.Conditions;
 import io.pgset.core.model.Phase;
 import io.pgset.core.spec.SpecException;
 import io.pgset.core.spec.SpecReader;
+import io.pgset.instance.metrics.ClusterMetrics;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.api.BackupStatus;
 import io.pgset.kubernetes.api.PostgresCluster;
 import io.pgset.kubernetes.api.PostgresClusterStatus;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,6 +55,7 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
 
     private final KubernetesClient client;
     private final ClusterObjects objects;
+    private final VolumeResize volumes;
     private final Function<PostgresCluster, InstanceClient> instances;
     private final Clock clock;
     /** One controller per cluster (by uid), for what it remembers between passes. */
@@ -62,6 +65,9 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
 
     /** Per cluster (by uid): the watch of its pods' removals, kept across spec changes. */
     private final Map<String, PodRemovals> removals = new ConcurrentHashMap<>();
+
+    /** Per cluster (by uid): what its last pass saw, for the operator's metrics. */
+    private final Map<String, ClusterMetrics.Figures> figures = new ConcurrentHashMap<>();
 
     static final Duration REAPPLY = Duration.ofSeconds(30);
     /** Per cluster (by uid): the spec its objects were last applied for, and when. */
@@ -76,6 +82,7 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
                                      Function<PostgresCluster, InstanceClient> instances, Clock clock) {
         this.client = client;
         this.objects = new ClusterObjects(client, image);
+        this.volumes = new VolumeResize(client);
         this.instances = instances;
         this.clock = clock;
     }
@@ -123,8 +130,10 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
             m.runtime().refresh(); // pods may have gone or come
         }
         labelRoles(m.runtime(), status);
+        figures.put(resource.getMetadata().getUid(), ClusterMetrics.Figures.of(status, m.controller().counters(), namespace));
+        Map<String, String> annotations = resource.getMetadata().getAnnotations();
         BackupStatus backup = m.backups().pass(resource.getStatus() == null ? null : resource.getStatus().backup, spec,
-                status, m.runtime().pods());
+                status, m.runtime().pods(), annotations == null ? Map.of() : annotations);
         PostgresClusterStatus published = published(resource, status, invalid);
         published.backup = backup;
         return status(resource, published, Optional.of(m.controller().acted() ? PACE_ACTING : PACE));
@@ -159,6 +168,12 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
             e.getValue().close();
             return true;
         });
+        figures.keySet().retainAll(live);
+    }
+
+    /** Every managed cluster's figures as its last pass left them; any thread. */
+    java.util.Collection<ClusterMetrics.Figures> figures() {
+        return List.copyOf(figures.values());
     }
 
     /**
@@ -168,10 +183,14 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
     private void applyObjects(PostgresCluster resource, ClusterSpec spec) {
         String uid = resource.getMetadata().getUid();
         Applied last = applied.get(uid);
-        if (last != null && last.spec().equals(spec) && clock.instant().isBefore(last.at().plus(REAPPLY))) {
+        if (last != null && last.spec().equals(spec) && clock.instant().isBefore(last.at().plus(REAPPLY))
+                && !volumes.recreating(resource.getMetadata().getNamespace(), spec.name())) {
             return;
         }
-        List<String> changed = objects.apply(resource, spec);
+        // Claims first: a StatefulSet deleted to be made again with a larger claim template must not
+        // be made anew by the other objects' apply, with no replicas.
+        List<String> changed = new ArrayList<>(volumes.apply(resource.getMetadata().getNamespace(), spec));
+        changed.addAll(objects.apply(resource, spec));
         applied.put(uid, new Applied(spec, clock.instant()));
         if (!changed.isEmpty()) {
             LOG.info("cluster={}/{} applied {}", resource.getMetadata().getNamespace(),
@@ -223,6 +242,9 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
     private PostgresClusterStatus published(PostgresCluster resource, ClusterStatus s, SpecException invalid) {
         String message = invalid == null ? s.message()
                 : "the spec is invalid, the cluster runs its last valid spec: " + invalid.getMessage();
+        String said = message;
+        message = volumes.problem(resource.getMetadata().getNamespace(), resource.getMetadata().getName())
+                .map(why -> said.isEmpty() ? why : said + "; " + why).orElse(said);
         return publish(resource, s.withPhase(s.phase(), message), invalid);
     }
 

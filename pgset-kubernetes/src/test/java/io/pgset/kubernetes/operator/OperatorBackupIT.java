@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -157,6 +158,43 @@ class OperatorBackupIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> status().backup.running() == null);
         assertThat(status().backup.last().result()).isEqualTo("Succeeded");
         assertThat(backups()).containsExactly("backup full demo-0");
+    }
+
+    @Test
+    void anAnnotationAsksForOneBackupPerValueAndABadOneIsToldNotTaken() {
+        clock.set(Instant.parse("2030-01-06T01:00:00Z")); // nothing scheduled comes due during the test
+        annotate(Map.of(BackupRequest.ANNOTATION, "before-upgrade", BackupRequest.TYPE, "diff"));
+        BackupStatus.Run diff = awaitRunning("diff");
+        assertThat(diff.pod()).isEqualTo("demo-0");
+        assertThat(diff.dueAt()).as("it stands for no scheduled time").isNull();
+        assertThat(diff.covers()).isNull();
+        assertThat(status().backup.request()).isEqualTo("before-upgrade");
+        assertThat(told("BackupStarted")).singleElement().isEqualTo("Normal BackupStarted: on-demand diff backup to"
+                + " repository 1 (local) on primary demo-0 (pgset.io/backup=before-upgrade)");
+        instances.finishBackup("demo-0", "");
+        await().atMost(Duration.ofSeconds(10)).until(() -> status().backup.running() == null);
+        assertThat(status().backup.last().result()).isEqualTo("Succeeded");
+
+        annotate(Map.of(BackupRequest.ANNOTATION, "second", BackupRequest.REPO, "2"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !told("BackupFailed").isEmpty());
+        assertThat(told("BackupFailed")).singleElement().isEqualTo("Warning BackupFailed: the backup asked for by"
+                + " pgset.io/backup=second was not taken: pgset.io/backup-repo: must be a repository number from 1 to 1"
+                + " (the order of spec.backup.repositories), got \"2\"; fix it and set a new pgset.io/backup value");
+        assertThat(status().backup.request()).isEqualTo("second");
+
+        annotate(Map.of(BackupRequest.ANNOTATION, "third"));
+        assertThat(awaitRunning("full").dueAt()).isNull();
+        assertThat(backups()).as("one backup per value; none for the bad one")
+                .containsExactly("backup diff demo-0", "backup full demo-0");
+        assertThat(status().backup.scheduled().get("full").due()).as("the schedule is not moved")
+                .isEqualTo("2030-01-06T03:00:00Z");
+    }
+
+    private void annotate(Map<String, String> annotations) {
+        client.resources(PostgresCluster.class).inNamespace(ns).withName("demo").edit(c -> {
+            c.getMetadata().setAnnotations(annotations);
+            return c;
+        });
     }
 
     private PgsetOperator startOperator() {

@@ -69,7 +69,8 @@ class OperatorIT {
         assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
         assertThat(condition(status, "SpecInvalid").getStatus()).isEqualTo("False");
         assertThat(status.conditions).extracting(Condition::getType)
-                .containsExactly("Ready", "Progressing", "Degraded", "SpecInvalid", "StorageFull", "ArchivingFailing");
+                .containsExactly("Ready", "Progressing", "Degraded", "SpecInvalid", "StorageFull", "StorageNearlyFull",
+                        "ArchivingFailing");
 
         assertThat(client.secrets().inNamespace(ns).list().getItems()).extracting(s -> s.getMetadata().getName())
                 .contains("demo-superuser", "demo-app", "demo-replication");
@@ -133,6 +134,11 @@ class OperatorIT {
         assertThat(healthy.primary).isEqualTo(promoted);
         assertThat(selected("demo-rw")).containsExactly(promoted);
         assertThat(selected("demo-ro")).contains("demo-0").doesNotContain(promoted);
+        String labels = "{cluster=\"demo\",namespace=\"" + ns + "\"}";
+        assertThat(metrics()).contains("pgset_failovers_total" + labels + " 1.0", "pgset_switchovers_total" + labels + " 0.0",
+                "pgset_instances_wanted" + labels + " 3.0", "pgset_instances_ready" + labels + " 3.0",
+                "pgset_primary_ready" + labels + " 1.0")
+                .containsPattern("pgset_last_failover_duration_seconds\\{cluster=\"demo\",namespace=\"" + ns + "\"\\} [1-9]");
 
         // What the operator did is told as Events on the PostgresCluster (kubectl describe pgc demo).
         List<io.fabric8.kubernetes.api.model.Event> told = client.v1().events().inNamespace(ns).list().getItems();
@@ -219,6 +225,9 @@ class OperatorIT {
         assertThat(steps.get(2)).startsWith("demote demo-0 -> ");
         assertThat(steps.get(3)).isEqualTo("promote " + steps.get(2).substring("demote demo-0 -> ".length()));
         assertThat(steps.get(4)).isEqualTo("deleted demo-0");
+        assertThat(metrics()).as("a switchover, and no failover")
+                .contains("pgset_switchovers_total{cluster=\"demo\",namespace=\"" + ns + "\"} 1.0",
+                        "pgset_failovers_total{cluster=\"demo\",namespace=\"" + ns + "\"} 0.0");
         // Every pod now runs the new template.
         String wanted = client.apps().statefulSets().inNamespace(ns).withName("demo").get().getStatus().getUpdateRevision();
         assertThat(client.pods().inNamespace(ns).list().getItems())
@@ -344,7 +353,6 @@ class OperatorIT {
         return claim;
     }
 
-    /** A PostgresCluster from the YAML of its spec, as a user would apply it. */
     /** Two healthy instances; a deleted pod comes back only after 30 s (a node that takes its time). */
     private void healthyPairOnASlowNode() {
         start(2);
@@ -360,6 +368,12 @@ class OperatorIT {
         return System.nanoTime();
     }
 
+    /** The operator's metrics as its metrics port serves them. */
+    private static String metrics() {
+        return new String(operator.metrics().scrape(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A PostgresCluster from the YAML of its spec, as a user would apply it. */
     private void create(String name, String specYaml) {
         PostgresCluster cluster = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
                 "apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: " + name + "}\nspec:\n"

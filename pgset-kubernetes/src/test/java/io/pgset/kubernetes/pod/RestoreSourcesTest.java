@@ -1,19 +1,17 @@
 package io.pgset.kubernetes.pod;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterSpec.PosixRepository;
 import io.pgset.core.model.ClusterSpec.RecoverySpec;
-import io.pgset.core.model.ClusterSpec.S3Repository;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.instance.RestoreSource;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Which repository a recovery in a pod reads, from the source's spec or, when it is gone, its claim. */
+/** A pod's recovery reads the source's default posix repository from the source's claim. */
 class RestoreSourcesTest {
 
     private static final ClusterSpec SOURCE = spec("shop", """
@@ -34,33 +32,6 @@ class RestoreSourcesTest {
         assertThat(restore.defaultPosixPath()).isEqualTo(Path.of("/var/lib/pgset-source-backups/repository"));
         assertThat(restore.systemIdentifier()).isEqualTo("42");
         assertThat(restore.target().value()).isEqualTo("0/3000060");
-    }
-
-    @Test
-    void aNamedRepositoryAsTheSourceDescribesIt() {
-        RestoreSource restore = RestoreSources.restoreSource(recovery("{cluster: shop, repository: offsite}", "{}"),
-                Optional.of(SOURCE));
-        assertThat(restore.repository()).isInstanceOfSatisfying(S3Repository.class,
-                s3 -> assertThat(s3.credentials().secretName()).isEqualTo("shop-s3"));
-        assertThat(RestoreSources.onSourceClaim(restore.repository())).isFalse();
-    }
-
-    @Test
-    void aDeletedSourceIsReadFromItsDefaultPosixRepository() {
-        assertThat(RestoreSources.restoreSource(recovery("{cluster: gone}", "{}"), Optional.empty()).repository())
-                .isEqualTo(new PosixRepository("local", ""));
-        assertThat(RestoreSources.restoreSource(recovery("{cluster: gone, repository: nightly}", "{}"), Optional.empty())
-                .repository()).isEqualTo(new PosixRepository("nightly", ""));
-    }
-
-    @Test
-    void anUnknownRepositoryOrASourceWithoutBackupNamesTheFieldToChange() {
-        assertThatThrownBy(() -> RestoreSources.restoreSource(recovery("{cluster: shop, repository: tape}", "{}"),
-                Optional.of(SOURCE))).hasMessage("spec.bootstrap.recovery.source.repository: cluster shop has no"
-                        + " repository tape; its repositories are [local, offsite] (leave it out for the first)");
-        assertThatThrownBy(() -> RestoreSources.restoreSource(recovery("{cluster: plain}", "{}"),
-                Optional.of(spec("plain", "")))).hasMessageStartingWith("spec.bootstrap.recovery.source.cluster:"
-                        + " cluster plain has no spec.backup");
     }
 
     private static RecoverySpec recovery(String source, String target) {

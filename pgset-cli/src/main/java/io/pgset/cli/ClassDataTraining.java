@@ -1,0 +1,103 @@
+package io.pgset.cli;
+
+import io.pgset.core.model.InstanceStatus;
+import io.pgset.core.spec.SpecReader;
+import io.pgset.core.tls.CertificateAuthority;
+import io.pgset.instance.ApiServer;
+import io.pgset.instance.ApiTls;
+import io.pgset.instance.InstanceHttpClient;
+import io.pgset.instance.LogLimits;
+import io.pgset.instance.RollingLog;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The training run of the build's class-data sharing archive ({@code pgset.jsa}, see the pgset-cli
+ * pom): the build runs this with {@code -XX:ArchiveClassesAtExit}, and the classes it loads are
+ * archived, so that every pgset JVM (the CLI, the controller, the instance managers) maps them
+ * instead of parsing and verifying them again. It walks the paths each of those JVMs takes at start,
+ * without postgres: the command line, a spec, the cluster CA and certificates, the TLS API server and
+ * its client, JSON, the JDBC driver, a child process, the rolling log. Not a user command.
+ */
+public final class ClassDataTraining {
+
+    private ClassDataTraining() {}
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Files.createTempDirectory("pgset-training");
+        try {
+            train(dir);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static void train(Path dir) throws Exception {
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true);
+        Main.run(quiet, quiet, false, "--help");
+        Main.run(quiet, quiet, false, "status", "--help");
+
+        String yaml = SpecReader.write(SpecReader.defaults("training"));
+        SpecReader.read(yaml);
+
+        CertificateAuthority ca = CertificateAuthority.create("training", Instant.now());
+        Path caFile = Files.writeString(dir.resolve("ca.crt"), ca.certificatePem());
+        CertificateAuthority.parsePrivateKey(ca.issueClient("training", Duration.ofDays(1), Instant.now()).privateKeyPem());
+        ApiTls.ServerTls tls = ApiTls.server(ca, List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1));
+        ApiServer api = new ApiServer("127.0.0.1", 0, "token", "training", tls.context());
+        api.secured("GET", "/status", body -> ApiServer.Response.json(InstanceStatus.unreachable("training-0", "training")));
+        api.start();
+        try {
+            callApi(new InstanceHttpClient("token", ApiTls.client(caFile)), api.port());
+            refusedConnection(api.port(), caFile);
+        } finally {
+            api.close();
+        }
+
+        new ProcessBuilder("true").redirectErrorStream(true).start().waitFor();
+        org.slf4j.LoggerFactory.getLogger("pgset.training").debug("trained");
+        RollingLog.redirectStandardStreams(dir.resolve("training.log"), LogLimits.DEFAULT);
+        System.out.println("trained");
+    }
+
+    /**
+     * A status call to the API; on a very busy machine it may time out, and a few more tries are
+     * enough. Without an answer the archive lacks some classes (they load from the jar): the build
+     * goes on and says so.
+     */
+    private static void callApi(InstanceHttpClient client, int port) {
+        String answer = "";
+        for (int attempt = 0; attempt < 5 && !"training".equals(answer); attempt++) {
+            answer = client.status("training-0", "127.0.0.1", port).message();
+        }
+        if (!"training".equals(answer)) {
+            System.err.println("warning: the training API did not answer (" + answer + "); the class-data archive"
+                    + " lacks some of the classes of an answer");
+        }
+    }
+
+    /** The driver's connection path up to the server's refusal (the API speaks HTTP, not postgres). */
+    private static void refusedConnection(int port, Path caFile) {
+        Properties props = new Properties();
+        props.setProperty("user", "postgres");
+        props.setProperty("password", "training");
+        props.setProperty("connectTimeout", "2");
+        props.setProperty("sslmode", "verify-full");
+        props.setProperty("sslrootcert", caFile.toString());
+        try {
+            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", props).close();
+        } catch (SQLException expected) {
+            // what is archived is the path, not the outcome
+        }
+    }
+}

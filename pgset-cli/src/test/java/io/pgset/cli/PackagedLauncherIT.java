@@ -1,0 +1,53 @@
+package io.pgset.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged pgset as a user runs it: {@code bin/pgset} and the shaded jar with the class-data
+ * sharing archive the build wrote beside it. Its daemons run with the small-supervisor flags and map
+ * the archive; a cluster comes up Healthy with them.
+ */
+class PackagedLauncherIT extends PerTestHome {
+
+    private static final Path LAUNCHER = Path.of("..", "bin", "pgset").toAbsolutePath().normalize();
+    private static final Path ARCHIVE = Path.of("target", "pgset.jsa").toAbsolutePath();
+
+    @Test
+    void daemonsOfThePackagedBuildMapTheSharedArchiveAndRunInASmallHeap() throws Exception {
+        assertThat(ARCHIVE).as("the class-data sharing archive, written by package before the ITs").exists();
+        Path spec = home.specFile("instances: 1");
+
+        Run up = launch("up", "-f", spec.toString(), "--timeout", "120");
+
+        assertThat(up.exit()).as(up.out()).isZero();
+        assertThat(up.out()).contains("cluster demo is Healthy: 1/1 instances ready").doesNotContain("[warning]");
+        List<ProcessHandle> daemons = home.processes().stream()
+                .filter(p -> p.info().commandLine().orElse("").contains("-Dpgset.marker=")).toList();
+        assertThat(daemons).as("the controller and the instance manager").hasSize(2);
+        for (ProcessHandle daemon : daemons) {
+            String command = daemon.info().commandLine().orElseThrow();
+            assertThat(command).contains("-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-XX:SharedArchiveFile=" + ARCHIVE);
+            assertThat(Files.readString(Path.of("/proc", Long.toString(daemon.pid()), "maps")))
+                    .as("memory map of %s", command).contains(ARCHIVE.toString());
+        }
+        assertThat(launch("delete", "demo", "--volumes").exit()).isZero();
+    }
+
+    private record Run(int exit, String out) {}
+
+    private Run launch(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString(), "--home", home.dir.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(process.waitFor(), out);
+    }
+}

@@ -1,0 +1,25 @@
+package io.pgset.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PreloadLibrariesTest {
+
+    @Test
+    void statementsAreLoadedWhenTheUserSetsNothing() {
+        assertThat(PreloadLibraries.merge(null)).isEqualTo("pg_stat_statements");
+        assertThat(PreloadLibraries.merge(" ")).isEqualTo("pg_stat_statements");
+    }
+
+    @Test
+    void theUsersLibrariesAreKeptInTheirOrderAfterIt() {
+        assertThat(PreloadLibraries.merge("auto_explain, pg_prewarm")).isEqualTo("pg_stat_statements,auto_explain,pg_prewarm");
+    }
+
+    @Test
+    void aListThatHasItAlreadyIsNotChanged() {
+        assertThat(PreloadLibraries.merge("auto_explain,pg_stat_statements")).isEqualTo("auto_explain,pg_stat_statements");
+        assertThat(PreloadLibraries.merge("\"PG_STAT_STATEMENTS\"")).isEqualTo("\"PG_STAT_STATEMENTS\"");
+    }
+}

@@ -1,0 +1,68 @@
+package io.pgset.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DaemonJvmTest {
+
+    @Test
+    void daemonsRunWithBoundedHeapMetaspaceAndCodeCache() {
+        List<String> flags = DaemonJvm.flags("/nowhere/pgset.jar", Map.of());
+
+        assertThat(flags).contains("-Xms8m", "-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=16m",
+                "-XX:MaxDirectMemorySize=16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1");
+        assertThat(flags).noneMatch(f -> f.startsWith("-XX:SharedArchiveFile"));
+    }
+
+    @Test
+    void archiveBesideTheJarIsUsedWhenWrittenAfterIt(@TempDir Path dir) throws Exception {
+        Path jar = jarAndArchive(dir, 5);
+
+        assertThat(DaemonJvm.flags(jar.toString(), Map.of()))
+                .containsSubsequence("-Xshare:auto", "-XX:SharedArchiveFile=" + dir.resolve("pgset.jsa"));
+    }
+
+    @Test
+    void archiveOlderThanTheJarIsLeftOut(@TempDir Path dir) throws Exception {
+        Path jar = jarAndArchive(dir, -5);
+
+        assertThat(DaemonJvm.sharedArchive(jar.toString())).isEmpty();
+    }
+
+    /** pgset.jar and pgset.jsa in {@code dir}, the archive written {@code archiveLater} seconds after the jar. */
+    private static Path jarAndArchive(Path dir, int archiveLater) throws Exception {
+        Path jar = Files.writeString(dir.resolve("pgset.jar"), "jar");
+        Path archive = Files.writeString(dir.resolve("pgset.jsa"), "archive");
+        Instant built = Instant.parse("2026-01-01T00:00:00Z");
+        Files.setLastModifiedTime(jar, FileTime.from(built));
+        Files.setLastModifiedTime(archive, FileTime.from(built.plusSeconds(archiveLater)));
+        return jar;
+    }
+
+    @Test
+    void classPathOfDirectoriesOrSeveralJarsHasNoArchive(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("pgset.jsa"), "archive");
+
+        assertThat(DaemonJvm.sharedArchive(dir.resolve("classes").toString())).isEmpty();
+        assertThat(DaemonJvm.sharedArchive(dir.resolve("a.jar") + java.io.File.pathSeparator + dir.resolve("pgset.jar")))
+                .isEmpty();
+    }
+
+    @Test
+    void userOptionsComeLastSoTheyOverride() {
+        List<String> flags = DaemonJvm.flags("/nowhere/pgset.jar",
+                Map.of(DaemonJvm.OPTIONS_ENV, "  -Xmx256m   -XX:NativeMemoryTracking=summary "));
+
+        assertThat(flags.subList(flags.size() - 2, flags.size()))
+                .containsExactly("-Xmx256m", "-XX:NativeMemoryTracking=summary");
+        assertThat(flags.indexOf("-Xmx256m")).isGreaterThan(flags.indexOf("-Xmx64m"));
+    }
+}

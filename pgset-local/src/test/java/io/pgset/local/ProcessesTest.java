@@ -1,0 +1,66 @@
+package io.pgset.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessesTest {
+
+    /** A shell that waits a minute with its last argument on its command line (";:" keeps sh from exec'ing sleep). */
+    private static final String LINGER = "sh -c 'sleep 60; :' sh";
+
+    @Test
+    void anArgumentNamesTheVolumeOnlyAsAPathInIt() {
+        String volume = "/h/clusters/demo/volumes/data-demo-1";
+        assertThat(Processes.names("-D", volume)).isFalse();
+        assertThat(Processes.names(volume + "/pgdata.clone", volume)).isTrue();
+        assertThat(Processes.names("--pg1-path=" + volume + "/pgdata.clone", volume)).isTrue();
+        assertThat(Processes.names("host=x passfile=" + volume + "/replication.pgpass sslmode=disable", volume)).isTrue();
+        assertThat(Processes.names(volume, volume)).isTrue();
+        assertThat(Processes.names("/h/clusters/demo/volumes/data-demo-10/pgdata", volume)).as("a sibling").isFalse();
+    }
+
+    @Test
+    void onlyTheDeadLeadersGroupMembersThatNameTheVolumeAreKilled(@TempDir Path dir) throws Exception {
+        Path volume = Files.createDirectories(dir.resolve("data-demo-1"));
+        // A group whose leader exits at once, leaving a member that names the volume and one that does not.
+        Process leader = new ProcessBuilder("setsid", "sh", "-c", LINGER + " " + volume + "/pgdata.clone & "
+                + LINGER + " elsewhere & exit 0").start();
+        leader.waitFor();
+        long group = leader.pid();
+        Path pidFile = Files.writeString(dir.resolve("pid"), group + "\n");
+        ProcessHandle naming = await(group, true, volume);
+        ProcessHandle other = await(group, false, volume);
+        // A process outside the group that names the volume, as a person's command might.
+        Process outsider = new ProcessBuilder("setsid", "sh", "-c", "sleep 60; :", "sh", volume.toString()).start();
+        try {
+            Processes.stopOrphanTools(pidFile, volume);
+
+            assertThat(naming.isAlive()).isFalse();
+            assertThat(other.isAlive()).as("names no volume").isTrue();
+            assertThat(outsider.isAlive()).as("not of the dead instance manager's group").isTrue();
+        } finally {
+            for (long stray : new long[] {group, outsider.pid()}) {
+                new ProcessBuilder("kill", "-KILL", "--", "-" + stray).start().waitFor();
+            }
+        }
+    }
+
+    private static ProcessHandle await(long group, boolean namesVolume, Path volume) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            var found = ProcessHandle.allProcesses().filter(p -> Processes.processGroup(p.pid()) == group)
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(volume.toString()) == namesVolume)
+                            .orElse(false)).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no member of group " + group + (namesVolume ? " naming " : " not naming ") + volume);
+    }
+}
