@@ -74,7 +74,7 @@ public final class ClusterController {
         Observation seen = observe(spec);
         rememberPrimary(seen);
         Observation observed = new Observation(spec, seen.pods(), runtime.recordedPrimary(), primaryDownFor(seen),
-                runtime.fenceSettles());
+                runtime.recordedPrimary().map(runtime::fenceSettles).orElseGet(runtime::fenceSettles));
         List<Action> plan = switchover.isPresent() ? planDuringSwitchover(switchover.get(), observed) : plan(observed);
         // Seen Ready since its restart: before this pass acts, which may restart it again.
         restarted.keySet().removeIf(name -> observed.pods().stream().anyMatch(p -> p.name().equals(name) && p.ready()));

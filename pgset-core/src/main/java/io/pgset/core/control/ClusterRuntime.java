@@ -45,6 +45,15 @@ public interface ClusterRuntime {
         return java.time.Duration.ZERO;
     }
 
+    /**
+     * {@link #fenceSettles()} for this lost primary: a runtime that can prove its processes have
+     * stopped answers less (Kubernetes: zero once the kubelet reported its pod's containers
+     * terminated).
+     */
+    default java.time.Duration fenceSettles(String lostPrimary) {
+        return fenceSettles();
+    }
+
     /** Removes an ordinal's volume for good (scale-down with retainOnScaleDown false). */
     void deleteVolume(int ordinal) throws Exception;
 }

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param fenceSettles    how long a lost primary may go on accepting writes after it was last seen,
  *                        however it is fenced: zero locally (its processes are killed), in
  *                        Kubernetes the time its instance takes to stop itself when isolated (a
- *                        deleted pod on an unreachable node runs on)
+ *                        deleted pod on an unreachable node runs on), zero once its pod is proven stopped
  */
 public record Observation(ClusterSpec spec, List<ObservedPod> pods, Optional<String> recordedPrimary,
                           Duration primaryDownFor, Duration fenceSettles) {

@@ -136,6 +136,21 @@ class ClusterControllerFailoverTest {
     }
 
     @Test
+    void lostPrimaryWaitsForItToStopItselfUnlessItsRuntimeProvesItStopped() {
+        lostPrimaryWithTwoReplicas();
+        runtime.settles = Duration.ofSeconds(17);
+
+        controller.reconcile(DEMO);
+        clock.advance(Duration.ofSeconds(16));
+        controller.reconcile(DEMO);
+        assertThat(log).noneMatch(c -> c.startsWith("fence") || c.startsWith("promote"));
+
+        runtime.provenStopped.add("demo-0");
+        controller.reconcile(DEMO);
+        assertThat(log).containsSubsequence("fence demo-0", "recordPrimary demo-2", "promote demo-2");
+    }
+
+    @Test
     void gonePrimaryIsFailedOverAfterDelaySeconds() {
         ClusterSpec delayed = spec("{instances: 3, failover: {delaySeconds: 10}}");
         lostPrimaryWithTwoReplicas();
@@ -315,6 +330,9 @@ class ClusterControllerFailoverTest {
         final List<String> log;
         Optional<String> recorded = Optional.empty();
         Exception fenceFailure;
+        /** What {@link #fenceSettles()} answers, and the pods proven stopped, for which no wait is needed. */
+        Duration settles = Duration.ZERO;
+        final java.util.Set<String> provenStopped = new java.util.HashSet<>();
 
         FakeRuntime(List<String> log) {
             this.log = log;
@@ -357,6 +375,16 @@ class ClusterControllerFailoverTest {
         public void deletePod(PodState pod) {
             log.add("deletePod " + pod.name());
             pods.remove(pod.ordinal());
+        }
+
+        @Override
+        public Duration fenceSettles() {
+            return settles;
+        }
+
+        @Override
+        public Duration fenceSettles(String lostPrimary) {
+            return provenStopped.contains(lostPrimary) ? Duration.ZERO : settles;
         }
 
         @Override

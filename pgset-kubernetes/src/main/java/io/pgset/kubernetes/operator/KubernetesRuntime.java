@@ -35,6 +35,7 @@ public final class KubernetesRuntime implements ClusterRuntime {
     private final KubernetesClient client;
     private final String namespace;
     private final ClusterSpec spec;
+    private final PodRemovals removals;
     /** The StatefulSet (null before it exists) and the cluster's pods, as last looked at. */
     private View view;
 
@@ -43,10 +44,11 @@ public final class KubernetesRuntime implements ClusterRuntime {
     /** A pod's template revision, and the newer one its StatefulSet wants. */
     record Revisions(String has, String wanted) {}
 
-    public KubernetesRuntime(KubernetesClient client, String namespace, ClusterSpec spec) {
+    KubernetesRuntime(KubernetesClient client, String namespace, ClusterSpec spec, PodRemovals removals) {
         this.client = client;
         this.namespace = namespace;
         this.spec = spec;
+        this.removals = removals;
     }
 
     ClusterSpec spec() {
@@ -179,11 +181,23 @@ public final class KubernetesRuntime implements ClusterRuntime {
      * postgres by itself once it has heard from neither the API server nor its replicas for the
      * isolation window ({@link io.pgset.kubernetes.pod.PodInstance#SELF_FENCE_WITHIN}). A failover
      * waits that long (and a second more) after the primary was last seen, so that no two primaries
-     * take writes at once.
+     * take writes at once, unless the primary's pod is proven stopped ({@link #fenceSettles(String)}).
      */
     @Override
     public java.time.Duration fenceSettles() {
         return io.pgset.kubernetes.pod.PodInstance.SELF_FENCE_WITHIN.plusSeconds(1);
+    }
+
+    /** No wait when the pod is proven to run no postgres any more ({@link PodFate}); else {@link #fenceSettles()}. */
+    @Override
+    public java.time.Duration fenceSettles(String lostPrimary) {
+        return fate(lostPrimary).proven() ? java.time.Duration.ZERO : fenceSettles();
+    }
+
+    /** What is known of whether the pod still runs, from this pass's look and the removals watched. */
+    PodFate fate(String podName) {
+        Optional<Pod> listed = view().pods().stream().filter(p -> p.getMetadata().getName().equals(podName)).findFirst();
+        return PodFate.of(listed, removals.last(podName));
     }
 
     @Override

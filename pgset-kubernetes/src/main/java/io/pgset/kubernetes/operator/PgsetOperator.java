@@ -19,6 +19,7 @@ import java.util.function.Function;
 public final class PgsetOperator implements AutoCloseable {
 
     private final Operator operator;
+    private final PostgresClusterReconciler reconciler;
     private final ClusterMetrics metrics;
 
     public PgsetOperator(KubernetesClient client, Set<String> namespaces, String image,
@@ -33,7 +34,7 @@ public final class PgsetOperator implements AutoCloseable {
                 .withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withCloseClientOnStop(false));
-        PostgresClusterReconciler reconciler = new PostgresClusterReconciler(client, image, instances, clock);
+        this.reconciler = new PostgresClusterReconciler(client, image, instances, clock);
         this.metrics = new ClusterMetrics(reconciler::figures);
         operator.register(reconciler, c -> {
             if (!namespaces.isEmpty()) {
@@ -54,5 +55,6 @@ public final class PgsetOperator implements AutoCloseable {
     @Override
     public void close() {
         operator.stop();
+        reconciler.close();
     }
 }

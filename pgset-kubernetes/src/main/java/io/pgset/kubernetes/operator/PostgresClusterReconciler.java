@@ -64,6 +64,9 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
 
     private record Managed(KubernetesRuntime runtime, ClusterController controller, BackupScheduler backups) {}
 
+    /** Per cluster (by uid): the watch of its pods' removals, kept across spec changes. */
+    private final Map<String, PodRemovals> removals = new ConcurrentHashMap<>();
+
     /** Per cluster (by uid): what its last pass saw, for the operator's metrics. */
     private final Map<String, ClusterMetrics.Figures> figures = new ConcurrentHashMap<>();
 
@@ -109,7 +112,8 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
             if (known != null && known.runtime().spec().equals(wanted)) {
                 return known;
             }
-            KubernetesRuntime runtime = new KubernetesRuntime(client, namespace, wanted);
+            KubernetesRuntime runtime = new KubernetesRuntime(client, namespace, wanted,
+                    removals.computeIfAbsent(uid, u -> new PodRemovals(client, namespace, name)));
             InstanceClient podInstances = new PodAwareInstanceClient(instances.apply(resource), runtime);
             KubernetesEvents events = new KubernetesEvents(client, resource, clock);
             ClusterController controller = new ClusterController(runtime, podInstances, events, clock);
@@ -136,6 +140,12 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
         return status(resource, published, Optional.of(m.controller().acted() ? PACE_ACTING : PACE));
     }
 
+    /** Stops watching every cluster's pods. */
+    void close() {
+        removals.values().forEach(PodRemovals::close);
+        removals.clear();
+    }
+
     /**
      * Drops, every {@link #REAPPLY}, what is kept for clusters that no longer exist (their
      * controllers and last applied specs): a deleted cluster is never reconciled again, and the
@@ -152,6 +162,13 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
                 .collect(java.util.stream.Collectors.toSet());
         managed.keySet().retainAll(live);
         applied.keySet().retainAll(live);
+        removals.entrySet().removeIf(e -> {
+            if (live.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().close();
+            return true;
+        });
         figures.keySet().retainAll(live);
     }
 

@@ -47,6 +47,8 @@ final class FakeInstances implements InstanceClient {
     }
 
     private Clock clock = Clock.systemUTC();
+    /** Pods (by uid) whose instance no longer answers: cut off from the operator. */
+    private final java.util.Set<String> cutOff = new java.util.HashSet<>();
 
     /** @param timeline where the operator's calls other than status go: "promote demo-1", "demote demo-0 -> demo-2" */
     FakeInstances(KubernetesClient client, String namespace, String cluster, List<String> timeline) {
@@ -61,6 +63,9 @@ final class FakeInstances implements InstanceClient {
         Instance i = current(pod.name());
         if (i == null) {
             return InstanceStatus.unreachable(pod.name(), "no such pod");
+        }
+        if (cutOff.contains(i.uid)) {
+            return InstanceStatus.unreachable(pod.name(), "connect timed out");
         }
         boolean streaming = false;
         if (i.role == Role.PRIMARY) {
@@ -146,6 +151,11 @@ final class FakeInstances implements InstanceClient {
             throw new IOException(pod.name() + " is not reachable");
         }
         return i;
+    }
+
+    /** The instance in the pod as it runs now stops answering the operator (a new pod of that name answers). */
+    synchronized void cutOff(String podName) {
+        cutOff.add(current(podName).uid);
     }
 
     /** The clock backups are timed by: the operator's, as an instance's clock would roughly agree with it. */

@@ -157,6 +157,58 @@ class OperatorIT {
                 .anySatisfy(e -> assertThat(e).startsWith("Normal Create: create demo-2: "));
     }
 
+    /**
+     * As a kubelet ends a deleted pod: it reports the containers terminated (and, since Kubernetes
+     * 1.27, the phase terminal), then removes the object. That proves the old primary stopped, so
+     * the operator promotes at once instead of waiting out the isolation window.
+     */
+    @Test
+    void primaryPodRemovedAfterItsContainersStoppedIsReplacedWithoutWaiting() {
+        healthyPairOnASlowNode();
+
+        long stopped = System.nanoTime();
+        client.pods().inNamespace(ns).withName("demo-0").editStatus(p -> {
+            p.getStatus().setPhase("Failed");
+            p.getStatus().setContainerStatuses(p.getSpec().getContainers().stream()
+                    .map(c -> new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName(c.getName())
+                            .withContainerID("containerd://" + c.getName()).withNewState().withNewTerminated()
+                            .withExitCode(0).withReason("Completed").endTerminated().endState().build())
+                    .toList());
+            return p;
+        });
+        long removed = System.nanoTime();
+        client.pods().inNamespace(ns).withName("demo-0").delete();
+
+        long promoted = awaitPromotion(io.pgset.kubernetes.pod.PodInstance.SELF_FENCE_WITHIN); // well before 17 s
+        System.out.printf("proven stopped: promote %d ms after the kubelet reported the containers terminated,"
+                + " %d ms after the pod's removal%n", (promoted - stopped) / 1_000_000, (promoted - removed) / 1_000_000);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events("deleted", "promote"))
+                .containsExactlyInAnyOrder("deleted demo-0", "promote " + status().primary));
+        assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                .noneMatch(e -> String.valueOf(e.getMessage()).contains("failing over after"));
+    }
+
+    /**
+     * A primary whose instance stops answering while its pod runs may still take writes: the
+     * operator waits until it has surely stopped itself (17 s), then fences and promotes.
+     */
+    @Test
+    void unreachablePrimaryInARunningPodIsReplacedOnlyAfterTheIsolationWindow() {
+        healthyPairOnASlowNode();
+
+        long cut = System.nanoTime();
+        INSTANCES.get(ns).cutOff("demo-0");
+
+        Duration waited = Duration.ofNanos(awaitPromotion(Duration.ofSeconds(45)) - cut);
+        System.out.printf("unreachable, pod running: promote %d ms after the instance stopped answering%n",
+                waited.toMillis());
+        assertThat(waited).isGreaterThanOrEqualTo(io.pgset.kubernetes.pod.PodInstance.SELF_FENCE_WITHIN);
+        assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                .anyMatch(e -> String.valueOf(e.getMessage()).contains("demo-0 is not ready; failing over after 17 s"));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events("deleted", "promote"))
+                .containsExactlyInAnyOrder("deleted demo-0", "promote " + status().primary));
+    }
+
     @Test
     void templateChangeDeletesReplicasHighestFirstThenSwitchesOverAndThePrimaryLast() {
         start(3);
@@ -305,12 +357,27 @@ class OperatorIT {
         return claim;
     }
 
-    /** A PostgresCluster from the YAML of its spec, as a user would apply it. */
+    /** Two healthy instances; a deleted pod comes back only after 30 s (a node that takes its time). */
+    private void healthyPairOnASlowNode() {
+        start(2);
+        awaitHealthy(2);
+        kubelet.recreateAfter(Duration.ofSeconds(30));
+        timeline.clear();
+    }
+
+    /** Waits for the operator to promote an instance; when it saw that, on {@link System#nanoTime()}. */
+    private long awaitPromotion(Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(20))
+                .until(() -> timeline.stream().anyMatch(e -> e.startsWith("promote ")));
+        return System.nanoTime();
+    }
+
     /** The operator's metrics as its metrics port serves them. */
     private static String metrics() {
         return new String(operator.metrics().scrape(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** A PostgresCluster from the YAML of its spec, as a user would apply it. */
     private void create(String name, String specYaml) {
         PostgresCluster cluster = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
                 "apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: " + name + "}\nspec:\n"

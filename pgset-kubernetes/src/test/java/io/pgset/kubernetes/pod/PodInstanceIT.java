@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.Role;
 import io.pgset.core.spec.SpecReader;
-import io.pgset.core.tls.CertificateAuthority;
 import io.pgset.instance.PostgresUser;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.operator.KubernetesRuntime;
@@ -89,14 +88,7 @@ class PodInstanceIT {
         specFile = Files.writeString(dir.resolve("spec.yaml"), SpecReader.write(spec));
         Path init = Files.writeString(dir.resolve("init.sql"), "CREATE TABLE orders (id int PRIMARY KEY);\n"
                 + "CREATE FUNCTION answer() RETURNS int LANGUAGE sql AS $$ SELECT 42; $$;\n");
-        secrets = Files.createDirectories(dir.resolve("secrets"));
-        Files.writeString(secrets.resolve("superuser-password"), PASSWORD);
-        Files.writeString(secrets.resolve("replication-password"), "replication-secret-1");
-        Files.writeString(secrets.resolve("app-password"), "app-secret-1");
-        Files.writeString(secrets.resolve("api-token"), "token-1");
-        CertificateAuthority ca = CertificateAuthority.create("demo", Instant.now());
-        Files.writeString(secrets.resolve("ca.crt"), ca.certificatePem());
-        Files.writeString(secrets.resolve("ca.key"), ca.privateKeyPem());
+        secrets = io.pgset.kubernetes.image.PodSecrets.write(dir.resolve("secrets"), PASSWORD);
         port = freePortOnEveryPodAddress();
         apiPort = freePortOnEveryPodAddress();
 
