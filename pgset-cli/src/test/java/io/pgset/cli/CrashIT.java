@@ -136,15 +136,25 @@ class CrashIT extends PerTestHome {
 
     @Test
     void killDuringPgBasebackupClonesAgain() throws Exception {
+        CompletableFuture<PgsetHome.Result> scale = scaleToTwoWithPgBasebackupArmed();
+        killWhenReached("demo-1");
+        scale.get().ok();
+        assertThat(volume("demo-1").resolve("pgdata.clone")).doesNotExist();
+        clonedAgain();
+    }
+
+    /** One instance with a note written, then a scale to two whose pg_basebackup freezes half way. */
+    private CompletableFuture<PgsetHome.Result> scaleToTwoWithPgBasebackupArmed() throws Exception {
         wrap("pg_basebackup", "0.2");
         Files.delete(bin.resolve("armed"));
         home.pgset("up", "-f", spec(1, "").toString()).ok();
         home.note("demo", "before the clone");
         Files.writeString(bin.resolve("armed"), "");
-        CompletableFuture<PgsetHome.Result> scale = inBackground("scale", "demo", "--instances", "2");
-        killWhenReached("demo-1");
-        scale.get().ok();
-        assertThat(volume("demo-1").resolve("pgdata.clone")).doesNotExist();
+        return inBackground("scale", "demo", "--instances", "2", "--timeout", "120");
+    }
+
+    /** demo-1 removed the unfinished clone, cloned again and holds the note. */
+    private void clonedAgain() throws Exception {
         assertThat(log("demo-1")).contains("removing " + volume("demo-1").resolve("pgdata.clone"));
         home.awaitNote("demo", pod(1).path("port").asInt(), "before the clone");
     }
@@ -155,12 +165,7 @@ class CrashIT extends PerTestHome {
      */
     @Test
     void anInstanceManagerKilledAloneDuringPgBasebackupLeavesNoToolBehind() throws Exception {
-        wrap("pg_basebackup", "0.2");
-        Files.delete(bin.resolve("armed"));
-        home.pgset("up", "-f", spec(1, "").toString()).ok();
-        home.note("demo", "before the clone");
-        Files.writeString(bin.resolve("armed"), "");
-        CompletableFuture<PgsetHome.Result> scale = inBackground("scale", "demo", "--instances", "2", "--timeout", "120");
+        CompletableFuture<PgsetHome.Result> scale = scaleToTwoWithPgBasebackupArmed();
         await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(bin.resolve("reached")));
         Files.delete(bin.resolve("armed"));
         long manager = Long.parseLong(Files.readString(home.cluster("demo").resolve("pods/demo-1/pid")).strip());
@@ -172,8 +177,7 @@ class CrashIT extends PerTestHome {
 
         scale.get().ok();
         assertThat(tools).as("killed before the pod was started again").noneMatch(ProcessHandle::isAlive);
-        assertThat(log("demo-1")).contains("removing " + volume("demo-1").resolve("pgdata.clone"));
-        home.awaitNote("demo", pod(1).path("port").asInt(), "before the clone");
+        clonedAgain();
     }
 
     @Test
