@@ -255,6 +255,19 @@ class ManifestRendererTest {
                 .toInstant()).isBetween(now.minus(java.time.Duration.ofDays(1)), now);
     }
 
+    /** A NetworkPolicy rule without "from" admits every source: an empty allow list must add none. */
+    @Test
+    void anEmptyAllowListAdmitsNoClientRatherThanEveryone() {
+        ClusterSpec closed = SpecReader.read("apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\n"
+                + "metadata: {name: one}\nspec: {network: {allow: []}}\n");
+        NetworkPolicy policy = new ManifestRenderer(closed, "prod", "i").render().stream()
+                .filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast).findFirst().orElseThrow();
+
+        assertThat(policy.getSpec().getIngress()).hasSize(2)
+                .allSatisfy(rule -> assertThat(rule.getFrom()).isNotEmpty());
+        assertThat(policy.getMetadata().getAnnotations().get("pgset.io/clients")).startsWith("none");
+    }
+
     @Test
     void withoutNetworkAllowThePodsOfTheNamespaceAreTheClientsAndThePolicySaysSo() {
         List<HasMetadata> objects = new ManifestRenderer(SpecReader.defaults("one"), "prod", "i").render();

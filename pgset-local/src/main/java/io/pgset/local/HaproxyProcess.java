@@ -24,8 +24,11 @@ final class HaproxyProcess {
 
     /** Where HAProxy is looked for: Debian installs it in /usr/sbin, not on a user's PATH. */
     private static final List<String> DIRS = List.of("/usr/sbin", "/usr/local/sbin", "/usr/bin", "/usr/local/bin");
-    /** Unix socket paths are limited to 108 bytes; a longer one goes to a private folder in /tmp. */
-    private static final int LONGEST_SOCKET = 100;
+    /**
+     * Unix socket paths are limited to 108 bytes, and HAProxy first binds {@code <path>.<pid>.tmp}
+     * (its own limit is "usually 97"); a longer one goes to a private folder in /tmp.
+     */
+    private static final int LONGEST_SOCKET = 85;
     private static final Duration START = Duration.ofSeconds(15);
     private static final Pattern MASTER = Pattern.compile("(?m)^\\d+\\s+master\\s+(\\d+) \\[failed: (\\d+)]");
     private static final Pattern WORKER = Pattern.compile("(?m)^\\d+\\s+worker\\s");
@@ -65,6 +68,24 @@ final class HaproxyProcess {
         return Path.of("/tmp", "pgset-haproxy-" + Integer.toHexString(home.dir().toString().hashCode()), "master.sock");
     }
 
+    /**
+     * The /tmp folder of a long socket path: made private, or refused when it exists and is not
+     * this user's alone (another user could otherwise put a socket of theirs where pgset looks).
+     */
+    private static void privateFolder(Path folder) throws IOException {
+        Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        var attributes = Files.readAttributes(folder, java.nio.file.attribute.PosixFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        String me = System.getProperty("user.name");
+        if (!attributes.isDirectory() || !attributes.owner().getName().equals(me)
+                || !attributes.permissions().equals(PosixFilePermissions.fromString("rwx------"))) {
+            throw new IOException(folder + " holds HAProxy's control socket but is not a folder private to " + me
+                    + " (owner " + attributes.owner().getName() + ", mode "
+                    + PosixFilePermissions.toString(attributes.permissions()) + "); remove it, or give the cluster"
+                    + " a shorter PGSET_HOME");
+        }
+    }
+
     MasterCli cli() {
         return new MasterCli(socket());
     }
@@ -85,8 +106,7 @@ final class HaproxyProcess {
         Files.createDirectories(dir());
         Path socket = socket();
         if (!socket.getParent().equals(dir())) {
-            Files.createDirectories(socket.getParent(), PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
+            privateFolder(socket.getParent());
         }
         Files.deleteIfExists(socket);
         DurableFiles.write(config(), configuration);

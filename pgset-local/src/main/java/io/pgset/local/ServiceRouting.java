@@ -14,8 +14,10 @@ import java.util.stream.Stream;
  * move from one such routing to the next. Pure: the controller computes it from its status.
  *
  * <ol>
- *   <li>{@code rw} routes to the ready primary only; {@code ro} to the ready replicas, or to the
- *       primary while there is none.</li>
+ *   <li>{@code rw} routes to the ready primary only, and only while exactly one ready instance
+ *       says it is primary and it is the one the status names: during a split (an old primary
+ *       back before it is fenced) new writes wait rather than risk going to the wrong one.
+ *       {@code ro} routes to the ready replicas, or to the primary while there is none.</li>
  *   <li>A move takes servers out first and puts servers in after, so that {@code rw} never routes
  *       to two instances, not even between two commands.</li>
  *   <li>A server taken out has its open sessions cut ({@code shutdown sessions server}), so that no
@@ -36,7 +38,9 @@ record ServiceRouting(Set<String> rw, Set<String> ro) {
     }
 
     static ServiceRouting of(ClusterStatus status) {
-        Set<String> primary = names(status.pods().stream().filter(p -> p.ready() && "primary".equals(p.role())));
+        Set<String> claiming = names(status.pods().stream().filter(p -> p.ready() && "primary".equals(p.role())));
+        Set<String> primary = claiming.size() == 1 && status.primary() != null && claiming.contains(status.primary())
+                ? claiming : Set.of();
         Set<String> replicas = names(status.pods().stream()
                 .filter(p -> p.ready() && "replica".equals(p.role()) && p.ordinal() < status.instances()));
         return new ServiceRouting(primary, replicas.isEmpty() ? primary : replicas);

@@ -34,6 +34,17 @@ class ServiceRoutingTest {
     }
 
     @Test
+    void rwRoutesNowhereWhileTwoInstancesSayTheyArePrimary() {
+        ServiceRouting split = ServiceRouting.of(status(3, pod("demo-0", "primary", true),
+                pod("demo-1", "primary", true), pod("demo-2", "replica", true)));
+        assertThat(split.rw()).isEmpty();
+        assertThat(split.ro()).containsExactly("demo-2");
+        ServiceRouting notNamed = ServiceRouting.of(new ClusterStatus("demo", Phase.DEGRADED, null, 2, 1,
+                List.of(pod("demo-1", "primary", true)), List.of(), Map.of(), "", "v1", null, List.of()));
+        assertThat(notNamed.rw()).as("a primary the status does not name").isEmpty();
+    }
+
+    @Test
     void aReplicaBeyondTheDesiredInstancesIsNotRoutedTo() {
         ServiceRouting routing = ServiceRouting.of(status(2, pod("demo-0", "primary", true),
                 pod("demo-1", "replica", true), pod("demo-2", "replica", true)));

@@ -77,14 +77,15 @@ final class KubernetesFields {
      * A load balancer takes clients from outside the Kubernetes cluster, which only
      * {@code network.allow} can admit (it also becomes the load balancer's source ranges).
      */
-    static ServicesSpec services(SpecNode services, boolean allowGiven) {
+    /** @param networksListed whether spec.network.allow lists at least one network */
+    static ServicesSpec services(SpecNode services, boolean networksListed) {
         services.allowOnly("rw");
         SpecNode rw = services.object("rw");
         rw.allowOnly("type");
         String type = rw.text("type", ServiceType.CLUSTER_IP.kubernetesName(), SERVICE_TYPE);
         ServiceType readWrite = type.equals(ServiceType.LOAD_BALANCER.kubernetesName())
                 ? ServiceType.LOAD_BALANCER : ServiceType.CLUSTER_IP;
-        if (readWrite == ServiceType.LOAD_BALANCER && !allowGiven) {
+        if (readWrite == ServiceType.LOAD_BALANCER && !networksListed) {
             rw.report("type", "LoadBalancer needs spec.network.allow: list the networks outside the cluster that may"
                     + " connect through the load balancer (the NetworkPolicy admits only the namespace's pods without it)");
         }

@@ -166,6 +166,7 @@ final class SpecParser {
     private static ClusterSpec spec(String name, SpecNode spec) {
         int instances = spec.integer("instances", 3, 1, 99);
         SpecNode network = section(spec, "network", "allow");
+        NetworkSpec allowed; // read in field order, so that problems are reported in it
         ClusterSpec cluster = new ClusterSpec(name,
                 instances,
                 postgres(section(spec, "postgres", "version", "binDir", "parameters"), spec.has("backup")),
@@ -174,14 +175,15 @@ final class SpecParser {
                 bootstrap(name, section(spec, "bootstrap", "initdb", "recovery")),
                 backup(name, section(spec, "backup", "repositories", "schedule", "retention", "archive")),
                 tls(section(spec, "tls", "enabled", "validityDays")),
-                new NetworkSpec(network.texts("allow", List.of("127.0.0.1/32"), Cidr::check), network.has("allow")),
+                allowed = new NetworkSpec(network.texts("allow", List.of("127.0.0.1/32"), Cidr::check),
+                        network.has("allow")),
                 new DisruptionSpec(section(spec, "disruption", "maxUnavailable")
                         .integer("maxUnavailable", 1, 1, Integer.MAX_VALUE)),
                 new FailoverSpec(section(spec, "failover", "delaySeconds").integer("delaySeconds", 0, 0, 3600)),
                 resources(section(spec, "resources", "requests", "limits")),
                 logging(section(spec, "logging", "format")),
                 KubernetesFields.scheduling(spec.object("scheduling")),
-                KubernetesFields.services(spec.object("services"), network.has("allow")));
+                KubernetesFields.services(spec.object("services"), allowed.given() && !allowed.allow().isEmpty()));
         checkSyncStandbys(spec, cluster);
         return cluster;
     }

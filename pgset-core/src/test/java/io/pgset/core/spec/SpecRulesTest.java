@@ -124,6 +124,10 @@ class SpecRulesTest {
                 reject(withSpec("services: {rw: {type: LoadBalancer}}"), "spec.services.rw.type: LoadBalancer needs"
                         + " spec.network.allow: list the networks outside the cluster that may connect through the load"
                         + " balancer (the NetworkPolicy admits only the namespace's pods without it)"),
+                reject(withSpec("network: {allow: []}\nservices: {rw: {type: LoadBalancer}}"),
+                        "spec.services.rw.type: LoadBalancer needs spec.network.allow: list the networks outside the"
+                                + " cluster that may connect through the load balancer (the NetworkPolicy admits only"
+                                + " the namespace's pods without it)"),
                 reject(withSpec("replication: {mode: semi}"),
                         "spec.replication.mode: must be async or sync, got \"semi\""),
                 reject(withSpec("replication: {syncStandbys: 0}"), "spec.replication.syncStandbys: must be >= 1, got 0"),

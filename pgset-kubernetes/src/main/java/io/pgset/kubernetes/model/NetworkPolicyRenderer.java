@@ -4,11 +4,14 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import io.pgset.core.model.ClusterSpec;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The cluster's NetworkPolicy. Pure. */
@@ -34,14 +37,19 @@ public final class NetworkPolicyRenderer {
         List<NetworkPolicyPeer> clients = clients(in);
         int postgres = PodTemplateRenderer.POSTGRES_PORT;
         int api = PodTemplateRenderer.API_PORT;
+        List<NetworkPolicyIngressRule> ingress = new ArrayList<>();
+        ingress.add(new NetworkPolicyIngressRuleBuilder().withFrom(peers).withPorts(tcp(postgres), tcp(api)).build());
+        if (!clients.isEmpty()) {
+            // A rule with no "from" admits every source: an empty allow list must add no rule at all.
+            ingress.add(new NetworkPolicyIngressRuleBuilder().withFrom(clients).withPorts(tcp(postgres)).build());
+        }
+        ingress.add(new NetworkPolicyIngressRuleBuilder().withFrom(operator).withPorts(tcp(api)).build());
         return new NetworkPolicyBuilder().withMetadata(new ObjectMetaBuilder(ClusterLabels.meta(in, in.spec().name()))
                         .addToAnnotations(CLIENTS_ANNOTATION, clientsDescription(in.spec(), in.namespace())).build())
                 .withNewSpec()
                 .withNewPodSelector().withMatchLabels(ClusterLabels.selector(in.spec())).endPodSelector()
                 .withPolicyTypes("Ingress")
-                .addNewIngress().withFrom(peers).withPorts(tcp(postgres), tcp(api)).endIngress()
-                .addNewIngress().withFrom(clients).withPorts(tcp(postgres)).endIngress()
-                .addNewIngress().withFrom(operator).withPorts(tcp(api)).endIngress()
+                .withIngress(ingress)
                 .endSpec()
                 .build();
     }
@@ -61,6 +69,9 @@ public final class NetworkPolicyRenderer {
         if (!spec.network().given()) {
             return "every pod in namespace " + namespace + " (spec.network.allow is not set; set it to narrow this"
                     + " to those networks); each still needs a password, or a certificate with TLS";
+        }
+        if (spec.network().allow().isEmpty()) {
+            return "none: spec.network.allow is empty, so only the cluster's own instances and the operator connect";
         }
         return "the networks of spec.network.allow: " + String.join(", ", spec.network().allow());
     }
