@@ -36,6 +36,7 @@ public final class KubernetesRuntime implements ClusterRuntime {
     private final String namespace;
     private final ClusterSpec spec;
     private final PodRemovals removals;
+    private final PodIncarnations incarnations = new PodIncarnations();
     /** The StatefulSet (null before it exists) and the cluster's pods, as last looked at. */
     private View view;
 
@@ -63,6 +64,7 @@ public final class KubernetesRuntime implements ClusterRuntime {
                 .filter(p -> ordinal(p.getMetadata().getName()).isPresent())
                 .toList();
         view = new View(set, pods);
+        incarnations.listed(pods);
     }
 
     private View view() {
@@ -197,7 +199,7 @@ public final class KubernetesRuntime implements ClusterRuntime {
     /** What is known of whether the pod still runs, from this pass's look and the removals watched. */
     PodFate fate(String podName) {
         Optional<Pod> listed = view().pods().stream().filter(p -> p.getMetadata().getName().equals(podName)).findFirst();
-        return PodFate.of(listed, removals.last(podName));
+        return PodFate.of(listed, incarnations.vouching(podName, listed, removals.last(podName)));
     }
 
     @Override
