@@ -136,19 +136,21 @@ public final class ClusterObjects {
      * The replicas a StatefulSet starts with: none, and the runtime adds pods one ordinal at a
      * time, unless pods of its name still run. Then it was deleted with its pods orphaned (to take
      * a larger claim template, see {@link VolumeResize}) and the operator stopped before it made
-     * it again: created with fewer replicas than the pods 0..n-1 that run, the StatefulSet
-     * controller would adopt them and delete the rest at once.
+     * it again: created with fewer replicas than the highest orphaned ordinal + 1, the
+     * StatefulSet controller would adopt the pods and delete those beyond it at once (a gap below
+     * is filled in by the controller, which costs less than losing the running ones).
      */
     private int podsToAdopt(StatefulSet set) {
-        Set<String> names = new HashSet<>();
-        client.pods().inNamespace(set.getMetadata().getNamespace())
-                .withLabels(set.getSpec().getSelector().getMatchLabels()).list().getItems()
-                .forEach(pod -> names.add(pod.getMetadata().getName()));
-        int ordinal = 0;
-        while (names.contains(set.getMetadata().getName() + "-" + ordinal)) {
-            ordinal++;
-        }
-        return ordinal;
+        String prefix = set.getMetadata().getName() + "-";
+        return client.pods().inNamespace(set.getMetadata().getNamespace())
+                .withLabels(set.getSpec().getSelector().getMatchLabels()).list().getItems().stream()
+                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+                .filter(pod -> pod.getMetadata().getOwnerReferences() == null || pod.getMetadata().getOwnerReferences()
+                        .stream().noneMatch(o -> Boolean.TRUE.equals(o.getController())))
+                .map(pod -> pod.getMetadata().getName())
+                .filter(name -> name.startsWith(prefix) && name.substring(prefix.length()).matches("\\d{1,4}"))
+                .mapToInt(name -> Integer.parseInt(name.substring(prefix.length())) + 1)
+                .max().orElse(0);
     }
 
     /**
