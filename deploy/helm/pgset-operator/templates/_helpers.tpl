@@ -13,7 +13,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
   verbs: ["get", "update", "patch"]
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
-  verbs: ["get", "list", "watch", "create", "update", "patch"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 - apiGroups: ["apps"]
   resources: ["statefulsets/scale"]
   verbs: ["get", "update", "patch"]
@@ -23,7 +23,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 # create: the <cluster>-backups claim of spec.backup (created once, never deleted by the operator)
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
-  verbs: ["get", "list", "watch", "create", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+# Whether a claim's StorageClass allows expansion (cluster-wide: granted only by the ClusterRole).
+- apiGroups: ["storage.k8s.io"]
+  resources: ["storageclasses"]
+  verbs: ["get"]
 - apiGroups: [""]
   resources: ["services", "configmaps"]
   verbs: ["get", "list", "watch", "create", "update", "patch"]

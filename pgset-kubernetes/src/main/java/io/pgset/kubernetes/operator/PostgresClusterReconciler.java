@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -97,7 +98,13 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
         SpecException invalid = null;
         try {
             spec = Specs.read(resource);
-            applyObjects(resource, spec);
+            try {
+                applyObjects(resource, spec);
+            } catch (KubernetesClientException e) {
+                // A refused apply (RBAC, quota, a webhook) is tried again next pass; the instances
+                // that run are supervised meanwhile, failover included.
+                LOG.warn("cluster={}/{} cannot apply its objects, trying again: {}", namespace, name, e.getMessage());
+            }
         } catch (SpecException e) {
             invalid = e;
             Optional<ClusterSpec> running = lastApplied(namespace, name);
