@@ -56,7 +56,7 @@ final class PgsetLogger extends LegacyAbstractLogger {
     @Override
     protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
                                                Throwable thrown) {
-        String message = MessageFormatter.basicArrayFormat(pattern, arguments);
+        String message = String.valueOf(MessageFormatter.basicArrayFormat(pattern, arguments)); // "null" for none
         String line = LogLines.format(PgsetLoggers.format(), clock.instant(), level.name(), name, message, thrown);
         PrintStream err = System.err; // looked up at each call: a daemon redirects it to its log file
         synchronized (err) {
