@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * {@code shared_preload_libraries}: pgset always loads {@code pg_stat_statements} (the instance's
- * metrics report the top queries from it), and keeps every library the user lists, in the user's
- * order after it. A user who lists it already gets the list unchanged.
+ * metrics report the top queries from it), after every library the user lists, in the user's
+ * order (an extension such as Citus must come first). A user who lists it already gets the list
+ * unchanged.
  */
 public final class PreloadLibraries {
 
@@ -24,7 +25,7 @@ public final class PreloadLibraries {
         }
         boolean listed = libraries.stream().anyMatch(l -> unquoted(l).equalsIgnoreCase(STATEMENTS));
         if (!listed) {
-            libraries.add(0, STATEMENTS);
+            libraries.add(STATEMENTS);
         }
         return String.join(",", libraries);
     }

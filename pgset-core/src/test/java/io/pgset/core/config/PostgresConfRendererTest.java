@@ -153,7 +153,7 @@ class PostgresConfRendererTest {
                     shared_preload_libraries: auto_explain
                 """);
         assertThat(settings(PostgresConfRenderer.render(own, PRIMARY)))
-                .containsEntry("shared_preload_libraries", "pg_stat_statements,auto_explain");
+                .containsEntry("shared_preload_libraries", "auto_explain,pg_stat_statements");
     }
 
     @Test

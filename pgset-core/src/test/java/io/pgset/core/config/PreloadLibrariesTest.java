@@ -13,8 +13,8 @@ class PreloadLibrariesTest {
     }
 
     @Test
-    void theUsersLibrariesAreKeptInTheirOrderAfterIt() {
-        assertThat(PreloadLibraries.merge("auto_explain, pg_prewarm")).isEqualTo("pg_stat_statements,auto_explain,pg_prewarm");
+    void theUsersLibrariesComeFirstInTheirOrder() {
+        assertThat(PreloadLibraries.merge("citus, pg_prewarm")).isEqualTo("citus,pg_prewarm,pg_stat_statements");
     }
 
     @Test
