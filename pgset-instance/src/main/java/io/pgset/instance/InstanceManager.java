@@ -29,6 +29,10 @@ public final class InstanceManager implements AutoCloseable {
     private static final Duration LOG_PRUNE = Duration.ofSeconds(5);
     /** How often a primary checks that its archive's stanza exists (a no-op once it was created). */
     private static final Duration STANZA_CHECK = Duration.ofSeconds(10);
+    /** How old a status the metrics sampler takes rather than reading its own. */
+    private static final Duration RECENT = Duration.ofSeconds(2);
+
+    private record Read(InstanceStatus status, long nanos) {}
 
     private final InstanceOptions options;
     private final Clock clock;
@@ -51,6 +55,8 @@ public final class InstanceManager implements AutoCloseable {
     private volatile long bootstrapSeenIn = -1;
     /** Renews the instance API's certificate (its server's business); returns when the next is due. */
     private volatile Callable<Instant> apiRenewal = () -> Instant.MAX;
+    /** The last status read, for {@link #recentStatus}. */
+    private volatile Read lastRead;
     private volatile Instant apiRenewAt = Instant.MAX;
 
     public InstanceManager(InstanceOptions options, Clock clock) {
@@ -72,7 +78,7 @@ public final class InstanceManager implements AutoCloseable {
         this.roles = new RoleChanges(supervisor, postgres, data, config, statusReader, log);
         this.housekeeper = new Housekeeper(options.pod(), log);
         this.backups = new InstanceBackups(pgBackRest, user, options, log, clock);
-        this.metrics = new io.pgset.instance.metrics.InstanceMetrics(options.spec().name(), options.pod(), this::status,
+        this.metrics = new io.pgset.instance.metrics.InstanceMetrics(options.spec().name(), options.pod(), this::recentStatus,
                 database -> session(self()).open(database), options.spec().bootstrap().initdb().database(),
                 log::warn);
     }
@@ -179,7 +185,23 @@ public final class InstanceManager implements AutoCloseable {
         return supervisor.state().live(clock.instant());
     }
 
+    /**
+     * For the metrics sampler: the status last read for the controller when it is at most
+     * {@link #RECENT} old, so that sampling adds no read of postgres (and no wait on the status
+     * reader that promotions and reloads share) while the controller polls; read afresh otherwise.
+     */
+    private InstanceStatus recentStatus() {
+        Read last = lastRead;
+        return last != null && System.nanoTime() - last.nanos() < RECENT.toNanos() ? last.status() : status();
+    }
+
     public InstanceStatus status() {
+        InstanceStatus status = readStatus();
+        lastRead = new Read(status, System.nanoTime());
+        return status;
+    }
+
+    private InstanceStatus readStatus() {
         Lifecycle.State state = supervisor.state();
         InstanceStatus.Storage storage = volume.storage();
         String expires = config.spec().tls().enabled() ? tls.expires().map(Instant::toString).orElse("") : "";

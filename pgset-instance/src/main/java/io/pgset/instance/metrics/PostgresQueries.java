@@ -74,9 +74,10 @@ final class PostgresQueries {
         return rows;
     }
 
-    /** One round; throws only when not even the first query answers (postgres is down, or the connection broke). */
+    /** One round; throws only when postgres does not answer at all (it is down, or the connection broke). */
     static PostgresSample read(Connection c, SectionFailures failures) throws SQLException {
-        List<PostgresSample.Database> databases = databases(c);
+        rows(c, "SELECT 1", rs -> rs.getInt(1)); // whether it is up; a slow section below says nothing of that
+        List<PostgresSample.Database> databases = failures.guard("pg_stat_database", List.of(), () -> databases(c));
         List<PostgresSample.Activity> activity = failures.guard("pg_stat_activity", List.of(), () -> activity(c));
         PostgresSample.Archiver archiver = failures.guard("pg_stat_archiver", null, () -> archiver(c));
         long maxConnections = failures.guard("max_connections", -1L, () -> maxConnections(c));
@@ -118,10 +119,12 @@ final class PostgresQueries {
         if (schema.isEmpty()) {
             return List.of();
         }
-        String sql = "SELECT s.queryid::text, d.datname, pg_get_userbyid(s.userid), s.calls, s.total_exec_time / 1000,"
-                + " s.rows FROM " + quoteIdentifier(schema.get()) + ".pg_stat_statements s"
-                + " JOIN pg_database d ON d.oid = s.dbid WHERE s.queryid IS NOT NULL"
-                + " ORDER BY s.total_exec_time DESC LIMIT " + TOP_STATEMENTS;
+        // One row per (query, database, user): with pg_stat_statements.track = all a query is also
+        // counted nested, under the same id, and two series with one label set would fail the scrape.
+        String sql = "SELECT s.queryid::text, d.datname, pg_get_userbyid(s.userid), sum(s.calls),"
+                + " sum(s.total_exec_time) / 1000, sum(s.rows) FROM " + quoteIdentifier(schema.get())
+                + ".pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE s.queryid IS NOT NULL"
+                + " GROUP BY s.queryid, d.datname, s.userid ORDER BY sum(s.total_exec_time) DESC LIMIT " + TOP_STATEMENTS;
         return rows(c, sql, rs -> new PostgresSample.Statement(rs.getString(1), rs.getString(2), rs.getString(3),
                 rs.getLong(4), rs.getDouble(5), rs.getLong(6)));
     }
