@@ -350,13 +350,16 @@ public final class LocalClusters {
             LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
             List<io.pgset.core.control.PodState> pods = new ArrayList<>(runtime.pods());
             pods.sort(Comparator.comparingInt(io.pgset.core.control.PodState::ordinal).reversed());
-            for (var pod : pods) {
-                if (pod.running()) {
-                    out.println("cluster " + name + ": stopping " + pod.name());
-                    runtime.deletePod(pod);
+            try {
+                for (var pod : pods) {
+                    if (pod.running()) {
+                        out.println("cluster " + name + ": stopping " + pod.name());
+                        runtime.deletePod(pod);
+                    }
                 }
+            } finally {
+                HaproxyServices.stop(home); // also when an instance would not stop: no listener is left behind
             }
-            HaproxyServices.stop(home);
         } catch (IOException e) {
             throw new PgsetException("cannot stop cluster " + name + ": " + IoMessages.describe(e), e);
         }
