@@ -30,6 +30,11 @@ public final class ControllerWatchdog implements AutoCloseable {
     /** Seen dead this many times in a row: a controller that is starting holds no lock yet. */
     private static final int MISSES = 2;
     private static final Duration START = Duration.ofSeconds(30);
+    /** The wait after a start before the next, doubled each time, so that a controller that cannot start is no tight loop. */
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(2);
+    private static final Duration LONGEST_BACKOFF = Duration.ofMinutes(2);
+    /** A controller alive this long is taken as started for good: the back-off starts over. */
+    private static final Duration SETTLED = Duration.ofMinutes(1);
 
     private final Path pgsetHome;
     private final ClusterHome home;
@@ -37,6 +42,9 @@ public final class ControllerWatchdog implements AutoCloseable {
     private final Launcher launcher;
     private final ScheduledExecutorService timer;
     private int misses;
+    private Duration backoff = FIRST_BACKOFF;
+    private long notBefore = System.nanoTime();
+    private long aliveSince = -1;
 
     private ControllerWatchdog(Path pgsetHome, ClusterHome home, String instance, Launcher launcher) {
         this.pgsetHome = pgsetHome;
@@ -60,13 +68,21 @@ public final class ControllerWatchdog implements AutoCloseable {
     /** One look; never throws, so the schedule never stops. */
     private void check() {
         try {
+            long now = System.nanoTime();
             if (!wanted() || controllerAlive()) {
                 misses = 0;
+                aliveSince = aliveSince < 0 ? now : aliveSince;
+                if (now - aliveSince >= SETTLED.toNanos()) {
+                    backoff = FIRST_BACKOFF;
+                }
                 return;
             }
-            if (++misses >= MISSES) {
+            aliveSince = -1;
+            if (++misses >= MISSES && now - notBefore >= 0) {
                 misses = 0;
                 restart();
+                notBefore = System.nanoTime() + backoff.toNanos();
+                backoff = backoff.multipliedBy(2).compareTo(LONGEST_BACKOFF) > 0 ? LONGEST_BACKOFF : backoff.multipliedBy(2);
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("cluster={} instance={} cannot check on the controller: {}", home.name(), instance, e.toString());
