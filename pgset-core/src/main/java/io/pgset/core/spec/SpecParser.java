@@ -2,7 +2,6 @@ package io.pgset.core.spec;
 
 import io.pgset.core.config.HbaRenderer;
 import io.pgset.core.model.ClusterSpec;
-import io.pgset.core.model.ClusterSpec.BackupSpec;
 import io.pgset.core.model.ClusterSpec.BootstrapSpec;
 import io.pgset.core.model.ClusterSpec.DisruptionSpec;
 import io.pgset.core.model.ClusterSpec.FailoverSpec;
@@ -15,16 +14,7 @@ import io.pgset.core.model.ClusterSpec.RecoveryTarget;
 import io.pgset.core.model.ClusterSpec.RecoveryTarget.TargetType;
 import io.pgset.core.model.ClusterSpec.ReplicationMode;
 import io.pgset.core.model.ClusterSpec.ReplicationSpec;
-import io.pgset.core.model.ClusterSpec.ArchiveSpec;
-import io.pgset.core.model.ClusterSpec.PosixRepository;
-import io.pgset.core.model.ClusterSpec.RepositorySpec;
-import io.pgset.core.model.ClusterSpec.S3Credentials;
-import io.pgset.core.model.ClusterSpec.S3Repository;
-import io.pgset.core.model.ClusterSpec.UriStyle;
 import io.pgset.core.model.ClusterSpec.ResourcesSpec;
-import io.pgset.core.model.ClusterSpec.RetentionSpec;
-import io.pgset.core.model.ClusterSpec.ScheduleSpec;
-import io.pgset.core.model.CronSchedule;
 import io.pgset.core.model.ClusterSpec.StorageSpec;
 import io.pgset.core.model.ClusterSpec.TlsSpec;
 import io.pgset.core.model.ClusterSpec.LoggingSpec;
@@ -32,8 +22,6 @@ import io.pgset.core.model.ByteSize;
 import io.pgset.core.model.LogFormat;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,15 +48,15 @@ final class SpecParser {
      * pgset_demo_12) within the 63-character limits of Kubernetes names and PostgreSQL identifiers.
      */
     private static final Rule NAME_LENGTH = Rule.maxLength(40);
-    private static final Rule DNS_1123 = Rule.matching("must be a DNS-1123 label (lowercase letters,"
+    static final Rule DNS_1123 = Rule.matching("must be a DNS-1123 label (lowercase letters,"
             + " digits and '-', starting and ending with a letter or digit)", "[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Rule NAMESPACE_LENGTH = Rule.maxLength(63);
     private static final Rule VERSION = Rule.matching("must be a PostgreSQL major version such as \"15\"",
             "[0-9]+");
     private static final Rule SUPPORTED_VERSION = Rule.oneOf("12", "13", "14", "15", "16", "17");
-    private static final Rule SINGLE_LINE = Rule.of("must not contain line breaks or other control characters",
+    static final Rule SINGLE_LINE = Rule.of("must not contain line breaks or other control characters",
             value -> value.chars().noneMatch(Character::isISOControl));
-    private static final Rule ABSOLUTE_PATH = Rule.of("must be an absolute path", path -> path.startsWith("/"));
+    static final Rule ABSOLUTE_PATH = Rule.of("must be an absolute path", path -> path.startsWith("/"));
     private static final Rule QUANTITY = Rule.matching("must be a size such as 1Gi (a whole number of bytes,"
             + " optionally with a Ki, Mi, Gi or Ti suffix)", "[0-9]+(Ki|Mi|Gi|Ti)?");
     /** Far beyond any volume, and far from the overflow of a byte count. */
@@ -79,22 +67,13 @@ final class SpecParser {
             mode -> mode.equalsIgnoreCase("async") || mode.equalsIgnoreCase("sync"));
     private static final Rule IDENTIFIER = Rule.matching("must be a lowercase SQL identifier (letters,"
             + " digits and '_', not starting with a digit)", "[a-z_][a-z0-9_]*");
-    private static final Rule IDENTIFIER_LENGTH = Rule.maxLength(63);
+    static final Rule IDENTIFIER_LENGTH = Rule.maxLength(63);
     private static final Rule USER_DATABASE = Rule.of("must not be a database PostgreSQL creates itself"
             + " (postgres, template0, template1)", db -> !Set.of("postgres", "template0", "template1").contains(db));
     private static final Rule USER_ROLE = Rule.of("must not be a role PostgreSQL or pgset reserves (postgres, "
             + HbaRenderer.REPLICATION_USER + ", pg_*)", role -> !role.equals("postgres")
             && !role.equals(HbaRenderer.REPLICATION_USER) && !role.startsWith("pg_"));
     private static final Rule NOT_BLANK = Rule.of("must not be blank", sql -> !sql.isBlank());
-    private static final Rule CRON = value -> {
-        try {
-            CronSchedule.parse(value);
-            return Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.of("must be a 5-field cron expression (minute hour day-of-month month day-of-week)"
-                    + " such as \"0 3 * * 0\": " + e.getMessage() + ", got " + Describe.text(value));
-        }
-    };
     private static final Pattern PARAMETER_NAME = Pattern.compile("[a-z_][a-z0-9_.]*");
     /**
      * What pgset sets itself to run, connect and replicate instances, or that would turn an
@@ -173,7 +152,7 @@ final class SpecParser {
                 storage(section(spec, "storage", "size", "retainOnScaleDown", "retainOnDelete", "alertPercent", "storageClass")),
                 replication(section(spec, "replication", "mode", "syncStandbys"), instances),
                 bootstrap(name, section(spec, "bootstrap", "initdb", "recovery")),
-                backup(name, section(spec, "backup", "repositories", "schedule", "retention", "archive")),
+                BackupFields.backup(name, section(spec, "backup", "repositories", "schedule", "retention", "archive")),
                 tls(section(spec, "tls", "enabled", "validityDays")),
                 allowed = new NetworkSpec(network.texts("allow", List.of("127.0.0.1/32"), Cidr::check),
                         network.has("allow")),
@@ -327,82 +306,6 @@ final class SpecParser {
         }
     }
 
-    private static final Rule S3_BUCKET = Rule.matching("must be an S3 bucket name (3 to 63 lowercase letters,"
-            + " digits, '.' and '-', starting and ending with a letter or digit)", "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-    private static final Rule S3_REGION = Rule.matching("must be a region such as us-east-1", "[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    private static final Rule HOST_PORT = Rule.matching("must be a host name with an optional :port, such as"
-            + " s3.example.com or localhost:9000", "[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]{1,5})?");
-
-    /** Archiving is on exactly when the spec has a backup section, even an empty one. */
-    private static BackupSpec backup(String cluster, SpecNode backup) {
-        return new BackupSpec(backup.isPresent(),
-                backup.isPresent() ? repositories(cluster, backup) : List.of(),
-                schedule(backup),
-                new RetentionSpec(section(backup, "retention", "full").integer("full", 7, 1, 9999999)),
-                new ArchiveSpec(section(backup, "archive", "timeoutSeconds").integer("timeoutSeconds", 60, 1, 86400)));
-    }
-
-    /** Absent means {@link ScheduleSpec#DEFAULT}; written, each type left out is not scheduled ({} is none). */
-    private static ScheduleSpec schedule(SpecNode backup) {
-        if (!backup.has("schedule")) {
-            return ScheduleSpec.DEFAULT;
-        }
-        SpecNode schedule = section(backup, "schedule", "full", "differential", "incremental");
-        return new ScheduleSpec(schedule.text("full", "", CRON), schedule.text("differential", "", CRON),
-                schedule.text("incremental", "", CRON));
-    }
-
-    /** Without a list, one posix repository named {@code local} at the runtime's default path. */
-    private static List<RepositorySpec> repositories(String cluster, SpecNode backup) {
-        if (!backup.has("repositories")) {
-            return List.of(new PosixRepository("local", ""));
-        }
-        List<SpecNode> nodes = backup.objects("repositories");
-        if (nodes.isEmpty() && backup.isClean("repositories")) {
-            backup.report("repositories", "must list at least one repository (or leave it out for the local default)");
-        }
-        List<RepositorySpec> repositories = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (SpecNode node : nodes) {
-            String name = node.requiredText("name", DNS_1123, IDENTIFIER_LENGTH);
-            if (!name.isEmpty() && !names.add(name)) {
-                node.report("name", "must be unique among the repositories, got " + Describe.text(name) + " twice");
-            }
-            String type = node.text("type", "posix", Rule.oneOf("posix", "s3"));
-            repositories.add(type.equals("s3") ? s3(cluster, name, node) : posix(name, node));
-        }
-        return repositories;
-    }
-
-    private static PosixRepository posix(String name, SpecNode node) {
-        node.allowOnly("name", "type", "path");
-        return new PosixRepository(name, node.text("path", "", SINGLE_LINE, ABSOLUTE_PATH));
-    }
-
-    private static S3Repository s3(String cluster, String name, SpecNode node) {
-        node.allowOnly("name", "type", "endpoint", "bucket", "region", "path", "uriStyle", "credentials", "caFile");
-        return new S3Repository(name,
-                node.requiredText("endpoint", HOST_PORT),
-                node.requiredText("bucket", S3_BUCKET),
-                node.requiredText("region", S3_REGION),
-                node.text("path", "/pgset/" + cluster, SINGLE_LINE, ABSOLUTE_PATH),
-                UriStyle.valueOf(node.text("uriStyle", "host", Rule.oneOf("host", "path")).toUpperCase(Locale.ROOT)),
-                credentials(node),
-                node.text("caFile", "", SINGLE_LINE, ABSOLUTE_PATH));
-    }
-
-    /** Keys come from a Kubernetes Secret or a local file; exactly one, so there is no doubt which is used. */
-    private static S3Credentials credentials(SpecNode repository) {
-        SpecNode credentials = repository.requiredObject("credentials");
-        credentials.allowOnly("secretName", "file");
-        String secretName = credentials.text("secretName", "", DNS_1123, Rule.maxLength(253));
-        String file = credentials.text("file", "", SINGLE_LINE, ABSOLUTE_PATH);
-        if (credentials.isPresent() && credentials.has("secretName") == credentials.has("file")) {
-            repository.report("credentials", "must name exactly one of secretName (Kubernetes) or file (local)");
-        }
-        return new S3Credentials(secretName, file);
-    }
-
     /** Sync commits wait for syncStandbys replicas; asking for more than exist would hang every write. */
     private static void checkSyncStandbys(SpecNode spec, ClusterSpec cluster) {
         int replicas = cluster.instances() - 1;
@@ -415,7 +318,7 @@ final class SpecParser {
         }
     }
 
-    private static SpecNode section(SpecNode parent, String field, String... known) {
+    static SpecNode section(SpecNode parent, String field, String... known) {
         SpecNode section = parent.object(field);
         section.allowOnly(known);
         return section;
