@@ -32,8 +32,6 @@ public final class InstanceManager implements AutoCloseable {
     /** How old a status the metrics sampler takes rather than reading its own. */
     private static final Duration RECENT = Duration.ofSeconds(2);
 
-    private record Read(InstanceStatus status, long nanos) {}
-
     private final InstanceOptions options;
     private final Clock clock;
     private final InstanceLog log;
@@ -55,8 +53,7 @@ public final class InstanceManager implements AutoCloseable {
     private volatile long bootstrapSeenIn = -1;
     /** Renews the instance API's certificate (its server's business); returns when the next is due. */
     private volatile Callable<Instant> apiRenewal = () -> Instant.MAX;
-    /** The last status read, for {@link #recentStatus}. */
-    private volatile Read lastRead;
+    private final RecentStatus statuses = new RecentStatus(this::readStatus, RECENT);
     private volatile Instant apiRenewAt = Instant.MAX;
 
     public InstanceManager(InstanceOptions options, Clock clock) {
@@ -78,7 +75,7 @@ public final class InstanceManager implements AutoCloseable {
         this.roles = new RoleChanges(supervisor, postgres, data, config, statusReader, log);
         this.housekeeper = new Housekeeper(options.pod(), log);
         this.backups = new InstanceBackups(pgBackRest, user, options, log, clock);
-        this.metrics = new io.pgset.instance.metrics.InstanceMetrics(options.spec().name(), options.pod(), this::recentStatus,
+        this.metrics = new io.pgset.instance.metrics.InstanceMetrics(options.spec().name(), options.pod(), statuses::recent,
                 database -> session(self()).open(database), options.spec().bootstrap().initdb().database(),
                 log::warn);
     }
@@ -185,20 +182,8 @@ public final class InstanceManager implements AutoCloseable {
         return supervisor.state().live(clock.instant());
     }
 
-    /**
-     * For the metrics sampler: the status last read for the controller when it is at most
-     * {@link #RECENT} old, so that sampling adds no read of postgres (and no wait on the status
-     * reader that promotions and reloads share) while the controller polls; read afresh otherwise.
-     */
-    private InstanceStatus recentStatus() {
-        Read last = lastRead;
-        return last != null && System.nanoTime() - last.nanos() < RECENT.toNanos() ? last.status() : status();
-    }
-
     public InstanceStatus status() {
-        InstanceStatus status = readStatus();
-        lastRead = new Read(status, System.nanoTime());
-        return status;
+        return statuses.read();
     }
 
     private InstanceStatus readStatus() {
