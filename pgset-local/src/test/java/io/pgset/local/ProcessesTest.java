@@ -1,10 +1,12 @@
 package io.pgset.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,8 +35,8 @@ class ProcessesTest {
         leader.waitFor();
         long group = leader.pid();
         Path pidFile = Files.writeString(dir.resolve("pid"), group + "\n");
-        ProcessHandle naming = await(group, true, volume);
-        ProcessHandle other = await(group, false, volume);
+        ProcessHandle naming = member(group, true, volume);
+        ProcessHandle other = member(group, false, volume);
         // A process outside the group that names the volume, as a person's command might.
         Process outsider = new ProcessBuilder("setsid", "sh", "-c", "sleep 60; :", "sh", volume.toString()).start();
         try {
@@ -50,17 +52,10 @@ class ProcessesTest {
         }
     }
 
-    private static ProcessHandle await(long group, boolean namesVolume, Path volume) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            var found = ProcessHandle.allProcesses().filter(p -> Processes.processGroup(p.pid()) == group)
-                    .filter(p -> p.info().commandLine().map(c -> c.contains(volume.toString()) == namesVolume)
-                            .orElse(false)).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no member of group " + group + (namesVolume ? " naming " : " not naming ") + volume);
+    private static ProcessHandle member(long group, boolean namesVolume, Path volume) {
+        return await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.allProcesses()
+                .filter(p -> Processes.processGroup(p.pid()) == group)
+                .filter(p -> p.info().commandLine().map(c -> c.contains(volume.toString()) == namesVolume).orElse(false))
+                .findFirst().orElse(null), Objects::nonNull);
     }
 }

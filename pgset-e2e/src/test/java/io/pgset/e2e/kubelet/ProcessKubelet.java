@@ -1,5 +1,7 @@
 package io.pgset.e2e.kubelet;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -19,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A kubelet for tests that runs pods as processes of this machine. It registers one Ready Node,
@@ -201,9 +204,11 @@ public final class ProcessKubelet implements AutoCloseable {
         for (PodWorker worker : workers.values()) {
             worker.stop(CLOSE_GRACE);
         }
-        long deadline = System.nanoTime() + CLOSE_GRACE.plusSeconds(20).toNanos();
-        while (workers.values().stream().anyMatch(w -> !w.finished()) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+        try {
+            await().atMost(CLOSE_GRACE.plusSeconds(20)).until(() -> workers.values().stream().allMatch(PodWorker::finished));
+        } catch (ConditionTimeoutException e) {
+            System.out.println("process kubelet: pods still stopping after " + CLOSE_GRACE.plusSeconds(20).toSeconds()
+                    + " s; the test's cleanup removes what is left");
         }
         workers.clear();
     }
