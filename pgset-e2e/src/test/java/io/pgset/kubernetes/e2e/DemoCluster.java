@@ -137,6 +137,8 @@ final class DemoCluster {
         properties.setProperty("password", password);
         properties.setProperty("sslmode", "require");
         properties.setProperty("connectTimeout", "5");
+        // A read that hangs (a pod being replaced) fails and is asked again, rather than outliving the wait around it.
+        properties.setProperty("socketTimeout", "10");
         return DriverManager.getConnection("jdbc:postgresql://" + address + ":5432/app", properties);
     }
 
