@@ -10,18 +10,21 @@ import io.pgset.e2e.kubelet.LocalImage;
 import io.pgset.e2e.kubelet.PodNetwork;
 import io.pgset.e2e.kubelet.ProcessKubelet;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Everything a scenario runs against: the pod network, a real control plane whose API server listens
  * on the network's node address (so pods reach it), the CRD of deploy/crds, the process kubelet
  * running the pgset image from the built pgset.jar, and the operator as its own process from the same
  * jar, authenticated as the ServiceAccount {@code pgset-system/pgset} bound to the Helm chart's
- * ClusterRole. {@link #close()} stops all of it, in reverse order, and removes its folder.
+ * ClusterRole. {@link #close()} stops all of it, in reverse order, keeps the logs and removes its folder.
  */
 final class KubeletEnvironment implements AutoCloseable {
 
@@ -140,7 +143,25 @@ final class KubeletEnvironment implements AutoCloseable {
             network = null;
         }
         if (Files.exists(dir)) {
+            keepLogs();
             ControlPlane.deleteRecursively(dir);
+        }
+    }
+
+    /**
+     * Copies the operator's and the containers' logs to {@code target/e2e-logs/<run>/} before the run's
+     * folder goes: a failed scenario is read from them, in CI too.
+     */
+    private void keepLogs() {
+        Path kept = dir.getParent().resolveSibling("e2e-logs").resolve(dir.getFileName());
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path log : files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".log")).toList()) {
+                Path copy = kept.resolve(dir.relativize(log));
+                Files.createDirectories(copy.getParent());
+                Files.copy(log, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("could not keep the logs of " + dir + ": " + e);
         }
     }
 }
