@@ -132,6 +132,18 @@ final class ContainerSupervisor {
         }
     }
 
+    /**
+     * What a stopped pod's status shows for this container: terminated with its exit code (137 when
+     * it was killed), or never started; the kubelet reports it before it finishes the deletion.
+     */
+    ContainerView stoppedView(Instant now) {
+        if (running == null) {
+            return view();
+        }
+        return ContainerView.terminated(container.getName(), container.getImage(), running.id(), restartCount,
+                running.exitCode().orElse(137), now.toString());
+    }
+
     ContainerView view() {
         String image = container.getImage();
         if (running == null) {

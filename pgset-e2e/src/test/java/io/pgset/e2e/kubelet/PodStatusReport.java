@@ -28,13 +28,16 @@ final class PodStatusReport {
         boolean initialized = initContainers.stream().allMatch(c -> c.exitCode() != null && c.exitCode() == 0);
         boolean containersReady = initialized && containers.stream().allMatch(ContainerView::ready);
         boolean running = initialized && containers.stream().anyMatch(c -> c.runningSince() != null);
+        // Every container terminated: only a stopped pod (being deleted) reports that, in a terminal phase.
+        boolean ended = initialized && !containers.isEmpty() && containers.stream().allMatch(c -> c.exitCode() != null);
         List<PodCondition> conditions = List.of(
                 condition(previous, "PodScheduled", true, now),
                 condition(previous, "Initialized", initialized, now),
                 condition(previous, "ContainersReady", containersReady, now),
                 condition(previous, "Ready", containersReady, now));
         PodStatusBuilder status = new PodStatusBuilder()
-                .withPhase(running ? "Running" : "Pending")
+                .withPhase(ended ? containers.stream().allMatch(c -> c.exitCode() == 0) ? "Succeeded" : "Failed"
+                        : running ? "Running" : "Pending")
                 .withHostIP(hostIp).withHostIPs(new HostIPBuilder().withIp(hostIp).build())
                 .withStartTime(startTime)
                 .withConditions(conditions)

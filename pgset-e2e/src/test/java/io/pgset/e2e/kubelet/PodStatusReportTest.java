@@ -52,6 +52,19 @@ class PodStatusReportTest {
         assertThat(container.getLastState().getTerminated().getExitCode()).isEqualTo(137);
     }
 
+    @Test
+    void aStoppedPodReportsItsContainersTerminatedInATerminalPhase() {
+        PodStatus killed = PodStatusReport.build(null, "t", "ip", "host", "t0", List.of(INIT_DONE),
+                List.of(ContainerView.terminated("main", "img", "id-2", 0, 137, "t2")));
+        PodStatus clean = PodStatusReport.build(null, "t", "ip", "host", "t0", List.of(INIT_DONE),
+                List.of(ContainerView.terminated("main", "img", "id-2", 0, 0, "t2")));
+
+        assertThat(killed.getPhase()).isEqualTo("Failed");
+        assertThat(killed.getContainerStatuses().get(0).getState().getTerminated().getExitCode()).isEqualTo(137);
+        assertThat(clean.getPhase()).isEqualTo("Succeeded");
+        assertThat(condition(clean, "Ready").getStatus()).isEqualTo("False");
+    }
+
     private static PodCondition condition(PodStatus status, String type) {
         return status.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
     }

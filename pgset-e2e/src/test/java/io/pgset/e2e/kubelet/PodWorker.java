@@ -156,6 +156,10 @@ final class PodWorker implements Runnable {
         for (ContainerSupervisor supervisor : supervisors) {
             supervisor.stop(stopGrace);
         }
+        // As a kubelet does (since Kubernetes 1.27): the stopped containers and the terminal phase are
+        // in the status before the pod object goes, so watchers see that nothing runs any more.
+        Instant stopped = Instant.now();
+        report(initViews, supervisors.stream().map(s -> s.stoppedView(stopped)).toList());
     }
 
     private ContainerLaunch launch(Container container, Map<String, Path> volumes) {
