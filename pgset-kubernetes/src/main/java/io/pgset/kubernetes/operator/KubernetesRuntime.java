@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pgset.core.control.ClusterRuntime;
 import io.pgset.core.control.PodState;
 import io.pgset.core.control.VolumeState;
@@ -12,9 +14,13 @@ import io.pgset.core.model.PodName;
 import io.pgset.kubernetes.ManifestRenderer;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Carries out the controller's decisions on a StatefulSet. Kubernetes creates and recreates the
@@ -27,6 +33,8 @@ import java.util.OptionalInt;
  */
 public final class KubernetesRuntime implements ClusterRuntime {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesRuntime.class);
+
     /** On the StatefulSet: the pod last seen as the ready primary. */
     public static final String PRIMARY_ANNOTATION = "pgset.io/primary";
     /** The label the StatefulSet controller gives a pod: the revision of the template it was made from. */
@@ -37,6 +45,7 @@ public final class KubernetesRuntime implements ClusterRuntime {
     private final ClusterSpec spec;
     private final PodRemovals removals;
     private final PodIncarnations incarnations = new PodIncarnations();
+    private final Map<String, PodFate> lastFate = new ConcurrentHashMap<>();
     /** The StatefulSet (null before it exists) and the cluster's pods, as last looked at. */
     private View view;
 
@@ -129,12 +138,18 @@ public final class KubernetesRuntime implements ClusterRuntime {
                 .filter(name -> !name.isEmpty());
     }
 
+    /**
+     * A merge patch of the one annotation, with no resourceVersion: the StatefulSet controller
+     * writes the set's status whenever a pod changes, which is exactly when a failover records its
+     * primary, and a read-modify-write would then fail with a conflict and leave the cluster
+     * without a writable primary for another pass. Nothing else writes this annotation.
+     */
     @Override
     public void recordPrimary(String pod) {
-        StatefulSet edited = statefulSets().withName(spec.name()).edit(s -> {
-            s.getMetadata().getAnnotations().put(PRIMARY_ANNOTATION, pod);
-            return s;
-        });
+        String patch = client.getKubernetesSerialization().asJson(
+                Map.of("metadata", Map.of("annotations", Map.of(PRIMARY_ANNOTATION, pod))));
+        StatefulSet edited = statefulSets().withName(spec.name())
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
         view = new View(edited, view().pods());
     }
 
@@ -193,7 +208,12 @@ public final class KubernetesRuntime implements ClusterRuntime {
     /** No wait when the pod is proven to run no postgres any more ({@link PodFate}); else {@link #fenceSettles()}. */
     @Override
     public java.time.Duration fenceSettles(String lostPrimary) {
-        return fate(lostPrimary).proven() ? java.time.Duration.ZERO : fenceSettles();
+        PodFate fate = fate(lostPrimary);
+        if (!fate.equals(lastFate.put(lostPrimary, fate))) {
+            LOG.info("cluster={}/{} pod={} the recorded primary's pod: {} ({})", namespace, spec.name(), lostPrimary,
+                    fate.fate(), fate.reason());
+        }
+        return fate.proven() ? java.time.Duration.ZERO : fenceSettles();
     }
 
     /** What is known of whether the pod still runs, from this pass's look and the removals watched. */
