@@ -112,14 +112,22 @@ public final class PostgresConfRenderer {
         return "ANY " + spec.replication().syncStandbys() + " (" + names + ")";
     }
 
-    /** With TLS the replica proves itself with its client certificate and verifies the primary's. */
+    /**
+     * With TLS the replica proves itself with its client certificate and verifies the primary's.
+     *
+     * <p>The walreceiver connects without libpq's {@code connect_timeout} (it polls the connection
+     * itself), so a connect to an address nobody answers (a primary's pod between its old and new
+     * network) would wait out TCP's SYN back-off, over half a minute. {@code tcp_user_timeout} ends
+     * such a connect, and a dead established connection, after 5 s; the next try follows
+     * {@code wal_retrieve_retry_interval} later.
+     */
     static String conninfo(InstanceConfig.Upstream up, String applicationName, Optional<InstanceConfig.Tls> tls) {
         String auth = tls.map(t -> "sslmode=verify-full sslrootcert=" + libpqQuote(t.ca()) + " sslcert="
                         + libpqQuote(t.clientCertificate()) + " sslkey=" + libpqQuote(t.clientKey()))
                 .orElse("sslmode=disable passfile=" + libpqQuote(up.passfile()));
         return "host=" + up.host() + " port=" + up.port() + " user=" + up.user() + " " + auth
                 + " application_name=" + applicationName
-                + " connect_timeout=2 keepalives_idle=5 keepalives_interval=2 keepalives_count=3";
+                + " connect_timeout=2 tcp_user_timeout=5000 keepalives_idle=5 keepalives_interval=2 keepalives_count=3";
     }
 
     public static String libpqQuote(String value) {

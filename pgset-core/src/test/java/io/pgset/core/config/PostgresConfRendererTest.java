@@ -41,7 +41,9 @@ class PostgresConfRendererTest {
                 .containsEntry("port", "5432")
                 .containsEntry("user", HbaRenderer.REPLICATION_USER)
                 .containsEntry("passfile", "/var/lib/pgset/o'brien dir\\x/.pgpass")
-                .containsEntry("application_name", "demo-1");
+                .containsEntry("application_name", "demo-1")
+                // the walreceiver ignores connect_timeout: only this bounds a connect nobody answers
+                .containsEntry("tcp_user_timeout", "5000");
     }
 
     @Test
