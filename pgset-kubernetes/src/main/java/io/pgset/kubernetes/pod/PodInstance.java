@@ -82,6 +82,8 @@ public final class PodInstance implements AutoCloseable {
         options = withBackups(options, lookup::cluster);
         options.restoreSource().ifPresent(r -> log.accept("pod=" + self.name() + " restoring from cluster " + r.stanza()
                 + "'s repository " + r.repository().name()));
+        StalePidFile.removeBeforeFirstStart(options.pgdata()).ifPresent(pid -> log.accept("pod=" + self.name()
+                + " removed the postmaster.pid (pid " + pid + ") an earlier container left on the volume"));
         InstanceMain.Running running = InstanceMain.start(options);
         IsolationGuard guard = new IsolationGuard(lookup, running.manager(), self, settings.port(), System::nanoTime,
                 what -> log.accept("pod=" + self.name() + " " + what));
