@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -176,6 +178,65 @@ class PostgresClusterE2E {
 
     @Test
     @Order(4)
+    void anOperatorStartedAfterThePrimaryPodWasDeletedAdoptsTheClusterAndRecoversIt(KubeletEnvironment environment)
+            throws Exception {
+        KubernetesClient client = environment.client();
+        assertThat(clusterReady(client, 3)).as("the cluster the scenario before left Ready").isTrue();
+        String primary = (String) status(client).get("primary");
+        String setUid = client.apps().statefulSets().inNamespace(NAMESPACE).withName(CLUSTER).get().getMetadata().getUid();
+        Pod primaryPod = client.pods().inNamespace(NAMESPACE).withName(primary).get();
+        try (Connection rw = connect(client, addresses(client, CLUSTER + "-rw").get(0)); Statement sql = rw.createStatement()) {
+            sql.execute("INSERT INTO e2e (id) VALUES (-4)"); // acknowledged by a sync standby before the operator stops
+        }
+
+        environment.operator().stop();
+        long start = System.nanoTime();
+        client.resource(primaryPod).delete();
+        // With no operator, the StatefulSet makes the pod again and its instance manager reads the recorded primary.
+        await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() -> {
+            Pod current = client.pods().inNamespace(NAMESPACE).withName(primary).get();
+            return current != null && !current.getMetadata().getUid().equals(primaryPod.getMetadata().getUid())
+                    && ready(current);
+        });
+        System.out.printf("operator stopped, primary %s deleted: its pod was Ready again after %d ms%n", primary,
+                Duration.ofNanos(System.nanoTime() - start).toMillis());
+        Map<String, String> uids = uidsByName(pods(client));
+
+        // The status the stopped operator left says Ready; only the new one can make it say so again.
+        client.genericKubernetesResources("pgset.io/v1alpha1", "PostgresCluster").inNamespace(NAMESPACE)
+                .withName(CLUSTER).subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"readyInstances\":0}}");
+        assertThat(clusterReady(client, 3)).isFalse();
+
+        long restart = System.nanoTime();
+        environment.operator().start();
+        await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() ->
+                clusterReady(client, 3) && primary.equals(status(client).get("primary"))
+                        && addresses(client, CLUSTER + "-rw").size() == 1);
+        System.out.printf("operator started again: the cluster was Ready under it after %d ms%n",
+                Duration.ofNanos(System.nanoTime() - restart).toMillis());
+
+        // Adopted, not made again: the same StatefulSet, and no pod restarted or replaced.
+        assertThat(client.apps().statefulSets().inNamespace(NAMESPACE).withName(CLUSTER).get().getMetadata().getUid())
+                .isEqualTo(setUid);
+        assertThat(uidsByName(pods(client))).isEqualTo(uids);
+        assertThat(pods(client)).allSatisfy(p -> assertThat(p.getStatus().getContainerStatuses())
+                .allSatisfy(c -> assertThat(c.getRestartCount()).isZero()));
+        String rwAddress = addresses(client, CLUSTER + "-rw").get(0);
+        assertThat(rwAddress).isEqualTo(client.pods().inNamespace(NAMESPACE).withName(primary).get().getStatus().getPodIP());
+        assertThat(ids(client, rwAddress)).contains(-4L);
+        try (Connection rw = connect(client, rwAddress); Statement sql = rw.createStatement()) {
+            sql.execute("INSERT INTO e2e (id) VALUES (-5)"); // a sync commit: a standby streams from it again
+        }
+    }
+
+    private static Map<String, String> uidsByName(List<Pod> pods) {
+        return pods.stream().collect(java.util.stream.Collectors.toMap(p -> p.getMetadata().getName(),
+                p -> p.getMetadata().getUid()));
+    }
+
+    @Test
+    @Order(5)
     void deletingTheClusterCollectsWhatItOwnsAndKeepsTheClaims(KubeletEnvironment environment) {
         KubernetesClient client = environment.client();
         GenericKubernetesResource cluster = client.genericKubernetesResources("pgset.io/v1alpha1", "PostgresCluster")
