@@ -3,6 +3,7 @@ package io.pgset.core.control;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.InstanceStatus;
+import io.pgset.core.model.StorageLevel;
 import io.pgset.core.plan.Action;
 import io.pgset.core.plan.FailoverPlanner;
 import io.pgset.core.plan.ObservedPod;
@@ -140,6 +141,15 @@ public final class ClusterController {
         archiving = previous.archiving;
         storageLevels = previous.storageLevels;
         counters = previous.counters;
+    }
+
+    /**
+     * The level each instance's volume had when its status was last published, by a controller
+     * this one replaces without {@link #takeOver} (another process, after a restart): crossings
+     * told then are not told again.
+     */
+    public void storageLevelsPublished(Map<String, StorageLevel> levels) {
+        storageLevels.knownBefore(levels);
     }
 
     /** Failovers and switchovers this controller (and those it took over from) carried out; any thread. */

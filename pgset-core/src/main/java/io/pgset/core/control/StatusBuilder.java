@@ -58,7 +58,7 @@ final class StatusBuilder {
         return new ClusterStatus.PodStatus(p.name(), p.ordinal(), s.role().label(), p.ready(), p.pod().host(),
                 p.pod().port(), p.pod().pid(), s.timeline(), s.lsn(), lag, s.role() == Role.REPLICA ? s.lagSeconds() : 0,
                 spec.volumeName(p.ordinal()),
-                s.restarts(), s.message(), s.pendingRestart(), s.certificateExpires(), s.storage(), s.volumeBytes(),
+                s.restarts(), s.message(), s.pendingRestart(), s.certificateExpires(), s.storage(),
                 s.activity());
     }
 }

@@ -21,6 +21,19 @@ final class StorageWatch {
     /** The last known level of each instance's volume, by pod name. */
     private final Map<String, StorageLevel> levels = new HashMap<>();
 
+    /**
+     * Levels told before this watch existed (a restarted operator reads them back from the status
+     * it published), so that a volume still above its alert is not told of again. Levels this
+     * watch has seen itself win; {@link StorageLevel#UNKNOWN} tells nothing and is left out.
+     */
+    void knownBefore(Map<String, StorageLevel> published) {
+        published.forEach((pod, level) -> {
+            if (level != StorageLevel.UNKNOWN) {
+                levels.putIfAbsent(pod, level);
+            }
+        });
+    }
+
     /** The events of this pass: one per instance whose volume's level changed since the last. */
     List<Event> next(Observation observed) {
         String cluster = observed.spec().name();

@@ -103,13 +103,14 @@ public record ClusterStatus(
      * One instance; {@code pid} is the instance process's, {@code lagBytes} replay lag behind the
      * primary, {@code lagSeconds} the same in time (see {@link InstanceStatus#lagSeconds()}), {@code pendingRestart} the parameters it takes only at its next restart,
      * {@code certificateExpires} when its server certificate expires (empty without TLS),
-     * {@code storage} its volume's free space, whether it is full, and data kept aside there,
-     * {@code volumeBytes} the bytes used on its volume, {@code activity} its client connections and commit count.
+     * {@code storage} its volume: bytes used, capacity, level against the alert, free space, whether it is
+     * full, and data kept aside there (the one place a pod's volume use is reported),
+     * {@code activity} its client connections and commit count.
      */
     public record PodStatus(String name, int ordinal, String role, boolean ready, String host, int port, long pid,
                             long timeline, String lsn, long lagBytes, double lagSeconds, String volume, int restarts, String message,
                             List<PendingRestart> pendingRestart, String certificateExpires,
-                            InstanceStatus.Storage storage, long volumeBytes, InstanceStatus.Activity activity) {
+                            InstanceStatus.Storage storage, InstanceStatus.Activity activity) {
         public PodStatus {
             storage = storage == null ? InstanceStatus.Storage.UNKNOWN : storage;
             pendingRestart = pendingRestart == null ? List.of() : List.copyOf(pendingRestart);
@@ -123,7 +124,7 @@ public record ClusterStatus(
                          String message, List<PendingRestart> pendingRestart, String certificateExpires,
                          InstanceStatus.Storage storage) {
             this(name, ordinal, role, ready, host, port, pid, timeline, lsn, lagBytes, lagSeconds, volume, restarts,
-                    message, pendingRestart, certificateExpires, storage, 0, InstanceStatus.Activity.UNKNOWN);
+                    message, pendingRestart, certificateExpires, storage, InstanceStatus.Activity.UNKNOWN);
         }
     }
 

@@ -24,11 +24,21 @@ public final class VolumeCapacity {
      * @return the capacity in bytes; -1 when nothing tells it (no size and no free space known)
      */
     public static long capacity(StorageSpec storage, long usedBytes, long freeBytes) {
+        return capacity(storage.explicitSize() ? storage.sizeBytes() : -1, usedBytes, freeBytes);
+    }
+
+    /**
+     * The same rule for a size known otherwise (a Kubernetes claim's capacity).
+     *
+     * @param sizeBytes what the volume was given; negative when nothing says
+     * @return the capacity in bytes; -1 when neither the size nor the free space is known
+     */
+    public static long capacity(long sizeBytes, long usedBytes, long freeBytes) {
         long room = freeBytes < 0 ? -1 : usedBytes + freeBytes;
-        if (!storage.explicitSize()) {
+        if (sizeBytes < 0) {
             return room;
         }
-        return room < 0 ? storage.sizeBytes() : Math.min(storage.sizeBytes(), room);
+        return room < 0 ? sizeBytes : Math.min(sizeBytes, room);
     }
 
     /** @param outOfSpace the filesystem has no room left (postgres cannot write) */

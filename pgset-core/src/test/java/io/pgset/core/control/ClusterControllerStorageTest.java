@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.InstanceStatus;
+import io.pgset.core.model.StorageLevel;
 import io.pgset.core.spec.SpecReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,27 @@ class ClusterControllerStorageTest {
         controller.reconcile(SPEC);
 
         assertThat(storageEvents()).isEmpty();
+    }
+
+    @Test
+    void aLevelPublishedBeforeARestartIsNotToldAgainButItsEndIs() {
+        runtime.start(0);
+        controller.storageLevelsPublished(java.util.Map.of("demo-0", StorageLevel.NEARLY_FULL));
+        pass(52 * MI, 64 * MI);
+        pass(53 * MI, 64 * MI);
+        assertThat(storageEvents()).isEmpty();
+
+        pass(10 * MI, 64 * MI);
+        assertThat(storageEvents()).extracting(Event::reason).containsExactly(Event.Reason.StorageRecovered);
+    }
+
+    @Test
+    void anUnknownPublishedLevelCountsAsNothingPublished() {
+        runtime.start(0);
+        controller.storageLevelsPublished(java.util.Map.of("demo-0", StorageLevel.UNKNOWN));
+        pass(52 * MI, 64 * MI);
+
+        assertThat(storageEvents()).extracting(Event::reason).containsExactly(Event.Reason.StorageNearlyFull);
     }
 
     private void pass(long used, long capacity) {

@@ -30,6 +30,15 @@ class VolumeCapacityTest {
         assertThat(VolumeCapacity.capacity(SIXTY_FOUR_MI, 10 * MI, -1)).isEqualTo(64 * MI);
     }
 
+    @Test
+    void aSizeKnownOtherwiseIsBoundByTheFilesystemsRoomTheSameWay() {
+        assertThat(VolumeCapacity.capacity(64 * MI, 10 * MI, 10_000 * MI)).isEqualTo(64 * MI);
+        assertThat(VolumeCapacity.capacity(64 * MI, 10 * MI, 20 * MI)).isEqualTo(30 * MI);
+        assertThat(VolumeCapacity.capacity(64 * MI, 10 * MI, -1)).isEqualTo(64 * MI);
+        assertThat(VolumeCapacity.capacity(-1, 10 * MI, 20 * MI)).isEqualTo(30 * MI);
+        assertThat(VolumeCapacity.capacity(-1, 10 * MI, -1)).isEqualTo(-1);
+    }
+
     @ParameterizedTest
     @CsvSource({
             "0,   100, 80, false, OK",

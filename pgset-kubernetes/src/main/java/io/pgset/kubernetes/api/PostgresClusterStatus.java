@@ -26,6 +26,11 @@ public class PostgresClusterStatus {
     @JsonPropertyDescription("Desired instances that are Ready")
     public Integer readyInstances;
 
+    @PrinterColumn(name = "Storage")
+    @JsonPropertyDescription("The fullest data volume: its percent used and its pod, e.g. '81% demo-1'; absent while"
+            + " no volume is measured")
+    public String storage;
+
     @JsonPropertyDescription("What the operator waits for or does, or why it cannot go on")
     public String message;
 
@@ -35,8 +40,13 @@ public class PostgresClusterStatus {
     @JsonPropertyDescription("The metadata.generation this status describes")
     public Long observedGeneration;
 
-    @JsonPropertyDescription("Ready, Progressing, Degraded, SpecInvalid and StorageFull, with reasons and messages")
+    @JsonPropertyDescription("Ready, Progressing, Degraded, SpecInvalid, StorageFull, StorageNearlyFull and ArchivingFailing, with"
+            + " reasons and messages")
     public List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("Per pod, its data volume: bytes used, capacity, percent used and level against"
+            + " spec.storage.alertPercent; refreshed when the whole percent or the level changes")
+    public List<PodVolumeStatus> pods = new ArrayList<>();
 
     @JsonPropertyDescription("Scheduled backups: when each type is next due, the one running, the last result")
     public BackupStatus backup;

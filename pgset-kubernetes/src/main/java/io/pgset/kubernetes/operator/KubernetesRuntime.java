@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,8 @@ public final class KubernetesRuntime implements ClusterRuntime {
     private final Map<String, PodFate> lastFate = new ConcurrentHashMap<>();
     /** The StatefulSet (null before it exists) and the cluster's pods, as last looked at. */
     private View view;
+    /** The cluster's data claims as {@link #volumes()} last listed them; null before. */
+    private volatile List<PersistentVolumeClaim> claims;
 
     private record View(StatefulSet set, List<Pod> pods) {}
 
@@ -116,14 +119,35 @@ public final class KubernetesRuntime implements ClusterRuntime {
 
     @Override
     public List<VolumeState> volumes() {
-        return client.persistentVolumeClaims().inNamespace(namespace).list().getItems().stream()
+        return listClaims().stream()
                 .map(PersistentVolumeClaim::getMetadata)
                 .filter(m -> m.getDeletionTimestamp() == null)
-                .filter(m -> PodName.volumeOrdinalIn(spec.name(), m.getName()).isPresent())
                 .map(m -> new VolumeState(m.getName(), PodName.volumeOrdinalIn(spec.name(), m.getName()).getAsInt(),
                         "pvc/" + m.getName()))
                 .sorted(Comparator.comparingInt(VolumeState::ordinal))
                 .toList();
+    }
+
+    /** The cluster's data claims, listed now; kept for {@link #claimBytes}. */
+    private List<PersistentVolumeClaim> listClaims() {
+        List<PersistentVolumeClaim> listed = client.persistentVolumeClaims().inNamespace(namespace).list().getItems()
+                .stream()
+                .filter(c -> PodName.volumeOrdinalIn(spec.name(), c.getMetadata().getName()).isPresent())
+                .toList();
+        claims = listed;
+        return listed;
+    }
+
+    /**
+     * The capacity of the ordinal's data claim ({@link ClaimCapacity#bytes}), from the claims the
+     * last {@link #volumes()} listed (at the end of the previous pass: a pass lists them once), or
+     * listed now the first time; empty when it has no claim.
+     */
+    OptionalLong claimBytes(int ordinal) {
+        List<PersistentVolumeClaim> known = claims == null ? listClaims() : claims;
+        String name = spec.volumeName(ordinal);
+        return known.stream().filter(c -> c.getMetadata().getName().equals(name)).findFirst()
+                .map(ClaimCapacity::bytes).orElse(OptionalLong.empty());
     }
 
     @Override

@@ -15,6 +15,8 @@ import java.util.Optional;
  * from an older template of the StatefulSet (image, resources, probes) waits for a restart, and
  * only a new pod applies that. So such a pod's restart is its deletion; the StatefulSet makes it
  * again from the current template, on the same volume. Other restarts happen in place.
+ *
+ * <p>A volume's capacity is its claim's, not the spec's size the instance measures against.
  */
 final class PodAwareInstanceClient implements InstanceClient {
 
@@ -29,9 +31,12 @@ final class PodAwareInstanceClient implements InstanceClient {
         this.runtime = runtime;
     }
 
+    /** Also measured against the pod's claim ({@link ClaimCapacity}), which is what its volume may hold. */
     @Override
     public InstanceStatus status(PodState pod) {
-        InstanceStatus status = instances.status(pod);
+        InstanceStatus reported = instances.status(pod);
+        InstanceStatus status = reported.withStorage(ClaimCapacity.against(reported.storage(),
+                runtime.claimBytes(pod.ordinal())));
         Optional<KubernetesRuntime.Revisions> outdated = runtime.outdated(pod.name());
         if (outdated.isEmpty() || !status.started()) {
             return status;

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reconciles one PostgresCluster: its objects as rendered, then one pass of the same HA
  * controller the local runtime runs (over {@link KubernetesRuntime}), then role labels from what
- * the instances report, then scheduled backups ({@link BackupScheduler}), then status. Instances are polled, so a pass is rescheduled every second
+ * the instances report, then scheduled backups ({@link BackupScheduler}), then status (with each
+ * pod's volume, {@link PublishedVolumes}). Instances are polled, so a pass is rescheduled every second
  * (a quarter second while the controller is acting).
  *
  * <p>An invalid spec creates nothing: the status says what is wrong (condition SpecInvalid). A
@@ -129,6 +130,8 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
             if (known != null) {
                 controller.takeOver(known.controller());
                 backups.takeOver(known.backups());
+            } else { // a new operator, or one restarted: what it published tells which crossings were told
+                controller.storageLevelsPublished(PublishedVolumes.levels(resource.getStatus()));
             }
             return new Managed(runtime, controller, backups);
         });
@@ -282,6 +285,9 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
         status.message = s.message();
         status.specVersion = s.specVersion();
         status.observedGeneration = resource.getMetadata().getGeneration();
+        status.pods = PublishedVolumes.of(s, resource.getStatus() == null || resource.getStatus().pods == null
+                ? List.of() : resource.getStatus().pods);
+        status.storage = PublishedVolumes.fullest(status.pods).orElse(null);
         List<io.pgset.core.model.Condition> before = resource.getStatus() == null ? List.of()
                 : resource.getStatus().conditions.stream().map(PostgresClusterReconciler::fromKubernetes)
                         .flatMap(Optional::stream).toList();
@@ -325,6 +331,7 @@ public final class PostgresClusterReconciler implements Reconciler<PostgresClust
                 && Objects.equals(a.instances, b.instances) && Objects.equals(a.readyInstances, b.readyInstances)
                 && Objects.equals(a.message, b.message) && Objects.equals(a.specVersion, b.specVersion)
                 && Objects.equals(a.observedGeneration, b.observedGeneration) && Objects.equals(a.conditions, b.conditions)
-                && Objects.equals(a.backup, b.backup);
+                && Objects.equals(a.backup, b.backup) && Objects.equals(a.pods, b.pods)
+                && Objects.equals(a.storage, b.storage);
     }
 }

@@ -70,7 +70,7 @@ final class VolumeResize {
         List<String> changed = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         for (PersistentVolumeClaim claim : claims(namespace, spec)) {
-            long asked = requested(claim);
+            long asked = ClaimCapacity.requested(claim).orElse(0);
             String name = claim.getMetadata().getName();
             if (asked > wanted) {
                 refused.add("storage.size " + spec.storage().size() + " is below claim " + name + "'s "
@@ -168,8 +168,4 @@ final class VolumeResize {
                         .longValue());
     }
 
-    private static long requested(PersistentVolumeClaim claim) {
-        Quantity storage = claim.getSpec().getResources().getRequests().get("storage");
-        return storage == null ? 0 : Quantity.getAmountInBytes(storage).longValue();
-    }
 }

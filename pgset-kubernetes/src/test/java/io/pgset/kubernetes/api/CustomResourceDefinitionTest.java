@@ -66,7 +66,21 @@ class CustomResourceDefinitionTest {
         assertThat(status.fieldNames()).toIterable()
                 .contains("phase", "primary", "readyInstances", "conditions", "observedGeneration");
         assertThat(version.at("/additionalPrinterColumns")).extracting(c -> c.at("/name").asText())
-                .contains("Phase", "Primary", "Ready");
+                .contains("Phase", "Primary", "Ready", "Storage");
+    }
+
+    @Test
+    void statusHasEachPodsVolumeWithItsLevelFromAClosedSet() throws IOException {
+        JsonNode version = YAML.readTree(GENERATED.toFile()).at("/spec/versions/0");
+        JsonNode pod = version.at("/schema/openAPIV3Schema/properties/status/properties/pods/items/properties");
+        assertThat(pod.fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("name", "claim", "usedBytes", "capacityBytes", "percentUsed", "level");
+        assertThat(pod.at("/usedBytes/type").asText()).isEqualTo("integer");
+        assertThat(pod.at("/capacityBytes/type").asText()).isEqualTo("integer");
+        assertThat(pod.at("/level/enum")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("UNKNOWN", "OK", "NEARLY_FULL", "FULL");
+        assertThat(version.at("/additionalPrinterColumns")).filteredOn(c -> c.at("/name").asText().equals("Storage"))
+                .singleElement().satisfies(c -> assertThat(c.at("/jsonPath").asText()).isEqualTo(".status.storage"));
     }
 
     @Test

@@ -13,10 +13,13 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.StorageLevel;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.kubernetes.ManifestRenderer;
+import io.pgset.kubernetes.api.PodVolumeStatus;
 import io.pgset.kubernetes.api.PostgresCluster;
 import io.pgset.kubernetes.api.PostgresClusterSpec;
+import io.pgset.kubernetes.api.PostgresClusterStatus;
 import io.pgset.kubernetes.operator.ClusterObjects;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -32,7 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * {@link ClusterObjects} against a real API server: server-side apply under pgset's field
  * manager changes nothing when nothing differs, keeps what the API server and other managers
- * own, follows a spec change (removing what pgset no longer renders), and never replaces a Secret.
+ * own, follows a spec change (removing what pgset no longer renders), and never replaces a Secret;
+ * and the CRD installed takes the status the operator publishes.
  */
 @ExtendWith(ControlPlaneExtension.class)
 class ServerSideApplyE2E {
@@ -53,6 +57,34 @@ class ServerSideApplyE2E {
     static void installTheCrd(KubernetesClient client) {
         CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(CRD.toFile()).create();
         await().atMost(WAIT).until(() -> ControlPlaneE2E.established(client, crd.getMetadata().getName()));
+    }
+
+    /**
+     * The operator writes status with a merge patch: the API server checks it against the CRD's
+     * schema (a value outside an enum is refused) and prunes what the schema does not name, so
+     * what is read back equal was taken whole.
+     */
+    @Test
+    void theStatusTakesEachPodsVolumeAsTheOperatorPublishesIt(KubernetesClient client) {
+        String namespace = ControlPlaneE2E.newNamespace(client);
+        PostgresClusterSpec spec = new PostgresClusterSpec();
+        spec.instances = 2;
+        PostgresCluster cluster = client.resources(PostgresCluster.class).inNamespace(namespace)
+                .resource(new PostgresCluster("demo", spec)).create();
+        PostgresClusterStatus status = new PostgresClusterStatus();
+        status.phase = "Healthy";
+        status.storage = "87% demo-1";
+        status.pods = List.of(
+                new PodVolumeStatus("demo-0", "data-demo-0", null, null, null, StorageLevel.UNKNOWN),
+                new PodVolumeStatus("demo-1", "data-demo-1", 1800L << 20, 2048L << 20, 87, StorageLevel.NEARLY_FULL));
+        cluster.setStatus(status);
+
+        client.resources(PostgresCluster.class).inNamespace(namespace).resource(cluster).patchStatus();
+
+        PostgresClusterStatus read = client.resources(PostgresCluster.class).inNamespace(namespace).withName("demo")
+                .get().getStatus();
+        assertThat(read.pods).isEqualTo(status.pods);
+        assertThat(read.storage).isEqualTo("87% demo-1");
     }
 
     @Test

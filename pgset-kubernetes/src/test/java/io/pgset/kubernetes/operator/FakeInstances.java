@@ -46,6 +46,11 @@ final class FakeInstances implements InstanceClient {
         BackupReport backup;
     }
 
+    /** What each volume's files take, by claim, once set; a volume not set is not measured yet. */
+    private final Map<String, Long> volumeUse = new HashMap<>();
+    /** The storage.size each instance measures against, as its spec says (the operator knows better). */
+    private static final long SPEC_SIZE = 1L << 30;
+
     private Clock clock = Clock.systemUTC();
     /** Pods (by uid) whose instance no longer answers: cut off from the operator. */
     private final java.util.Set<String> cutOff = new java.util.HashSet<>();
@@ -83,7 +88,24 @@ final class FakeInstances implements InstanceClient {
         String lsn = String.format("0/%X", i.lsn);
         return new InstanceStatus(pod.name(), i.role, true, ready, 100, i.timeline, lsn,
                 i.role == Role.REPLICA ? lsn : null, streaming, 1 << 20, 0, ready ? "" : "not streaming",
-                address(i.upstream)).withConfig(i.specVersion, List.of());
+                address(i.upstream)).withConfig(i.specVersion, List.of()).withStorage(storage("data-" + pod.name()));
+    }
+
+    /**
+     * As an instance manager measures its volume: the files' bytes, against storage.size, on a
+     * filesystem with 100 GiB free.
+     */
+    private InstanceStatus.Storage storage(String claim) {
+        Long used = volumeUse.get(claim);
+        if (used == null) {
+            return InstanceStatus.Storage.UNKNOWN;
+        }
+        return new InstanceStatus.Storage(100L << 30, false, List.of(), used, SPEC_SIZE, 80);
+    }
+
+    /** From now on the pod's volume holds that many bytes of files. */
+    synchronized void volumeUse(String podName, long bytes) {
+        volumeUse.put("data-" + podName, bytes);
     }
 
     /** Where a replica streams from, as an instance reports it: host:port of its upstream pod. */

@@ -7,8 +7,10 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgset.core.model.StorageLevel;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.api.PostgresCluster;
+import io.pgset.kubernetes.api.PodVolumeStatus;
 import io.pgset.kubernetes.api.PostgresClusterSpec;
 import io.pgset.kubernetes.api.PostgresClusterStatus;
 import java.time.Duration;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class OperatorIT {
 
     static KubernetesClient client;
+    private static final long MI = 1L << 20;
     private static PgsetOperator operator;
     private static final Map<String, FakeInstances> INSTANCES = new ConcurrentHashMap<>();
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
@@ -62,7 +65,7 @@ class OperatorIT {
     }
 
     @Test
-    void newClusterGetsEveryObjectAndGrowsOneOrdinalAtATime() {
+    void newClusterGetsEveryObjectGrowsOneOrdinalAtATimeAndReportsItsVolumes() {
         start(3);
         PostgresClusterStatus status = awaitHealthy(3);
         assertThat(status.primary).isEqualTo("demo-0");
@@ -94,6 +97,8 @@ class OperatorIT {
                 "replicas 1", "create demo-0", "replicas 2", "create demo-1", "replicas 3", "create demo-2");
         assertThat(selected("demo-rw")).containsExactly("demo-0");
         assertThat(selected("demo-ro")).containsExactlyInAnyOrder("demo-1", "demo-2");
+
+        volumesAreMeasuredAgainstTheirClaimsAndEachCrossingIsOneEvent();
     }
 
     @Test
@@ -355,6 +360,85 @@ class OperatorIT {
                 .anyMatch(m -> m.getName().equals("source-backups") && Boolean.TRUE.equals(m.getReadOnly())))
                 .isEqualTo(claim.isPresent());
         return claim;
+    }
+
+    /**
+     * Each pod's volume is measured against its claim (bound: its capacity; else its request) and
+     * shown in status; crossing the alert, reaching the capacity and coming back are each one
+     * Event, however many passes see them, and a restarted operator does not tell again what the
+     * status it published shows. (On the cluster of the test above: a cluster costs seconds.)
+     */
+    private void volumesAreMeasuredAgainstTheirClaimsAndEachCrossingIsOneEvent() {
+        FakeInstances instances = INSTANCES.get(ns);
+        instances.volumeUse("demo-0", 100 * MI);
+        instances.volumeUse("demo-1", 100 * MI);
+        // demo-1's claim is bound to a larger volume than it asked for; demo-0's counts with what it
+        // requests (1Gi) while it is not bound; demo-2 has not measured yet.
+        client.persistentVolumeClaims().inNamespace(ns).withName("data-demo-1").editStatus(c -> {
+            c.setStatus(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder().withPhase("Bound")
+                    .addToCapacity("storage", new io.fabric8.kubernetes.api.model.Quantity("2Gi")).build());
+            return c;
+        });
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status().pods).containsExactly(
+                new PodVolumeStatus("demo-0", "data-demo-0", 100 * MI, 1024 * MI, 9, StorageLevel.OK),
+                new PodVolumeStatus("demo-1", "data-demo-1", 100 * MI, 2048 * MI, 4, StorageLevel.OK),
+                new PodVolumeStatus("demo-2", "data-demo-2", null, null, null, StorageLevel.UNKNOWN)));
+        instances.volumeUse("demo-1", 1800 * MI); // past 1Gi, but 87% of its 2Gi claim
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status().pods.get(1)).isEqualTo(
+                new PodVolumeStatus("demo-1", "data-demo-1", 1800 * MI, 2048 * MI, 87, StorageLevel.NEARLY_FULL)));
+        PostgresClusterStatus nearlyFull = status();
+        assertThat(nearlyFull.storage).isEqualTo("87% demo-1");
+        assertThat(condition(nearlyFull, "StorageNearlyFull").getStatus()).isEqualTo("True");
+        assertThat(condition(nearlyFull, "StorageFull").getStatus()).isEqualTo("False");
+        passesLater(instances, 14);
+        assertThat(storageEvents()).singleElement().satisfies(e -> {
+            assertThat(e.getReason()).isEqualTo("StorageNearlyFull");
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getInvolvedObject().getKind()).isEqualTo("PostgresCluster");
+            assertThat(e.getMessage()).startsWith("demo-1 volume 1.8 GiB of 2.0 GiB (87%), alert at 80%");
+        });
+
+        // A new operator process reads the levels back from the status, and tells nothing again.
+        operator.close();
+        operator = new PgsetOperator(client, Set.of(), ManifestRenderer.DEFAULT_IMAGE,
+                cluster -> INSTANCES.get(cluster.getMetadata().getNamespace()));
+        operator.start();
+        passesLater(instances, 19);
+        assertThat(storageEvents()).hasSize(1);
+
+        instances.volumeUse("demo-1", 2048 * MI);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(status().pods.get(1).level()).isEqualTo(StorageLevel.FULL);
+            assertThat(condition(status(), "StorageFull").getStatus()).isEqualTo("True");
+            assertThat(status().storage).isEqualTo("100% demo-1");
+        });
+        instances.volumeUse("demo-1", 100 * MI);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(status().pods.get(1).level()).isEqualTo(StorageLevel.OK);
+            assertThat(condition(status(), "StorageNearlyFull").getStatus()).isEqualTo("False");
+        });
+        passesLater(instances, 24);
+        assertThat(storageEvents()).extracting(io.fabric8.kubernetes.api.model.Event::getReason)
+                .containsExactly("StorageNearlyFull", "StorageAtCapacity", "StorageRecovered");
+    }
+
+    /**
+     * Returns once the operator has made at least one whole pass since the status last seen:
+     * demo-0's volume grows to that percent of its 1Gi, and the status shows it (a pass tells its
+     * events before it publishes what it observed).
+     */
+    private void passesLater(FakeInstances instances, int percent) {
+        instances.volumeUse("demo-0", (1024 * MI * percent + 1024 * MI / 2) / 100);
+        await().atMost(Duration.ofSeconds(30)).until(() -> status().pods.get(0).percentUsed() == percent);
+    }
+
+    /** The storage Events on the cluster, oldest first. */
+    private List<io.fabric8.kubernetes.api.model.Event> storageEvents() {
+        return client.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> e.getReason() != null && e.getReason().startsWith("Storage"))
+                .sorted(java.util.Comparator.comparing(e -> e.getMetadata().getName()))
+                .toList();
     }
 
     /** Two healthy instances; a deleted pod comes back only after 30 s (a node that takes its time). */

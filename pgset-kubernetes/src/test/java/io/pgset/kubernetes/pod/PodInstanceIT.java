@@ -11,10 +11,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.model.Role;
+import io.pgset.core.model.StorageLevel;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.instance.PostgresUser;
 import io.pgset.kubernetes.ManifestRenderer;
+import io.pgset.kubernetes.operator.ClaimCapacity;
 import io.pgset.kubernetes.operator.KubernetesRuntime;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -166,6 +169,7 @@ class PodInstanceIT {
 
         execute(0, "app", "INSERT INTO orders SELECT generate_series(1, 1000)");
         await().atMost(Duration.ofSeconds(30)).until(() -> "1000".equals(query(1, "app", "SELECT count(*) FROM orders")));
+        volumesAreMeasuredAsTheOperatorCountsThem(first, replica);
 
         // A failover the old primary did not hear of: demo-1 promoted, recorded, labelled; demo-0 still
         // runs as a primary (its pod deletion has not reached its node).
@@ -268,6 +272,41 @@ class PodInstanceIT {
         assertThat(query(1, "app", "SELECT count(*) FROM orders")).isEqualTo("101");
         System.out.println("partitioned primary stopped itself " + stoppedAfter.toMillis()
                 + " ms after its replica was promoted");
+    }
+
+    /**
+     * What each pod's instance reports of its volume (its files, walked by the instance), measured
+     * as the operator does against the pod's claim: the level follows the claim's capacity, and a
+     * claim larger than the filesystem counts with the filesystem's room.
+     */
+    private static void volumesAreMeasuredAsTheOperatorCountsThem(PodInstance... pods) {
+        for (PodInstance pod : pods) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> pod.manager().status().storage().usedBytes() > 0);
+            InstanceStatus.Storage reported = pod.manager().status().storage();
+            long used = reported.usedBytes();
+            // initdb's files and at least one 16 MiB WAL segment; far from the whole disk
+            assertThat(used).isBetween(16L << 20, 1L << 30);
+            assertThat(reported.freeBytes()).isPositive();
+
+            InstanceStatus.Storage nearlyFull = ClaimCapacity.against(reported, claim(used * 100 / 90, "Bound"));
+            assertThat(nearlyFull.capacityBytes()).isEqualTo(used * 100 / 90);
+            assertThat(nearlyFull.level()).isEqualTo(StorageLevel.NEARLY_FULL);
+            assertThat(nearlyFull.percentUsed()).isBetween(89, 90);
+            assertThat(ClaimCapacity.against(reported, claim(used * 2, "Pending")).level()).isEqualTo(StorageLevel.OK);
+            assertThat(ClaimCapacity.against(reported, claim(used, "Bound")).level()).isEqualTo(StorageLevel.FULL);
+            InstanceStatus.Storage huge = ClaimCapacity.against(reported, claim(Long.MAX_VALUE / 4, "Bound"));
+            assertThat(huge.capacityBytes()).isEqualTo(used + reported.freeBytes());
+        }
+    }
+
+    /** The capacity of a claim bound (its status) or not yet (its request) with that many bytes. */
+    private static java.util.OptionalLong claim(long bytes, String phase) {
+        io.fabric8.kubernetes.api.model.Quantity size = new io.fabric8.kubernetes.api.model.Quantity(String.valueOf(bytes));
+        return ClaimCapacity.bytes(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("data-demo-0").endMetadata()
+                .withNewSpec().withNewResources().addToRequests("storage", phase.equals("Bound")
+                        ? new io.fabric8.kubernetes.api.model.Quantity("1Gi") : size).endResources().endSpec()
+                .withNewStatus().withPhase(phase).addToCapacity("storage", size).endStatus().build());
     }
 
     /** demo-0 a new primary, then demo-1 its streaming replica, as the operator brings them up. */

@@ -23,7 +23,8 @@ final class Frames {
     private static Frame.Pod pod(ClusterStatus.PodStatus p, Sample newest) {
         Sample.Pod sampled = newest == null ? null : newest.pods().get(p.name());
         return new Frame.Pod(p.name(), p.role(), p.ready(), p.timeline(), p.lagBytes(), p.lagSeconds(),
-                p.activity().connections(), sampled == null ? -1 : sampled.tps(), p.volumeBytes(),
+                p.activity().connections(), sampled == null ? -1 : sampled.tps(),
+                Math.max(0, p.storage().usedBytes()),
                 p.storage().capacityBytes(), p.storage().freeBytes(), p.storage().level().name(), p.message() == null ? "" : p.message());
     }
 

@@ -20,7 +20,7 @@ final class Statuses {
         int ordinal = Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
         return new ClusterStatus.PodStatus(name, ordinal, role, true, "127.0.0.1", 5432 + ordinal, 100 + ordinal, 1,
                 "0/3000000", lagBytes, lagBytes > 0 ? 0.5 : 0, "data-" + name, 0, "", List.of(), "",
-                new InstanceStatus.Storage(1L << 30, false, List.of(), 40L << 20, 1L << 30, 80), 40L << 20,
+                new InstanceStatus.Storage(1L << 30, false, List.of(), 40L << 20, 1L << 30, 80),
                 new InstanceStatus.Activity(connections, commits));
     }
 }
