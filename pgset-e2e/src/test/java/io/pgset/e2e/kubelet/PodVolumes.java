@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +71,29 @@ final class PodVolumes {
             dirs.put(volume.getName(), dir);
         }
         return dirs;
+    }
+
+    /**
+     * Writes the pod's Secret and ConfigMap volumes again from their objects as they are now, as a
+     * kubelet does on its sync (there, within about a minute; here at every call). A changed file is
+     * replaced by a rename, so a reader sees the old content or the new, never half of it.
+     */
+    void refresh(Pod pod, Map<String, Path> dirs) throws IOException {
+        String namespace = pod.getMetadata().getNamespace();
+        for (Volume volume : pod.getSpec().getVolumes()) {
+            Path dir = dirs.get(volume.getName());
+            if (dir == null) {
+                continue;
+            }
+            if (volume.getSecret() != null) {
+                Secret secret = client.secrets().inNamespace(namespace).withName(volume.getSecret().getSecretName()).get();
+                write(dir, secretData(secret, volume.getSecret().getSecretName()), volume.getSecret().getItems(),
+                        mode(volume.getSecret().getDefaultMode()));
+            } else if (volume.getConfigMap() != null) {
+                write(dir, configMapData(namespace, volume.getConfigMap().getName()), volume.getConfigMap().getItems(),
+                        mode(volume.getConfigMap().getDefaultMode()));
+            }
+        }
     }
 
     private Path claimDirectory(Pod pod, String claimName) throws IOException {
@@ -187,8 +212,20 @@ final class PodVolumes {
 
     private static void writeFile(Path file, byte[] content, int mode) throws IOException {
         Files.createDirectories(file.getParent());
-        Files.write(file, content);
-        Files.setAttribute(file, "unix:mode", mode);
+        if (Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), content)) {
+            return;
+        }
+        Path next = file.resolveSibling(".." + file.getFileName() + ".next");
+        Files.write(next, content);
+        if (Files.exists(file)) {
+            // Owner, group and mode as the pod's fsGroup made them (a refresh runs no VolumeOwnership).
+            Files.setAttribute(next, "unix:uid", Files.getAttribute(file, "unix:uid"));
+            Files.setAttribute(next, "unix:gid", Files.getAttribute(file, "unix:gid"));
+            Files.setAttribute(next, "unix:mode", Files.getAttribute(file, "unix:mode"));
+        } else {
+            Files.setAttribute(next, "unix:mode", mode);
+        }
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static int mode(Integer mode) {

@@ -28,6 +28,8 @@ import java.util.Set;
 final class PodWorker implements Runnable {
 
     private static final Duration TICK = Duration.ofMillis(200);
+    /** How often Secret and ConfigMap volumes are written again; a real kubelet takes up to about a minute. */
+    private static final Duration REFRESH = Duration.ofSeconds(2);
     private static final String USER = "postgres";
 
     private final KubeletContext context;
@@ -142,8 +144,13 @@ final class PodWorker implements Runnable {
             supervisors.add(new ContainerSupervisor(container, () -> launch(container, volumes), context.launcher(),
                     sandbox::address));
         }
+        Instant nextRefresh = Instant.now().plus(REFRESH);
         while (stopGrace == null) {
             Instant now = Instant.now();
+            if (!now.isBefore(nextRefresh)) {
+                refreshVolumes(volumes);
+                nextRefresh = now.plus(REFRESH);
+            }
             boolean changed = false;
             for (ContainerSupervisor supervisor : supervisors) {
                 changed |= supervisor.tick(now);
@@ -160,6 +167,15 @@ final class PodWorker implements Runnable {
         // in the status before the pod object goes, so watchers see that nothing runs any more.
         Instant stopped = Instant.now();
         report(initViews, supervisors.stream().map(s -> s.stoppedView(stopped)).toList());
+    }
+
+    private void refreshVolumes(Map<String, Path> volumes) {
+        try {
+            context.volumes().refresh(pod, volumes);
+        } catch (IOException | RuntimeException e) {
+            // As a kubelet: the files stay as they were, and the next sync tries again.
+            System.out.println("process kubelet: cannot refresh the volumes of pod " + name + ": " + e.getMessage());
+        }
     }
 
     private ContainerLaunch launch(Container container, Map<String, Path> volumes) {
