@@ -237,6 +237,103 @@ class PostgresClusterE2E {
 
     @Test
     @Order(5)
+    void scalingUpAndDownGoesInOrdinalOrderAndKeepsTheClaimsOfRemovedPods(KubeletEnvironment environment)
+            throws Exception {
+        KubernetesClient client = environment.client();
+        assertThat(clusterReady(client, 3)).as("the cluster the scenario before left Ready").isTrue();
+        String demo2Claim = client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-demo-2").get()
+                .getMetadata().getUid();
+
+        Map<String, Long> firstSeen = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Long> firstRunning = new java.util.concurrent.ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        scale(client, 5);
+        awaitClusterReady(environment, 5, () -> pods(client).forEach(pod -> {
+            firstSeen.putIfAbsent(pod.getMetadata().getName(), System.nanoTime());
+            if ("Running".equals(pod.getStatus().getPhase())) {
+                firstRunning.putIfAbsent(pod.getMetadata().getName(), System.nanoTime());
+            }
+        }));
+        System.out.printf("scaled 3 -> 5: Ready after %d ms%n", Duration.ofNanos(System.nanoTime() - start).toMillis());
+        assertThat(firstSeen.get("demo-4")).as("demo-4 appeared after demo-3 ran").isGreaterThanOrEqualTo(firstRunning.get("demo-3"));
+        assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems())
+                .extracting(c -> c.getMetadata().getName()).contains("data-demo-3", "data-demo-4");
+        try (Connection rw = connect(client, addresses(client, CLUSTER + "-rw").get(0)); Statement sql = rw.createStatement()) {
+            sql.execute("INSERT INTO e2e (id) VALUES (-6)");
+        }
+
+        Map<String, Long> gone = new java.util.concurrent.ConcurrentHashMap<>();
+        start = System.nanoTime();
+        scale(client, 2);
+        await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() -> {
+            Set<String> names = pods(client).stream().map(p -> p.getMetadata().getName())
+                    .collect(java.util.stream.Collectors.toSet());
+            for (String name : List.of("demo-2", "demo-3", "demo-4")) {
+                if (!names.contains(name)) {
+                    gone.putIfAbsent(name, System.nanoTime());
+                }
+            }
+            return gone.size() == 3 && clusterReady(client, 2);
+        });
+        System.out.printf("scaled 5 -> 2: Ready after %d ms%n", Duration.ofNanos(System.nanoTime() - start).toMillis());
+        assertThat(gone.get("demo-4")).as("demo-4 went before demo-3").isLessThanOrEqualTo(gone.get("demo-3"));
+        assertThat(gone.get("demo-3")).as("demo-3 went before demo-2").isLessThanOrEqualTo(gone.get("demo-2"));
+        assertThat(pods(client)).extracting(p -> p.getMetadata().getName()).containsExactly("demo-0", "demo-1");
+        assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems())
+                .extracting(c -> c.getMetadata().getName())
+                .containsExactlyInAnyOrder("data-demo-0", "data-demo-1", "data-demo-2", "data-demo-3", "data-demo-4");
+
+        start = System.nanoTime();
+        scale(client, 3);
+        awaitClusterReady(environment, 3);
+        System.out.printf("scaled 2 -> 3: Ready after %d ms%n", Duration.ofNanos(System.nanoTime() - start).toMillis());
+        assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-demo-2").get()
+                .getMetadata().getUid()).as("demo-2 got its own claim back").isEqualTo(demo2Claim);
+        String demo2 = client.pods().inNamespace(NAMESPACE).withName("demo-2").get().getStatus().getPodIP();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ids(client, demo2)).contains(1L, 2L, -4L, -6L));
+    }
+
+    private static void scale(KubernetesClient client, int instances) {
+        client.genericKubernetesResources("pgset.io/v1alpha1", "PostgresCluster").inNamespace(NAMESPACE)
+                .withName(CLUSTER).patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"instances\":" + instances + "}}");
+    }
+
+    @Test
+    @Order(6)
+    void aTemplateChangeRollsTheReplicasHighestFirstThenSwitchesOverAndRollsTheOldPrimary(
+            KubeletEnvironment environment) throws Exception {
+        KubernetesClient client = environment.client();
+        assertThat(clusterReady(client, 3)).as("the cluster the scenario before left Ready").isTrue();
+        String primary = (String) status(client).get("primary");
+        Map<String, String> before = uidsByName(pods(client));
+        Map<String, Long> replaced = new java.util.concurrent.ConcurrentHashMap<>();
+
+        long start = System.nanoTime();
+        client.genericKubernetesResources("pgset.io/v1alpha1", "PostgresCluster").inNamespace(NAMESPACE).withName(CLUSTER)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"resources\":{\"limits\":{\"memory\":\"640Mi\"}}}}");
+        await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() -> {
+            List<Pod> pods = pods(client);
+            pods.stream().filter(p -> !p.getMetadata().getUid().equals(before.get(p.getMetadata().getName())))
+                    .forEach(p -> replaced.putIfAbsent(p.getMetadata().getName(), System.nanoTime()));
+            return replaced.size() == 3 && clusterReady(client, 3) && pods.stream().allMatch(p -> "640Mi".equals(
+                    p.getSpec().getContainers().get(0).getResources().getLimits().get("memory").toString()));
+        });
+        String newPrimary = (String) status(client).get("primary");
+        System.out.printf("template changed: rolled in %d ms, primary %s -> %s%n",
+                Duration.ofNanos(System.nanoTime() - start).toMillis(), primary, newPrimary);
+
+        List<String> replicasHighestFirst = before.keySet().stream().filter(n -> !n.equals(primary))
+                .sorted(java.util.Comparator.reverseOrder()).toList();
+        assertThat(replaced.get(replicasHighestFirst.get(0))).as("%s rolled before %s", replicasHighestFirst.get(0),
+                replicasHighestFirst.get(1)).isLessThanOrEqualTo(replaced.get(replicasHighestFirst.get(1)));
+        assertThat(replaced.get(replicasHighestFirst.get(1))).as("the replicas rolled before the primary %s", primary)
+                .isLessThanOrEqualTo(replaced.get(primary));
+        assertThat(newPrimary).as("switched over before the old primary was rolled").isNotEqualTo(primary);
+        assertThat(ids(client, addresses(client, CLUSTER + "-rw").get(0))).contains(1L, 2L, -4L, -6L);
+    }
+
+    @Test
+    @Order(7)
     void deletingTheClusterCollectsWhatItOwnsAndKeepsTheClaims(KubeletEnvironment environment) {
         KubernetesClient client = environment.client();
         GenericKubernetesResource cluster = client.genericKubernetesResources("pgset.io/v1alpha1", "PostgresCluster")
@@ -258,7 +355,7 @@ class PostgresClusterE2E {
                 .extracting(c -> c.getMetadata().getName()).contains(CLUSTER + "-superuser", CLUSTER + "-replication");
         assertThat(client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems())
                 .extracting(c -> c.getMetadata().getName())
-                .containsExactlyInAnyOrder("data-demo-0", "data-demo-1", "data-demo-2");
+                .containsExactlyInAnyOrder("data-demo-0", "data-demo-1", "data-demo-2", "data-demo-3", "data-demo-4");
         assertThat(environment.kubelet().claimDirectory(NAMESPACE, "data-demo-0").resolve("pgdata")
                 .resolve("global").resolve("pg_control")).exists();
     }
