@@ -89,7 +89,7 @@ class JsonLogsIT extends PerTestHome {
     }
 
     /**
-     * Failing statements with a marker each, until postgres has begun three more jsonlog files:
+     * Failing statements with a marker each, until postgres has begun two more jsonlog files:
      * every one reaches the instance manager's stream once, as an ERROR line with the sqlstate,
      * every line of which is JSON; {@code pgset logs} shows them as postgres's text lines.
      */
@@ -108,7 +108,7 @@ class JsonLogsIT extends PerTestHome {
                     assertThat(failure(s, "SELECT * FROM " + table)).isEqualTo("42P01");
                 }
                 files.addAll(names(PostgresLogs.files(volume, PostgresLogs.Kind.JSON)));
-                return files.size() >= before + 3;
+                return files.size() >= before + 2;
             });
         }
 
