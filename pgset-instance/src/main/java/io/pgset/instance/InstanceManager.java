@@ -75,8 +75,7 @@ public final class InstanceManager implements AutoCloseable {
                 secrets, this::session);
         this.roles = new RoleChanges(supervisor, postgres, data, config, statusReader, log);
         this.housekeeper = new Housekeeper(options.pod(), log);
-        this.postgresLog = new PostgresLogForwarder(data.logs(), options.volume(), options.spec().name(), options.pod(),
-                clock, log, LogStream::println);
+        this.postgresLog = new PostgresLogForwarder(data.logs(), options, clock, log, LogStream::println);
         this.backups = new InstanceBackups(pgBackRest, user, options, log, clock);
         this.metrics = new io.pgset.instance.metrics.InstanceMetrics(options.spec().name(), options.pod(), statuses::recent,
                 database -> session(self()).open(database), options.spec().bootstrap().initdb().database(),

@@ -36,14 +36,15 @@ final class PostgresLogForwarder implements AutoCloseable {
     /**
      * @param out where each forwarded line goes: the process's log stream ({@link LogStream#println})
      */
-    PostgresLogForwarder(PostgresLogs logs, Path volume, String cluster, String pod, Clock clock, InstanceLog log,
+    PostgresLogForwarder(PostgresLogs logs, InstanceOptions options, Clock clock, InstanceLog log,
                          Consumer<String> out) {
-        this.cluster = cluster;
-        this.pod = pod;
+        this.cluster = options.spec().name();
+        this.pod = options.pod();
         this.clock = clock;
         this.log = log;
         this.out = out;
         this.enabled = logs.format() == LogFormat.JSON;
+        Path volume = options.volume();
         this.follower = new LogFollower(() -> PostgresLogs.files(volume, PostgresLogs.Kind.JSON),
                 volume.resolve(POSITION), MAX_RECORD);
         this.thread = new Housekeeper(pod + "-postgres-log", log);
