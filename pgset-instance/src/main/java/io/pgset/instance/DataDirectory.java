@@ -69,7 +69,8 @@ final class DataDirectory {
 
     DataDirectory(InstanceOptions options, Tools tools, PostgresUser user, Clock clock,
                   Function<InstanceOptions.Endpoint, PostgresSession> sessions, InstanceLog log) {
-        this.logs = new PostgresLogs(options.volume(), LogLimits.of(System.getProperties()));
+        this.logs = new PostgresLogs(options.volume(), LogLimits.of(System.getProperties()),
+                LogLines.configured(System.getProperties(), System.getenv()));
         this.options = options;
         this.tools = tools;
         this.user = user;

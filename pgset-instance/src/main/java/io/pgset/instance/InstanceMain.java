@@ -20,6 +20,8 @@ public final class InstanceMain {
 
     /** Starts the instance manager and its API; closing stops both (postgres with a fast shutdown). */
     public static Running start(InstanceOptions options) throws Exception {
+        OutputLines.install(LogLines.configured(System.getProperties(), System.getenv()), options.spec().name(),
+                options.pod());
         InstanceManager manager = new InstanceManager(options, Clock.systemUTC());
         ApiServer api = InstanceApi.serve(manager, options);
         manager.start();

@@ -46,6 +46,7 @@ public final class InstanceManager implements AutoCloseable {
     private final Supervisor supervisor;
     private final RoleChanges roles;
     private final Housekeeper housekeeper;
+    private final PostgresLogForwarder postgresLog;
     private final InstanceBackups backups;
     private final io.pgset.instance.metrics.InstanceMetrics metrics;
 
@@ -74,6 +75,7 @@ public final class InstanceManager implements AutoCloseable {
                 secrets, this::session);
         this.roles = new RoleChanges(supervisor, postgres, data, config, statusReader, log);
         this.housekeeper = new Housekeeper(options.pod(), log);
+        this.postgresLog = new PostgresLogForwarder(data.logs(), options, clock, log, LogStream::println);
         this.backups = new InstanceBackups(pgBackRest, user, options, log, clock);
         this.metrics = new io.pgset.instance.metrics.InstanceMetrics(options.spec().name(), options.pod(), statuses::recent,
                 database -> session(self()).open(database), options.spec().bootstrap().initdb().database(),
@@ -85,6 +87,7 @@ public final class InstanceManager implements AutoCloseable {
         housekeeper.every(VOLUME_MEASURE, "measuring the volume", volume::measure);
         housekeeper.every(CERTIFICATE_CHECK, "certificate renewal", this::renewWhenDue);
         housekeeper.every(LOG_PRUNE, "pruning postgres's log files", data.logs()::prune);
+        postgresLog.start();
         housekeeper.every(STANZA_CHECK, "creating the pgBackRest stanza", this::ensureStanzaOnPrimary);
         metrics.start();
     }
@@ -390,6 +393,7 @@ public final class InstanceManager implements AutoCloseable {
         metrics.close();
         backups.close();
         housekeeper.close();
+        postgresLog.close();
         supervisor.close();
         statusReader.close();
     }

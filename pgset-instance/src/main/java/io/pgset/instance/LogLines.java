@@ -70,7 +70,7 @@ public final class LogLines {
             return TIME.format(time) + " " + level + " " + message + (thrown == null ? "" : "\n" + stackTrace(thrown));
         }
         ObjectNode line = JSON.createObjectNode();
-        line.put("time", TIME.format(time));
+        line.put("time", time(time));
         line.put("level", level);
         String rest = message;
         for (String key : CONTEXT) {
@@ -87,6 +87,11 @@ public final class LogLines {
             line.put("exception", stackTrace(thrown));
         }
         return line.toString();
+    }
+
+    /** A time as every pgset log line gives it: RFC 3339, UTC, milliseconds. */
+    static String time(Instant time) {
+        return TIME.format(time);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.pgset.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgset.core.model.LogFormat;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,19 +70,25 @@ class RollingLogTest {
     }
 
     @Test
-    void prunesPostgresLogFilesToTheNewest() throws Exception {
+    void prunesPostgresLogFilesOfEachKindToTheNewest() throws Exception {
         Path pglog = Files.createDirectories(dir.resolve("pglog"));
         for (String name : List.of("postgresql-20261129-100000.log", "postgresql-20261129-100001.log",
-                "postgresql-20261129-100002.log", "postgresql-20261129-100003.log", "other.txt")) {
+                "postgresql-20261129-100002.log", "postgresql-20261129-100003.log", "other.txt",
+                "postgresql-20261129-100000.json", "postgresql-20261129-100002.json", "postgresql-20261129-100003.json")) {
             Files.writeString(pglog.resolve(name), name);
         }
-        PostgresLogs logs = new PostgresLogs(dir, new LogLimits(1024, 2));
+        PostgresLogs logs = new PostgresLogs(dir, new LogLimits(1024, 2), LogFormat.TEXT);
 
-        assertThat(logs.prune()).isEqualTo(2);
+        assertThat(logs.prune()).isEqualTo(3);
         assertThat(PostgresLogs.files(dir)).containsExactly(pglog.resolve("postgresql-20261129-100002.log"),
                 pglog.resolve("postgresql-20261129-100003.log"));
+        assertThat(PostgresLogs.files(dir, PostgresLogs.Kind.JSON)).containsExactly(
+                pglog.resolve("postgresql-20261129-100002.json"), pglog.resolve("postgresql-20261129-100003.json"));
         assertThat(pglog.resolve("other.txt")).exists();
         assertThat(logs.settings()).containsEntry("logging_collector", "on").containsEntry("log_rotation_size", "1kB")
-                .containsEntry("log_directory", pglog.toString());
+                .containsEntry("log_directory", pglog.toString()).containsEntry("log_destination", "stderr");
+        assertThat(new PostgresLogs(dir, new LogLimits(1024, 2), LogFormat.JSON).settings())
+                .containsEntry("logging_collector", "on").containsEntry("log_destination", "jsonlog")
+                .containsEntry("log_filename", "postgresql-%Y%m%d-%H%M%S.log");
     }
 }

@@ -1,6 +1,7 @@
 package io.pgset.local;
 
 import io.pgset.instance.LogLines;
+import io.pgset.instance.PostgresRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,13 +20,14 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Reads one log that rolls over several files, across the rolls: the file it is in is known by
  * its identity (inode), not its name, so a file renamed by a roll ({@code log} to
  * {@code log.1}) is read to its end before the next one begins. Each call returns the complete
  * lines added since the one before, with the time each was written (a line without a time of its
- * own takes the one before it).
+ * own takes the one before it), but for those it is told to leave out.
  */
 final class LogCursor {
 
@@ -41,13 +43,16 @@ final class LogCursor {
     private static final DateTimeFormatter POSTGRES_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
     private final Listing files;
+    private final Predicate<String> keep;
     private FileChannel channel;
     private Object key;
     private final StringBuilder partial = new StringBuilder();
     private Instant last = Instant.EPOCH;
 
-    LogCursor(Listing files) {
+    /** @param keep whether a raw line is shown; the others are read past */
+    LogCursor(Listing files, Predicate<String> keep) {
         this.files = files;
+        this.keep = keep;
     }
 
     /** The lines written since the last call (all of the log at the first). */
@@ -74,7 +79,7 @@ final class LogCursor {
         }
         String text = partial.toString();
         partial.setLength(0);
-        return List.of(line(text));
+        return keep.test(text) ? List.of(line(text)) : List.of();
     }
 
     void close() throws IOException {
@@ -118,14 +123,20 @@ final class LogCursor {
         partial.append(bytes.toString(StandardCharsets.UTF_8));
         int end;
         while ((end = partial.indexOf("\n")) >= 0) {
-            lines.add(line(partial.substring(0, end)));
+            String raw = partial.substring(0, end);
+            if (keep.test(raw)) {
+                lines.add(line(raw));
+            }
             partial.delete(0, end + 1);
         }
     }
 
-    /** A JSON line of pgset's is read as its text line, so both formats read the same to a person. */
+    /**
+     * A JSON line of pgset's, or a JSON record of postgres's, is read as its text line(s), so both
+     * formats read the same to a person.
+     */
     private Line line(String raw) {
-        String text = LogLines.readable(raw).orElse(raw);
+        String text = LogLines.readable(raw).or(() -> PostgresRecord.readable(raw)).orElse(raw);
         Instant time = timeOf(text);
         if (time != null) {
             last = time;

@@ -53,6 +53,28 @@ class PodLogTest {
     }
 
     @Test
+    void postgresJsonRecordsReadAsItsTextLinesAndForwardedCopiesShowOnce() throws Exception {
+        Path log = dir.resolve("log");
+        Files.writeString(log, "{\"time\":\"2026-11-29T10:00:00.000Z\",\"level\":\"INFO\",\"cluster\":\"demo\","
+                + "\"pod\":\"demo-0\",\"logger\":\"pgset.instance\",\"message\":\"pgset first\"}\n"
+                + "{\"time\":\"2026-11-29T10:00:01.000Z\",\"level\":\"ERROR\",\"cluster\":\"demo\",\"pod\":\"demo-0\","
+                + "\"source\":\"postgres\",\"logger\":\"postgres\",\"message\":\"division by zero\"}\n");
+        Path pglog = Files.createDirectories(dir.resolve("volume/pglog"));
+        Files.writeString(pglog.resolve("postgresql-20261129-100000.log"),
+                "2026-11-29 10:00:00.500 UTC [7] LOG:  ending log output to stderr\n");
+        Files.writeString(pglog.resolve("postgresql-20261129-100000.json"), "{\"timestamp\":\"2026-11-29 10:00:01.000 UTC\","
+                + "\"pid\":7,\"error_severity\":\"ERROR\",\"state_code\":\"22012\",\"message\":\"division by zero\","
+                + "\"statement\":\"select 1/0\"}\n");
+
+        try (PodLog pod = new PodLog(log, dir.resolve("volume"))) {
+            assertThat(pod.next()).containsExactly("2026-11-29T10:00:00.000Z INFO cluster=demo pod=demo-0 pgset first",
+                    "2026-11-29 10:00:00.500 UTC [7] LOG:  ending log output to stderr",
+                    "2026-11-29 10:00:01.000 UTC [7] ERROR:  division by zero\n"
+                            + "2026-11-29 10:00:01.000 UTC [7] STATEMENT:  select 1/0");
+        }
+    }
+
+    @Test
     void followsAcrossARollAndAcrossPostgresStartingANewFile() throws Exception {
         Path log = dir.resolve("log");
         Path volume = Files.createDirectories(dir.resolve("volume/pglog")).getParent();

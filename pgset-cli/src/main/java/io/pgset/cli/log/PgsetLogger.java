@@ -1,7 +1,7 @@
 package io.pgset.cli.log;
 
 import io.pgset.instance.LogLines;
-import java.io.PrintStream;
+import io.pgset.instance.LogStream;
 import java.time.Clock;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
@@ -9,8 +9,8 @@ import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.helpers.MessageFormatter;
 
 /**
- * One named logger of pgset's processes: INFO and above, written to standard error (which a
- * daemon's rolling log file takes) in the format {@link PgsetLoggers#format()} says at each call.
+ * One named logger of pgset's processes: INFO and above, written to the {@link LogStream} in the
+ * format {@link PgsetLoggers#format()} says at each call.
  */
 final class PgsetLogger extends LegacyAbstractLogger {
 
@@ -58,9 +58,6 @@ final class PgsetLogger extends LegacyAbstractLogger {
                                                Throwable thrown) {
         String message = String.valueOf(MessageFormatter.basicArrayFormat(pattern, arguments)); // "null" for none
         String line = LogLines.format(PgsetLoggers.format(), clock.instant(), level.name(), name, message, thrown);
-        PrintStream err = System.err; // looked up at each call: a daemon redirects it to its log file
-        synchronized (err) {
-            err.println(line);
-        }
+        LogStream.println(line);
     }
 }

@@ -183,6 +183,9 @@ final class SpecParser {
                         + " starting with a letter or '_')");
             } else if (MANAGED_PARAMETERS.contains(name) || name.startsWith(MANAGED_PREFIX)) {
                 parameters.report(name, "pgset manages this parameter itself; remove it from the spec");
+            } else if (name.equals("log_destination")) {
+                parameters.report(name, "pgset sends postgres's log to its files itself (as JSON records with"
+                        + " spec.logging.format: json); remove log_destination from the spec");
             } else if (ARCHIVE_PARAMETERS.contains(name)) {
                 parameters.report(name, archiving
                         ? "pgset archives WAL with pgBackRest for spec.backup and sets " + name + " itself;"

@@ -80,6 +80,10 @@ class SpecRulesTest {
                 reject(withSpec("postgres: {parameters: {recovery_target_time: '2024-01-01'}}"),
                         "spec.postgres.parameters.recovery_target_time: pgset manages this parameter itself;"
                                 + " remove it from the spec"),
+                reject(withSpec("postgres: {parameters: {log_destination: csvlog}}"),
+                        "spec.postgres.parameters.log_destination: pgset sends postgres's log to its files itself"
+                                + " (as JSON records with spec.logging.format: json); remove log_destination from"
+                                + " the spec"),
                 reject(withSpec("postgres: {parameters: {log_line_prefix: \"a\\nport = 1\"}}"),
                         "spec.postgres.parameters.log_line_prefix: must not contain line breaks or other control"
                                 + " characters, got \"a\\nport = 1\""),
