@@ -86,6 +86,9 @@ final class SpecParser {
             "hot_standby", "wal_level", "promote_trigger_file", "cluster_name",
             "logging_collector", "log_directory", "log_filename");
     private static final String MANAGED_PREFIX = "recovery_target";
+    /** How postgres's log files are cut and stamped: pgset's log limits, and UTC for {@code pgset logs}. */
+    private static final Set<String> LOG_FILE_PARAMETERS = Set.of("log_timezone", "log_rotation_size",
+            "log_rotation_age");
     /**
      * Archiving is pgBackRest's through spec.backup, which sets these on every instance: a user
      * value would archive (or restore) somewhere pgset does not know of, or not at all.
@@ -183,6 +186,9 @@ final class SpecParser {
                         + " starting with a letter or '_')");
             } else if (MANAGED_PARAMETERS.contains(name) || name.startsWith(MANAGED_PREFIX)) {
                 parameters.report(name, "pgset manages this parameter itself; remove it from the spec");
+            } else if (LOG_FILE_PARAMETERS.contains(name)) {
+                parameters.report(name, "pgset names, rotates and prunes postgres's log files itself, with UTC"
+                        + " times that pgset logs orders by; remove " + name + " from the spec");
             } else if (name.equals("log_destination")) {
                 parameters.report(name, "pgset sends postgres's log to its files itself (as JSON records with"
                         + " spec.logging.format: json); remove log_destination from the spec");

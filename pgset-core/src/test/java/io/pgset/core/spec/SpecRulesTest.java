@@ -84,6 +84,9 @@ class SpecRulesTest {
                         "spec.postgres.parameters.log_destination: pgset sends postgres's log to its files itself"
                                 + " (as JSON records with spec.logging.format: json); remove log_destination from"
                                 + " the spec"),
+                reject(withSpec("postgres: {parameters: {log_timezone: Europe/Paris}}"),
+                        "spec.postgres.parameters.log_timezone: pgset names, rotates and prunes postgres's log files"
+                                + " itself, with UTC times that pgset logs orders by; remove log_timezone from the spec"),
                 reject(withSpec("postgres: {parameters: {log_line_prefix: \"a\\nport = 1\"}}"),
                         "spec.postgres.parameters.log_line_prefix: must not contain line breaks or other control"
                                 + " characters, got \"a\\nport = 1\""),
