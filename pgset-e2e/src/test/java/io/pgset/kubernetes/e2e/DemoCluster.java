@@ -53,7 +53,6 @@ final class DemoCluster {
                 .addToAdditionalProperties("spec", Map.of(
                         "instances", instances,
                         "replication", Map.of("mode", "sync", "syncStandbys", 1),
-                        "network", Map.of("allow", List.of("10.0.0.0/8")),
                         "postgres", Map.of("parameters", Map.of("shared_buffers", "16MB", "max_connections", "40")),
                         "resources", Map.of("requests", Map.of("cpu", "100m", "memory", "256Mi"),
                                 "limits", Map.of("memory", "512Mi"))))

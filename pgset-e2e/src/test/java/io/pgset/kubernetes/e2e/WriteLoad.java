@@ -26,8 +26,11 @@ final class WriteLoad implements AutoCloseable {
     private final AtomicLong longestGapNanos = new AtomicLong();
     private final Thread thread;
     private volatile boolean stopping;
+    private final long firstId;
 
-    WriteLoad(Supplier<List<String>> primary, Connector connector) {
+    /** @param firstId the first row id it writes; each load of one table needs its own range */
+    WriteLoad(long firstId, Supplier<List<String>> primary, Connector connector) {
+        this.firstId = firstId;
         this.primary = primary;
         this.connector = connector;
         this.thread = new Thread(this::run, "write-load");
@@ -38,7 +41,7 @@ final class WriteLoad implements AutoCloseable {
     }
 
     private void run() {
-        long next = 1_000_000;
+        long next = firstId;
         long lastAck = System.nanoTime();
         while (!stopping) {
             List<String> addresses = primary.get();
