@@ -53,6 +53,8 @@ final class KubeletEnvironment implements AutoCloseable {
         }
         // Pods run in the image, never on this machine's java and PostgreSQL: without it, say how to build it.
         LocalImage image = new LocalImage(IMAGE, RootFilesystem.locate(), jar);
+        System.out.println("process kubelet: pods run " + IMAGE + " from its root filesystem " + image.rootfs().root()
+                + " with " + jar);
         // Under target/: the run's logs are kept beside it (e2e-logs), and pods never see it (they run in the image).
         Path parent = Files.createDirectories(Path.of("target", "e2e").toAbsolutePath());
         KubeletEnvironment environment = new KubeletEnvironment(Files.createTempDirectory(parent, "kubelet-"));
