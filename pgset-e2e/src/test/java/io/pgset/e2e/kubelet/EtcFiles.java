@@ -5,19 +5,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The /etc files a pod sees in place of this machine's: a passwd and group that name the image's
- * user (initdb and postgres look their user up, and this machine may have no entry for the pod's
- * uid), and a hosts file with the pods of its namespace under their headless-Service names.
+ * The /etc files a pod sees in place of its image's: a passwd and group that name the pod's user
+ * {@code postgres} (initdb and postgres look their user up, and a pod's runAsUser need not be the
+ * image's), a hosts file with the pods of its namespace under their headless-Service names, and a
+ * resolv.conf.
  */
 final class EtcFiles {
 
     private EtcFiles() {
     }
 
-    /** This machine's passwd without entries for {@code user} or its uid, then the image's entry for it. */
-    static String passwd(String hostPasswd, String user, long uid, long gid, String home) {
+    /** The image's passwd without entries for {@code user} or its uid, then the pod's entry for it. */
+    static String passwd(String imagePasswd, String user, long uid, long gid, String home) {
         List<String> lines = new ArrayList<>();
-        for (String line : hostPasswd.split("\n")) {
+        for (String line : imagePasswd.split("\n")) {
             String[] fields = line.split(":", -1);
             if (fields.length > 2 && !fields[0].equals(user) && !fields[2].equals(String.valueOf(uid))) {
                 lines.add(line);
@@ -27,10 +28,10 @@ final class EtcFiles {
         return String.join("\n", lines) + "\n";
     }
 
-    /** This machine's group file without entries for {@code group} or its gid, then the image's entry. */
-    static String group(String hostGroup, String group, long gid) {
+    /** The image's group file without entries for {@code group} or its gid, then the pod's entry. */
+    static String group(String imageGroup, String group, long gid) {
         List<String> lines = new ArrayList<>();
-        for (String line : hostGroup.split("\n")) {
+        for (String line : imageGroup.split("\n")) {
             String[] fields = line.split(":", -1);
             if (fields.length > 2 && !fields[0].equals(group) && !fields[2].equals(String.valueOf(gid))) {
                 lines.add(line);

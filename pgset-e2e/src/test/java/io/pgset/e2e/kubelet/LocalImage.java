@@ -1,36 +1,48 @@
 package io.pgset.e2e.kubelet;
 
+import io.pgset.kubernetes.image.ImageConfig;
+import io.pgset.kubernetes.image.RootFilesystem;
+import io.pgset.kubernetes.image.RunAs;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the kubelet runs for an image reference, in place of pulling it: the image's entrypoint,
- * default arguments, environment, working directory and user (as deploy/Dockerfile declares them),
- * and where this machine has the files the image's command names.
+ * What the kubelet runs for an image reference, in place of pulling it: the image's root filesystem
+ * as e2e/rootfs/build.sh builds it from deploy/Dockerfile, with the built pgset.jar where the
+ * Dockerfile copies it, and what the Dockerfile says about running it (ENTRYPOINT, CMD, ENV,
+ * WORKDIR, USER). Nothing of it is mapped to this machine's files.
  */
-public record LocalImage(String reference, List<String> entrypoint, List<String> defaultArguments,
-                  Map<String, String> environment, String workingDir, long uid, long gid,
-                  Map<String, String> pathsOnThisMachine) {
+public record LocalImage(String reference, RootFilesystem rootfs, Path jar) {
 
-    /** The pgset image of deploy/Dockerfile, with its java and pgset.jar mapped to this machine's. */
-    public static LocalImage pgset(String reference, Path jar) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("PATH", "/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        environment.put("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC -XX:MaxRAMPercentage=25");
-        return new LocalImage(reference, List.of("java", "-jar", "/opt/pgset/pgset.jar"), List.of("instance"),
-                environment, "/var/lib/pgset", 999, 999,
-                Map.of("java", java, "/opt/pgset/pgset.jar", jar.toAbsolutePath().toString()));
+    Map<String, String> environment() {
+        return config().env();
     }
 
-    /** The command line of a container: its command or the entrypoint, then its args or the defaults, mapped. */
+    String workingDir() {
+        return config().workdir().toString();
+    }
+
+    /** The image's USER, which a pod's securityContext may override. */
+    RunAs user() {
+        return RunAs.parse(config().user());
+    }
+
+    /** One of the image's own files, read from its root filesystem ({@code /etc/passwd}). */
+    Path file(String pathInImage) {
+        return rootfs.resolve(pathInImage);
+    }
+
+    /** The command line of a container: its command or the ENTRYPOINT, then its args or the CMD. */
     List<String> commandLine(List<String> command, List<String> args) {
         boolean ownCommand = command != null && !command.isEmpty();
-        List<String> line = new ArrayList<>(ownCommand ? command : entrypoint);
-        line.addAll(args != null && !args.isEmpty() ? args : ownCommand ? List.of() : defaultArguments);
-        return line.stream().map(word -> pathsOnThisMachine.getOrDefault(word, word)).toList();
+        List<String> line = new ArrayList<>(ownCommand ? command : config().entrypoint());
+        line.addAll(args != null && !args.isEmpty() ? args : ownCommand ? List.of() : config().cmd());
+        return line;
+    }
+
+    private ImageConfig config() {
+        return rootfs.image();
     }
 }

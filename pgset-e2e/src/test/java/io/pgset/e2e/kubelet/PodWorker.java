@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.pgset.kubernetes.image.Bind;
+import io.pgset.kubernetes.image.RunAs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,36 +199,40 @@ final class PodWorker implements Runnable {
             }
         }
         String home = "/var/lib/postgresql";
-        List<ContainerLaunch.Mount> mounts = new ArrayList<>(etcMounts(uid, gid, home));
+        List<Bind> mounts = new ArrayList<>(etcMounts(image, uid, gid, home));
         for (VolumeMount mount : container.getVolumeMounts()) {
             Path source = volumes.get(mount.getName());
             if (mount.getSubPath() != null && !mount.getSubPath().isEmpty()) {
                 source = source.resolve(mount.getSubPath());
             }
-            mounts.add(new ContainerLaunch.Mount(source, mount.getMountPath(), Boolean.TRUE.equals(mount.getReadOnly())));
+            mounts.add(new Bind(source, mount.getMountPath(), Boolean.TRUE.equals(mount.getReadOnly())));
         }
         var addresses = new ContainerEnvironment.Addresses(sandbox.address(), hostIp(), context.apiServerHost(),
                 context.apiServerPort());
-        return new ContainerLaunch(sandbox.namespace(), hostname(), mounts, uid, gid, List.copyOf(groups),
+        boolean readOnlyRoot = container.getSecurityContext() != null
+                && Boolean.TRUE.equals(container.getSecurityContext().getReadOnlyRootFilesystem());
+        return new ContainerLaunch(sandbox.namespace(), hostname(), image, mounts, readOnlyRoot,
+                new RunAs(uid, gid, List.copyOf(groups)),
                 ContainerEnvironment.build(context.client(), pod, container, image, home, addresses),
                 container.getWorkingDir() != null ? container.getWorkingDir() : image.workingDir(),
                 image.commandLine(container.getCommand(), container.getArgs()),
                 dir.resolve(container.getName() + ".log"));
     }
 
-    private List<ContainerLaunch.Mount> etcMounts(long uid, long gid, String home) {
+    /** The pod's /etc files over the image's: its passwd and group naming the pod's user, hosts, resolv.conf. */
+    private List<Bind> etcMounts(LocalImage image, long uid, long gid, String home) {
         try {
             Path passwd = dir.resolve("passwd");
             Path group = dir.resolve("group");
             Path resolvConf = Files.writeString(dir.resolve("resolv.conf"), EtcFiles.resolvConf(pod.getMetadata().getNamespace()));
-            Files.writeString(passwd, EtcFiles.passwd(Files.readString(Path.of("/etc/passwd")), USER, uid, gid, home));
-            Files.writeString(group, EtcFiles.group(Files.readString(Path.of("/etc/group")), USER, gid));
+            Files.writeString(passwd, EtcFiles.passwd(Files.readString(image.file("/etc/passwd")), USER, uid, gid, home));
+            Files.writeString(group, EtcFiles.group(Files.readString(image.file("/etc/group")), USER, gid));
             Path hosts = context.hosts().add(pod.getMetadata().getNamespace(), sandbox.address(),
                     new EtcFiles.PodName(hostname(), pod.getSpec().getSubdomain()));
-            return List.of(new ContainerLaunch.Mount(passwd, "/etc/passwd", true),
-                    new ContainerLaunch.Mount(group, "/etc/group", true),
-                    new ContainerLaunch.Mount(hosts, "/etc/hosts", true),
-                    new ContainerLaunch.Mount(resolvConf, "/etc/resolv.conf", true));
+            return List.of(new Bind(passwd, "/etc/passwd", true),
+                    new Bind(group, "/etc/group", true),
+                    new Bind(hosts, "/etc/hosts", true),
+                    new Bind(resolvConf, "/etc/resolv.conf", true));
         } catch (IOException e) {
             throw new IllegalStateException("process kubelet: cannot write /etc files of pod " + name + ": " + e, e);
         }
@@ -236,7 +242,7 @@ final class PodWorker implements Runnable {
         SecurityContext own = container.getSecurityContext();
         var podSecurity = pod.getSpec().getSecurityContext();
         Long uid = own != null && own.getRunAsUser() != null ? own.getRunAsUser()
-                : podSecurity != null && podSecurity.getRunAsUser() != null ? podSecurity.getRunAsUser() : image.uid();
+                : podSecurity != null && podSecurity.getRunAsUser() != null ? podSecurity.getRunAsUser() : image.user().uid();
         boolean nonRoot = own != null && Boolean.TRUE.equals(own.getRunAsNonRoot())
                 || podSecurity != null && Boolean.TRUE.equals(podSecurity.getRunAsNonRoot());
         if (nonRoot && uid == 0) {
@@ -250,7 +256,7 @@ final class PodWorker implements Runnable {
         SecurityContext own = container.getSecurityContext();
         var podSecurity = pod.getSpec().getSecurityContext();
         return own != null && own.getRunAsGroup() != null ? own.getRunAsGroup()
-                : podSecurity != null && podSecurity.getRunAsGroup() != null ? podSecurity.getRunAsGroup() : image.gid();
+                : podSecurity != null && podSecurity.getRunAsGroup() != null ? podSecurity.getRunAsGroup() : image.user().gid();
     }
 
     private String hostname() {

@@ -27,7 +27,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * A kubelet for tests that runs pods as processes of this machine. It registers one Ready Node,
  * binds every unscheduled pod to it (there is no scheduler), and gives each pod a
  * {@link PodWorker}: its own network namespace and address on the pod network, its volumes as
- * directories, its containers as processes in their own mount and pid namespaces, as the pod's user,
+ * directories, its containers as processes in their own mount and pid namespaces, chrooted into
+ * their image's root filesystem ({@link ChrootLauncher}), as the pod's user,
  * probed and restarted as the pod spec says, with the pod's status patched as a kubelet does.
  * A deleted pod's containers get SIGTERM, then SIGKILL after its grace period; then the kubelet
  * finishes the deletion (grace 0), as a kubelet does.
@@ -52,7 +53,7 @@ public final class ProcessKubelet implements AutoCloseable {
      * Registers the node and starts syncing pods.
      *
      * @param root      where claims, pod volumes and logs go
-     * @param images    what to run for each image reference
+     * @param images    what to run for each image reference: its root filesystem and jar
      * @param apiServer the API server's host and port, as pods reach it
      */
     public static ProcessKubelet start(KubernetesClient client, Path root, PodNetwork network, List<LocalImage> images,
@@ -60,7 +61,7 @@ public final class ProcessKubelet implements AutoCloseable {
         String nodeName = "kubelet-" + ProcessHandle.current().pid();
         KubeletContext context = new KubeletContext(client, nodeName, network,
                 new PodVolumes(client, Files.createDirectories(root.resolve("claims"))),
-                new NamespaceHosts(root.resolve("hosts")), new NamespaceLauncher(),
+                new NamespaceHosts(root.resolve("hosts")), new ChrootLauncher(),
                 images.stream().collect(Collectors.toMap(LocalImage::reference, Function.identity())),
                 Files.createDirectories(root.resolve("pods")), apiServerHost, apiServerPort);
         ProcessKubelet kubelet = new ProcessKubelet(context);

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgset.e2e.kubelet.LocalImage;
 import io.pgset.e2e.kubelet.PodNetwork;
 import io.pgset.e2e.kubelet.ProcessKubelet;
+import io.pgset.kubernetes.image.RootFilesystem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -22,9 +23,10 @@ import java.util.stream.Stream;
 /**
  * Everything a scenario runs against: the pod network, a real control plane whose API server listens
  * on the network's node address (so pods reach it), the CRD of deploy/crds, the process kubelet
- * running the pgset image from the built pgset.jar, and the operator as its own process from the same
- * jar, authenticated as the ServiceAccount {@code pgset-system/pgset} bound to the Helm chart's
- * ClusterRole. {@link #close()} stops all of it, in reverse order, keeps the logs and removes its folder.
+ * running the pgset image (the root filesystem e2e/rootfs/build.sh builds from deploy/Dockerfile, with
+ * the built pgset.jar), and the operator as its own process from the same jar, authenticated as
+ * the ServiceAccount {@code pgset-system/pgset} bound to the Helm chart's ClusterRole.
+ * {@link #close()} stops all of it, in reverse order, keeps the logs and removes its folder.
  */
 final class KubeletEnvironment implements AutoCloseable {
 
@@ -49,12 +51,16 @@ final class KubeletEnvironment implements AutoCloseable {
         if (!Files.isReadable(jar)) {
             throw new IllegalStateException("no " + jar + ": build it first (mvn -o package -pl pgset-cli -am -DskipTests)");
         }
-        // Not under /tmp: pods mount a volume there, which would hide the kubelet's own folders from their mounts.
+        // Pods run in the image, never on this machine's java and PostgreSQL: without it, say how to build it.
+        LocalImage image = new LocalImage(IMAGE, RootFilesystem.locate(), jar);
+        System.out.println("process kubelet: pods run " + IMAGE + " from its root filesystem " + image.rootfs().root()
+                + " with " + jar);
+        // Under target/: the run's logs are kept beside it (e2e-logs), and pods never see it (they run in the image).
         Path parent = Files.createDirectories(Path.of("target", "e2e").toAbsolutePath());
         KubeletEnvironment environment = new KubeletEnvironment(Files.createTempDirectory(parent, "kubelet-"));
         Runtime.getRuntime().addShutdownHook(environment.cleanUpOnExit);
         try {
-            environment.startAll(jar);
+            environment.startAll(image);
             return environment;
         } catch (IOException | InterruptedException | RuntimeException e) {
             environment.close();
@@ -62,7 +68,7 @@ final class KubeletEnvironment implements AutoCloseable {
         }
     }
 
-    private void startAll(Path jar) throws IOException, InterruptedException {
+    private void startAll(LocalImage image) throws IOException, InterruptedException {
         // Pods run as uid 999: they must be able to traverse to their volumes.
         Files.setAttribute(dir, "unix:mode", 0755);
         network = PodNetwork.create();
@@ -73,9 +79,9 @@ final class KubeletEnvironment implements AutoCloseable {
                 .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
                         .anyMatch(s -> "Established".equals(s.getType()) && "True".equals(s.getStatus())), 60, TimeUnit.SECONDS);
         URI api = URI.create(plane.apiServerUrl());
-        kubelet = ProcessKubelet.start(client, dir.resolve("kubelet"), network, List.of(LocalImage.pgset(IMAGE, jar)),
+        kubelet = ProcessKubelet.start(client, dir.resolve("kubelet"), network, List.of(image),
                 api.getHost(), api.getPort());
-        operator = new OperatorProcess(jar, operatorKubeconfig(client), Files.createDirectories(dir.resolve("operator")),
+        operator = new OperatorProcess(image.jar(), operatorKubeconfig(client), Files.createDirectories(dir.resolve("operator")),
                 dir.resolve("operator.log"));
         operator.start();
     }

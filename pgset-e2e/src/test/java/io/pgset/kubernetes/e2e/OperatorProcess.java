@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The operator as its own process: {@code java -jar pgset.jar operator --kubeconfig F}, its output in a log. */
+/**
+ * The operator as its own process: {@code java -jar pgset.jar operator --kubeconfig F}, its output in a
+ * log. It serves no metrics: its default port 8080 is taken whenever another run's operator is up.
+ */
 final class OperatorProcess implements AutoCloseable {
 
     private final List<String> command;
@@ -17,7 +20,7 @@ final class OperatorProcess implements AutoCloseable {
     OperatorProcess(Path jar, Path kubeconfig, Path home, Path log) {
         this.command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
-                "operator", "--kubeconfig=" + kubeconfig, "--home=" + home);
+                "operator", "--kubeconfig=" + kubeconfig, "--home=" + home, "--metrics-port=0");
         this.log = log;
     }
 

@@ -4,6 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -52,6 +57,46 @@ public record RootFilesystem(Path root, ImageConfig image) {
     /** Where a path of the image is in the root filesystem. */
     public Path resolve(String pathInImage) {
         return root.resolve(pathInImage.startsWith("/") ? pathInImage.substring(1) : pathInImage);
+    }
+
+    /**
+     * {@code pathInImage} with the image's symbolic links on its way resolved inside the image, as a
+     * container runtime resolves a mount point: in Debian /var/run is a link to /run, so a volume
+     * at /var/run/postgresql goes to /run/postgresql of the image, never to this machine's /run.
+     */
+    public String resolveLinks(String pathInImage) throws IOException {
+        Deque<String> todo = new ArrayDeque<>(Arrays.asList(pathInImage.split("/")));
+        List<String> done = new ArrayList<>();
+        int links = 0;
+        while (!todo.isEmpty()) {
+            String part = todo.pollFirst();
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (!done.isEmpty()) {
+                    done.remove(done.size() - 1);
+                }
+                continue;
+            }
+            Path here = root.resolve(String.join("/", done)).resolve(part);
+            if (!Files.isSymbolicLink(here)) {
+                done.add(part);
+                continue;
+            }
+            if (++links > 40) {
+                throw new IOException(pathInImage + ": too many levels of symbolic links in the image at " + here);
+            }
+            String target = Files.readSymbolicLink(here).toString();
+            if (target.startsWith("/")) {
+                done.clear();
+            }
+            List<String> parts = Arrays.asList(target.split("/"));
+            for (int i = parts.size() - 1; i >= 0; i--) {
+                todo.addFirst(parts.get(i));
+            }
+        }
+        return "/" + String.join("/", done);
     }
 
     private static Path directory() throws IOException, InterruptedException {
