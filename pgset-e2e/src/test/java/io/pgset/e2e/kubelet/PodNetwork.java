@@ -70,6 +70,10 @@ public final class PodNetwork implements AutoCloseable {
             Host.run("ip", "netns", "add", namespace);
             Host.run("ip", "link", "add", hostSide, "type", "veth", "peer", "name", "eth0", "netns", namespace);
             Host.run("ip", "link", "set", hostSide, "master", bridge, "up");
+            // The MAC follows from the address, as Docker's bridge does: an address given again (a
+            // StatefulSet's pod made again) keeps its MAC, so the other pods' neighbour caches stay right.
+            // With a new MAC they went on sending to the old one for their reachable time (up to 45 s).
+            Host.run("ip", "-n", namespace, "link", "set", "eth0", "address", mac(host));
             Host.run("ip", "-n", namespace, "addr", "add", sandbox.address() + "/24", "dev", "eth0");
             Host.run("ip", "-n", namespace, "link", "set", "eth0", "up");
             Host.run("ip", "-n", namespace, "link", "set", "lo", "up");
@@ -96,6 +100,11 @@ public final class PodNetwork implements AutoCloseable {
             remove(sandbox);
         }
         Host.tryRun(List.of("ip", "link", "del", bridge));
+    }
+
+    /** A locally administered MAC holding the pod's IPv4 address: 02:42 then 10.244.N.host. */
+    private String mac(int host) {
+        return String.format("02:42:0a:f4:%02x:%02x", subnet, host);
     }
 
     private String address(int host) {
