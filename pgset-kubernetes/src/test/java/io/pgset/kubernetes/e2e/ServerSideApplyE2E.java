@@ -211,6 +211,27 @@ class ServerSideApplyE2E {
         assertThat(podUids(client, namespace)).as("the same pods, adopted, none deleted").isEqualTo(uids);
     }
 
+    /** storage.retainOnDelete: false, carried out by the real StatefulSet controller and garbage collector. */
+    @Test
+    void withoutRetainOnDeleteTheClaimsAndSecretsGoWithTheCluster(KubernetesClient client) {
+        Applied cluster = Applied.first(client, SPEC.replace("  instances: 3\n",
+                "  instances: 3\n  storage: {retainOnDelete: false}\n"));
+        String namespace = cluster.namespace();
+        client.apps().statefulSets().inNamespace(namespace).withName("demo").scale(2);
+        var claims = client.persistentVolumeClaims().inNamespace(namespace);
+        // whenDeleted: Delete makes the StatefulSet controller the claims' owner.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(claims.list().getItems())
+                .hasSize(2).allSatisfy(c -> assertThat(c.getMetadata().getOwnerReferences())
+                        .anySatisfy(o -> assertThat(o.getKind()).isEqualTo("StatefulSet"))));
+        assertThat(client.secrets().inNamespace(namespace).withLabel("pgset.io/cluster", "demo").list().getItems())
+                .isNotEmpty();
+
+        client.resource(cluster.owner()).delete();
+        await().atMost(WAIT).until(() -> claims.list().getItems().isEmpty()
+                && client.secrets().inNamespace(namespace).withLabel("pgset.io/cluster", "demo").list().getItems().isEmpty()
+                && client.apps().statefulSets().inNamespace(namespace).list().getItems().isEmpty());
+    }
+
     private static Map<String, String> podUids(KubernetesClient client, String namespace) {
         Map<String, String> uids = new LinkedHashMap<>();
         client.pods().inNamespace(namespace).list().getItems().stream()
