@@ -79,21 +79,28 @@ final class PodVolumes {
      * replaced by a rename, so a reader sees the old content or the new, never half of it.
      */
     void refresh(Pod pod, Map<String, Path> dirs) throws IOException {
-        String namespace = pod.getMetadata().getNamespace();
         for (Volume volume : pod.getSpec().getVolumes()) {
             Path dir = dirs.get(volume.getName());
-            if (dir == null) {
-                continue;
-            }
-            if (volume.getSecret() != null) {
-                Secret secret = client.secrets().inNamespace(namespace).withName(volume.getSecret().getSecretName()).get();
-                write(dir, secretData(secret, volume.getSecret().getSecretName()), volume.getSecret().getItems(),
-                        mode(volume.getSecret().getDefaultMode()));
-            } else if (volume.getConfigMap() != null) {
-                write(dir, configMapData(namespace, volume.getConfigMap().getName()), volume.getConfigMap().getItems(),
-                        mode(volume.getConfigMap().getDefaultMode()));
+            if (dir != null) {
+                writeObjectFiles(pod.getMetadata().getNamespace(), volume, dir);
             }
         }
+    }
+
+    /** A Secret or ConfigMap volume's files, from the object as it is now; false for other kinds. */
+    private boolean writeObjectFiles(String namespace, Volume volume, Path dir) throws IOException {
+        if (volume.getSecret() != null) {
+            Secret secret = client.secrets().inNamespace(namespace).withName(volume.getSecret().getSecretName()).get();
+            write(dir, secretData(secret, volume.getSecret().getSecretName()), volume.getSecret().getItems(),
+                    mode(volume.getSecret().getDefaultMode()));
+            return true;
+        }
+        if (volume.getConfigMap() != null) {
+            write(dir, configMapData(namespace, volume.getConfigMap().getName()), volume.getConfigMap().getItems(),
+                    mode(volume.getConfigMap().getDefaultMode()));
+            return true;
+        }
+        return false;
     }
 
     private Path claimDirectory(Pod pod, String claimName) throws IOException {
@@ -106,15 +113,10 @@ final class PodVolumes {
     }
 
     private void writeFiles(Pod pod, Volume volume, Path dir, String podIp, String hostIp) throws IOException {
-        String namespace = pod.getMetadata().getNamespace();
-        if (volume.getSecret() != null) {
-            Secret secret = client.secrets().inNamespace(namespace).withName(volume.getSecret().getSecretName()).get();
-            write(dir, secretData(secret, volume.getSecret().getSecretName()), volume.getSecret().getItems(),
-                    mode(volume.getSecret().getDefaultMode()));
-        } else if (volume.getConfigMap() != null) {
-            write(dir, configMapData(namespace, volume.getConfigMap().getName()), volume.getConfigMap().getItems(),
-                    mode(volume.getConfigMap().getDefaultMode()));
-        } else if (volume.getDownwardAPI() != null) {
+        if (writeObjectFiles(pod.getMetadata().getNamespace(), volume, dir)) {
+            return;
+        }
+        if (volume.getDownwardAPI() != null) {
             for (var item : volume.getDownwardAPI().getItems()) {
                 writeFile(dir.resolve(item.getPath()), DownwardApi.field(pod, item.getFieldRef().getFieldPath(), podIp, hostIp)
                         .getBytes(StandardCharsets.UTF_8), mode(item.getMode(), volume.getDownwardAPI().getDefaultMode()));

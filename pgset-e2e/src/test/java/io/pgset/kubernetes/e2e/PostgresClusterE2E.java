@@ -134,99 +134,40 @@ class PostgresClusterE2E {
             throws Exception {
         KubernetesClient client = environment.client();
         assertThat(clusterReady(client, 3)).as("the cluster the scenario before left Ready").isTrue();
-        String oldPrimary = (String) status(client).get("primary");
-        Pod primaryPod = client.pods().inNamespace(NAMESPACE).withName(oldPrimary).get();
-        Set<Long> acknowledged;
-        long gap;
-        String newPrimary;
-        try (WriteLoad load = new WriteLoad(1_000_000, () -> addresses(client, CLUSTER + "-rw"),
-                address -> connect(client, address))) {
-            load.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledged().size() > 20);
+        PrimaryDeletion.Outcome deleted = PrimaryDeletion.underWriteLoad(environment, 1_000_000, false);
 
-            long start = System.nanoTime();
-            client.resource(primaryPod).delete();
-            // Either a replica is promoted, or the pod comes back (same name, same claim) before the
-            // operator gives up on it and resumes as the primary: both keep every acknowledged commit.
-            await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() -> {
-                Pod current = client.pods().inNamespace(NAMESPACE).withName(oldPrimary).get();
-                return !oldPrimary.equals(status(client).get("primary")) || current != null
-                        && !current.getMetadata().getUid().equals(primaryPod.getMetadata().getUid()) && ready(current);
-            });
-            int before = load.acknowledged().size();
-            await().atMost(READY).until(() -> load.acknowledged().size() > before + 20);
-            newPrimary = (String) status(client).get("primary");
-            System.out.printf("primary %s deleted: %s after %d ms%n", oldPrimary,
-                    newPrimary.equals(oldPrimary) ? "its pod came back as the primary" : newPrimary + " was promoted",
-                    Duration.ofNanos(System.nanoTime() - start).toMillis());
-            awaitClusterReady(environment, 3);
-            load.close();
-            acknowledged = load.acknowledged();
-            gap = load.longestGapMillis();
-        }
-        System.out.printf("write gap after the primary's pod was deleted: %d ms (%d commits acknowledged)%n", gap,
-                acknowledged.size());
-
-        Pod rejoined = client.pods().inNamespace(NAMESPACE).withName(oldPrimary).get();
-        assertThat(rejoined.getMetadata().getUid()).isNotEqualTo(primaryPod.getMetadata().getUid());
-        assertThat(rejoined.getMetadata().getLabels())
-                .containsEntry("pgset.io/role", newPrimary.equals(oldPrimary) ? "primary" : "replica");
+        Pod rejoined = client.pods().inNamespace(NAMESPACE).withName(deleted.oldPrimary()).get();
+        assertThat(rejoined.getMetadata().getUid()).isNotEqualTo(deleted.oldPod().getMetadata().getUid());
+        assertThat(rejoined.getMetadata().getLabels()).containsEntry("pgset.io/role",
+                deleted.newPrimary().equals(deleted.oldPrimary()) ? "primary" : "replica");
         Set<Long> onNewPrimary = ids(client, addresses(client, CLUSTER + "-rw").get(0));
-        assertThat(onNewPrimary).as("every acknowledged commit survives the failover").containsAll(acknowledged);
+        assertThat(onNewPrimary).as("every acknowledged commit survives the failover").containsAll(deleted.acknowledged());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(ids(client, rejoined.getStatus().getPodIP())).containsAll(acknowledged));
+                assertThat(ids(client, rejoined.getStatus().getPodIP())).containsAll(deleted.acknowledged()));
     }
 
+    /**
+     * Grace 0: the object goes at once, with the container shown running. A node cut off from the API
+     * server looks the same, so the operator may not assume it stopped: no promotion within the fence
+     * window, and the StatefulSet's new pod starts as the recorded primary meanwhile.
+     */
     @Test
     @Order(4)
     void aForceDeletedPrimaryPodIsNotProvenStoppedAndComesBackOnItsClaimWithEveryCommit(KubeletEnvironment environment)
             throws Exception {
         KubernetesClient client = environment.client();
         assertThat(clusterReady(client, 3)).as("the cluster the scenario before left Ready").isTrue();
-        String primary = (String) status(client).get("primary");
-        Pod primaryPod = client.pods().inNamespace(NAMESPACE).withName(primary).get();
-        Set<Long> acknowledged;
-        long gap;
-        try (WriteLoad load = new WriteLoad(2_000_000, () -> addresses(client, CLUSTER + "-rw"),
-                address -> connect(client, address))) {
-            load.start();
-            await().atMost(Duration.ofSeconds(30)).until(() -> load.acknowledged().size() > 20);
-            long start = System.nanoTime();
-            // Grace 0: the object goes at once, with the container shown running. A node cut off from the
-            // API server looks the same, so the operator may not assume it stopped: no promotion within
-            // the fence window, and the StatefulSet's new pod starts as the recorded primary meanwhile.
-            client.resource(primaryPod).withGracePeriod(0).delete();
-            java.util.concurrent.atomic.AtomicLong promotedAfter = new java.util.concurrent.atomic.AtomicLong(-1);
-            await().atMost(READY).pollInterval(Duration.ofMillis(200)).until(() -> {
-                Object ready = status(client).get("primary"); // the ready primary: none while it restarts
-                if (ready != null && !primary.equals(ready)) {
-                    promotedAfter.compareAndSet(-1, Duration.ofNanos(System.nanoTime() - start).toMillis());
-                }
-                Pod current = client.pods().inNamespace(NAMESPACE).withName(primary).get();
-                return current != null && !current.getMetadata().getUid().equals(primaryPod.getMetadata().getUid())
-                        && ready(current);
-            });
-            // The window is 17 s from the primary's last sight, which may be a pass (about 1 s) before the deletion.
-            assertThat(promotedAfter.get()).as("no replica promoted within the fence window (ms after the deletion)")
-                    .satisfiesAnyOf(ms -> assertThat(ms).isEqualTo(-1), ms -> assertThat(ms).isGreaterThanOrEqualTo(15_000));
-            int before = load.acknowledged().size();
-            await().atMost(READY).until(() -> load.acknowledged().size() > before + 20);
-            String now = (String) status(client).get("primary");
-            System.out.printf("primary %s force-deleted: %s after %d ms%n", primary, now.equals(primary)
-                    ? "its pod came back as the primary" : now + " was promoted", Duration.ofNanos(System.nanoTime() - start).toMillis());
-            awaitClusterReady(environment, 3);
-            load.close();
-            acknowledged = load.acknowledged();
-            gap = load.longestGapMillis();
-        }
-        System.out.printf("write gap after the primary's pod was force-deleted: %d ms (%d commits acknowledged)%n", gap,
-                acknowledged.size());
-        Pod back = client.pods().inNamespace(NAMESPACE).withName(primary).get();
+        PrimaryDeletion.Outcome deleted = PrimaryDeletion.underWriteLoad(environment, 2_000_000, true);
+
+        // The window is 17 s from the primary's last sight, which may be a pass (about 1 s) before the deletion.
+        assertThat(deleted.promotedAfterMillis()).as("no replica promoted within the fence window (ms after the deletion)")
+                .satisfiesAnyOf(ms -> assertThat(ms).isEqualTo(-1), ms -> assertThat(ms).isGreaterThanOrEqualTo(15_000));
+        Pod back = client.pods().inNamespace(NAMESPACE).withName(deleted.oldPrimary()).get();
         // postgres was killed with its container: the new container found its pid file and removed it.
         assertThat(java.nio.file.Files.readString(environment.kubelet().containerLog(back, "postgres")))
                 .contains("removed the postmaster.pid");
         String rw = addresses(client, CLUSTER + "-rw").get(0);
-        assertThat(ids(client, rw)).as("every acknowledged commit survives").containsAll(acknowledged);
+        assertThat(ids(client, rw)).as("every acknowledged commit survives").containsAll(deleted.acknowledged());
     }
 
     @Test
