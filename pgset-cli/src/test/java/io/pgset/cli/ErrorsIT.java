@@ -62,7 +62,7 @@ class ErrorsIT extends PerTestHome {
 
     @Test
     void keptPortInUseIsReportedBeforeAnythingStarts() throws Exception {
-        home.pgset("up").ok();
+        home.pgset("up", "-f", home.specFile("instances: 1").toString()).ok();
         int rw = home.servicePort("demo", "rw");
         home.pgset("down", "demo").ok();
         try (ServerSocket squatter = new ServerSocket(rw, 1, InetAddress.getByName("127.0.0.1"))) {
@@ -133,8 +133,8 @@ class ErrorsIT extends PerTestHome {
 
     @Test
     void aNetworkAllowThatShutsOutLocalClientsIsWarnedOfAndPsqlSaysWhy() throws Exception {
-        home.pgset("up").ok();
-        Path file = home.specFile("network: {allow: [\"10.0.0.0/8\"]}");
+        home.pgset("up", "-f", home.specFile("instances: 1").toString()).ok();
+        Path file = home.specFile("instances: 1\nnetwork: {allow: [\"10.0.0.0/8\"]}");
 
         PgsetHome.Result apply = home.pgset("apply", "-f", file.toString()).ok();
 
