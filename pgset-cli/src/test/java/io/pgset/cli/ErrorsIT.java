@@ -118,7 +118,7 @@ class ErrorsIT extends PerTestHome {
     void aHomeTheUserMayNotWriteToIsNamedWithTheReason() throws Exception {
         // Root may write anywhere: pgset runs as the postgres user here, in a directory only root may write to.
         Path locked = Files.createDirectory(home.dir.resolve("locked"));
-        Path jar = Path.of("target", "pgset.jar").toAbsolutePath();
+        Path jar = PackagedDaemons.JAR;
         assertThat(jar).as("the shaded jar, built by package before the ITs").exists();
         Process up = new ProcessBuilder("runuser", "-u", "postgres", "--",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", jar.toString(),
