@@ -15,9 +15,11 @@ import org.junit.jupiter.api.Test;
  * lost, and a summary even when stopped. */
 class DrillIT extends PerTestHome {
 
+    /** Bad arguments first, on the same cluster: they are refused before the drill touches it. */
     @Test
     void defaultClusterDrillLosesNoAcknowledgedWriteAndNeverHasTwoWritablePrimaries() throws Exception {
         home.pgset("up").ok();
+        refusesBadArguments();
 
         PgsetHome.Result drill = home.pgset("drill", "demo", "--rounds", "2").ok();
 
@@ -85,9 +87,7 @@ class DrillIT extends PerTestHome {
                 "acknowledged writes:", "most instances accepting writes at once: 1");
     }
 
-    @Test
-    void drillRefusesBadArguments() throws Exception {
-        home.pgset("up").ok();
+    private void refusesBadArguments() {
         PgsetHome.Result rounds = home.pgset("drill", "demo", "--rounds", "0");
         assertThat(rounds.exit()).isNotZero();
         assertThat(rounds.err()).contains("--rounds must be at least 1, got 0");

@@ -62,7 +62,7 @@ class ErrorsIT extends PerTestHome {
 
     @Test
     void keptPortInUseIsReportedBeforeAnythingStarts() throws Exception {
-        home.pgset("up").ok();
+        home.pgset("up", "-f", home.specFile("instances: 1").toString()).ok();
         int rw = home.servicePort("demo", "rw");
         home.pgset("down", "demo").ok();
         try (ServerSocket squatter = new ServerSocket(rw, 1, InetAddress.getByName("127.0.0.1"))) {
@@ -118,7 +118,7 @@ class ErrorsIT extends PerTestHome {
     void aHomeTheUserMayNotWriteToIsNamedWithTheReason() throws Exception {
         // Root may write anywhere: pgset runs as the postgres user here, in a directory only root may write to.
         Path locked = Files.createDirectory(home.dir.resolve("locked"));
-        Path jar = Path.of("target", "pgset.jar").toAbsolutePath();
+        Path jar = PackagedDaemons.JAR;
         assertThat(jar).as("the shaded jar, built by package before the ITs").exists();
         Process up = new ProcessBuilder("runuser", "-u", "postgres", "--",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", jar.toString(),
@@ -133,8 +133,8 @@ class ErrorsIT extends PerTestHome {
 
     @Test
     void aNetworkAllowThatShutsOutLocalClientsIsWarnedOfAndPsqlSaysWhy() throws Exception {
-        home.pgset("up").ok();
-        Path file = home.specFile("network: {allow: [\"10.0.0.0/8\"]}");
+        home.pgset("up", "-f", home.specFile("instances: 1").toString()).ok();
+        Path file = home.specFile("instances: 1\nnetwork: {allow: [\"10.0.0.0/8\"]}");
 
         PgsetHome.Result apply = home.pgset("apply", "-f", file.toString()).ok();
 

@@ -13,31 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Instances and controllers die and come back; names, ports, volumes and data stay. */
+/**
+ * Primaries and controllers die, clusters stop and are deleted, and come back; names, ports, volumes
+ * and data stay. A replica's instance dying is {@link PodRecreationIT}'s.
+ */
 class LifecycleIT extends PerTestHome {
-
-    @Test
-    void deletedInstanceIsRecreatedWithSameNameVolumeAndData() throws Exception {
-        home.pgset("up").ok();
-        write("before the kill");
-        JsonNode before = pod(1);
-        awaitRowOn(before.path("port").asInt(), "before the kill");
-
-        home.pgset("delete-pod", "demo-1", "--force").ok();
-        assertThat(ProcessHandle.of(before.path("pid").asLong()).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            JsonNode p = pod(1);
-            return p != null && p.path("ready").asBoolean() && p.path("pid").asLong() != before.path("pid").asLong();
-        });
-        JsonNode after = pod(1);
-        assertThat(after.path("port")).isEqualTo(before.path("port"));
-        assertThat(after.path("volume").asText()).isEqualTo("data-demo-1");
-        // It came back on its own volume: cloned once, in its first life only.
-        assertThat(Files.readString(home.cluster("demo").resolve("pods/demo-1/log"))).containsOnlyOnce("cloning from");
-        awaitRowOn(after.path("port").asInt(), "before the kill");
-        write("after the kill");
-        awaitRowOn(after.path("port").asInt(), "after the kill");
-    }
 
     @Test
     void primaryManagerKilledAloneIsFencedAndFailedOverThenRejoinsAsReplicaWithAllData() throws Exception {
@@ -61,32 +41,6 @@ class LifecycleIT extends PerTestHome {
         awaitRowOn(home.servicePort("demo", "rw"), "acknowledged before the manager died");
         write("written after");
         awaitRowOn(pod(0).path("port").asInt(), "written after");
-    }
-
-    @Test
-    void gracefulDeletePodAlsoRecreates() throws Exception {
-        home.pgset("up").ok();
-        long pid = pod(2).path("pid").asLong();
-        home.pgset("delete-pod", "demo-2").ok();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            JsonNode p = pod(2);
-            return p != null && p.path("ready").asBoolean() && p.path("pid").asLong() != pid;
-        });
-        assertThat(Files.readString(home.cluster("demo").resolve("pods/demo-2/log"))).contains("fast shutdown");
-    }
-
-    @Test
-    void crashedPostgresIsRestartedInPlaceByItsInstanceManager() throws Exception {
-        home.pgset("up").ok();
-        JsonNode before = pod(1);
-        long postmaster = postmasterPid("demo-1");
-        ProcessHandle.of(postmaster).orElseThrow().destroyForcibly();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            JsonNode p = pod(1);
-            return p.path("ready").asBoolean() && p.path("restarts").asInt() == 1;
-        });
-        assertThat(pod(1).path("pid")).as("the instance process itself was not replaced").isEqualTo(before.path("pid"));
-        assertThat(postmasterPid("demo-1")).isNotEqualTo(postmaster);
     }
 
     @Test

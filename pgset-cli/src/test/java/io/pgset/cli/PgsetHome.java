@@ -40,6 +40,7 @@ final class PgsetHome implements AutoCloseable {
     }
 
     static PgsetHome create() throws IOException {
+        PackagedDaemons.use();
         Path dir = Files.createTempDirectory("pgset-it-");
         // postgres runs as its own user when tests run as root: it must be able to walk in.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -121,7 +121,7 @@ class RollingUpdateIT extends PerTestHome {
 
     @Test
     void changesThatCannotBeAppliedAreRefusedAndNothingIsWritten() throws Exception {
-        home.pgset("up").ok();
+        home.pgset("up", "-f", home.specFile("instances: 1").toString()).ok();
         String before = Files.readString(home.cluster("demo").resolve("spec.yaml"));
         Path changedBootstrap = home.dir.resolve("bootstrap.yaml");
         Files.writeString(changedBootstrap, """
@@ -129,7 +129,7 @@ class RollingUpdateIT extends PerTestHome {
                 kind: PostgresCluster
                 metadata: {name: demo}
                 spec:
-                  instances: 3
+                  instances: 1
                   postgres: {parameters: {work_mem: "16MB"}}
                   bootstrap: {initdb: {database: other}}
                 """);
@@ -148,7 +148,7 @@ class RollingUpdateIT extends PerTestHome {
 
         Path invalid = home.dir.resolve("invalid.yaml");
         Files.writeString(invalid, "apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: demo}\n"
-                + "spec: {instances: 3, postgres: {parameters: {port: \"5433\"}}}\n");
+                + "spec: {instances: 1, postgres: {parameters: {port: \"5433\"}}}\n");
         PgsetHome.Result bad = home.pgset("apply", "-f", invalid.toString());
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.err()).contains("spec.postgres.parameters.port");

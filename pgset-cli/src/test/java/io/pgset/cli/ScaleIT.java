@@ -14,9 +14,11 @@ import org.junit.jupiter.api.Test;
 /** Ordered scaling with volumes that outlive their instances, and slots that never pin WAL. */
 class ScaleIT extends PerTestHome {
 
+    /** Scaling to zero first, on the same cluster: it is refused and changes nothing. */
     @Test
     void scaleUpCreatesInOrderAndScaleDownRemovesHighestFirstKeepingVolumes() throws Exception {
         home.pgset("up").ok();
+        scaleToZeroIsRefusedAndChangesNothing();
         int rw = home.servicePort("demo", "rw");
         try (Connection c = home.connect("demo", rw); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t (id int)");
@@ -58,9 +60,7 @@ class ScaleIT extends PerTestHome {
         }
     }
 
-    @Test
-    void scaleToZeroIsRefusedAndChangesNothing() throws Exception {
-        home.pgset("up").ok();
+    private void scaleToZeroIsRefusedAndChangesNothing() throws Exception {
         String spec = Files.readString(home.cluster("demo").resolve("spec.yaml"));
         PgsetHome.Result r = home.pgset("scale", "demo", "--instances", "0");
         assertThat(r.exit()).isNotZero();

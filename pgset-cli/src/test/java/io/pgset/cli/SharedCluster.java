@@ -13,10 +13,13 @@ abstract class SharedCluster {
 
     PgsetHome home;
 
+    /** What the {@code pgset up} that started the cluster printed. */
+    PgsetHome.Result up;
+
     @BeforeAll
     void startCluster() throws Exception {
         home = PgsetHome.create();
-        home.pgset("up").ok();
+        up = home.pgset("up").ok();
     }
 
     @AfterAll

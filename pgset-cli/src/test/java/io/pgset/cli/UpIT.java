@@ -16,12 +16,15 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** {@code pgset up} on a fresh home: a primary and two streaming replicas, reachable and locked down. */
-class UpIT extends PerTestHome {
+/**
+ * {@code pgset up} on a fresh home: a primary and two streaming replicas, reachable and locked down.
+ * The tests of the default cluster look at the one {@link SharedCluster} started and leave it as
+ * it was; the two-instance cluster has a home of its own.
+ */
+class UpIT extends SharedCluster {
 
     @Test
     void upStartsDefaultClusterWithPrimaryAndTwoStreamingReplicas() throws Exception {
-        PgsetHome.Result up = home.pgset("up").ok();
         assertThat(up.out()).contains("demo-0 ready (primary)", "demo-1 ready (replica)", "demo-2 ready (replica)",
                 "is Healthy", "rw: PGPASSFILE=", "ro: PGPASSFILE=", "pgset psql demo");
         // Ordered start: each instance was created only after the one before it was ready.
@@ -59,29 +62,31 @@ class UpIT extends PerTestHome {
         // Two standbys: synchronous by default, ANY 1, so that one may be away without stalling writes.
         assertThat(up.out()).contains("sync (ANY 1 of demo-1, demo-2): a commit is acknowledged once 1 standby has it,"
                 + " so a failover loses no acknowledged transaction");
-        assertThat(synchronousStandbyNames()).isEqualTo("ANY 1 (\"demo-1\", \"demo-2\")");
+        assertThat(synchronousStandbyNames(home)).isEqualTo("ANY 1 (\"demo-1\", \"demo-2\")");
     }
 
     @Test
     void twoInstancesRunAsyncAndSayWhatAFailoverMayLoseUntilScaledToThree() throws Exception {
-        String risk = "async: a failover may lose the last transactions acknowledged by demo-0 that demo-1 had not"
-                + " received";
-        PgsetHome.Result up = home.pgset("up", "-f", home.specFile("instances: 2").toString()).ok();
-        assertThat(up.out()).contains(risk);
-        assertThat(home.pgset("status", "demo").ok().out()).contains(risk);
-        assertThat(synchronousStandbyNames()).isEmpty();
+        try (PgsetHome two = PgsetHome.create()) {
+            String risk = "async: a failover may lose the last transactions acknowledged by demo-0 that demo-1 had not"
+                    + " received";
+            PgsetHome.Result started = two.pgset("up", "-f", two.specFile("instances: 2").toString()).ok();
+            assertThat(started.out()).contains(risk);
+            assertThat(two.pgset("status", "demo").ok().out()).contains(risk);
+            assertThat(synchronousStandbyNames(two)).isEmpty();
 
-        // The mode was left out, so it follows the number of instances.
-        PgsetHome.Result scaled = home.pgset("scale", "demo", "--instances", "3").ok();
-        assertThat(scaled.out()).contains("sync (ANY 1 of demo-1, demo-2)");
-        assertThat(home.pgset("status", "demo").ok().out()).contains("sync (ANY 1 of demo-1, demo-2)")
-                .doesNotContain("async");
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                .until(() -> synchronousStandbyNames().equals("ANY 1 (\"demo-1\", \"demo-2\")"));
+            // The mode was left out, so it follows the number of instances.
+            PgsetHome.Result scaled = two.pgset("scale", "demo", "--instances", "3").ok();
+            assertThat(scaled.out()).contains("sync (ANY 1 of demo-1, demo-2)");
+            assertThat(two.pgset("status", "demo").ok().out()).contains("sync (ANY 1 of demo-1, demo-2)")
+                    .doesNotContain("async");
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> synchronousStandbyNames(two).equals("ANY 1 (\"demo-1\", \"demo-2\")"));
+        }
     }
 
-    private String synchronousStandbyNames() throws Exception {
-        try (Connection c = home.connect("demo", home.servicePort("demo", "rw")); Statement s = c.createStatement();
+    private static String synchronousStandbyNames(PgsetHome in) throws Exception {
+        try (Connection c = in.connect("demo", in.servicePort("demo", "rw")); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SHOW synchronous_standby_names")) {
             rs.next();
             return rs.getString(1);
@@ -90,7 +95,6 @@ class UpIT extends PerTestHome {
 
     @Test
     void rowWrittenThroughRwIsReadableThroughRoWithinASecond() throws Exception {
-        home.pgset("up").ok();
         int rw = home.servicePort("demo", "rw");
         int ro = home.servicePort("demo", "ro");
         try (Connection w = home.connect("demo", rw); Statement s = w.createStatement()) {
@@ -114,7 +118,6 @@ class UpIT extends PerTestHome {
 
     @Test
     void upAgainOnHealthyClusterChangesNothing() throws Exception {
-        home.pgset("up").ok();
         JsonNode before = home.status("demo");
         PgsetHome.Result again = home.pgset("up").ok();
         assertThat(again.out()).contains("controller already running").doesNotContain("starting controller");
@@ -128,7 +131,6 @@ class UpIT extends PerTestHome {
 
     @Test
     void secretsArePrivateAndPgpassWorksForServicesAndInstances() throws Exception {
-        home.pgset("up").ok();
         Path secrets = home.cluster("demo").resolve("secrets");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets))).isEqualTo("rwx------");
         try (Stream<Path> files = Files.list(secrets)) {
