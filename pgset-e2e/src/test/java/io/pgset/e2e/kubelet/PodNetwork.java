@@ -68,6 +68,9 @@ public final class PodNetwork implements AutoCloseable {
         sandboxes.add(sandbox);
         try {
             Host.run("ip", "netns", "add", namespace);
+            // The kernel destroys a deleted namespace, and the veth pair in it, in the background: the
+            // pair of the pod that last had this address may still be there. Deleting one end ends both.
+            Host.tryRun(List.of("ip", "link", "del", hostSide));
             Host.run("ip", "link", "add", hostSide, "type", "veth", "peer", "name", "eth0", "netns", namespace);
             Host.run("ip", "link", "set", hostSide, "master", bridge, "up");
             // The MAC follows from the address, as Docker's bridge does: an address given again (a

@@ -72,7 +72,10 @@ final class PodWorker implements Runnable {
     public void run() {
         try {
             startTime = Instant.now().toString();
-            sandbox = context.network().create(pod.getMetadata().getName());
+            sandbox = createSandbox();
+            if (sandbox == null) {
+                return; // stopped before it had a network
+            }
             Files.createDirectories(dir);
             Map<String, Path> volumes = prepareVolumes();
             if (volumes != null && runInitContainers(volumes)) {
@@ -87,6 +90,19 @@ final class PodWorker implements Runnable {
             tearDown();
             finished = true;
         }
+    }
+
+    /** The pod's network, tried again every second (as a kubelet retries a sandbox) until it is stopped. */
+    private PodNetwork.Sandbox createSandbox() throws InterruptedException {
+        while (stopGrace == null) {
+            try {
+                return context.network().create(pod.getMetadata().getName());
+            } catch (IllegalStateException e) {
+                System.out.println(e.getMessage() + "; trying again");
+                Thread.sleep(1000);
+            }
+        }
+        return null;
     }
 
     private Map<String, Path> prepareVolumes() throws InterruptedException, IOException {
