@@ -76,8 +76,8 @@ final class KubeletEnvironment implements AutoCloseable {
         KubernetesClient client = plane.adminClient();
         CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(CRD.toFile()).create();
         client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
-                        .anyMatch(s -> "Established".equals(s.getType()) && "True".equals(s.getStatus())), 60, TimeUnit.SECONDS);
+                .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
+                        && c.getStatus().getConditions().stream().anyMatch(s -> "Established".equals(s.getType()) && "True".equals(s.getStatus())), 60, TimeUnit.SECONDS);
         URI api = URI.create(plane.apiServerUrl());
         kubelet = ProcessKubelet.start(client, dir.resolve("kubelet"), network, List.of(image),
                 api.getHost(), api.getPort());

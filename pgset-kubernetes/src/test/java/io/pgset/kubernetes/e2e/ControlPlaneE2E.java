@@ -165,7 +165,7 @@ class ControlPlaneE2E {
 
     static boolean established(KubernetesClient client, String crd) {
         CustomResourceDefinition current = client.apiextensions().v1().customResourceDefinitions().withName(crd).get();
-        return current.getStatus() != null && current.getStatus().getConditions().stream()
+        return current.getStatus() != null && current.getStatus().getConditions() != null && current.getStatus().getConditions().stream()
                 .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
