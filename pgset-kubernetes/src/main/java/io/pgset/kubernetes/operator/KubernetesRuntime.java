@@ -203,6 +203,13 @@ public final class KubernetesRuntime implements ClusterRuntime {
         StatefulSet set = statefulSet();
         int replicas = set == null ? 0 : Objects.requireNonNullElse(set.getSpec().getReplicas(), 0);
         if (set != null && pod.ordinal() >= spec.instances()) {
+            // Ordered, as a StatefulSet scales down: the next ordinal goes only once the one above is
+            // gone, not while it is still stopping (the set's Parallel policy would stop them together).
+            boolean aboveStillThere = clusterPods().stream()
+                    .anyMatch(p -> ordinal(p.getMetadata().getName()).orElse(-1) > pod.ordinal());
+            if (aboveStillThere) {
+                return;
+            }
             if (replicas > pod.ordinal()) {
                 statefulSets().withName(spec.name()).scale(pod.ordinal());
             } // else the StatefulSet controller is removing it already
