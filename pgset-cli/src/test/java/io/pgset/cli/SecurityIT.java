@@ -38,6 +38,17 @@ class SecurityIT extends SharedCluster {
     }
 
     @Test
+    void haproxyRelaysAsNobody() throws Exception {
+        long master = Long.parseLong(Files.readString(home.cluster("demo").resolve("haproxy/pid")).strip());
+        List<ProcessHandle> workers = ProcessHandle.of(master).orElseThrow().children().toList();
+        assertThat(workers).as("HAProxy's workers").isNotEmpty();
+        for (ProcessHandle worker : workers) {
+            assertThat(Files.readAllLines(Path.of("/proc", Long.toString(worker.pid()), "status")))
+                    .as("worker %d", worker.pid()).anyMatch(l -> l.matches("Uid:\\s+65534\\s+65534\\s+65534\\s+65534"));
+        }
+    }
+
+    @Test
     void everyHbaRuleAsksForTlsAndScramOrAReplicationCertificate() throws Exception {
         for (int i = 0; i < 3; i++) {
             List<String> rules = Files.readAllLines(home.cluster("demo").resolve("volumes/data-demo-" + i + "/pgdata/pg_hba.conf"))

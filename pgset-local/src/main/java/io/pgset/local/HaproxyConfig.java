@@ -20,8 +20,14 @@ import java.util.regex.Pattern;
  * @param refusal  the port of the controller's refusal listener
  * @param allow    {@code spec.network.allow}
  * @param servers  every instance with a postgres port
+ * @param dropRoot whether its workers give up root for nobody (uid and gid 65534) once they listen:
+ *                 HAProxy parses what clients send, and needs no privilege to relay it
  */
-record HaproxyConfig(String cluster, Services services, int refusal, List<String> allow, List<Server> servers) {
+record HaproxyConfig(String cluster, Services services, int refusal, List<String> allow, List<Server> servers,
+                     boolean dropRoot) {
+
+    /** The user and group HAProxy's workers run as when started by root: Debian's nobody and nogroup. */
+    static final int NOBODY = 65534;
 
     /** An instance's postgres, as a server of both backends. */
     record Server(String name, String host, int port) {}
@@ -43,7 +49,11 @@ record HaproxyConfig(String cluster, Services services, int refusal, List<String
         StringBuilder cfg = new StringBuilder();
         cfg.append("# Written by pgset for cluster ").append(cluster)
            .append(": its controller rewrites this file, and sets server states at run time.\n");
-        cfg.append("global\n    maxconn 4096\n\n");
+        cfg.append("global\n    maxconn 4096\n");
+        if (dropRoot) {
+            cfg.append("    uid ").append(NOBODY).append("\n    gid ").append(NOBODY).append('\n');
+        }
+        cfg.append('\n');
         // No retries: HAProxy waits a second before each, while a client that is told at once
         // tries again on its own and finds rw on the new primary as soon as it has moved.
         cfg.append("defaults\n    mode tcp\n    option tcpka\n    retries 0\n    timeout connect 2s\n")

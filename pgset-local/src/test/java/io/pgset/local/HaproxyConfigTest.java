@@ -10,7 +10,7 @@ class HaproxyConfigTest {
 
     private static final HaproxyConfig CONFIG = new HaproxyConfig("demo", new Services(21000, 21001), 21002,
             List.of("127.0.0.1/32", "fd00::/8"), List.of(new HaproxyConfig.Server("demo-0", "127.0.0.1", 22000),
-            new HaproxyConfig.Server("demo-1", "127.0.0.1", 22001)));
+            new HaproxyConfig.Server("demo-1", "127.0.0.1", 22001)), false);
 
     @Test
     void eachServiceListensOnItsKeptPortAndSendsClientsOutsideTheAllowListToTheRefusalListener() {
@@ -48,7 +48,7 @@ class HaproxyConfigTest {
 
     @Test
     void anEmptyAllowListRefusesEveryone() {
-        HaproxyConfig closed = new HaproxyConfig("demo", new Services(21000, 21001), 21002, List.of(), CONFIG.servers());
+        HaproxyConfig closed = new HaproxyConfig("demo", new Services(21000, 21001), 21002, List.of(), CONFIG.servers(), false);
         assertThat(closed.render(new ServiceRouting(Set.of(), Set.of()))).contains("""
                 frontend rw
                     bind 127.0.0.1:21000
@@ -63,11 +63,19 @@ class HaproxyConfigTest {
         assertThat(a).isNotEqualTo(b);
         assertThat(HaproxyConfig.layout(a)).isEqualTo(HaproxyConfig.layout(b));
         HaproxyConfig moreServers = new HaproxyConfig("demo", CONFIG.services(), 21002, CONFIG.allow(),
-                List.of(CONFIG.servers().get(0)));
+                List.of(CONFIG.servers().get(0)), false);
         HaproxyConfig otherAllow = new HaproxyConfig("demo", CONFIG.services(), 21002, List.of("10.0.0.0/8"),
-                CONFIG.servers());
+                CONFIG.servers(), false);
         ServiceRouting routing = new ServiceRouting(Set.of("demo-0"), Set.of("demo-1"));
         assertThat(HaproxyConfig.layout(moreServers.render(routing))).isNotEqualTo(HaproxyConfig.layout(a));
         assertThat(HaproxyConfig.layout(otherAllow.render(routing))).isNotEqualTo(HaproxyConfig.layout(a));
+    }
+
+    @Test
+    void startedByRootItsWorkersRunAsNobody() {
+        ServiceRouting routing = new ServiceRouting(Set.of("demo-0"), Set.of("demo-1"));
+        HaproxyConfig asRoot = new HaproxyConfig("demo", CONFIG.services(), 21002, CONFIG.allow(), CONFIG.servers(), true);
+        assertThat(asRoot.render(routing)).contains("global\n    maxconn 4096\n    uid 65534\n    gid 65534\n\n");
+        assertThat(CONFIG.render(routing)).doesNotContain("uid", "gid");
     }
 }
