@@ -7,6 +7,10 @@ require_builds() { # tree...
 }
 homes=()
 cleanup() {
-  for h in "${homes[@]}"; do pkill -9 -f "$h" 2>/dev/null || true; rm -rf "$h"; done
+  for h in "${homes[@]}"; do
+    # down removes what outlives the processes too (the kernel routes of rw and ro).
+    for c in "$h"/clusters/*/; do [ -d "$c" ] && bin/pgset --home "$h" down "$(basename "$c")" >/dev/null 2>&1; done
+    pkill -9 -f "$h" 2>/dev/null || true; rm -rf "$h"
+  done
 }
 trap cleanup EXIT

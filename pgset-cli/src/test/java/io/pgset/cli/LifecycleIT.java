@@ -50,6 +50,8 @@ class LifecycleIT extends PerTestHome {
         long controller = controllerPid();
         List<Long> instances = instancePids();
         long[] postmasters = {postmasterPid("demo-0"), postmasterPid("demo-1"), postmasterPid("demo-2")};
+        assertThat(kernelRoutes()).as("the kernel routes rw to demo-0")
+                .contains("tcp dport " + rw + " ip saddr 127.0.0.1 dnat to 127.0.0.1:" + pod(0).path("port").asInt());
         try (Connection open = home.connect("demo", rw); Statement session = open.createStatement();
              RowWriter writer = RowWriter.start(home, "demo", "under_load")) {
             session.execute("CREATE TABLE IF NOT EXISTS kept (id int)");
@@ -81,6 +83,15 @@ class LifecycleIT extends PerTestHome {
         assertThat(home.cluster("demo").resolve("controller.stopped")).exists();
         assertThat(home.processes()).as("down stops HAProxy too, and no instance brought the controller back")
                 .isEmpty();
+        assertThat(kernelRoutes()).as("down removes the kernel routes").isEmpty();
+    }
+
+    /** The cluster's nftables table as nft lists it, or "" when there is none. */
+    private String kernelRoutes() throws Exception {
+        String table = io.pgset.local.KernelServices.tableName(home.cluster("demo"));
+        Process nft = new ProcessBuilder("/usr/sbin/nft", "list", "table", "ip", table).redirectErrorStream(true).start();
+        String listing = new String(nft.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return nft.waitFor() == 0 ? listing : "";
     }
 
     private long controllerPid() throws Exception {

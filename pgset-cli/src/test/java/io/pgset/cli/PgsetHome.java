@@ -195,6 +195,8 @@ final class PgsetHome implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stopProcesses();
+        // The kernel routes of this home's clusters stood in front of HAProxys that are gone now.
+        io.pgset.local.KernelServices.sweep();
         if (!Files.exists(dir)) {
             return;
         }

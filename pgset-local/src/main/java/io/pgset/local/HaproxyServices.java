@@ -35,7 +35,8 @@ final class HaproxyServices {
     void update(ClusterStatus status, ClusterSpec spec) {
         HaproxyConfig config = new HaproxyConfig(home.name(), services, refusal, spec.network().allow(),
                 status.pods().stream().filter(p -> p.port() > 0)
-                        .map(p -> new HaproxyConfig.Server(p.name(), p.host(), p.port())).toList());
+                        .map(p -> new HaproxyConfig.Server(p.name(), p.host(), p.port())).toList(),
+                "root".equals(System.getProperty("user.name")));
         ServiceRouting routing = ServiceRouting.of(status);
         String rendered = config.render(routing);
         try {
@@ -75,6 +76,11 @@ final class HaproxyServices {
                     new java.util.TreeSet<>(routing.ro()));
         }
         applied = Optional.of(routing);
+    }
+
+    /** The running HAProxy master's pid, or -1 when none runs. */
+    long pid() {
+        return haproxy.running().map(ProcessHandle::pid).orElse(-1L);
     }
 
     /** Stops a cluster's HAProxy: for down and delete. */

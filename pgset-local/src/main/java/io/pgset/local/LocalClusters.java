@@ -358,6 +358,7 @@ public final class LocalClusters {
                     }
                 }
             } finally {
+                KernelServices.stop(home); // first: no route may outlive the listener it stands in front of
                 HaproxyServices.stop(home); // also when an instance would not stop: no listener is left behind
             }
         } catch (IOException e) {

@@ -61,6 +61,7 @@ public final class LocalController implements AutoCloseable {
     private final Services services;
     private final ServiceRefusals refusals;
     private final HaproxyServices haproxy;
+    private final KernelServices kernel;
     private final ApiServer api;
     private volatile ClusterStatus latest;
     private volatile boolean stopping;
@@ -88,6 +89,8 @@ public final class LocalController implements AutoCloseable {
         int refusalPort = ServiceRefusals.port(home, pgsetHome);
         this.refusals = new ServiceRefusals(refusalPort, services, this::refusal, this::refusalTls);
         this.haproxy = new HaproxyServices(home, services, refusalPort);
+        this.kernel = new KernelServices(home, services, System.getenv().getOrDefault(KernelServices.ENV, ""));
+        kernel.off().ifPresent(why -> LOG.info("cluster={} rw and ro are served by HAProxy alone: {}", home.name(), why));
         this.apiTls = ApiTls.server(ApiTls.authority(home.secrets()), List.of("controller-" + home.name(), "localhost"),
                 List.of(Ports.LOOPBACK), Duration.ofDays(spec.tls().validityDays()));
         this.api = new ApiServer(Ports.LOOPBACK, 0, token, "controller-" + home.name(), apiTls.context());
@@ -229,9 +232,18 @@ public final class LocalController implements AutoCloseable {
         try {
             haproxy.update(status, spec);
         } catch (RuntimeException e) {
-            LOG.warn("cluster={} services not updated: {}", home.name(), e.getMessage()
-                    + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
+            servicesNotUpdated(e);
         }
+        try {
+            kernel.update(status, spec, haproxy.pid()); // also when HAProxy failed: the kernel's routes must move
+        } catch (RuntimeException e) {
+            servicesNotUpdated(e);
+        }
+    }
+
+    private void servicesNotUpdated(RuntimeException e) {
+        LOG.warn("cluster={} services not updated: {}", home.name(), e.getMessage()
+                + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
     }
 
     /** The conditions core computes, their transition times carried on from the last status. */
