@@ -16,9 +16,17 @@ import java.util.Optional;
 public final class ApiInstanceClient implements InstanceClient {
 
     private final InstanceHttpClient http;
+    private final Optional<String> spec;
 
+    /** Reloads make the instances read their spec file again. */
     public ApiInstanceClient(InstanceHttpClient http) {
+        this(http, Optional.empty());
+    }
+
+    /** @param spec handed over with each reload, to be loaded instead of the spec file (which may lag behind) */
+    public ApiInstanceClient(InstanceHttpClient http, Optional<String> spec) {
         this.http = http;
+        this.spec = spec;
     }
 
     @Override
@@ -48,7 +56,7 @@ public final class ApiInstanceClient implements InstanceClient {
 
     @Override
     public void reload(PodState pod) throws IOException {
-        http.reload(pod.host(), pod.apiPort());
+        http.reload(pod.host(), pod.apiPort(), spec);
     }
 
     @Override

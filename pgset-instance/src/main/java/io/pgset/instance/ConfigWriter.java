@@ -19,6 +19,10 @@ import java.util.Optional;
  * with nothing left pending (kept on the volume as {@value #LAST_GOOD}). When postgres refuses a
  * new spec's configuration, that spec is marked rejected and the last good one is written in its
  * place until another spec comes, so that one bad value does not keep an instance down.
+ *
+ * <p>A controller may hand a spec over with a reload ({@link #hand}): in a pod the spec file is a
+ * mounted ConfigMap, which the kubelet brings up to date only a minute or so after the operator
+ * changed it. The handed spec is the newest until the spec file changes: then the file is newer.
  */
 final class ConfigWriter {
 
@@ -40,6 +44,12 @@ final class ConfigWriter {
     /** The version of the spec postgres refused, and why; empty when it took the newest. */
     private volatile String rejectedVersion = "";
     private volatile String rejected = "";
+    /** The spec a controller handed over, and the spec file's version at that moment; empty when none. */
+    private volatile Optional<Handed> handed = Optional.empty();
+
+    private record Handed(ClusterSpec spec, String fileVersion) {}
+
+    private static final String INVALID = "invalid";
 
     ConfigWriter(InstanceOptions options, DataDirectory data, InstanceTls tls, InstanceLog log, PgBackRest pgBackRest) {
         this.options = options;
@@ -65,21 +75,30 @@ final class ConfigWriter {
     }
 
     /**
-     * The spec file as it is now. An invalid spec file fails a reload ({@code strict}: the caller
-     * hears why); a start goes on with the last good spec rather than not at all.
+     * The spec file as it is now, or the spec handed over while the file has not changed since. An
+     * invalid spec file fails a reload ({@code strict}: the caller hears why); a start goes on with
+     * the last good spec rather than not at all.
      */
     ClusterSpec newestSpec(boolean strict) throws IOException {
-        ClusterSpec wanted = spec;
+        ClusterSpec wanted = handed.map(Handed::spec).orElse(spec);
         if (options.specFile().isPresent()) {
+            Optional<Handed> over = handed;
             try {
-                wanted = SpecReader.read(options.specFile().get());
-            } catch (SpecException e) {
-                String why = "the spec file is invalid, keeping spec " + SpecReader.version(spec) + ": "
-                        + String.join("; ", e.problems());
-                if (strict) {
-                    throw new IOException(why, e);
+                ClusterSpec file = SpecReader.read(options.specFile().get());
+                if (over.isEmpty() || !over.get().fileVersion().equals(SpecReader.version(file))) {
+                    wanted = file;
+                    handed = Optional.empty(); // changed since the hand-over: the file is the newer
                 }
-                log.warn(why);
+            } catch (SpecException e) {
+                // Invalid then and now: the handed spec stands. Otherwise the file went wrong.
+                if (over.isEmpty() || !over.get().fileVersion().equals(INVALID)) {
+                    String why = "the spec file is invalid, keeping spec " + SpecReader.version(spec) + ": "
+                            + String.join("; ", e.problems());
+                    if (strict) {
+                        throw new IOException(why, e);
+                    }
+                    log.warn(why);
+                }
             }
         }
         if (!rejectedVersion.isEmpty()) {
@@ -91,6 +110,25 @@ final class ConfigWriter {
             rejected = "";
         }
         return wanted;
+    }
+
+    /**
+     * Takes a spec the controller handed over as the newest, until the spec file changes; refuses
+     * another cluster's.
+     */
+    void hand(ClusterSpec newer) throws IOException {
+        if (!newer.name().equals(spec.name())) {
+            throw new IOException("the spec handed over is cluster " + newer.name() + "'s, not " + spec.name() + "'s");
+        }
+        String fileVersion = "";
+        if (options.specFile().isPresent()) {
+            try {
+                fileVersion = SpecReader.version(SpecReader.read(options.specFile().get()));
+            } catch (SpecException e) {
+                fileVersion = INVALID; // a valid file that comes later is a change
+            }
+        }
+        handed = Optional.of(new Handed(newer, fileVersion));
     }
 
     /** Whether postgres runs (or is being started) with a spec it has not taken yet, and a good one to go back to. */

@@ -23,7 +23,7 @@ import java.util.Map;
  * POST /demote {"host","port"}      switchover: stop cleanly, restart as a replica of that primary;
  *                                   answers the shutdown checkpoint LSN
  * POST /restart                     stop postgres cleanly and start it again
- * POST /reload                      reload postgres's configuration
+ * POST /reload                      reload postgres's configuration ({"spec": "..."}: this spec's)
  * POST /certificates/renew          issue new certificates now; postgres reloads them (no restart)
  * POST /backup {"type","repo"}       primary only: start a pgBackRest backup on this volume; answers
  *                                   202 at once, 409 while one runs or on a replica
@@ -81,7 +81,7 @@ public final class InstanceApi {
            .secured("GET", "/backup", body -> manager.lastBackup().map(Response::json).orElse(Response.text(404,
                    "no backup since " + options.pod() + "'s instance manager started\n")))
            .secured("POST", "/reload", body -> {
-               manager.reload();
+               manager.reload(RequestBodies.reload(body));
                return Response.json(Map.of("reloaded", true));
            });
         api.start();

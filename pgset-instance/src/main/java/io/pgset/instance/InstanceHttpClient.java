@@ -96,9 +96,12 @@ public final class InstanceHttpClient {
         return ApiServer.JSON.readTree(r.body()).path("expires").asText();
     }
 
-    public void reload(String host, int apiPort) throws IOException {
-        expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/reload")).POST(HttpRequest.BodyPublishers.noBody()),
-                Duration.ofSeconds(30)), "POST /reload");
+    /** @param spec the spec to load instead of the instance's spec file (see POST /reload), if any */
+    public void reload(String host, int apiPort, Optional<String> spec) throws IOException {
+        HttpRequest.BodyPublisher body = spec.isEmpty() ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(ApiServer.JSON.writeValueAsBytes(Map.of("spec", spec.get())));
+        expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/reload")).POST(body), Duration.ofSeconds(30)),
+                "POST /reload");
     }
 
     /**

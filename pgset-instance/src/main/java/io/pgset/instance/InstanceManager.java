@@ -248,7 +248,18 @@ public final class InstanceManager implements AutoCloseable {
      * {@link #status()} as pending; an invalid spec file changes nothing and is reported.
      */
     public void reload() throws IOException, SQLException {
+        reload(Optional.empty());
+    }
+
+    /**
+     * {@link #reload()}, with the spec the controller handed over, if any: it is loaded instead of
+     * the spec file's, until the spec file changes ({@link ConfigWriter#hand}).
+     */
+    public void reload(Optional<ClusterSpec> handed) throws IOException, SQLException {
         synchronized (supervisor.gate) {
+            if (handed.isPresent()) {
+                config.hand(handed.get());
+            }
             String before = config.specVersion();
             config.write(supervisor.upstream(), true);
             List<String> refused = statusReader.refusedSettings();

@@ -2,9 +2,12 @@ package io.pgset.instance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.spec.SpecException;
+import io.pgset.core.spec.SpecReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -21,6 +24,7 @@ final class RequestBodies {
     static final String SLOT = "a replication slot name (a string)";
     static final String BACKUP_TYPE = "full, diff or incr";
     static final String REPO = "a repository number (an integer from 1)";
+    static final String SPEC = "a cluster spec, as spec.yaml holds it (a string)";
 
     /** What {@code POST /backup} asks for: a backup of this type into repository {@code repo}, numbered from 1. */
     record BackupRequest(ClusterSpec.BackupType type, int repo) {}
@@ -62,6 +66,26 @@ final class RequestBodies {
         check(problems, "repo", node.get("repo"), REPO, n -> n.isIntegralNumber() && n.canConvertToInt() && n.intValue() >= 1);
         reject(problems);
         return new BackupRequest(ClusterSpec.BackupType.of(node.get("type").asText()), node.get("repo").intValue());
+    }
+
+    /**
+     * {@code {"spec": "<spec.yaml>"}}, or no body: the spec the controller wants loaded, when it hands
+     * one over (in a pod, the mounted spec file follows a change only a minute or so later). A spec
+     * that does not read is refused with its problems.
+     */
+    static Optional<ClusterSpec> reload(byte[] body) throws ApiServer.BadRequest {
+        if (body.length == 0) {
+            return Optional.empty();
+        }
+        JsonNode spec = object(body).get("spec");
+        List<String> problems = new ArrayList<>();
+        check(problems, "spec", spec, SPEC, n -> n.isTextual() && !n.asText().isBlank());
+        reject(problems);
+        try {
+            return Optional.of(SpecReader.read(spec.asText()));
+        } catch (SpecException e) {
+            throw new ApiServer.BadRequest("spec: " + String.join("; ", e.problems()));
+        }
     }
 
     private static JsonNode object(byte[] body) throws ApiServer.BadRequest {

@@ -30,8 +30,11 @@ import java.util.Set;
 final class PodWorker implements Runnable {
 
     private static final Duration TICK = Duration.ofMillis(200);
-    /** How often Secret and ConfigMap volumes are written again; a real kubelet takes up to about a minute. */
-    private static final Duration REFRESH = Duration.ofSeconds(2);
+    /**
+     * How often Secret and ConfigMap volumes are written again: every minute, as a real kubelet's
+     * sync period, so that what the operator must not wait for (a changed spec) is seen not to be waited for.
+     */
+    private static final Duration REFRESH = Duration.ofSeconds(60);
     private static final String USER = "postgres";
 
     private final KubeletContext context;

@@ -20,8 +20,13 @@ public final class ConfigMapRenderer {
     /** The spec itself, which every instance reads at start and at each reload (as locally). */
     public static ConfigMap spec(RenderInputs in) {
         return new ConfigMapBuilder().withMetadata(ClusterLabels.meta(in, specName(in)))
-                .addToData("spec.yaml", SpecReader.write(in.spec()))
+                .addToData("spec.yaml", specFile(in.spec()))
                 .build();
+    }
+
+    /** The spec as the {@code <name>-spec} ConfigMap holds it. */
+    public static String specFile(io.pgset.core.model.ClusterSpec spec) {
+        return SpecReader.write(spec);
     }
 
     static String initSqlName(RenderInputs in) {

@@ -13,6 +13,7 @@ import io.pgset.instance.DurableFiles;
 import io.pgset.instance.InstanceHttpClient;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.api.PostgresCluster;
+import io.pgset.kubernetes.model.ConfigMapRenderer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,9 +48,23 @@ public final class HttpInstanceClients implements Function<PostgresCluster, Inst
             Path caFile = Files.createTempFile("pgset-" + name + "-ca", ".crt");
             caFile.toFile().deleteOnExit();
             DurableFiles.writePrivate(caFile, value(ca, ManifestRenderer.CA_CERTIFICATE));
-            return new ApiInstanceClient(new InstanceHttpClient(value(token, "token"), ApiTls.client(caFile)));
+            return new ApiInstanceClient(new InstanceHttpClient(value(token, "token"), ApiTls.client(caFile)),
+                    specFileOf(cluster));
         } catch (IOException e) {
             return new Unreachable("cannot set up TLS to the instances: " + e.getMessage());
+        }
+    }
+
+    /**
+     * What the {@code <name>-spec} ConfigMap holds for this resource, handed over with each reload: a
+     * pod's mounted copy follows the ConfigMap only when the kubelet syncs it, up to a minute or so
+     * later. Empty for an invalid spec (the ConfigMap keeps the last valid one, and so do the pods).
+     */
+    static Optional<String> specFileOf(PostgresCluster cluster) {
+        try {
+            return Optional.of(ConfigMapRenderer.specFile(Specs.read(cluster)));
+        } catch (io.pgset.core.spec.SpecException e) {
+            return Optional.empty();
         }
     }
 

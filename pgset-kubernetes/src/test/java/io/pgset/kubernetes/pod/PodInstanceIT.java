@@ -158,6 +158,7 @@ class PodInstanceIT {
         assertThat(first.manager().status().role()).isEqualTo(Role.PRIMARY);
         // The init ConfigMap's script ran, dollar quotes and all.
         assertThat(query(0, "app", "SELECT answer()")).isEqualTo("42");
+        specHandedOverWithAReloadStandsUntilTheMountedFileChanges(first);
 
         first.manager().ensureSlots(List.of(spec.slotName(1))); // the operator, once demo-0 is Ready
         record("demo-0");
@@ -297,6 +298,25 @@ class PodInstanceIT {
             InstanceStatus.Storage huge = ClaimCapacity.against(reported, claim(Long.MAX_VALUE / 4, "Bound"));
             assertThat(huge.capacityBytes()).isEqualTo(used + reported.freeBytes());
         }
+    }
+
+    /**
+     * The operator hands the new spec over with its reload, because the kubelet updates the mounted
+     * ConfigMap only a minute or so later; once the file changes, it is the newer.
+     */
+    private void specHandedOverWithAReloadStandsUntilTheMountedFileChanges(PodInstance pod) throws Exception {
+        String withWorkMem = SpecReader.write(spec).replace("parameters: {}", "parameters: {work_mem: 7MB}");
+        ClusterSpec handed = SpecReader.read(withWorkMem);
+        assertThat(handed.postgres().parameters()).containsEntry("work_mem", "7MB");
+        pod.manager().reload(Optional.of(handed));
+        assertThat(query(0, "app", "SHOW work_mem")).isEqualTo("7MB");
+        pod.manager().reload(); // the file has not changed since
+        assertThat(query(0, "app", "SHOW work_mem")).isEqualTo("7MB");
+        Files.writeString(specFile, withWorkMem.replace("7MB", "9MB"));
+        pod.manager().reload();
+        assertThat(query(0, "app", "SHOW work_mem")).as("the file changed after the hand-over").isEqualTo("9MB");
+        assertThatThrownBy(() -> pod.manager().reload(Optional.of(SpecReader.read(withWorkMem.replace("name: demo",
+                "name: other"))))).hasMessageContaining("cluster other's, not demo's");
     }
 
     /** The capacity of a claim bound (its status) or not yet (its request) with that many bytes. */
