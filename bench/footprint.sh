@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Measures what pgset's own JVMs cost on this machine: the start of one (`pgset --version`, 3 x
 # ROUNDS times); `pgset up` of a new 3-instance cluster to Healthy (wall time, and the CPU time of
-# the CLI and of each daemon); then, after the cluster has idled for a while, each daemon's
-# resident memory (RSS; PSS, which shares out the pages several processes map, such as the class
-# archives), heap and metaspace committed, threads and classes loaded.
+# the CLI and of each daemon); then, after the cluster has idled for a while, for the controller and
+# for an instance manager: resident memory (RSS, split into anonymous and file pages; PSS, which
+# shares out the pages several processes map), where the RSS lies (the class-data archives, the Java
+# heap, libjvm, the rest, from /proc/PID/smaps), heap and metaspace committed, threads and classes.
+# Beside them, the same figures of an idle JVM with the daemons' flags that runs nothing (a class that
+# sleeps): what any JVM costs before pgset loads a class.
 # With OTHER_CHECKOUT (say, an earlier commit in a git worktree, built the same way) both builds run
 # interleaved round by round and the table shows each and the ratio this/other.
-# Usage: bench/footprint.sh [ROUNDS] [OTHER_CHECKOUT]   (build first: mvn -q -DskipTests package)
+# PGSET_DAEMON_JAVA_OPTIONS reaches the daemons of both builds; OTHER_DAEMON_JAVA_OPTIONS, when set, replaces it
+# for the other one, so that OTHER_CHECKOUT may be this checkout itself to compare a flag side by side.
+# Usage: bench/footprint.sh [ROUNDS] [OTHER_CHECKOUT]   (build first: mvn -q -DskipTests package; needs a JDK: jcmd, javac)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 here=$(pwd)
@@ -29,19 +34,72 @@ trap cleanup EXIT
 results=$(mktemp)
 homes+=("$results")
 
-kb() { awk -v k="$2" '$1 == k":" {print $2}' "$1"; }
-# One line per daemon: PHASE TREE ROUND KIND rss_kb pss_kb heap_kb metaspace_kb threads classes cpu_s
+# One line per daemon: PHASE TREE ROUND KIND then the columns COLUMNS names, in that order.
+COLUMNS="rss anon file pss archives heap_rss libjvm other heap meta threads classes cpu"
 measure() { # PHASE TREE ROUND HOME
-  local pid kind heap meta classes
+  local pid kind
   for pid in $(pgrep -f -- "-Dpgset.marker=--[a-z]*-dir=$4/"); do
     kind=$(tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "--cluster-dir=" && echo controller || echo instance)
-    heap=$(jcmd "$pid" GC.heap_info 2>/dev/null | awk 'match($0, /total [0-9]+K/) {sum += substr($0, RSTART + 6, RLENGTH - 7)} END {print sum + 0}')
-    meta=$(jcmd "$pid" GC.heap_info 2>/dev/null | awk '/Metaspace/ && match($0, /committed [0-9]+K/) {print substr($0, RSTART + 10, RLENGTH - 11)}')
-    classes=$(jcmd "$pid" VM.classloader_stats 2>/dev/null | awk '/^Total =/ {print $4}')
-    echo "$1 $2 $3 $kind $(kb "/proc/$pid/status" VmRSS) $(kb "/proc/$pid/smaps_rollup" Pss) ${heap:-0} ${meta:-0}" \
-      "$(ls "/proc/$pid/task" | wc -l) ${classes:-0} $(awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$pid/stat")" >>"$results"
+    echo "$1 $2 $3 $kind $(figures "$pid")" >>"$results"
   done
 }
+figures() { # PID: the COLUMNS of one JVM, memory in kB, CPU in seconds
+  local heap_info
+  heap_info=$(jcmd "$1" GC.heap_info 2>/dev/null || true)
+  python3 - "$1" "$(jcmd "$1" VM.classloader_stats 2>/dev/null | awk '/^Total =/ {print $4}')" "$heap_info" <<'PY'
+import os, re, sys
+pid, classes, heap_info = sys.argv[1], sys.argv[2] or "0", sys.argv[3]
+status = dict(l.split(":", 1) for l in open(f"/proc/{pid}/status"))
+kb = lambda key: int(status[key].split()[0])
+# The heap is the range from the young generation's start to the old generation's end.
+bounds = [int(a, 16) for a in re.findall(r"\[(0x[0-9a-f]+), 0x[0-9a-f]+, (?:0x[0-9a-f]+\))", heap_info)]
+ends = [int(b, 16) for b in re.findall(r"\[0x[0-9a-f]+, (?:0x[0-9a-f]+, )*(0x[0-9a-f]+)\)", heap_info)]
+low, high = (min(bounds), max(ends)) if bounds and ends else (0, 0)
+parts = {"archives": 0, "heap_rss": 0, "libjvm": 0, "pss": 0}
+start = name = None
+for line in open(f"/proc/{pid}/smaps"):
+    head = line.split()
+    if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+        start = int(head[0].split("-")[0], 16)
+        name = head[5] if len(head) > 5 else ""
+    elif head[0] == "Rss:":
+        rss = int(head[1])
+        if name.endswith(".jsa"):
+            parts["archives"] += rss
+        elif low <= start < high:
+            parts["heap_rss"] += rss
+        elif name.endswith("/libjvm.so"):
+            parts["libjvm"] += rss
+    elif head[0] == "Pss:":
+        parts["pss"] += int(head[1])
+other = kb("VmRSS") - parts["archives"] - parts["heap_rss"] - parts["libjvm"]
+committed = lambda pattern: sum(int(n) for n in re.findall(pattern, heap_info))
+heap = committed(r"(?:generation|space)\s+total (\d+)K")
+meta = committed(r"Metaspace\s+used \d+K, committed (\d+)K")
+stat = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+cpu = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+print(kb("VmRSS"), kb("RssAnon"), kb("RssFile"), parts["pss"], parts["archives"], parts["heap_rss"],
+      parts["libjvm"], other, heap, meta, kb("Threads"), classes, f"{cpu:.2f}")
+PY
+}
+
+# What any JVM with the daemons' flags costs: one that loads a class that sleeps, and nothing else. Its
+# flags and malloc setting are the running controller's, less pgset's class-data archive and class path.
+idle_jvm() { # TREE ROUND HOME
+  local daemon pid flags arenas
+  daemon=$(pgrep -f -- "-Dpgset.marker=--cluster-dir=$3/" | head -1)
+  mapfile -t flags < <(tr '\0' '\n' <"/proc/$daemon/cmdline" | sed -n '2,/^-cp$/p' \
+    | grep -v -e '^-cp$' -e '^-D' -e '^-XX:SharedArchiveFile=' -e '^-Xshare:')
+  arenas=$(tr '\0' '\n' <"/proc/$daemon/environ" | sed -n 's/^MALLOC_ARENA_MAX=//p')
+  MALLOC_ARENA_MAX=${arenas:-} java "${flags[@]}" -cp "$sleeper" Sleep &
+  pid=$!
+  sleep 5
+  echo "idle $1 $2 jvm $(figures "$pid")" >>"$results"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+sleeper=$(mktemp -d); homes+=("$sleeper")
+printf 'public class Sleep { public static void main(String[] a) throws Exception { Thread.sleep(600_000); } }\n' >"$sleeper/Sleep.java"
+javac -d "$sleeper" "$sleeper/Sleep.java"
 
 # The CLI and each daemon: `pgset --version` is little more than a JVM start and pgset's command line.
 timed() { # prints "WALL CPU" of one run of a command whose output is dropped
@@ -53,69 +111,80 @@ used = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(f"{time.monotonic() - start:.2f} {used.ru_utime + used.ru_stime:.2f}")' "$@"
 }
 for round in $(seq 1 $((rounds * 3))); do
-  for tree in "${trees[@]}"; do
-    echo "version $tree $round cli $(timed "$tree/bin/pgset" --version)" >>"$results"
+  for i in "${!trees[@]}"; do
+    echo "version $i $round cli $(timed "${trees[$i]}/bin/pgset" --version)" >>"$results"
   done
 done
 
+options=("${PGSET_DAEMON_JAVA_OPTIONS:-}" "${OTHER_DAEMON_JAVA_OPTIONS-${PGSET_DAEMON_JAVA_OPTIONS:-}}")
 for round in $(seq 1 "$rounds"); do
-  for tree in "${trees[@]}"; do
+  for i in "${!trees[@]}"; do
+    tree=${trees[$i]}
     home=$(mktemp -d); chmod 755 "$home"; homes+=("$home")
     # The CLI's own CPU: the daemons it starts are detached, so only the CLI's JVM counts as its child.
-    echo "up $tree $round cli $(timed "$tree/bin/pgset" --home "$home" up bench)" >>"$results"
-    measure healthy "$tree" "$round" "$home" # the CPU it took to start, before idling
+    echo "up $i $round cli $(PGSET_DAEMON_JAVA_OPTIONS=${options[$i]} timed "$tree/bin/pgset" --home "$home" up bench)" >>"$results"
+    measure healthy "$i" "$round" "$home" # the CPU it took to start, before idling
     sleep "$idle"
-    measure idle "$tree" "$round" "$home"
+    measure idle "$i" "$round" "$home"
+    idle_jvm "$i" "$round" "$home"
     "$tree/bin/pgset" --home "$home" delete bench --volumes >/dev/null
   done
 done
 
 python3 - "$results" "${trees[@]}" <<'PY'
 import os, statistics, sys
-path, trees = sys.argv[1], sys.argv[2:]
+path, paths = sys.argv[1], sys.argv[2:]
+trees = [str(i) for i in range(len(paths))]
 lines = [l.split() for l in open(path)]
 med = statistics.median
 nan = float("nan")
+COLUMNS = "rss anon file pss archives heap_rss libjvm other heap meta threads classes cpu".split()
 def each(phase, tree, kind, column):
     return [float(f[4 + column]) for f in lines if f[0] == phase and f[1] == tree and f[3] == kind]
-def daemon(tree, kind, column, phase="idle"):
-    values = each(phase, tree, kind, column)
+def daemon(tree, kind, name, phase="idle"):
+    values = each(phase, tree, kind, COLUMNS.index(name) if isinstance(name, str) else name)
     return med(values) if values else nan
-def summed(tree, column):
+def summed(tree, name):
     # the sum over the daemons of one round; the median over rounds
     rounds = {}
     for f in lines:
-        if f[0] == "idle" and f[1] == tree:
-            rounds[f[2]] = rounds.get(f[2], 0.0) + float(f[4 + column])
+        if f[0] == "idle" and f[1] == tree and f[3] != "jvm":
+            rounds[f[2]] = rounds.get(f[2], 0.0) + float(f[4 + COLUMNS.index(name)])
     return med(rounds.values()) if rounds else nan
+MiB = 1024
+memory = [("RSS (MiB)", "rss"), ("  anonymous (RssAnon)", "anon"), ("  file pages (RssFile)", "file"),
+          ("  of it: class-data archives (.jsa)", "archives"), ("  of it: Java heap", "heap_rss"),
+          ("  of it: libjvm", "libjvm"), ("  of it: the rest (metaspace, code, stacks, malloc)", "other"),
+          ("PSS (MiB)", "pss"), ("heap committed (MiB)", "heap"), ("metaspace committed (MiB)", "meta")]
 rows = [
     ("one JVM start (`pgset --version`), wall (s)", lambda t: daemon(t, "cli", 0, "version")),
     ("one JVM start (`pgset --version`), CPU (s)", lambda t: daemon(t, "cli", 1, "version")),
     ("up, new 3-instance cluster to Healthy (s)", lambda t: daemon(t, "cli", 0, "up")),
     ("  CPU of the pgset CLI during up (s)", lambda t: daemon(t, "cli", 1, "up")),
-    ("  CPU of the controller by Healthy (s)", lambda t: daemon(t, "controller", 6, "healthy")),
-    ("  CPU of one instance manager by Healthy (s)", lambda t: daemon(t, "instance", 6, "healthy")),
-    ("RSS of the controller (MiB)", lambda t: daemon(t, "controller", 0) / 1024),
-    ("RSS of one instance manager (MiB)", lambda t: daemon(t, "instance", 0) / 1024),
-    ("RSS of all 4 pgset JVMs (MiB)", lambda t: summed(t, 0) / 1024),
-    ("PSS of the controller (MiB)", lambda t: daemon(t, "controller", 1) / 1024),
-    ("PSS of one instance manager (MiB)", lambda t: daemon(t, "instance", 1) / 1024),
-    ("PSS of all 4 pgset JVMs (MiB)", lambda t: summed(t, 1) / 1024),
-    ("heap committed, instance manager (MiB)", lambda t: daemon(t, "instance", 2) / 1024),
-    ("metaspace committed, instance manager (MiB)", lambda t: daemon(t, "instance", 3) / 1024),
-    ("threads, instance manager", lambda t: daemon(t, "instance", 4)),
-    ("classes loaded, instance manager", lambda t: daemon(t, "instance", 5)),
+    ("  CPU of the controller by Healthy (s)", lambda t: daemon(t, "controller", "cpu", "healthy")),
+    ("  CPU of one instance manager by Healthy (s)", lambda t: daemon(t, "instance", "cpu", "healthy")),
 ]
+for kind, title in (("controller", "the controller, idle"), ("instance", "one instance manager, idle"),
+                    ("jvm", "an idle JVM with the daemons' flags, running nothing")):
+    rows.append((title + ":", None))
+    rows += [("  " + label, lambda t, k=kind, c=column: daemon(t, k, c) / MiB) for label, column in memory]
+    rows += [("  threads", lambda t, k=kind: daemon(t, k, "threads")),
+             ("  classes loaded", lambda t, k=kind: daemon(t, k, "classes"))]
+rows += [("RSS of all 4 pgset JVMs (MiB)", lambda t: summed(t, "rss") / MiB),
+         ("PSS of all 4 pgset JVMs (MiB)", lambda t: summed(t, "pss") / MiB)]
 print(f"pgset footprint on {os.cpu_count()} cores, medians of {len(each('up', trees[0], 'cli', 0))} rounds"
       + (" interleaved" if len(trees) > 1 else "") + f" (load now: {open('/proc/loadavg').read().split()[0]})")
-print(f"{'':46}" + "".join(f"{'this' if i == 0 else 'other':>10}" for i in range(len(trees)))
+print(f"{'':58}" + "".join(f"{'this' if i == 0 else 'other':>10}" for i in range(len(trees)))
       + (f"{'ratio':>8}" if len(trees) > 1 else ""))
 for label, value in rows:
+    if value is None:
+        print(label)
+        continue
     values = [value(t) for t in trees]
-    line = f"{label:46}" + "".join(f"{v:10.2f}" if v < 100 else f"{v:10.0f}" for v in values)
+    line = f"{label:58}" + "".join(f"{v:10.2f}" if v < 100 else f"{v:10.0f}" for v in values)
     if len(trees) > 1:
         line += f"{values[0] / values[1]:8.2f}" if values[1] else ""
     print(line)
-for i, tree in enumerate(trees):
+for i, tree in enumerate(paths):
     print(f"{'this' if i == 0 else 'other'}: {tree}")
 PY

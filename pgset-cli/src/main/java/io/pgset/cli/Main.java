@@ -10,6 +10,7 @@ import io.pgset.local.LocalClusters;
 import io.pgset.local.PgsetException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,10 +18,7 @@ import picocli.CommandLine.ScopeType;
 
 /** {@code pgset}: highly-available PostgreSQL clusters with StatefulSet semantics. */
 @Command(name = "pgset", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Highly-available PostgreSQL clusters with StatefulSet semantics.",
-        subcommands = {UpCommand.class, ApplyCommand.class, StatusCommand.class, CertificatesCommand.class, ScaleCommand.class, DeletePodCommand.class,
-                DownCommand.class, DeleteCommand.class, SwitchoverCommand.class, DashboardCommand.class, DrillCommand.class, RenderCommand.class, OperatorCommand.class, PsqlCommand.class, BackupCommand.class, BackupsCommand.class, RestoreCommand.class, LogsCommand.class, EventsCommand.class,
-                InstanceCommand.class, PrepareVolumeCommand.class, ControllerCommand.class, CommandLine.HelpCommand.class})
+        description = "Highly-available PostgreSQL clusters with StatefulSet semantics.")
 public final class Main {
 
     static final String MAIN_CLASS = Main.class.getName();
@@ -79,8 +77,35 @@ public final class Main {
         }
     }
 
+    /**
+     * The command line for these arguments. A daemon's (the controller, an instance manager) knows
+     * only its own command: picocli builds the model of every command it is given, and a daemon would
+     * keep the classes and the model of some twenty commands it never runs for its whole life.
+     */
+    static CommandLine commandLine(Main main, String... args) {
+        CommandLine cli = new CommandLine(main);
+        String first = args.length > 0 ? args[0] : "";
+        List<Class<?>> commands = switch (first) {
+            case "instance" -> List.of(InstanceCommand.class);
+            case "controller" -> List.of(ControllerCommand.class);
+            default -> everyCommand();
+        };
+        commands.forEach(cli::addSubcommand);
+        return cli;
+    }
+
+    /** Every command, in the order of the help's list. */
+    static List<Class<?>> everyCommand() {
+        return List.of(UpCommand.class, ApplyCommand.class, StatusCommand.class, CertificatesCommand.class,
+                ScaleCommand.class, DeletePodCommand.class, DownCommand.class, DeleteCommand.class,
+                SwitchoverCommand.class, DashboardCommand.class, DrillCommand.class, RenderCommand.class,
+                OperatorCommand.class, PsqlCommand.class, BackupCommand.class, BackupsCommand.class,
+                RestoreCommand.class, LogsCommand.class, EventsCommand.class, InstanceCommand.class,
+                PrepareVolumeCommand.class, ControllerCommand.class, CommandLine.HelpCommand.class);
+    }
+
     private static int execute(PrintStream out, PrintStream err, boolean console, String... args) {
-        CommandLine cli = new CommandLine(new Main(out, err, console));
+        CommandLine cli = commandLine(new Main(out, err, console), args);
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setUsageHelpWidth(100);

@@ -27,7 +27,7 @@ class HelpTest {
     }
 
     private static Set<String> commands() {
-        return new CommandLine(new Main(System.out, System.err, false)).getSubcommands().keySet();
+        return Main.commandLine(new Main(System.out, System.err, false)).getSubcommands().keySet();
     }
 
     @Test
@@ -41,6 +41,20 @@ class HelpTest {
                 assertThat(r.err()).as("pgset %s %s", command, flag).isEmpty();
             }
         }
+    }
+
+    @Test
+    void aDaemonsCommandLineHoldsOnlyItsOwnCommandAndItsInheritedOptions() {
+        Main main = new Main(System.out, System.err, false);
+        for (String daemon : List.of("instance", "controller")) {
+            CommandLine cli = Main.commandLine(main, daemon, "--home=/x", "--cluster=demo");
+            assertThat(cli.getSubcommands().keySet()).as(daemon).containsExactly(daemon);
+            assertThat(cli.getSubcommands().get(daemon).getCommandSpec().findOption("--home")).as(daemon).isNotNull();
+            Run help = pgset(daemon, "--home=/x", "--help");
+            assertThat(help.exit()).as(help.err()).isZero();
+            assertThat(help.out()).contains("Usage: pgset " + daemon, "--home", "--log-format");
+        }
+        assertThat(Main.commandLine(main, "status").getSubcommands()).hasSize(Main.everyCommand().size());
     }
 
     @Test
@@ -61,7 +75,7 @@ class HelpTest {
         String help = pgset("--help").out();
         String list = help.substring(help.indexOf("Commands:"));
         for (String command : commands()) {
-            CommandLine sub = new CommandLine(new Main(System.out, System.err, false)).getSubcommands().get(command);
+            CommandLine sub = Main.commandLine(new Main(System.out, System.err, false)).getSubcommands().get(command);
             if (command.equals("help")) {
                 continue; // picocli's own
             }
@@ -77,7 +91,7 @@ class HelpTest {
 
     @Test
     void everyVisibleOptionAndParameterIsDescribed() {
-        for (var entry : new CommandLine(new Main(System.out, System.err, false)).getSubcommands().entrySet()) {
+        for (var entry : Main.commandLine(new Main(System.out, System.err, false)).getSubcommands().entrySet()) {
             var spec = entry.getValue().getCommandSpec();
             if (spec.usageMessage().hidden() || entry.getKey().equals("help")) {
                 continue;

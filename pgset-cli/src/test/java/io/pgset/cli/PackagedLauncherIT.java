@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged pgset as a user runs it: {@code bin/pgset} and the shaded jar with the class-data
- * sharing archive the build wrote beside it. Its daemons run with the small-supervisor flags and map
- * the archive; a cluster comes up Healthy with them.
+ * sharing archive the build wrote beside it. Its daemons run with the small-supervisor flags, map
+ * the archive and load only their own command; a cluster comes up Healthy with them.
  */
 class PackagedLauncherIT extends PerTestHome {
 
@@ -37,11 +37,25 @@ class PackagedLauncherIT extends PerTestHome {
             assertThat(command).contains("-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-XX:SharedArchiveFile=" + ARCHIVE);
             assertThat(Files.readString(Path.of("/proc", Long.toString(daemon.pid()), "maps")))
                     .as("memory map of %s", command).contains(ARCHIVE.toString());
+            String own = command.contains("--cluster-dir=") ? "ControllerCommand" : "InstanceCommand";
+            assertThat(loadedClasses(daemon)).as("classes of %s", command)
+                    .contains("io.pgset.cli." + own)
+                    .doesNotContain("io.pgset.cli.UpCommand", "io.pgset.cli.OperatorCommand", "io.pgset.cli.DashboardCommand");
         }
         assertThat(launch("delete", "demo", "--volumes").exit()).isZero();
     }
 
     private record Run(int exit, String out) {}
+
+    /** The classes a JVM has loaded, one a line, as jcmd lists them. */
+    private static String loadedClasses(ProcessHandle jvm) throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(jvm.pid()), "VM.class_hierarchy")
+                .redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(out).isZero();
+        return out;
+    }
 
     private Run launch(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(LAUNCHER.toString(), "--home", home.dir.toString()));

@@ -10,9 +10,10 @@ import java.util.Optional;
 
 /**
  * How pgset's daemons (the controller, the instance managers) run their JVM: fitted to a small,
- * long-lived supervisor whose live heap is about 10 MB. Measured with {@code bench/footprint.sh}:
- * about 80 MiB resident (RSS) and 50 MiB once the pages shared with the other pgset JVMs are
- * shared out (PSS), where the flags before took 125 and 105 MiB.
+ * long-lived supervisor whose live heap is about 10 MB. Measured with {@code bench/footprint.sh}
+ * (see the README's "pgset's own JVMs" for where it goes): about 83 MiB resident (RSS) each, of
+ * which the class-data archives take about 35, the heap 12 and libjvm 13, where the flags before
+ * took 125.
  *
  * <ul>
  *   <li>The heap starts at 8 MB and may grow to 64 MB, with a young generation of 2 MB: every page of
@@ -26,10 +27,11 @@ import java.util.Optional;
  *   <li>The class-data sharing archive built with the jar ({@code pgset.jsa}), when it is newer than
  *       the jar: classes are mapped from it instead of being parsed and verified at each start.
  *       {@code -Xshare:auto} lets a JVM that cannot use it (another JDK build) start without it.
- *       The archives are mapped at the JVM's fixed base address (relocation mode 0, the JDK 17
- *       default until updates of it chose to relocate for address-space randomisation): mapped
- *       there, their read-only pages are shared by all pgset JVMs instead of each process
- *       rewriting (and so owning) a relocated copy, about 20 MB each.</li>
+ *       The archives are mapped at a random address (the JDK's default relocation, for address-space
+ *       randomisation), so each JVM rewrites its own copy of their pages: that costs no RSS (the
+ *       classes would take as much metaspace without an archive, and a JVM touches nearly every
+ *       page of them either way) but the pages are private rather than shared with the other pgset
+ *       JVMs, about 12 MB more PSS each.</li>
  * </ul>
  *
  * {@value #OPTIONS_ENV} adds flags after these (the last of a flag wins), e.g. a larger heap.
