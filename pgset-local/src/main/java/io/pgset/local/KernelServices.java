@@ -26,9 +26,11 @@ import java.util.stream.Collectors;
  */
 public final class KernelServices {
 
-    /** {@code off}: leave rw and ro to HAProxy alone, even where the kernel could route them. */
+    /** {@code off}: leave rw and ro to HAProxy alone, even where the kernel could route them; {@code on} (or unset): route. */
     static final String ENV = "PGSET_KERNEL_SERVICES";
     static final String PREFIX = "pgset_";
+    /** What {@value #ENV} may say; unset is on. */
+    static final java.util.Set<String> SETTINGS = java.util.Set.of("", "on", "off");
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("pgset.service");
 

@@ -71,6 +71,7 @@ public final class LocalClusters {
         ClusterSpec spec = given.orElseGet(() -> exists(name) ? SpecReader.read(home.spec()) : SpecReader.defaults(name));
         Preflight.postgresInstalled(spec);
         Preflight.haproxyInstalled();
+        Preflight.kernelServicesSetting(System.getenv().getOrDefault(KernelServices.ENV, ""));
         Preflight.backupsSupported(spec);
         Preflight.writable(home.dir());
         Preflight.volumesReachable(pgsetHome);

@@ -27,6 +27,15 @@ final class Preflight {
         }
     }
 
+    /** {@value KernelServices#ENV} must say on or off, or nothing: a typo must not change how rw is served. */
+    static void kernelServicesSetting(String value) {
+        if (!KernelServices.SETTINGS.contains(value.toLowerCase(java.util.Locale.ROOT))) {
+            throw new PgsetException(KernelServices.ENV + "=" + value + " is neither on nor off: leave it unset or"
+                    + " set it to on (the kernel routes rw and ro where pgset may change the firewall) or off"
+                    + " (HAProxy serves them alone)");
+        }
+    }
+
     static void postgresInstalled(ClusterSpec spec) {
         Path bin = Path.of(spec.postgres().binDir());
         for (String program : PROGRAMS) {

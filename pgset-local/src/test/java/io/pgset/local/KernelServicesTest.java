@@ -121,6 +121,16 @@ class KernelServicesTest {
         assertThat(greeting(haproxy.port())).isEqualTo("haproxy");
     }
 
+    @Test
+    void theSettingIsOnOffOrUnsetAndAnythingElseIsRefusedBeforeUpStartsAnything() {
+        for (String fine : List.of("", "on", "off", "OFF")) {
+            Preflight.kernelServicesSetting(fine);
+        }
+        assertThatThrownBy(() -> Preflight.kernelServicesSetting("no")).isInstanceOf(PgsetException.class)
+                .hasMessage("PGSET_KERNEL_SERVICES=no is neither on nor off: leave it unset or set it to on (the kernel"
+                        + " routes rw and ro where pgset may change the firewall) or off (HAProxy serves them alone)");
+    }
+
     private static ClusterStatus status(String primary, PodStatus... pods) {
         return new ClusterStatus("demo", Phase.HEALTHY, primary, pods.length, pods.length, List.of(pods), List.of(),
                 Map.of(), "", "v1", null, List.of());
