@@ -62,7 +62,8 @@ class BackupVolumesTest {
         assertThat(secret.getItems()).extracting(i -> i.getKey() + "->" + i.getPath())
                 .containsExactly("accessKeyId->accessKeyId", "secretAccessKey->secretAccessKey");
         // No new environment: the instance finds everything at fixed paths.
-        assertThat(postgres.getEnv()).extracting(e -> e.getName()).containsExactly("POD_NAME", "POD_NAMESPACE", "POD_IP");
+        assertThat(postgres.getEnv()).extracting(e -> e.getName())
+                .containsExactly("POD_NAME", "POD_NAMESPACE", "POD_IP", "JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX");
     }
 
     @Test

@@ -112,8 +112,12 @@ class ManifestRendererTest {
         Container postgres = pod.getContainers().get(0);
         assertThat(postgres.getArgs()).containsExactly("instance", "--cluster=shop", "--volume=/var/lib/pgset",
                 "--secrets=/etc/pgset/secrets", "--spec=/etc/pgset/spec/spec.yaml", "--init-sql=/etc/pgset/init/init.sql");
-        assertThat(postgres.getEnv()).extracting(e -> e.getName() + "=" + e.getValueFrom().getFieldRef().getFieldPath())
-                .containsExactly("POD_NAME=metadata.name", "POD_NAMESPACE=metadata.namespace", "POD_IP=status.podIP");
+        assertThat(postgres.getEnv()).extracting(e -> e.getName() + "=" + (e.getValueFrom() == null ? e.getValue()
+                        : e.getValueFrom().getFieldRef().getFieldPath()))
+                .containsExactly("POD_NAME=metadata.name", "POD_NAMESPACE=metadata.namespace", "POD_IP=status.podIP",
+                        "JAVA_TOOL_OPTIONS=" + String.join(" ", io.pgset.instance.SupervisorJvm.FLAGS), "MALLOC_ARENA_MAX=2");
+        assertThat(io.pgset.instance.SupervisorJvm.FLAGS).as("the pod's JVM is the local daemons'")
+                .contains("-Xmx64m", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=64m");
         assertThat(postgres.getVolumeMounts()).extracting(m -> m.getMountPath() + (Boolean.TRUE.equals(m.getReadOnly())
                         ? " ro" : ""))
                 .containsExactly("/var/lib/pgset", "/tmp", "/var/run/postgresql", "/etc/pgset/secrets ro",

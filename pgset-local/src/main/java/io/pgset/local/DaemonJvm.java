@@ -1,5 +1,6 @@
 package io.pgset.local;
 
+import io.pgset.instance.SupervisorJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,14 +17,8 @@ import java.util.Optional;
  * took 125.
  *
  * <ul>
- *   <li>The heap starts at 8 MB and may grow to 64 MB, with a young generation of 2 MB: every page of
- *       the young generation becomes resident, and a supervisor's young collections are cheap (its
- *       live heap is about 10 MB). The serial collector grows the old generation only as the live
- *       data needs and gives memory back when it shrinks.</li>
- *   <li>Metaspace, code cache and direct buffers are bounded at about three times what a running
- *       instance manager uses, so a leak ends in an error that names it rather than in swap.</li>
- *   <li>One C1 compiler thread, no profiling tiers, and methods compiled after four times the usual
- *       number of calls: less code in the code cache, and nothing a supervisor would notice.</li>
+ *   <li>{@link SupervisorJvm}'s flags and environment (heap, metaspace and code bounds, the serial
+ *       collector, one C1 compiler thread, two malloc arenas), which pods use too.</li>
  *   <li>The class-data sharing archive built with the jar ({@code pgset.jsa}), when it is newer than
  *       the jar: classes are mapped from it instead of being parsed and verified at each start.
  *       {@code -Xshare:auto} lets a JVM that cannot use it (another JDK build) start without it.
@@ -41,17 +36,9 @@ public final class DaemonJvm {
     /** Extra JVM flags for the daemons, separated by spaces; they come last, so they override. */
     public static final String OPTIONS_ENV = "PGSET_DAEMON_JAVA_OPTIONS";
 
-    /** glibc gives each thread that allocates its own malloc arena; two are plenty for a supervisor. */
-    static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
+    static final Map<String, String> ENVIRONMENT = SupervisorJvm.ENVIRONMENT;
 
-    static final List<String> FLAGS = List.of(
-            "-Xms8m", "-Xmx64m", "-Xmn2m", "-Xss512k",
-            "-XX:+UseSerialGC", "-XX:MaxHeapFreeRatio=40", "-XX:MinHeapFreeRatio=15",
-            "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxDirectMemorySize=16m",
-            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=4",
-            "-XX:-UsePerfData",
-            // JVM warnings (say, an archive this JDK cannot map) go to standard error, never stdout.
-            "-Xlog:disable", "-Xlog:all=warning:stderr");
+    static final List<String> FLAGS = SupervisorJvm.FLAGS;
 
     private DaemonJvm() {}
 

@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.instance.LogLines;
+import io.pgset.instance.SupervisorJvm;
 import io.pgset.kubernetes.BackupVolumes;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,9 @@ import java.util.TreeMap;
  * instance API. Pure.
  */
 public final class PodTemplateRenderer {
+
+    /** Read by every JVM as it starts, before the image's own flags. */
+    static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
 
     public static final int POSTGRES_PORT = 5432;
     public static final int API_PORT = 8008;
@@ -190,10 +194,16 @@ public final class PodTemplateRenderer {
                 .build();
     }
 
-    /** Who the pod is, from the downward API; and the log format when the spec sets one. */
+    /**
+     * Who the pod is, from the downward API; the JVM fitted to a supervisor, as the local runtime's
+     * ({@link SupervisorJvm}); and the log format when the spec sets one.
+     */
     private static List<EnvVar> instanceEnv(RenderInputs in) {
         List<EnvVar> env = new ArrayList<>(List.of(fromField("POD_NAME", "metadata.name"),
                 fromField("POD_NAMESPACE", "metadata.namespace"), fromField("POD_IP", "status.podIP")));
+        env.add(new EnvVarBuilder().withName(JAVA_TOOL_OPTIONS).withValue(String.join(" ", SupervisorJvm.FLAGS)).build());
+        new java.util.TreeMap<>(SupervisorJvm.ENVIRONMENT).forEach((name, value) ->
+                env.add(new EnvVarBuilder().withName(name).withValue(value).build()));
         in.spec().logging().format().ifPresent(format -> env.add(new EnvVarBuilder().withName(LogLines.ENVIRONMENT)
                 .withValue(format.label()).build()));
         return env;
