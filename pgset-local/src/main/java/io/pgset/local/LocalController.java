@@ -62,6 +62,8 @@ public final class LocalController implements AutoCloseable {
     private final ServiceRefusals refusals;
     private final HaproxyServices haproxy;
     private final ApiServer api;
+    /** Instances say here when they become ready, so the next pass need not wait for the tick. */
+    private final ControllerWake wakeListener;
     private volatile ClusterStatus latest;
     private volatile boolean stopping;
     private volatile ClusterSpec spec;
@@ -91,6 +93,7 @@ public final class LocalController implements AutoCloseable {
         this.apiTls = ApiTls.server(ApiTls.authority(home.secrets()), List.of("controller-" + home.name(), "localhost"),
                 List.of(Ports.LOOPBACK), Duration.ofDays(spec.tls().validityDays()));
         this.api = new ApiServer(Ports.LOOPBACK, 0, token, "controller-" + home.name(), apiTls.context());
+        this.wakeListener = ControllerWake.listen(token, wake::release);
         this.metrics = new ClusterMetrics(() -> List.of(ClusterMetrics.Figures.of(latest, controller.counters(), "")));
         api.open("GET", "/healthz", body -> Response.probe(!stopping, "stopping"))
            .secured("GET", "/status", body -> Response.json(latest))
@@ -153,7 +156,7 @@ public final class LocalController implements AutoCloseable {
         dashboardServer.start();
         Json.write(home.controllerFile(), Json.object().put("pid", ProcessHandle.current().pid())
                 .put("apiPort", api.port()).put("rw", services.rw()).put("ro", services.ro())
-                .put("dashboardPort", dashboardServer.port()));
+                .put("dashboardPort", dashboardServer.port()).put("wakePort", wakeListener.port()));
         LOG.info("cluster={} controller running (pid {}, API port {})", home.name(), ProcessHandle.current().pid(),
                 api.port());
         while (!stopping) {
@@ -256,6 +259,7 @@ public final class LocalController implements AutoCloseable {
         stopping = true;
         wake.release();
         backups.close();
+        wakeListener.close();
         refusals.close(); // HAProxy keeps serving rw and ro: the services outlive the controller
         api.close();
         dashboardServer.close();
