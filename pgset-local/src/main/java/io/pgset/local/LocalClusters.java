@@ -39,6 +39,11 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LocalClusters {
 
     private static final Duration LOCK_WAIT = Duration.ofSeconds(120);
+    /**
+     * How often a command looks at the controller's status while it waits: a look is one request on
+     * a kept-alive connection, and a cluster that gets Healthy is reported within this.
+     */
+    private static final Duration WATCH_EVERY = Duration.ofMillis(50);
 
     private final Path pgsetHome;
     private final Launcher launcher;
@@ -452,7 +457,7 @@ public final class LocalClusters {
         out.println("cluster " + home.name() + ": starting controller");
         Files.deleteIfExists(home.controllerFile());
         Process process = launcher.start(ControllerClient.daemonArgs(pgsetHome, home), home.controllerLog());
-        boolean answered = await(Duration.ofSeconds(30), Duration.ofMillis(100), () -> {
+        boolean answered = await(Duration.ofSeconds(30), WATCH_EVERY, () -> {
             if (controller.status().isPresent()) {
                 return true;
             }
@@ -530,7 +535,7 @@ public final class LocalClusters {
         Progress progress = new Progress(out, home.name());
         long start = System.nanoTime();
         AtomicReference<ClusterStatus> seen = new AtomicReference<>();
-        boolean healthy = await(timeout, Duration.ofMillis(200), () -> {
+        boolean healthy = await(timeout, WATCH_EVERY, () -> {
             Optional<ClusterStatus> status = controller.status();
             if (status.isEmpty() && !controller.running()) {
                 throw new Poll.GiveUp(new PgsetException("the controller of " + home.name() + " stopped; see "
