@@ -64,6 +64,8 @@ public final class LocalController implements AutoCloseable {
     private final ApiServer api;
     /** Instances say here when they become ready, so the next pass need not wait for the tick. */
     private final ControllerWake wakeListener;
+    /** The next ordinals' JVMs, started while the one before starts; stopped with the controller if unused. */
+    private final WarmInstances warm;
     private volatile ClusterStatus latest;
     private volatile boolean stopping;
     private volatile ClusterSpec spec;
@@ -78,7 +80,8 @@ public final class LocalController implements AutoCloseable {
         this.home = home;
         this.spec = SpecReader.read(home.spec());
         String token = LocalSecrets.apiToken(home);
-        LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
+        this.warm = new WarmInstances(launcher, home);
+        LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher, Optional.of(warm));
         RecentEvents events = new RecentEvents(new EventLog(home.events(), Clock.systemUTC()), Clock.systemUTC());
         this.controller = new ClusterController(runtime, LocalInstanceClient.of(home), events, Clock.systemUTC());
         this.backups = new ScheduledBackups(home, events, Clock.systemDefaultZone());
@@ -260,6 +263,7 @@ public final class LocalController implements AutoCloseable {
         wake.release();
         backups.close();
         wakeListener.close();
+        warm.close();
         refusals.close(); // HAProxy keeps serving rw and ro: the services outlive the controller
         api.close();
         dashboardServer.close();

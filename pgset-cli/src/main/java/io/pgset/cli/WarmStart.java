@@ -1,0 +1,54 @@
+package io.pgset.cli;
+
+import io.pgset.core.spec.SpecReader;
+import io.pgset.core.tls.CertificateAuthority;
+import io.pgset.instance.ApiTls;
+import io.pgset.local.WarmInstances;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A warm JVM's wait for its instance ({@link WarmInstances}): it first does, with throwaway values,
+ * the work every instance manager does at start (a spec read, a certificate issued, a TLS context,
+ * the JDBC driver), so that those classes are loaded and their first-time costs paid; then it waits
+ * for the controller to hand it the instance's arguments on standard input. It touches no file.
+ */
+final class WarmStart {
+
+    private WarmStart() {}
+
+    /** The handover; empty when standard input closed first or none came within {@link WarmInstances#MAX_AGE}. */
+    static Optional<WarmInstances.Handover> await() throws Exception {
+        CompletableFuture<String> line = CompletableFuture.supplyAsync(WarmStart::readLine);
+        warmUp();
+        try {
+            String got = line.get(WarmInstances.MAX_AGE.toMillis(), TimeUnit.MILLISECONDS);
+            return got == null ? Optional.empty() : Optional.of(WarmInstances.Handover.decode(got));
+        } catch (java.util.concurrent.TimeoutException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String readLine() {
+        try {
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static void warmUp() throws Exception {
+        SpecReader.read(SpecReader.write(SpecReader.defaults("warm")));
+        CertificateAuthority ca = CertificateAuthority.create("warm", Instant.now());
+        ca.issueClient("warm", Duration.ofDays(1), Instant.now());
+        ApiTls.server(ca, List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1)).context();
+        Class.forName("org.postgresql.Driver");
+    }
+}
