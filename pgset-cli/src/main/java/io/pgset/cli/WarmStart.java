@@ -4,7 +4,13 @@ import io.pgset.core.spec.SpecReader;
 import io.pgset.core.tls.CertificateAuthority;
 import io.pgset.instance.ApiTls;
 import io.pgset.local.WarmInstances;
+import io.pgset.instance.ApiServer;
 import java.io.BufferedReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,8 +22,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A warm JVM's wait for its instance ({@link WarmInstances}): it first does, with throwaway values,
- * the work every instance manager does at start (a spec read, a certificate issued, a TLS context,
- * the JDBC driver), so that those classes are loaded and their first-time costs paid; then it waits
+ * the work every instance manager does at start (the command line, a spec read, a certificate
+ * issued, the TLS API server started and stopped on a free port, the JDBC driver refused by a
+ * closed port), so that those classes are loaded and their first-time costs paid; then it waits
  * for the controller to hand it the instance's arguments on standard input. It touches no file.
  */
 final class WarmStart {
@@ -45,10 +52,21 @@ final class WarmStart {
     }
 
     private static void warmUp() throws Exception {
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true);
+        Main.run(quiet, quiet, false, "instance", "--help"); // the command tree, as the handover parses it
         SpecReader.read(SpecReader.write(SpecReader.defaults("warm")));
-        CertificateAuthority ca = CertificateAuthority.create("warm", Instant.now());
-        ca.issueClient("warm", Duration.ofDays(1), Instant.now());
-        ApiTls.server(ca, List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1)).context();
-        Class.forName("org.postgresql.Driver");
+        CertificateAuthority created = CertificateAuthority.create("warm", Instant.now());
+        CertificateAuthority ca = CertificateAuthority.fromPem(created.certificatePem(), created.privateKeyPem());
+        ApiServer api = new ApiServer("127.0.0.1", 0, "warm", "warm",
+                ApiTls.server(ca, List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1)).context());
+        api.start();
+        api.close();
+        Properties props = new Properties();
+        props.setProperty("connectTimeout", "1");
+        try {
+            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:1/warm", props); // refused at once
+        } catch (SQLException refused) {
+            // expected: only the driver's classes were wanted
+        }
     }
 }
