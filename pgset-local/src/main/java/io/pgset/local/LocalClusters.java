@@ -40,8 +40,8 @@ public final class LocalClusters {
 
     private static final Duration LOCK_WAIT = Duration.ofSeconds(120);
     /**
-     * How often a command looks at the controller's status while it waits: a look is one request on
-     * a kept-alive connection, and a cluster that gets Healthy is reported within this.
+     * How long a command waits between two looks at the controller's status while it waits for the
+     * cluster; each look is answered when the status changes ({@link ControllerClient#nextStatus}).
      */
     private static final Duration WATCH_EVERY = Duration.ofMillis(50);
 
@@ -536,7 +536,7 @@ public final class LocalClusters {
         long start = System.nanoTime();
         AtomicReference<ClusterStatus> seen = new AtomicReference<>();
         boolean healthy = await(timeout, WATCH_EVERY, () -> {
-            Optional<ClusterStatus> status = controller.status();
+            Optional<ClusterStatus> status = controller.nextStatus();
             if (status.isEmpty() && !controller.running()) {
                 throw new Poll.GiveUp(new PgsetException("the controller of " + home.name() + " stopped; see "
                         + home.controllerLog()));

@@ -51,6 +51,8 @@ public final class LocalController implements AutoCloseable {
     private static final Duration INTERVAL = Duration.ofMillis(250);
     /** Between passes while the cluster is changing (a promotion, a new instance): rw follows at once. */
     private static final Duration BUSY_INTERVAL = Duration.ofMillis(50);
+    /** How long {@code POST /status/next} holds a request while nothing changes. */
+    static final Duration NEXT_STATUS_WAIT = Duration.ofSeconds(1);
 
     private final ClusterHome home;
     private final ClusterController controller;
@@ -67,6 +69,8 @@ public final class LocalController implements AutoCloseable {
     /** The next ordinals' JVMs, started while the one before starts; stopped with the controller if unused. */
     private final WarmInstances warm;
     private volatile ClusterStatus latest;
+    /** {@link #latest}, numbered for commands that wait for the next one ({@code POST /status/next}). */
+    private final PublishedStatus published;
     private volatile boolean stopping;
     private volatile ClusterSpec spec;
     private final ApiTls.ServerTls apiTls;
@@ -96,10 +100,16 @@ public final class LocalController implements AutoCloseable {
         this.apiTls = ApiTls.server(ApiTls.authority(home.secrets()), List.of("controller-" + home.name(), "localhost"),
                 List.of(Ports.LOOPBACK), Duration.ofDays(spec.tls().validityDays()));
         this.api = new ApiServer(Ports.LOOPBACK, 0, token, "controller-" + home.name(), apiTls.context());
+        this.published = new PublishedStatus(latest);
         this.wakeListener = ControllerWake.listen(token, wake::release);
         this.metrics = new ClusterMetrics(() -> List.of(ClusterMetrics.Figures.of(latest, controller.counters(), "")));
         api.open("GET", "/healthz", body -> Response.probe(!stopping, "stopping"))
            .secured("GET", "/status", body -> Response.json(latest))
+           .secured("POST", "/status/next", body -> {
+               long seen = ApiServer.JSON.readTree(body).path("after").asLong(0);
+               PublishedStatus.Numbered next = published.after(seen, NEXT_STATUS_WAIT);
+               return Response.json(Map.of("generation", next.generation(), "status", next.status()));
+           })
            .secured("GET", "/metrics", body -> new Response(200, Exposition.CONTENT_TYPE, metrics.scrape()))
            .secured("POST", "/reconcile", body -> {
                wake.release();
@@ -227,6 +237,7 @@ public final class LocalController implements AutoCloseable {
             latest = withConditions(latest.withPhase(Phase.DEGRADED, "reconcile failed: " + e.getMessage()),
                     Optional.empty());
         }
+        published.publish(latest);
         dashboard.observe(latest, System.currentTimeMillis());
     }
 
