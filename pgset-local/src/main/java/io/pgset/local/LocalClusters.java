@@ -85,11 +85,14 @@ public final class LocalClusters {
         SpecWarnings.print(out, spec);
         ControllerClient controller = new ControllerClient(home);
         UpLeftovers leftovers = new UpLeftovers(pgsetHome, home, launcher, out, exists(name));
+        Optional<Process> warmController = Optional.empty();
         try {
             Files.createDirectories(home.dir());
             try (ChangeLock lock = changeLock(home)) {
                 boolean running = controller.running();
                 if (!running) {
+                    // Its JVM starts while this command writes the spec and secrets it is to read (see WarmInstances).
+                    warmController = Optional.of(launcher.startWarm(ControllerClient.marker(home), home.controllerLog()));
                     checkKeptPortsFree(home);
                 }
                 if (given.isPresent() || !exists(name)) {
@@ -106,13 +109,16 @@ public final class LocalClusters {
                     controller.poke();
                 } else {
                     Files.deleteIfExists(home.controllerStopped());
-                    startController(home, controller);
+                    startController(home, controller, warmController);
+                    warmController = Optional.empty();
                 }
             }
         } catch (IOException e) {
+            warmController.ifPresent(LocalClusters::stopWarm);
             leftovers.remove(controller);
             throw new PgsetException("cannot prepare cluster " + name + " in " + home.dir() + ": " + IoMessages.describe(e), e);
         } catch (RuntimeException e) {
+            warmController.ifPresent(LocalClusters::stopWarm);
             leftovers.remove(controller);
             throw e;
         }
@@ -453,10 +459,19 @@ public final class LocalClusters {
         return home(name);
     }
 
-    private void startController(ClusterHome home, ControllerClient controller) throws IOException {
+    /** A warm controller JVM this {@code up} will not hand over: stopped before anything is removed. */
+    private static void stopWarm(Process warm) {
+        warm.destroyForcibly();
+        Processes.awaitExit(warm.toHandle(), Duration.ofSeconds(10));
+    }
+
+    /** Starts the controller: the warm JVM when it can take over, else a new process. */
+    private void startController(ClusterHome home, ControllerClient controller, Optional<Process> warm) throws IOException {
         out.println("cluster " + home.name() + ": starting controller");
         Files.deleteIfExists(home.controllerFile());
-        Process process = launcher.start(ControllerClient.daemonArgs(pgsetHome, home), home.controllerLog());
+        List<String> args = ControllerClient.daemonArgs(pgsetHome, home);
+        Optional<Process> warmed = warm.flatMap(w -> WarmInstances.give(w, args, home.controllerLog()));
+        Process process = warmed.isPresent() ? warmed.get() : launcher.start(args, home.controllerLog());
         boolean answered = await(Duration.ofSeconds(30), WATCH_EVERY, () -> {
             if (controller.status().isPresent()) {
                 return true;

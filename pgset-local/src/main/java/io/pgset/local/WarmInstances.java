@@ -32,6 +32,8 @@ public final class WarmInstances implements AutoCloseable {
     /** A warm JVM this old is not handed anything: it may be exiting already. */
     private static final Duration HAND_OVER_BEFORE = MAX_AGE.minusSeconds(10);
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("pgset.controller");
+
     private record Warm(Process process, long startedNanos) {}
 
     private final Launcher launcher;
@@ -54,8 +56,7 @@ public final class WarmInstances implements AutoCloseable {
             Process process = launcher.startWarm(LocalRuntime.marker(home, pod), home.controllerLog());
             warm.put(pod, new Warm(process, System.nanoTime()));
         } catch (IOException e) {
-            org.slf4j.LoggerFactory.getLogger("pgset.controller").warn("cluster={} cannot start a warm JVM for {}: {}",
-                    home.name(), pod, e.toString());
+            LOG.warn("cluster={} pod={} cannot start a warm JVM: {}", home.name(), pod, e.toString());
         }
     }
 
@@ -69,8 +70,22 @@ public final class WarmInstances implements AutoCloseable {
             return Optional.empty();
         }
         Process process = candidate.process();
-        if (!process.isAlive() || System.nanoTime() - candidate.startedNanos() > HAND_OVER_BEFORE.toNanos()) {
+        if (System.nanoTime() - candidate.startedNanos() > HAND_OVER_BEFORE.toNanos()) {
             process.destroyForcibly();
+            return Optional.empty();
+        }
+        Optional<Process> given = give(process, args, log);
+        given.ifPresent(p -> LOG.info("cluster={} pod={} handed to its warm JVM (pid {}, started {} ms before)",
+                home.name(), pod, p.pid(), (System.nanoTime() - candidate.startedNanos()) / 1_000_000));
+        return given;
+    }
+
+    /**
+     * Hands a warm JVM ({@link Launcher#startWarm}) a daemon's arguments and log; empty, with the
+     * process stopped, when it cannot take them (it exited meanwhile).
+     */
+    static Optional<Process> give(Process process, List<String> args, Path log) {
+        if (!process.isAlive()) {
             return Optional.empty();
         }
         try (OutputStream in = process.getOutputStream()) {
