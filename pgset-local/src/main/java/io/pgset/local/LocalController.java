@@ -86,6 +86,7 @@ public final class LocalController implements AutoCloseable {
         String token = LocalSecrets.apiToken(home);
         this.warm = new WarmInstances(launcher, home);
         LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher, Optional.of(warm));
+        runtime.warmFirst(spec.instances());
         RecentEvents events = new RecentEvents(new EventLog(home.events(), Clock.systemUTC()), Clock.systemUTC());
         this.controller = new ClusterController(runtime, LocalInstanceClient.of(home), events, Clock.systemUTC());
         this.backups = new ScheduledBackups(home, events, Clock.systemDefaultZone());

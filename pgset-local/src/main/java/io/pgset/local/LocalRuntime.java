@@ -119,6 +119,14 @@ public final class LocalRuntime implements ClusterRuntime {
     }
 
     /**
+     * The first ordinal's JVM starts warm when the controller starts and it does not run (a new or
+     * stopped cluster), while the controller sets itself up before its first pass creates it.
+     */
+    void warmFirst(int instances) {
+        warmNext(0, instances);
+    }
+
+    /**
      * While an instance starts, the JVM of the next one (when the spec wants it and it does not
      * run) starts warm, so that it is ready when its turn comes ({@link WarmInstances}).
      */
