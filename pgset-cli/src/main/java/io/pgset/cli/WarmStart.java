@@ -34,7 +34,7 @@ final class WarmStart {
     /** The handover; empty when standard input closed first or none came within {@link WarmInstances#MAX_AGE}. */
     static Optional<WarmInstances.Handover> await() throws Exception {
         CompletableFuture<String> line = CompletableFuture.supplyAsync(WarmStart::readLine);
-        warmUp();
+        warmUp(line::isDone);
         try {
             String got = line.get(WarmInstances.MAX_AGE.toMillis(), TimeUnit.MILLISECONDS);
             return got == null ? Optional.empty() : Optional.of(WarmInstances.Handover.decode(got));
@@ -51,16 +51,32 @@ final class WarmStart {
         }
     }
 
-    private static void warmUp() throws Exception {
+    /**
+     * The warm-up, step by step; it stops as soon as {@code handedOver}: what an early handover
+     * needs it does itself, and throwaway work then would only delay it.
+     */
+    private static void warmUp(java.util.function.BooleanSupplier handedOver) throws Exception {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true);
         Main.run(quiet, quiet, false, "instance", "--help"); // the command tree, as the handover parses it
+        if (handedOver.getAsBoolean()) {
+            return;
+        }
         SpecReader.read(SpecReader.write(SpecReader.defaults("warm")));
+        if (handedOver.getAsBoolean()) {
+            return;
+        }
         CertificateAuthority created = CertificateAuthority.create("warm", Instant.now());
         CertificateAuthority ca = CertificateAuthority.fromPem(created.certificatePem(), created.privateKeyPem());
+        if (handedOver.getAsBoolean()) {
+            return;
+        }
         ApiServer api = new ApiServer("127.0.0.1", 0, "warm", "warm",
                 ApiTls.server(ca, List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1)).context());
         api.start();
         api.close();
+        if (handedOver.getAsBoolean()) {
+            return;
+        }
         Properties props = new Properties();
         props.setProperty("connectTimeout", "1");
         try {
