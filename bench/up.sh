@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures, on this machine: `pgset up` (3 instances) to Healthy, and adding one replica.
+# Measures, on this machine: `pgset up` (3 instances) to Healthy, and adding one replica, and
+# prints where the first `up` spent its time.
 # Usage: bench/up.sh [ROUNDS]   (build first: mvn -q -DskipTests package)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,9 +16,31 @@ trap cleanup EXIT
 
 seconds() { python3 -c "import sys,time; print(f'{(time.time_ns()-int(sys.argv[1]))/1e9:.2f}')" "$1"; }
 
+# Where the first round's `up` spent its time, from the logs (all with millisecond timestamps):
+# seconds since the command started, what happened, and where it was logged.
+timeline() { # start_ns cluster_dir
+  python3 - "$1" "$2" <<'PY'
+import sys, re, glob, datetime
+start, d = int(sys.argv[1]) / 1e9, sys.argv[2]
+def at(text):
+    return datetime.datetime.fromisoformat(text[:23].replace('Z', '') + '+00:00').timestamp()
+rows = []
+wanted = re.compile(r'controller running|handed to its warm JVM|create |PrimaryChanged|certificates issued'
+                    r'|initdb|new database|cloned from|postgres started|bootstrap complete|ready: ')
+for f in [d + '/controller.log', d + '/events.log'] + sorted(glob.glob(d + '/pods/*/log')):
+    for line in open(f, errors='replace'):
+        if re.match(r'\d{4}-\d\d-\d\dT', line) and wanted.search(line):
+            what = re.sub(r'^\S+ (INFO |Normal \w+ )?(cluster=\S+ )?', '', line.strip())
+            rows.append((at(line) - start, what[:100], f[len(d) + 1:]))
+for t, what, f in sorted(rows):
+    print(f'  {t:6.2f} s  {what}  ({f})')
+PY
+}
+
 up=() add=() restart=()
 for i in $(seq 1 "$rounds"); do
   start=$(date +%s%N); bin/pgset --home "$home" up bench >/dev/null; up+=("$(seconds "$start")")
+  [ "$i" = 1 ] && first=$(timeline "$start" "$home/clusters/bench")
   start=$(date +%s%N); bin/pgset --home "$home" scale bench --instances 4 >/dev/null; add+=("$(seconds "$start")")
   bin/pgset --home "$home" down bench >/dev/null
   start=$(date +%s%N); bin/pgset --home "$home" up bench >/dev/null; restart+=("$(seconds "$start")")
@@ -29,3 +52,5 @@ echo "pgset bench on $(nproc) cores, PostgreSQL $(/usr/lib/postgresql/15/bin/pos
 summary "up (new cluster, 3 instances) to Healthy" "${up[@]}"
 summary "add one replica (scale 3 -> 4) to Healthy" "${add[@]}"
 summary "up of a stopped 4-instance cluster" "${restart[@]}"
+echo "the first round's up, from the logs (seconds since the command started):"
+echo "$first"

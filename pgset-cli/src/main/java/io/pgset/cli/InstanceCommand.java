@@ -105,7 +105,8 @@ final class InstanceCommand implements Callable<Integer> {
         // Locally, the instance managers are also what brings a dead controller back.
         io.pgset.local.ControllerWatchdog.start(main.pgsetHome(), cluster, cluster + "-" + ordinal,
                 io.pgset.local.Launcher.ofCurrentJvm(Main.MAIN_CLASS));
-        InstanceMain.run(options);
+        // Told at once when it becomes ready, the controller starts the next ordinal without waiting for its tick.
+        InstanceMain.run(options, () -> io.pgset.local.ControllerWake.send(home));
         return 0;
     }
 

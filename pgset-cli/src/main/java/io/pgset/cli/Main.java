@@ -48,7 +48,15 @@ public final class Main {
         this.console = console;
     }
 
-    public static void main(String[] args) throws java.io.IOException {
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty(io.pgset.local.WarmInstances.PROPERTY) != null) { // a warm JVM: wait for its turn
+            java.util.Optional<io.pgset.local.WarmInstances.Handover> handover = WarmStart.await();
+            if (handover.isEmpty()) {
+                System.exit(0);
+            }
+            args = handover.get().args().toArray(String[]::new);
+            System.setProperty(LogLimits.FILE, handover.get().log().toString());
+        }
         String log = System.getProperty(LogLimits.FILE);
         if (log != null) { // a daemon: its output rolls in the file it was started with
             RollingLog.redirectStandardStreams(Path.of(log), LogLimits.of(System.getProperties()));

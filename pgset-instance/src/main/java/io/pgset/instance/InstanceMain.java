@@ -9,7 +9,12 @@ public final class InstanceMain {
     private InstanceMain() {}
 
     public static void run(InstanceOptions options) throws Exception {
-        Running running = start(options);
+        run(options, () -> { });
+    }
+
+    /** As {@link #run(InstanceOptions)}, telling {@code whenReady} each time the instance becomes ready. */
+    public static void run(InstanceOptions options, Runnable whenReady) throws Exception {
+        Running running = start(options, whenReady);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
@@ -20,9 +25,14 @@ public final class InstanceMain {
 
     /** Starts the instance manager and its API; closing stops both (postgres with a fast shutdown). */
     public static Running start(InstanceOptions options) throws Exception {
+        return start(options, () -> { });
+    }
+
+    private static Running start(InstanceOptions options, Runnable whenReady) throws Exception {
         OutputLines.install(LogLines.configured(System.getProperties(), System.getenv()), options.spec().name(),
                 options.pod());
         InstanceManager manager = new InstanceManager(options, Clock.systemUTC());
+        manager.whenReady(whenReady);
         ApiServer api = InstanceApi.serve(manager, options);
         manager.start();
         return new Running(manager, api);

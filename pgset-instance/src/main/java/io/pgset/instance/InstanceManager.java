@@ -166,6 +166,19 @@ public final class InstanceManager implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Runs {@code tell} each time this instance becomes ready after a start of postgres (see
+     * {@link ReadyNotice}); {@code tell} must be quick and must not throw.
+     */
+    public void whenReady(Runnable tell) {
+        supervisor.whenRunning(() -> ReadyNotice.watch(options.pod(), () -> status().ready(),
+                () -> supervisor.state().started() && postgres.running().isPresent(), () -> {
+                    log.info(data.isStandby() ? "ready: streaming from " + supervisor.upstream().map(Object::toString)
+                            .orElse("the archive") : "ready: primary");
+                    tell.run();
+                }));
+    }
+
     /** The instance's metrics, sampled on their own thread ({@code GET /metrics}). */
     public io.pgset.instance.metrics.InstanceMetrics metrics() {
         return metrics;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -104,6 +105,22 @@ final class PostgresProcess {
             return postmaster().isEmpty();
         }
     }
+
+    /**
+     * Whether the postmaster says, in its pid file, that it accepts connections ({@code ready}: a
+     * primary, or a standby that serves reads). A cheap look at a file, never a connection.
+     */
+    boolean saysReady() {
+        try {
+            List<String> lines = Files.readAllLines(pgdata.resolve("postmaster.pid"));
+            return lines.size() > PM_STATUS_LINE && lines.get(PM_STATUS_LINE).strip().equals("ready");
+        } catch (IOException | RuntimeException e) {
+            return false; // not written yet, or being rewritten
+        }
+    }
+
+    /** The line of postmaster.pid that holds the postmaster's status (postgres's LOCK_FILE_LINE_PM_STATUS, 8). */
+    private static final int PM_STATUS_LINE = 7;
 
     /** The live postmaster: the one started here, or (after a restart of pgset) the one its pid file names. */
     private Optional<ProcessHandle> postmaster() {

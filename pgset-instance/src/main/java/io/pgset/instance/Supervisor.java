@@ -40,6 +40,8 @@ final class Supervisor {
     private final Thread thread;
 
     private final Lifecycle.Tracker state;
+    /** Called on this thread each time postgres has started and runs; must return at once. */
+    private volatile Runnable whenRunning = () -> { };
     /** Whom to stream from; empty on a primary. */
     private volatile Optional<InstanceOptions.Endpoint> upstream;
 
@@ -70,6 +72,11 @@ final class Supervisor {
 
     void start() {
         thread.start();
+    }
+
+    /** What to do, without blocking, each time postgres has started (or restarted) and runs. */
+    void whenRunning(Runnable action) {
+        this.whenRunning = action;
     }
 
     Lifecycle.State state() {
@@ -212,11 +219,15 @@ final class Supervisor {
                 log.info("bootstrap complete: database " + options.spec().bootstrap().initdb().database());
             }
         }
+        boolean running = false;
         synchronized (gate) {
             if (state.current().phase() == Lifecycle.BOOTSTRAPPING || state.current().phase() == Lifecycle.PREPARING
                     || state.current().phase() == Lifecycle.RECOVERING) {
-                enter(Lifecycle.RUNNING, "");
+                running = enter(Lifecycle.RUNNING, "");
             }
+        }
+        if (running) {
+            whenRunning.run();
         }
         int exit = process.waitFor();
         exited(exit);
@@ -255,7 +266,10 @@ final class Supervisor {
             } catch (SQLException e) {
                 last = e; // still starting up or in crash recovery
             }
-            process.waitFor(100, TimeUnit.MILLISECONDS);
+            // Look again soon after postgres says it accepts connections, or in 100 ms anyway.
+            for (int i = 0; i < 10 && !process.waitFor(10, TimeUnit.MILLISECONDS) && !postgres.saysReady(); i++) {
+                // waiting
+            }
         }
         throw new SQLException("postgres did not accept connections within 10 minutes", last);
     }

@@ -17,6 +17,8 @@ final class ControllerClient {
     private final ClusterHome home;
     /** Made at the first call: it trusts the cluster CA, which exists once the cluster does. */
     private HttpClient http;
+    /** The generation of the last status {@link #nextStatus} gave (see {@link PublishedStatus}). */
+    private long seenGeneration;
 
     ControllerClient(ClusterHome home) {
         this.home = home;
@@ -48,6 +50,27 @@ final class ControllerClient {
             HttpResponse<byte[]> r = send("GET", "/status");
             return r.statusCode() == 200
                     ? Optional.of(ApiServer.JSON.readValue(r.body(), ClusterStatus.class)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The controller's next status: the first one after the last this client was given, as soon as
+     * the controller publishes it (or its current one after a second without change); empty when
+     * it does not answer.
+     */
+    Optional<ClusterStatus> nextStatus() {
+        try {
+            byte[] body = ApiServer.JSON.writeValueAsBytes(java.util.Map.of("after", seenGeneration));
+            HttpResponse<byte[]> r = send("POST", "/status/next", body,
+                    LocalController.NEXT_STATUS_WAIT.plusSeconds(5));
+            if (r.statusCode() != 200) {
+                return Optional.empty();
+            }
+            var answer = ApiServer.JSON.readTree(r.body());
+            seenGeneration = answer.path("generation").asLong();
+            return Optional.of(ApiServer.JSON.treeToValue(answer.path("status"), ClusterStatus.class));
         } catch (IOException e) {
             return Optional.empty();
         }

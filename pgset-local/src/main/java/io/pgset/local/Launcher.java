@@ -28,29 +28,53 @@ public record Launcher(List<String> javaCommand) {
      * here.
      */
     public Process start(List<String> args, Path log) throws IOException {
+        // The marker that identifies the process goes first: the JDK reads at most 4096 bytes of a
+        // command line, and a long class path would push an argument at the end out of sight.
+        String marker = args.stream().filter(a -> a.startsWith("--pod-dir=") || a.startsWith("--cluster-dir="))
+                .findFirst().orElse(null);
+        List<String> command = command(marker, List.of("-D" + LogLimits.FILE + "=" + log.toAbsolutePath()));
+        command.addAll(args);
+        java.nio.file.Files.createDirectories(log.getParent());
+        return start(command, ProcessBuilder.Redirect.from(new java.io.File("/dev/null")), log);
+    }
+
+    /**
+     * Starts a warm JVM ({@link WarmInstances}) that will become the daemon marked {@code marker}
+     * once it is handed its arguments on standard input, and exits when that closes unused. Until
+     * then, what its JVM prints goes to {@code jvmLog} (afterwards pgset's own lines go to the log
+     * it is handed; the JVM's own messages still go to {@code jvmLog}).
+     */
+    public Process startWarm(String marker, Path jvmLog) throws IOException {
+        List<String> command = command(marker, List.of("-D" + WarmInstances.PROPERTY + "=true"));
+        return start(command, ProcessBuilder.Redirect.PIPE, jvmLog);
+    }
+
+    /** {@code setsid java}, the marker, the daemon JVM flags, {@code extra}, then the class path and main class. */
+    private List<String> command(String marker, List<String> extra) {
         List<String> command = new ArrayList<>();
         command.add("setsid");
         command.add(javaCommand.get(0));
-        // The marker that identifies the process goes first: the JDK reads at most 4096 bytes of a
-        // command line, and a long class path would push an argument at the end out of sight.
-        args.stream().filter(a -> a.startsWith("--pod-dir=") || a.startsWith("--cluster-dir=")).findFirst()
-                .ifPresent(marker -> command.add("-Dpgset.marker=" + marker));
+        if (marker != null) {
+            command.add("-Dpgset.marker=" + marker);
+        }
         command.addAll(DaemonJvm.flags(classPath(), System.getenv()));
         command.addAll(LogLimits.of(System.getProperties()).jvmFlags());
         String format = System.getProperty(LogLines.PROPERTY);
         if (format != null) { // --log-format of the command that starts the daemon
             command.add("-D" + LogLines.PROPERTY + "=" + format);
         }
-        command.add("-D" + LogLimits.FILE + "=" + log.toAbsolutePath());
+        command.addAll(extra);
         command.addAll(javaCommand.subList(1, javaCommand.size()));
-        command.addAll(args);
-        java.nio.file.Files.createDirectories(log.getParent());
+        return command;
+    }
+
+    private static Process start(List<String> command, ProcessBuilder.Redirect input, Path log) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(DaemonJvm.ENVIRONMENT);
         return builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectInput(input)
                 .start();
     }
 

@@ -39,6 +39,11 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LocalClusters {
 
     private static final Duration LOCK_WAIT = Duration.ofSeconds(120);
+    /**
+     * How long a command waits between two looks at the controller's status while it waits for the
+     * cluster; each look is answered when the status changes ({@link ControllerClient#nextStatus}).
+     */
+    private static final Duration WATCH_EVERY = Duration.ofMillis(50);
 
     private final Path pgsetHome;
     private final Launcher launcher;
@@ -81,11 +86,14 @@ public final class LocalClusters {
         SpecWarnings.print(out, spec);
         ControllerClient controller = new ControllerClient(home);
         UpLeftovers leftovers = new UpLeftovers(pgsetHome, home, launcher, out, exists(name));
+        Optional<Process> warmController = Optional.empty();
         try {
             Files.createDirectories(home.dir());
             try (ChangeLock lock = changeLock(home)) {
                 boolean running = controller.running();
                 if (!running) {
+                    // Its JVM starts while this command writes the spec and secrets it is to read (see WarmInstances).
+                    warmController = Optional.of(launcher.startWarm(ControllerClient.marker(home), home.controllerLog()));
                     checkKeptPortsFree(home);
                 }
                 if (given.isPresent() || !exists(name)) {
@@ -102,13 +110,16 @@ public final class LocalClusters {
                     controller.poke();
                 } else {
                     Files.deleteIfExists(home.controllerStopped());
-                    startController(home, controller);
+                    startController(home, controller, warmController);
+                    warmController = Optional.empty();
                 }
             }
         } catch (IOException e) {
+            warmController.ifPresent(LocalClusters::stopWarm);
             leftovers.remove(controller);
             throw new PgsetException("cannot prepare cluster " + name + " in " + home.dir() + ": " + IoMessages.describe(e), e);
         } catch (RuntimeException e) {
+            warmController.ifPresent(LocalClusters::stopWarm);
             leftovers.remove(controller);
             throw e;
         }
@@ -450,11 +461,20 @@ public final class LocalClusters {
         return home(name);
     }
 
-    private void startController(ClusterHome home, ControllerClient controller) throws IOException {
+    /** A warm controller JVM this {@code up} will not hand over: stopped before anything is removed. */
+    private static void stopWarm(Process warm) {
+        warm.destroyForcibly();
+        Processes.awaitExit(warm.toHandle(), Duration.ofSeconds(10));
+    }
+
+    /** Starts the controller: the warm JVM when it can take over, else a new process. */
+    private void startController(ClusterHome home, ControllerClient controller, Optional<Process> warm) throws IOException {
         out.println("cluster " + home.name() + ": starting controller");
         Files.deleteIfExists(home.controllerFile());
-        Process process = launcher.start(ControllerClient.daemonArgs(pgsetHome, home), home.controllerLog());
-        boolean answered = await(Duration.ofSeconds(30), Duration.ofMillis(100), () -> {
+        List<String> args = ControllerClient.daemonArgs(pgsetHome, home);
+        Optional<Process> warmed = warm.flatMap(w -> WarmInstances.give(w, args, home.controllerLog()));
+        Process process = warmed.isPresent() ? warmed.get() : launcher.start(args, home.controllerLog());
+        boolean answered = await(Duration.ofSeconds(30), WATCH_EVERY, () -> {
             if (controller.status().isPresent()) {
                 return true;
             }
@@ -532,8 +552,8 @@ public final class LocalClusters {
         Progress progress = new Progress(out, home.name());
         long start = System.nanoTime();
         AtomicReference<ClusterStatus> seen = new AtomicReference<>();
-        boolean healthy = await(timeout, Duration.ofMillis(200), () -> {
-            Optional<ClusterStatus> status = controller.status();
+        boolean healthy = await(timeout, WATCH_EVERY, () -> {
+            Optional<ClusterStatus> status = controller.nextStatus();
             if (status.isEmpty() && !controller.running()) {
                 throw new Poll.GiveUp(new PgsetException("the controller of " + home.name() + " stopped; see "
                         + home.controllerLog()));

@@ -51,6 +51,8 @@ public final class LocalController implements AutoCloseable {
     private static final Duration INTERVAL = Duration.ofMillis(250);
     /** Between passes while the cluster is changing (a promotion, a new instance): rw follows at once. */
     private static final Duration BUSY_INTERVAL = Duration.ofMillis(50);
+    /** How long {@code POST /status/next} holds a request while nothing changes. */
+    static final Duration NEXT_STATUS_WAIT = Duration.ofSeconds(1);
 
     private final ClusterHome home;
     private final ClusterController controller;
@@ -63,7 +65,13 @@ public final class LocalController implements AutoCloseable {
     private final HaproxyServices haproxy;
     private final KernelServices kernel;
     private final ApiServer api;
+    /** Instances say here when they become ready, so the next pass need not wait for the tick. */
+    private final ControllerWake wakeListener;
+    /** The next ordinals' JVMs, started while the one before starts; stopped with the controller if unused. */
+    private final WarmInstances warm;
     private volatile ClusterStatus latest;
+    /** {@link #latest}, numbered for commands that wait for the next one ({@code POST /status/next}). */
+    private final PublishedStatus published;
     private volatile boolean stopping;
     private volatile ClusterSpec spec;
     private final ApiTls.ServerTls apiTls;
@@ -77,7 +85,9 @@ public final class LocalController implements AutoCloseable {
         this.home = home;
         this.spec = SpecReader.read(home.spec());
         String token = LocalSecrets.apiToken(home);
-        LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
+        this.warm = new WarmInstances(launcher, home);
+        LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher, Optional.of(warm));
+        runtime.warmFirst(spec.instances());
         RecentEvents events = new RecentEvents(new EventLog(home.events(), Clock.systemUTC()), Clock.systemUTC());
         this.controller = new ClusterController(runtime, LocalInstanceClient.of(home), events, Clock.systemUTC());
         this.backups = new ScheduledBackups(home, events, Clock.systemDefaultZone());
@@ -94,9 +104,16 @@ public final class LocalController implements AutoCloseable {
         this.apiTls = ApiTls.server(ApiTls.authority(home.secrets()), List.of("controller-" + home.name(), "localhost"),
                 List.of(Ports.LOOPBACK), Duration.ofDays(spec.tls().validityDays()));
         this.api = new ApiServer(Ports.LOOPBACK, 0, token, "controller-" + home.name(), apiTls.context());
+        this.published = new PublishedStatus(latest);
+        this.wakeListener = ControllerWake.listen(token, wake::release);
         this.metrics = new ClusterMetrics(() -> List.of(ClusterMetrics.Figures.of(latest, controller.counters(), "")));
         api.open("GET", "/healthz", body -> Response.probe(!stopping, "stopping"))
            .secured("GET", "/status", body -> Response.json(latest))
+           .secured("POST", "/status/next", body -> {
+               long seen = ApiServer.JSON.readTree(body).path("after").asLong(0);
+               PublishedStatus.Numbered next = published.after(seen, NEXT_STATUS_WAIT);
+               return Response.json(Map.of("generation", next.generation(), "status", next.status()));
+           })
            .secured("GET", "/metrics", body -> new Response(200, Exposition.CONTENT_TYPE, metrics.scrape()))
            .secured("POST", "/reconcile", body -> {
                wake.release();
@@ -156,7 +173,7 @@ public final class LocalController implements AutoCloseable {
         dashboardServer.start();
         Json.write(home.controllerFile(), Json.object().put("pid", ProcessHandle.current().pid())
                 .put("apiPort", api.port()).put("rw", services.rw()).put("ro", services.ro())
-                .put("dashboardPort", dashboardServer.port()));
+                .put("dashboardPort", dashboardServer.port()).put("wakePort", wakeListener.port()));
         LOG.info("cluster={} controller running (pid {}, API port {})", home.name(), ProcessHandle.current().pid(),
                 api.port());
         while (!stopping) {
@@ -224,6 +241,7 @@ public final class LocalController implements AutoCloseable {
             latest = withConditions(latest.withPhase(Phase.DEGRADED, "reconcile failed: " + e.getMessage()),
                     Optional.empty());
         }
+        published.publish(latest);
         dashboard.observe(latest, System.currentTimeMillis());
     }
 
@@ -268,6 +286,8 @@ public final class LocalController implements AutoCloseable {
         stopping = true;
         wake.release();
         backups.close();
+        wakeListener.close();
+        warm.close();
         refusals.close(); // HAProxy keeps serving rw and ro: the services outlive the controller
         api.close();
         dashboardServer.close();

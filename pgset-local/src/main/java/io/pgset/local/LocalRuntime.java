@@ -32,11 +32,19 @@ public final class LocalRuntime implements ClusterRuntime {
     private final ClusterHome home;
     private final Path pgsetHome;
     private final Launcher launcher;
+    /** The controller's warm JVMs for the next ordinals; empty for a runtime that only looks or stops. */
+    private final Optional<WarmInstances> warm;
 
     public LocalRuntime(Path pgsetHome, ClusterHome home, Launcher launcher) {
+        this(pgsetHome, home, launcher, Optional.empty());
+    }
+
+    /** The controller's runtime: it starts the next ordinal's JVM warm while one instance starts. */
+    LocalRuntime(Path pgsetHome, ClusterHome home, Launcher launcher, Optional<WarmInstances> warm) {
         this.pgsetHome = pgsetHome;
         this.home = home;
         this.launcher = launcher;
+        this.warm = warm;
     }
 
     /** The text every instance process of this pod has on its command line. */
@@ -101,10 +109,32 @@ public final class LocalRuntime implements ClusterRuntime {
             args.add("--new-database");
         }
         // The spec's log format for the instances, else the one this controller was started with.
-        SpecReader.read(home.spec()).logging().format().ifPresent(format -> args.add("--log-format=" + format.label()));
-        Process process = launcher.start(args, home.podLog(pod));
+        var spec = SpecReader.read(home.spec());
+        spec.logging().format().ifPresent(format -> args.add("--log-format=" + format.label()));
+        Optional<Process> warmed = warm.flatMap(w -> w.handOver(pod, args, home.podLog(pod)));
+        Process process = warmed.isPresent() ? warmed.get() : launcher.start(args, home.podLog(pod));
         Processes.writePid(home.podPid(pod), process.pid());
         awaitIdentifiable(process, marker(home, pod));
+        warmNext(ordinal + 1, spec.instances());
+    }
+
+    /**
+     * The first ordinal's JVM starts warm when the controller starts and it does not run (a new or
+     * stopped cluster), while the controller sets itself up before its first pass creates it.
+     */
+    void warmFirst(int instances) {
+        warmNext(0, instances);
+    }
+
+    /**
+     * While an instance starts, the JVM of the next one (when the spec wants it and it does not
+     * run) starts warm, so that it is ready when its turn comes ({@link WarmInstances}).
+     */
+    private void warmNext(int ordinal, int instances) {
+        String next = home.name() + "-" + ordinal;
+        if (warm.isPresent() && ordinal < instances && Processes.alive(home.podPid(next), marker(home, next)).isEmpty()) {
+            warm.get().prepare(next);
+        }
     }
 
     /**
