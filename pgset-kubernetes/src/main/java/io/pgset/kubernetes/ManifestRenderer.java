@@ -43,6 +43,8 @@ public final class ManifestRenderer {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            // A string that reads as a number (an environment value "2") stays a string for kubectl.
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
             .disable(YAMLGenerator.Feature.SPLIT_LINES))
             .setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
 
