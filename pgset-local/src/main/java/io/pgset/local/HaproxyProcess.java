@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,8 +21,6 @@ import java.util.regex.Pattern;
  */
 final class HaproxyProcess {
 
-    /** Where HAProxy is looked for: Debian installs it in /usr/sbin, not on a user's PATH. */
-    private static final List<String> DIRS = List.of("/usr/sbin", "/usr/local/sbin", "/usr/bin", "/usr/local/bin");
     /**
      * Unix socket paths are limited to 108 bytes, and HAProxy first binds {@code <path>.<pid>.tmp}
      * (its own limit is "usually 97"); a longer one goes to a private folder in /tmp.
@@ -41,7 +38,7 @@ final class HaproxyProcess {
 
     /** The installed haproxy program, if any. */
     static Optional<Path> program() {
-        return DIRS.stream().map(d -> Path.of(d, "haproxy")).filter(Files::isExecutable).findFirst();
+        return SystemPrograms.find("haproxy");
     }
 
     Path dir() {

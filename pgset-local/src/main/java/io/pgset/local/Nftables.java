@@ -2,7 +2,6 @@ package io.pgset.local;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,14 +15,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class Nftables {
 
-    /** Where the programs are looked for: Debian installs them in /usr/sbin, not on a user's PATH. */
-    private static final List<String> DIRS = List.of("/usr/sbin", "/sbin", "/usr/local/sbin", "/usr/bin");
     private static final long TIMEOUT_SECONDS = 10;
 
     private Nftables() {}
 
     static Optional<Path> program(String name) {
-        return DIRS.stream().map(d -> Path.of(d, name)).filter(Files::isExecutable).findFirst();
+        return SystemPrograms.find(name);
     }
 
     /** Why the kernel cannot route the services here, or empty when it can (as far as the programs go). */

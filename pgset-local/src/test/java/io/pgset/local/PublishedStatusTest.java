@@ -31,8 +31,9 @@ class PublishedStatusTest {
             }
         });
         published.publish(status(Phase.PROGRESSING, "starting")); // the same again: no news
-        Thread.sleep(100);
-        assertThat(next).isNotDone();
+        // Nothing new was published: the waiter stays waiting.
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1))
+                .until(() -> !next.isDone());
         published.publish(status(Phase.HEALTHY, ""));
 
         PublishedStatus.Numbered answer = next.get(10, TimeUnit.SECONDS);
