@@ -269,35 +269,7 @@ public final class InstanceManager implements AutoCloseable {
      * the spec file's, until the spec file changes ({@link ConfigWriter#hand}).
      */
     public void reload(Optional<ClusterSpec> handed) throws IOException, SQLException {
-        synchronized (supervisor.gate) {
-            if (handed.isPresent()) {
-                config.hand(handed.get());
-            }
-            String before = config.specVersion();
-            config.write(supervisor.upstream(), true);
-            List<String> refused = statusReader.refusedSettings();
-            if (!refused.isEmpty() && config.tryingNew()) {
-                config.reject("postgres refuses " + String.join(", ", refused));
-                config.write(supervisor.upstream(), true);
-            }
-            try {
-                statusReader.reload();
-            } catch (SQLException e) {
-                if (!config.tryingNew()) {
-                    throw e;
-                }
-                // postgres does not take a configuration file with errors in it: go back.
-                config.reject(e.getMessage());
-                config.write(supervisor.upstream(), true);
-                statusReader.reload();
-            }
-            if (statusReader.pendingRestart(config.settings()).isEmpty()) {
-                config.markGood();
-            }
-            if (!before.equals(config.specVersion())) {
-                log.info("configuration reloaded (spec " + before + " -> " + config.specVersion() + ")");
-            }
-        }
+        new ConfigReload(config, statusReader, supervisor, log).reload(handed);
     }
 
     public void promote() throws SQLException {

@@ -2,31 +2,19 @@ package io.pgset.local;
 
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
-import io.pgset.core.model.Phase;
 import io.pgset.core.model.PodName;
 import io.pgset.core.plan.RolloutPreview;
-import io.pgset.core.plan.FailoverGuarantee;
 import io.pgset.core.plan.SwitchoverPlanner;
-import io.pgset.core.spec.SpecChanges;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.core.tls.CertificateAuthority;
-import io.pgset.instance.DurableFiles;
 import io.pgset.instance.InstalledServer;
 import io.pgset.instance.Poll;
-import io.pgset.instance.RestoreSource;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,7 +26,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class LocalClusters {
 
-    private static final Duration LOCK_WAIT = Duration.ofSeconds(120);
     /**
      * How long a command waits between two looks at the controller's status while it waits for the
      * cluster; each look is answered when the status changes ({@link ControllerClient#nextStatus}).
@@ -89,16 +76,16 @@ public final class LocalClusters {
         Optional<Process> warmController = Optional.empty();
         try {
             Files.createDirectories(home.dir());
-            try (ChangeLock lock = changeLock(home)) {
+            try (ChangeLock lock = ChangeLock.take(home)) {
                 boolean running = controller.running();
                 if (!running) {
                     // Its JVM starts while this command writes the spec and secrets it is to read (see WarmInstances).
                     warmController = Optional.of(launcher.startWarm(ControllerClient.marker(home), home.controllerLog()));
-                    checkKeptPortsFree(home);
+                    Preflight.keptPortsFree(home, new LocalRuntime(pgsetHome, home, launcher));
                 }
                 if (given.isPresent() || !exists(name)) {
-                    if (exists(name) && checkChange(home, spec)) {
-                        keepPrevious(home);
+                    if (exists(name) && new SpecChange(out).check(home, spec)) {
+                        new SpecChange(out).keepPrevious(home);
                     }
                     Json.writeText(home.spec(), SpecReader.write(spec));
                 }
@@ -110,21 +97,21 @@ public final class LocalClusters {
                     controller.poke();
                 } else {
                     Files.deleteIfExists(home.controllerStopped());
-                    startController(home, controller, warmController);
+                    new ControllerStart(pgsetHome, launcher, out, WATCH_EVERY).start(home, controller, warmController);
                     warmController = Optional.empty();
                 }
             }
         } catch (IOException e) {
-            warmController.ifPresent(LocalClusters::stopWarm);
+            warmController.ifPresent(ControllerStart::stopWarm);
             leftovers.remove(controller);
             throw new PgsetException("cannot prepare cluster " + name + " in " + home.dir() + ": " + IoMessages.describe(e), e);
         } catch (RuntimeException e) {
-            warmController.ifPresent(LocalClusters::stopWarm);
+            warmController.ifPresent(ControllerStart::stopWarm);
             leftovers.remove(controller);
             throw e;
         }
         try {
-            return awaitHealthy(home, controller, spec, timeout);
+            return new HealthyWait(out, WATCH_EVERY).await(home, controller, spec, timeout);
         } catch (RestoreFailedException e) {
             removeFailedRecovery(home, controller, leftovers);
             throw e;
@@ -137,7 +124,7 @@ public final class LocalClusters {
      * {@code up} again just works. Anything with data in it stays.
      */
     private void removeFailedRecovery(ClusterHome home, ControllerClient controller, UpLeftovers leftovers) {
-        stop(home);
+        new ClusterStop(pgsetHome, launcher, out).stop(home);
         try (var volumes = Files.exists(home.volumes()) ? Files.list(home.volumes()) : java.util.stream.Stream.<Path>empty()) {
             if (volumes.anyMatch(volume -> Files.exists(volume.resolve("pgdata")))) {
                 return;
@@ -175,18 +162,18 @@ public final class LocalClusters {
         Preflight.postgresInstalled(spec);
         Preflight.backupsSupported(spec);
         SpecWarnings.print(out, spec);
-        try (ChangeLock lock = changeLock(home)) {
-            if (!checkChange(home, spec)) {
+        try (ChangeLock lock = ChangeLock.take(home)) {
+            if (!new SpecChange(out).check(home, spec)) {
                 out.println("cluster " + name + ": the spec is unchanged");
             } else {
-                keepPrevious(home);
+                new SpecChange(out).keepPrevious(home);
             }
             Json.writeText(home.spec(), SpecReader.write(spec));
         } catch (IOException e) {
             throw new PgsetException("cannot write " + home.spec() + ": " + IoMessages.describe(e), e);
         }
         controller.poke();
-        return awaitHealthy(home, controller, spec, timeout);
+        return new HealthyWait(out, WATCH_EVERY).await(home, controller, spec, timeout);
     }
 
     /**
@@ -251,13 +238,13 @@ public final class LocalClusters {
             throw new PgsetException("cluster " + name + " is not running; start it with `pgset up " + name + "` first");
         }
         ClusterSpec scaled = SpecReader.read(SpecReader.write(SpecReader.read(home.spec()).withInstances(instances)));
-        try (ChangeLock lock = changeLock(home)) {
+        try (ChangeLock lock = ChangeLock.take(home)) {
             Json.writeText(home.spec(), SpecReader.write(scaled));
         } catch (IOException e) {
             throw new PgsetException("cannot write " + home.spec() + ": " + IoMessages.describe(e), e);
         }
         controller.poke();
-        return awaitHealthy(home, controller, scaled, timeout);
+        return new HealthyWait(out, WATCH_EVERY).await(home, controller, scaled, timeout);
     }
 
     /** How long a switchover may take, from the clean stop to the promotion (twice the catch-up window, and some). */
@@ -344,73 +331,16 @@ public final class LocalClusters {
     /** Stops the controller, then every instance, highest ordinal first; volumes stay. */
     public void down(String name) {
         ClusterHome home = existing(name);
-        stop(home);
+        new ClusterStop(pgsetHome, launcher, out).stop(home);
         out.println("cluster " + name + " is stopped; its volumes are kept in " + home.volumes());
     }
 
-    private void stop(ClusterHome home) {
-        String name = home.name();
-        try (ChangeLock lock = changeLock(home)) {
-            // First, so that no instance manager starts the controller again (ControllerWatchdog).
-            DurableFiles.write(home.controllerStopped(), "stopped by pgset down or delete\n");
-            ControllerClient controller = new ControllerClient(home);
-            Optional<ProcessHandle> daemon = controller.process();
-            if (daemon.isPresent()) {
-                out.println("cluster " + name + ": stopping the controller");
-                Processes.stop(daemon.get(), Duration.ofSeconds(30));
-            }
-            LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
-            List<io.pgset.core.control.PodState> pods = new ArrayList<>(runtime.pods());
-            pods.sort(Comparator.comparingInt(io.pgset.core.control.PodState::ordinal).reversed());
-            try {
-                for (var pod : pods) {
-                    if (pod.running()) {
-                        out.println("cluster " + name + ": stopping " + pod.name());
-                        runtime.deletePod(pod);
-                    }
-                }
-            } finally {
-                KernelServices.stop(home); // first: no route may outlive the listener it stands in front of
-                HaproxyServices.stop(home); // also when an instance would not stop: no listener is left behind
-            }
-        } catch (IOException e) {
-            throw new PgsetException("cannot stop cluster " + name + ": " + IoMessages.describe(e), e);
-        }
-    }
-
     /**
-     * Stops and removes a cluster. Its volumes and the secrets their data was made with stay
-     * unless {@code volumes} is set, so that {@code up} with the same name brings the data back.
-     * The default backup repository always stays: it is what a deleted cluster is recovered from,
-     * and a new incarnation archives beside it (under its own system identifier).
+     * Stops and removes a cluster ({@link ClusterStop#delete}): its volumes and secrets stay unless
+     * {@code volumes} is set.
      */
     public void delete(String name, boolean volumes) {
-        ClusterHome home = existing(name);
-        stop(home);
-        try (var entries = Files.list(home.dir())) {
-            for (Path entry : entries.toList()) {
-                String file = entry.getFileName().toString();
-                boolean keep = !volumes && (file.equals("volumes") || file.equals("secrets") || file.equals("spec.yaml"));
-                if (!keep && !file.equals("change.lock") && !file.equals("backups")) {
-                    FileTree.delete(entry);
-                }
-            }
-            if (volumes && Files.exists(home.backups())) {
-                Files.deleteIfExists(home.dir().resolve("change.lock"));
-                out.println("cluster " + name + " deleted with its volumes; its backups are kept in " + home.backups()
-                        + " (remove them by hand when they are no longer needed)");
-            } else if (volumes) {
-                FileTree.delete(home.dir());
-                out.println("cluster " + name + " deleted with its volumes");
-            } else {
-                // Durably: a crash must not bring back a cluster whose other files are gone already.
-                DurableFiles.move(home.spec(), home.dir().resolve("spec.yaml.deleted"));
-                out.println("cluster " + name + " deleted; volumes and secrets kept in " + home.dir()
-                        + " (`pgset delete " + name + " --volumes` removes them)");
-            }
-        } catch (IOException e) {
-            throw new PgsetException("cannot delete cluster " + name + ": " + IoMessages.describe(e), e);
-        }
+        new ClusterStop(pgsetHome, launcher, out).delete(existing(name), volumes);
     }
 
     /** Deletes one instance; the controller recreates it with the same name and volume. */
@@ -459,187 +389,5 @@ public final class LocalClusters {
                     + (known.isEmpty() ? "; create one with `pgset up`" : "; known clusters: " + String.join(", ", known)));
         }
         return home(name);
-    }
-
-    /** A warm controller JVM this {@code up} will not hand over: stopped before anything is removed. */
-    private static void stopWarm(Process warm) {
-        warm.destroyForcibly();
-        Processes.awaitExit(warm.toHandle(), Duration.ofSeconds(10));
-    }
-
-    /** Starts the controller: the warm JVM when it can take over, else a new process. */
-    private void startController(ClusterHome home, ControllerClient controller, Optional<Process> warm) throws IOException {
-        out.println("cluster " + home.name() + ": starting controller");
-        Files.deleteIfExists(home.controllerFile());
-        List<String> args = ControllerClient.daemonArgs(pgsetHome, home);
-        Optional<Process> warmed = warm.flatMap(w -> WarmInstances.give(w, args, home.controllerLog()));
-        Process process = warmed.isPresent() ? warmed.get() : launcher.start(args, home.controllerLog());
-        boolean answered = await(Duration.ofSeconds(30), WATCH_EVERY, () -> {
-            if (controller.status().isPresent()) {
-                return true;
-            }
-            if (!process.isAlive() && !controller.running()) {
-                throw new Poll.GiveUp(new PgsetException("the controller of " + home.name() + " exited at start; see "
-                        + home.controllerLog()));
-            }
-            return false;
-        });
-        if (!answered) {
-            throw new PgsetException("the controller of " + home.name() + " did not answer within 30 s; see "
-                    + home.controllerLog());
-        }
-    }
-
-    /**
-     * Refuses a spec that cannot be applied to the existing cluster, and prints what it changes.
-     *
-     * @return whether anything changes
-     */
-    private boolean checkChange(ClusterHome home, ClusterSpec spec) {
-        ClusterSpec applied = SpecReader.read(home.spec());
-        List<String> refused = SpecChanges.refused(applied, spec);
-        if (!refused.isEmpty()) {
-            throw new PgsetException("cannot apply this spec to cluster " + home.name() + "; nothing was changed:\n  "
-                    + String.join("\n  ", refused));
-        }
-        List<String> changes = SpecChanges.describe(applied, spec);
-        for (String change : changes) {
-            out.println("cluster " + home.name() + ": " + change);
-        }
-        return !changes.isEmpty();
-    }
-
-    /** Keeps the applied spec as the way back, before a changed one replaces it. */
-    private void keepPrevious(ClusterHome home) throws IOException {
-        Json.writeText(home.previousSpec(), Files.readString(home.spec()));
-        out.println("cluster " + home.name() + ": the previous spec is kept in " + home.previousSpec()
-                + " (`pgset apply -f " + home.previousSpec() + "` goes back to it)");
-    }
-
-    /** A kept port taken by something else would make an instance or service fail later: say so now. */
-    private void checkKeptPortsFree(ClusterHome home) {
-        List<String> busy = new ArrayList<>();
-        // A running HAProxy of this cluster holds them, and goes on serving.
-        Services.read(home).filter(s -> new HaproxyProcess(home).running().isEmpty()).ifPresent(s -> {
-            if (!Ports.isFree(s.rw())) {
-                busy.add("rw service port " + s.rw());
-            }
-            if (!Ports.isFree(s.ro())) {
-                busy.add("ro service port " + s.ro());
-            }
-        });
-        LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher);
-        for (var pod : runtime.pods()) {
-            if (pod.running()) {
-                continue; // adopted as it is
-            }
-            for (int port : new int[] {pod.port(), pod.apiPort()}) {
-                if (port > 0 && !Ports.isFree(port)) {
-                    busy.add(pod.name() + " port " + port);
-                }
-            }
-        }
-        if (!busy.isEmpty()) {
-            throw new PgsetException("cluster " + home.name() + " keeps its ports for life, but these are in use by "
-                    + "other processes: " + String.join(", ", busy) + ". Stop those processes and run `pgset up` again.");
-        }
-    }
-
-    /** Waits until the controller reports the cluster Healthy under exactly this spec. */
-    private ClusterStatus awaitHealthy(ClusterHome home, ControllerClient controller, ClusterSpec spec, Duration timeout) {
-        int instances = spec.instances();
-        String version = SpecReader.version(spec);
-        Progress progress = new Progress(out, home.name());
-        long start = System.nanoTime();
-        AtomicReference<ClusterStatus> seen = new AtomicReference<>();
-        boolean healthy = await(timeout, WATCH_EVERY, () -> {
-            Optional<ClusterStatus> status = controller.nextStatus();
-            if (status.isEmpty() && !controller.running()) {
-                throw new Poll.GiveUp(new PgsetException("the controller of " + home.name() + " stopped; see "
-                        + home.controllerLog()));
-            }
-            status.ifPresent(s -> {
-                seen.set(s);
-                progress.show(s);
-            });
-            Optional<ClusterStatus> stalled = status.filter(s -> version.equals(s.specVersion()) && !s.stalled().isEmpty());
-            if (stalled.isPresent()) {
-                throw new Poll.GiveUp(new PgsetException("the rollout of cluster " + home.name() + " makes no progress: "
-                        + stalled.get().stalled() + wayBack(home) + ". See `pgset events " + home.name() + "`."));
-            }
-            Optional<String> restoreFailed = status.filter(s -> s.primary() == null || s.primary().isEmpty())
-                    .flatMap(s -> s.pods().stream().map(ClusterStatus.PodStatus::message)
-                            .filter(m -> m != null && m.contains(RestoreSource.FAILED)).findFirst());
-            if (restoreFailed.isPresent()) {
-                throw new Poll.GiveUp(new RestoreFailedException("cluster " + home.name() + " cannot be created: "
-                        + restoreFailed.get()));
-            }
-            return status.filter(s -> s.phase() == Phase.HEALTHY && version.equals(s.specVersion())
-                    && s.pods().size() == instances).isPresent();
-        });
-        ClusterStatus last = seen.get();
-        if (healthy) {
-            out.printf("cluster %s is Healthy: %d/%d instances ready, primary %s (%.1f s)%n", home.name(),
-                    last.readyInstances(), instances, last.primary(), (System.nanoTime() - start) / 1e9);
-            out.println("  " + FailoverGuarantee.describe(spec, last.primary()));
-            return last;
-        }
-        throw new PgsetException("cluster " + home.name() + " is not Healthy after " + timeout.toSeconds() + " s"
-                + (last == null ? "" : " (phase " + last.phase().label() + ": " + last.message() + ")")
-                + "; it keeps trying in the background. See `pgset events " + home.name() + "` and `pgset logs "
-                + home.name() + "-0`.");
-    }
-
-    private static String wayBack(ClusterHome home) {
-        return Files.exists(home.previousSpec())
-                ? " (to go back: `pgset apply -f " + home.previousSpec() + "`)"
-                : "";
-    }
-
-    /** Held while a command changes a cluster's files; released with its channel. */
-    private record ChangeLock(FileChannel channel, FileLock lock) implements AutoCloseable {
-        @Override
-        public void close() throws IOException {
-            lock.release();
-            channel.close();
-        }
-    }
-
-    private static ChangeLock changeLock(ClusterHome home) throws IOException {
-        FileChannel channel = FileChannel.open(home.changeLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        AtomicReference<FileLock> taken = new AtomicReference<>();
-        try {
-            boolean locked = await(LOCK_WAIT, Duration.ofMillis(100), () -> {
-                try {
-                    taken.set(channel.tryLock());
-                } catch (OverlappingFileLockException e) {
-                    // held by another thread of this JVM: wait like for another process
-                } catch (IOException e) {
-                    throw new Poll.GiveUp(new UncheckedIOException(e));
-                }
-                return taken.get() != null;
-            });
-            if (locked) {
-                return new ChangeLock(channel, taken.get());
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        } finally {
-            if (taken.get() == null) {
-                channel.close();
-            }
-        }
-        throw new PgsetException("another pgset command is changing cluster " + home.name()
-                + " and has not finished within " + LOCK_WAIT.toSeconds() + " s; try again when it is done");
-    }
-
-    /** {@link Poll#until}, for commands: an interrupt ends the command (the flag stays set). */
-    private static boolean await(Duration timeout, Duration every, Poll.Check condition) {
-        try {
-            return Poll.until(timeout, every, condition);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PgsetException("interrupted");
-        }
     }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -141,6 +142,34 @@ final class Preflight {
             } catch (IOException e) {
                 throw new PgsetException("cannot check permissions of " + dir + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** A kept port taken by something else would make an instance or service fail later: say so now. */
+    static void keptPortsFree(ClusterHome home, LocalRuntime runtime) {
+        List<String> busy = new ArrayList<>();
+        // A running HAProxy of this cluster holds them, and goes on serving.
+        Services.read(home).filter(s -> new HaproxyProcess(home).running().isEmpty()).ifPresent(s -> {
+            if (!Ports.isFree(s.rw())) {
+                busy.add("rw service port " + s.rw());
+            }
+            if (!Ports.isFree(s.ro())) {
+                busy.add("ro service port " + s.ro());
+            }
+        });
+        for (var pod : runtime.pods()) {
+            if (pod.running()) {
+                continue; // adopted as it is
+            }
+            for (int port : new int[] {pod.port(), pod.apiPort()}) {
+                if (port > 0 && !Ports.isFree(port)) {
+                    busy.add(pod.name() + " port " + port);
+                }
+            }
+        }
+        if (!busy.isEmpty()) {
+            throw new PgsetException("cluster " + home.name() + " keeps its ports for life, but these are in use by "
+                    + "other processes: " + String.join(", ", busy) + ". Stop those processes and run `pgset up` again.");
         }
     }
 }
