@@ -150,7 +150,12 @@ public final class ApiTls {
 
     /** A client context that trusts only the cluster CA in {@code caFile}. */
     public static SSLContext client(Path caFile) throws IOException {
-        X509Certificate ca = CertificateAuthority.parseCertificate(Files.readString(caFile));
+        return client(Files.readString(caFile), caFile.toString());
+    }
+
+    /** A client context that trusts only the cluster CA given as PEM text, from {@code source}. */
+    public static SSLContext client(String caPem, String source) throws IOException {
+        X509Certificate ca = CertificateAuthority.parseCertificate(caPem);
         try {
             KeyStore trusted = KeyStore.getInstance("PKCS12");
             trusted.load(null, null);
@@ -161,7 +166,7 @@ public final class ApiTls {
             context.init(null, factory.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot trust the cluster CA " + caFile + ": " + e.getMessage(), e);
+            throw new IOException("cannot trust the cluster CA " + source + ": " + e.getMessage(), e);
         }
     }
 }

@@ -9,15 +9,12 @@ import io.pgset.core.model.ClusterSpec.BackupType;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.instance.ApiInstanceClient;
 import io.pgset.instance.ApiTls;
-import io.pgset.instance.DurableFiles;
 import io.pgset.instance.InstanceHttpClient;
 import io.pgset.kubernetes.ManifestRenderer;
 import io.pgset.kubernetes.api.PostgresCluster;
 import io.pgset.kubernetes.model.ConfigMapRenderer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -45,10 +42,9 @@ public final class HttpInstanceClients implements Function<PostgresCluster, Inst
             return new Unreachable("Secret " + (token == null ? name + "-api" : name + "-ca") + " is missing");
         }
         try {
-            Path caFile = Files.createTempFile("pgset-" + name + "-ca", ".crt");
-            caFile.toFile().deleteOnExit();
-            DurableFiles.writePrivate(caFile, value(ca, ManifestRenderer.CA_CERTIFICATE));
-            return new ApiInstanceClient(new InstanceHttpClient(value(token, "token"), ApiTls.client(caFile)),
+            // From the Secret's text, not a file: a file per reconcile would pile up in the temp folder.
+            return new ApiInstanceClient(new InstanceHttpClient(value(token, "token"),
+                    ApiTls.client(value(ca, ManifestRenderer.CA_CERTIFICATE), "Secret " + name + "-ca")),
                     specFileOf(cluster));
         } catch (IOException e) {
             return new Unreachable("cannot set up TLS to the instances: " + e.getMessage());
