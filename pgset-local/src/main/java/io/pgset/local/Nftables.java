@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code nft} (nftables) and {@code conntrack} (conntrack-tools): both need CAP_NET_ADMIN,
- * which pgset has when it runs as root. Each call is one short process; a failure is an
- * IOException that carries the program's own message.
+ * Runs {@code nft} (nftables), {@code conntrack} (conntrack-tools) and {@code ss} (iproute2): all
+ * need CAP_NET_ADMIN, which pgset has when it runs as root. Each call is one short process; a
+ * failure is an IOException that carries the program's own message.
  */
 final class Nftables {
 
@@ -30,6 +30,9 @@ final class Nftables {
         }
         if (program("conntrack").isEmpty()) {
             return Optional.of("conntrack is not installed (apt-get install conntrack)");
+        }
+        if (program("ss").isEmpty()) {
+            return Optional.of("ss is not installed (apt-get install iproute2)");
         }
         return Optional.empty();
     }
@@ -66,18 +69,43 @@ final class Nftables {
     }
 
     /**
-     * Forgets the connections to {@code 127.0.0.1:service} that the kernel sent to {@code instance}:
-     * the next packet of each, from either end, finds no translation and is answered with a reset,
-     * so both the client and the instance learn at once that the session is over.
+     * Ends the connections to {@code 127.0.0.1:service} that the kernel sent to {@code instance}, at
+     * both ends at once, as HAProxy's {@code shutdown sessions} does: the client's socket and the
+     * instance's are aborted (a blocked read on either returns an error, the other end gets a
+     * reset), then the translations are forgotten. Forgetting them alone is not enough: a client
+     * that waits for an answer sends nothing, so nothing would tell it, and the guard drops what
+     * the instance sends; it would wait until its own timeout, or for ever.
      */
     static void cut(int service, int instance) throws IOException {
-        ProcessResult result = exec(List.of(program("conntrack").orElseThrow(() -> new IOException("conntrack is not"
-                + " installed")).toString(), "-D", "-p", "tcp", "--orig-dst", Ports.LOOPBACK,
-                "--orig-port-dst", Integer.toString(service), "--reply-port-src", Integer.toString(instance)), "");
+        String conntrack = program("conntrack").orElseThrow(() -> new IOException("conntrack is not installed"))
+                .toString();
+        List<String> match = List.of("-p", "tcp", "--orig-dst", Ports.LOOPBACK, "--orig-port-dst",
+                Integer.toString(service), "--reply-port-src", Integer.toString(instance));
+        ProcessResult listed = exec(concat(List.of(conntrack, "-L"), match), "");
+        List<Integer> clients = SessionCut.clientPorts(listed.output(), service);
+        for (String filter : SessionCut.socketFilters(service, instance, clients)) {
+            abort(filter);
+        }
+        ProcessResult result = exec(concat(List.of(conntrack, "-D"), match), "");
         // conntrack exits 1 when no connection matched: nothing to cut is not a failure.
         if (result.exit() != 0 && !result.output().contains("0 flow entries")) {
             throw new IOException("conntrack -D failed (exit " + result.exit() + "): " + result.output().strip());
         }
+    }
+
+    /** Aborts the TCP sockets {@code ss} finds with this filter (the kernel's SOCK_DESTROY). */
+    private static void abort(String filter) throws IOException {
+        String ss = program("ss").orElseThrow(() -> new IOException("ss is not installed")).toString();
+        ProcessResult result = exec(List.of(ss, "-K", "-t", "-n", "-H", filter), "");
+        if (result.exit() != 0 || result.output().contains("SOCK_DESTROY")) {
+            throw new IOException("ss -K failed (exit " + result.exit() + "): " + result.output().strip());
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static String nft() throws IOException {

@@ -65,16 +65,30 @@ class KernelServicesTest {
         assertThat(greeting(services.rw())).isEqualTo("demo-0");
         assertThat(greeting(services.ro())).isEqualTo("demo-1");
 
-        try (Socket session = new Socket(InetAddress.getByName(Ports.LOOPBACK), services.rw())) {
+        try (Socket session = new Socket(InetAddress.getByName(Ports.LOOPBACK), services.rw());
+             Socket waiting = new Socket(InetAddress.getByName(Ports.LOOPBACK), services.rw())) {
             session.setSoTimeout(3000);
             assertThat(read(session.getInputStream())).isEqualTo("demo-0");
             echo(session, "before");
+            // A client that waits for an answer (a query running) sends nothing that could tell it.
+            waiting.setSoTimeout(30_000);
+            assertThat(read(waiting.getInputStream())).isEqualTo("demo-0");
+            var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return "answered " + waiting.getInputStream().read();
+                } catch (IOException e) {
+                    return e.getClass().getSimpleName() + ": " + e.getMessage();
+                }
+            });
 
             // demo-0 is alive but no longer rw's: its routed session must not carry one more byte.
             kernel.update(status("demo-1", pod("demo-0", "replica", zero), pod("demo-1", "primary", one)), spec, self);
             assertThat(greeting(services.rw())).as("a new session").isEqualTo("demo-1");
-            assertThatThrownBy(() -> echo(session, "after")).as("the old session, reset")
-                    .isInstanceOf(IOException.class).hasMessageContaining("reset");
+            assertThatThrownBy(() -> echo(session, "after")).as("the old session, ended")
+                    .isInstanceOf(IOException.class).hasMessageMatching(".*(reset|abort).*");
+            assertThat(answer.get()).as("the waiting client learns at once, not at its read timeout")
+                    .isEqualTo("SocketException: Software caused connection abort");
+            assertThat(established(zero.port())).as("demo-0's ends of both sessions are gone too").isEmpty();
         }
         assertThat(zero.received()).as("demo-0 got nothing after the move").isEqualTo("before");
 
@@ -140,6 +154,15 @@ class KernelServicesTest {
         int ordinal = Integer.parseInt(name.substring(name.indexOf('-') + 1));
         return new PodStatus(name, ordinal, role, true, Ports.LOOPBACK, server.port(), 1, 1, "0/3000000", 0, 0,
                 "data-" + name, 0, "", List.of(), "", InstanceStatus.Storage.UNKNOWN);
+    }
+
+    /** The established TCP sockets on this local port, as ss lists them. */
+    private static String established(int port) throws IOException, InterruptedException {
+        Process ss = new ProcessBuilder(Nftables.program("ss").orElseThrow().toString(), "-t", "-n", "-H", "state",
+                "established", "( sport = :" + port + " )").redirectErrorStream(true).start();
+        String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ss.waitFor()).as(out).isZero();
+        return out.strip();
     }
 
     private static String greeting(int port) throws IOException {
