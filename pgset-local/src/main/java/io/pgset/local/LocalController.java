@@ -70,6 +70,9 @@ public final class LocalController implements AutoCloseable {
     /** The next ordinals' JVMs, started while the one before starts; stopped with the controller if unused. */
     private final WarmInstances warm;
     private volatile ClusterStatus latest;
+    private final LocalRuntime runtime;
+    /** Whether rw and ro follow the status: once the primary it names has answered, or nothing was adopted. */
+    private boolean primaryConfirmed;
     /** {@link #latest}, numbered for commands that wait for the next one ({@code POST /status/next}). */
     private final PublishedStatus published;
     private volatile boolean stopping;
@@ -86,7 +89,7 @@ public final class LocalController implements AutoCloseable {
         this.spec = SpecReader.read(home.spec());
         String token = LocalSecrets.apiToken(home);
         this.warm = new WarmInstances(launcher, home);
-        LocalRuntime runtime = new LocalRuntime(pgsetHome, home, launcher, Optional.of(warm));
+        this.runtime = new LocalRuntime(pgsetHome, home, launcher, Optional.of(warm));
         runtime.warmFirst(spec.instances());
         RecentEvents events = new RecentEvents(new EventLog(home.events(), Clock.systemUTC()), Clock.systemUTC());
         this.controller = new ClusterController(runtime, LocalInstanceClient.of(home), events, Clock.systemUTC());
@@ -247,6 +250,12 @@ public final class LocalController implements AutoCloseable {
 
     /** rw and ro follow this pass's status; a failure is retried at the next pass. */
     private void updateServices(ClusterStatus status) {
+        if (!primaryConfirmed) {
+            if (haproxy.pid() >= 0 && ServiceRouting.unconfirmed(status, runtime.recordedPrimary())) {
+                return; // services that already ran stay as adopted: see ServiceRouting
+            }
+            primaryConfirmed = true;
+        }
         try {
             haproxy.update(status, spec);
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.pgset.local;
 
 import io.pgset.core.model.ClusterStatus;
+import io.pgset.core.model.Role;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,10 @@ import java.util.stream.Stream;
  *       to two instances, not even between two commands.</li>
  *   <li>A server taken out has its open sessions cut ({@code shutdown sessions server}), so that no
  *       client keeps writing to an instance {@code rw} no longer points at.</li>
+ *   <li>A controller that has just started, and so adopted services that already route, changes
+ *       nothing while the recorded primary has not answered yet ({@link #unconfirmed}): a first
+ *       pass that could not reach it (a machine under load) would otherwise take {@code rw} away
+ *       and cut every open session, though nothing changed but the controller.</li>
  * </ol>
  *
  * @param rw the servers (instance names) {@code rw} routes to
@@ -44,6 +49,17 @@ record ServiceRouting(Set<String> rw, Set<String> ro) {
         Set<String> replicas = names(status.pods().stream()
                 .filter(p -> p.ready() && "replica".equals(p.role()) && p.ordinal() < status.instances()));
         return new ServiceRouting(primary, replicas.isEmpty() ? primary : replicas);
+    }
+
+    /**
+     * Whether no instance is a ready primary and the one recorded as primary did not say what it is
+     * this pass (its API did not answer, or its postgres is not up): nothing confirms or denies the
+     * routing that runs. A controller that adopted running services leaves them as they are until
+     * it is not.
+     */
+    static boolean unconfirmed(ClusterStatus status, Optional<String> recordedPrimary) {
+        return status.primary() == null && recordedPrimary.isPresent() && status.pods().stream()
+                .anyMatch(p -> p.name().equals(recordedPrimary.get()) && Role.UNKNOWN.label().equals(p.role()));
     }
 
     private static Set<String> names(Stream<ClusterStatus.PodStatus> pods) {

@@ -45,6 +45,26 @@ class ServiceRoutingTest {
     }
 
     @Test
+    void aRecordedPrimaryThatDidNotSayWhatItIsLeavesTheRoutingUnconfirmed() {
+        Optional<String> recorded = Optional.of("demo-0");
+        assertThat(ServiceRouting.unconfirmed(noReadyPrimary(pod("demo-0", "unknown", false), pod("demo-1", "replica", true)),
+                recorded)).as("the recorded primary did not answer").isTrue();
+        assertThat(ServiceRouting.unconfirmed(noReadyPrimary(pod("demo-0", "primary", false), pod("demo-1", "replica", true)),
+                recorded)).as("it answered: not ready").isFalse();
+        assertThat(ServiceRouting.unconfirmed(noReadyPrimary(pod("demo-0", "replica", true), pod("demo-1", "unknown", false)),
+                recorded)).as("only the recorded primary counts").isFalse();
+        assertThat(ServiceRouting.unconfirmed(noReadyPrimary(pod("demo-0", "unknown", false)), Optional.empty()))
+                .as("no primary recorded yet: a new cluster").isFalse();
+        assertThat(ServiceRouting.unconfirmed(status(2, pod("demo-0", "primary", true), pod("demo-1", "unknown", false)),
+                Optional.of("demo-1"))).as("another instance is the ready primary").isFalse();
+    }
+
+    private static ClusterStatus noReadyPrimary(PodStatus... pods) {
+        return new ClusterStatus("demo", Phase.DEGRADED, null, pods.length, 0, List.of(pods), List.of(), Map.of(), "",
+                "v1", null, List.of());
+    }
+
+    @Test
     void aReplicaBeyondTheDesiredInstancesIsNotRoutedTo() {
         ServiceRouting routing = ServiceRouting.of(status(2, pod("demo-0", "primary", true),
                 pod("demo-1", "replica", true), pod("demo-2", "replica", true)));
