@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
  * frontend per service on its kept loopback port, one backend per service holding every instance
  * as a server, and each server's initial state taken from the routing (a server a service does not
  * route to starts {@code disabled}). The controller moves servers in and out at run time through
- * the master CLI; it rewrites this file and reloads only when the layout changes (instances, ports
- * or {@code network.allow}). Pure.
+ * the master CLI. Instances that come and go are added to and deleted from the running HAProxy there
+ * too ({@link ServerChanges}); it rewrites this file and reloads only when the frame changes
+ * (the services' ports or {@code network.allow}). Pure.
  *
  * <p>A client outside {@code network.allow} is sent to the controller's refusal listener with a
  * PROXY protocol header, which answers it in the postgres protocol with the reason; with the
@@ -35,6 +36,8 @@ record HaproxyConfig(String cluster, Services services, int refusal, List<String
     /** The longest idle time HAProxy accepts (2^31 ms): idle sessions of pools must not be cut. */
     private static final String IDLE = "24d";
     private static final Pattern STATE = Pattern.compile("(?m)^(\\s+server \\S+ \\S+) disabled$");
+    /** An instance's server line in a backend of a service ({@code refused} has its own, with send-proxy). */
+    private static final Pattern SERVER = Pattern.compile("(?m)^    server (\\S+) (\\S+):(\\d+)( disabled)?\\n");
 
     HaproxyConfig {
         allow = List.copyOf(allow);
@@ -93,5 +96,20 @@ record HaproxyConfig(String cluster, Services services, int refusal, List<String
      */
     static String layout(String rendered) {
         return STATE.matcher(rendered).replaceAll("$1");
+    }
+
+    /** A rendered configuration without its instances: what changes only with a reload. */
+    static String frame(String rendered) {
+        return SERVER.matcher(rendered).replaceAll("");
+    }
+
+    /** The instances a rendered configuration lists as servers (each is in both backends). */
+    static java.util.Set<Server> serversOf(String rendered) {
+        java.util.Set<Server> found = new java.util.LinkedHashSet<>();
+        var m = SERVER.matcher(rendered);
+        while (m.find()) {
+            found.add(new Server(m.group(1), m.group(2), Integer.parseInt(m.group(3))));
+        }
+        return found;
     }
 }

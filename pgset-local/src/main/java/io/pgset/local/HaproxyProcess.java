@@ -125,6 +125,11 @@ final class HaproxyProcess {
         }
     }
 
+    /** Records a configuration the running HAProxy now has through its master CLI, for its next start or reload. */
+    void rewrite(String configuration) throws IOException {
+        DurableFiles.write(config(), configuration);
+    }
+
     /** Writes the configuration and reloads HAProxy with it; returns once the new worker runs. */
     void reload(String configuration) throws IOException {
         Matcher before = master();

@@ -47,7 +47,15 @@ final class HaproxyServices {
                         services.ro(), haproxy.running().map(ProcessHandle::pid).orElse(0L));
                 return;
             }
-            if (!HaproxyConfig.layout(rendered).equals(HaproxyConfig.layout(haproxy.currentConfig()))) {
+            String current = haproxy.currentConfig();
+            ServerChanges changes = ServerChanges.between(HaproxyConfig.serversOf(current), config.servers());
+            if (!HaproxyConfig.layout(rendered).equals(HaproxyConfig.layout(current))
+                    && HaproxyConfig.frame(rendered).equals(HaproxyConfig.frame(current)) && changeServers(changes)) {
+                haproxy.rewrite(rendered);
+                applied = applied.map(changes::after);
+                LOG.info("cluster={} HAProxy now has {} servers, changed without a reload", home.name(),
+                        config.servers().size());
+            } else if (!HaproxyConfig.layout(rendered).equals(HaproxyConfig.layout(current))) {
                 haproxy.reload(rendered);
                 applied = Optional.of(routing);
                 LOG.info("cluster={} HAProxy reloaded: {} servers, network.allow {}", home.name(),
@@ -59,6 +67,28 @@ final class HaproxyServices {
             applied = Optional.empty(); // set every state again next time
             throw new UncheckedIOException("cannot bring HAProxy in line (" + haproxy.log() + ")", e);
         }
+    }
+
+    /**
+     * Adds and deletes servers through the master CLI; false when HAProxy refused a deletion (a
+     * session not yet gone), and the caller reloads instead.
+     */
+    private boolean changeServers(ServerChanges changes) throws IOException {
+        for (List<String> deletion : changes.delete()) {
+            String answer = haproxy.cli().send(String.join("; ", deletion.stream().map(c -> "@1 " + c).toList()));
+            if (!answer.contains("Server deleted.")) {
+                LOG.info("cluster={} HAProxy kept a server to delete ({}): reloading instead", home.name(),
+                        answer.strip().replace('\n', ' '));
+                return false;
+            }
+        }
+        for (String add : changes.add()) {
+            String answer = haproxy.cli().send("@1 " + add);
+            if (!answer.contains("New server registered.")) {
+                throw new IOException("HAProxy answered `" + add + "` with: " + answer.strip());
+            }
+        }
+        return true;
     }
 
     private void route(ServiceRouting routing, List<String> servers) throws IOException {

@@ -69,6 +69,29 @@ class HaproxyConfigTest {
         ServiceRouting routing = new ServiceRouting(Set.of("demo-0"), Set.of("demo-1"));
         assertThat(HaproxyConfig.layout(moreServers.render(routing))).isNotEqualTo(HaproxyConfig.layout(a));
         assertThat(HaproxyConfig.layout(otherAllow.render(routing))).isNotEqualTo(HaproxyConfig.layout(a));
+        assertThat(HaproxyConfig.frame(moreServers.render(routing))).as("instances change at run time")
+                .isEqualTo(HaproxyConfig.frame(a));
+        assertThat(HaproxyConfig.frame(otherAllow.render(routing))).as("the allow-list takes a reload")
+                .isNotEqualTo(HaproxyConfig.frame(a));
+        assertThat(HaproxyConfig.serversOf(a)).as("the refusal server is not an instance")
+                .containsExactlyElementsOf(CONFIG.servers());
+    }
+
+    @Test
+    void serverChangesDeleteWhatIsGoneAndAddWhatIsNewToBothBackends() {
+        HaproxyConfig.Server zero = new HaproxyConfig.Server("demo-0", "127.0.0.1", 25000);
+        HaproxyConfig.Server one = new HaproxyConfig.Server("demo-1", "127.0.0.1", 25001);
+        HaproxyConfig.Server oneMoved = new HaproxyConfig.Server("demo-1", "127.0.0.1", 25009);
+        ServerChanges changes = ServerChanges.between(Set.of(zero, one), List.of(zero, oneMoved));
+        assertThat(changes.delete()).containsExactly(List.of(
+                "set server rw/demo-1 state maint", "shutdown sessions server rw/demo-1", "del server rw/demo-1",
+                "set server ro/demo-1 state maint", "shutdown sessions server ro/demo-1", "del server ro/demo-1"));
+        assertThat(changes.add()).containsExactly("add server rw/demo-1 127.0.0.1:25009 disabled",
+                "add server ro/demo-1 127.0.0.1:25009 disabled");
+        assertThat(changes.after(new ServiceRouting(Set.of("demo-0"), Set.of("demo-1"))))
+                .as("a server added again starts disabled, whatever routed to its name before")
+                .isEqualTo(new ServiceRouting(Set.of("demo-0"), Set.of()));
+        assertThat(ServerChanges.between(Set.of(zero), List.of(zero)).add()).isEmpty();
     }
 
     @Test
