@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgset.core.control.PodState;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.InstanceStatus;
+import io.pgset.core.model.PodManagementPolicy;
 import io.pgset.core.model.Role;
 import io.pgset.core.spec.SpecReader;
 import java.util.Arrays;
@@ -180,6 +181,99 @@ class ScalePlannerTest {
         List<Action> plan = ScalePlanner.plan(cluster(3, primary(0), replica(1), replica(2)));
 
         assertThat(membership(plan)).containsExactly(new Action.Wait(""));
+    }
+
+    // --- podManagementPolicy: Parallel ----------------------------------------------------------
+
+    private static final ClusterSpec PARALLEL = DEMO.withPodManagementPolicy(PodManagementPolicy.PARALLEL);
+
+    static Stream<Arguments> parallelCreations() {
+        return Stream.of(
+                Arguments.of("a new cluster's replicas together once the primary is ready", 3,
+                        pods(primary(0)), List.of(create(1, "demo-0"), create(2, "demo-0"))),
+                Arguments.of("missing ordinals whether or not a lower one is ready yet", 5,
+                        pods(primary(0), notReady(1, "cloning"), replica(3)),
+                        List.of(create(2, "demo-0"), create(4, "demo-0"))),
+                Arguments.of("ordinal 0 with the others, from a primary elsewhere", 4,
+                        pods(replica(1), primary(2)), List.of(create(0, "demo-2"), create(3, "demo-2"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("parallelCreations")
+    void parallelCreatesEveryMissingOrdinalInOnePassFromTheReadyPrimary(String description, int instances,
+                                                                       List<ObservedPod> pods, List<Action> expected) {
+        List<Action> plan = ScalePlanner.plan(new Observation(PARALLEL.withInstances(instances), pods,
+                Optional.of("demo-0")));
+
+        assertThat(membership(plan)).usingRecursiveFieldByFieldElementComparatorIgnoringFields("reason")
+                .containsExactlyElementsOf(expected);
+        assertThat(membership(plan)).allSatisfy(create -> assertThat(create.reason()).contains("Parallel"));
+        // Each clone finds its slot: the slots come first in the same plan.
+        assertThat(plan.get(0)).isInstanceOfSatisfying(Action.EnsureSlots.class, ensure ->
+                assertThat(ensure.slots()).containsAll(expected.stream()
+                        .map(a -> PARALLEL.slotName(((Action.CreatePod) a).ordinal())).toList()));
+    }
+
+    @Test
+    void parallelNewClusterStillCreatesOrdinalZeroAloneAndWaitsForItsBootstrap() {
+        List<Action> empty = ScalePlanner.plan(new Observation(PARALLEL, List.of(), Optional.empty()));
+        assertThat(empty).singleElement().isInstanceOfSatisfying(Action.CreatePod.class, create -> {
+            assertThat(create.ordinal()).isZero();
+            assertThat(create.newDatabase()).isTrue();
+        });
+
+        List<Action> bootstrapping = ScalePlanner.plan(new Observation(PARALLEL,
+                pods(notReady(0, "running initdb")), Optional.empty()));
+        assertThat(bootstrapping).singleElement().isInstanceOf(Action.Wait.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("recordedPrimaries")
+    void parallelClusterThatRanBeforeStillStartsItsRecordedPrimaryAlone(
+            String description, String recorded, ObservedPod[] pods, int expectedOrdinal) {
+        List<Action> plan = ScalePlanner.plan(new Observation(PARALLEL, List.of(pods), Optional.of(recorded)));
+
+        assertThat(plan).singleElement().isInstanceOfSatisfying(Action.CreatePod.class, create -> {
+            assertThat(create.ordinal()).isEqualTo(expectedOrdinal);
+            assertThat(create.upstream()).isEmpty();
+            assertThat(create.newDatabase()).isFalse();
+        });
+    }
+
+    @Test
+    void parallelScalesDownOneAtATimeHighestFirstAndWaitsForThoseThatStay() {
+        List<Action> plan = ScalePlanner.plan(new Observation(PARALLEL.withInstances(1),
+                pods(primary(0), replica(1), replica(2), replica(3)), Optional.of("demo-0")));
+        assertThat(membership(plan)).singleElement().isInstanceOfSatisfying(Action.DeletePod.class,
+                delete -> assertThat(delete.pod()).isEqualTo("demo-3"));
+
+        List<Action> staying = ScalePlanner.plan(new Observation(PARALLEL.withInstances(2),
+                pods(primary(0), notReady(1, "cloning"), replica(2)), Optional.of("demo-0")));
+        assertThat(membership(staying)).singleElement().isInstanceOfSatisfying(Action.Wait.class,
+                wait -> assertThat(wait.reason()).contains("demo-1 is not ready yet"));
+
+        List<Action> primaryGoes = ScalePlanner.plan(new Observation(PARALLEL.withInstances(2),
+                pods(replica(0), replica(1), primary(2)), Optional.of("demo-2")));
+        assertThat(membership(primaryGoes)).singleElement().isInstanceOf(Action.Switchover.class);
+    }
+
+    @Test
+    void parallelWaitsLikeOrderedOnceNothingIsMissing() {
+        Observation observed = new Observation(PARALLEL, pods(primary(0), notReady(1, "catching up"), replica(2)),
+                Optional.of("demo-0"));
+        assertThat(membership(ScalePlanner.plan(observed))).singleElement().isInstanceOfSatisfying(Action.Wait.class,
+                wait -> assertThat(wait.reason()).contains("demo-1 is not ready yet: catching up"));
+        assertThat(membership(ScalePlanner.plan(new Observation(PARALLEL, pods(primary(0), replica(1), replica(2)),
+                Optional.of("demo-0"))))).containsExactly(new Action.Wait(""));
+    }
+
+    @Test
+    void orderedReadyStaysTheDefaultAndCreatesOneAtATime() {
+        assertThat(DEMO.podManagementPolicy()).isEqualTo(PodManagementPolicy.ORDERED_READY);
+        List<Action> plan = ScalePlanner.plan(new Observation(DEMO.withInstances(5), pods(primary(0)),
+                Optional.of("demo-0")));
+        assertThat(membership(plan)).singleElement().usingRecursiveComparison().ignoringFields("reason")
+                .isEqualTo(create(1, "demo-0"));
     }
 
     // --- rule 1: slots --------------------------------------------------------------------------
