@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ScalePlannerTest {
@@ -117,9 +118,10 @@ class ScalePlannerTest {
         );
     }
 
-    @Test
-    void scaleDownSwitchesOverInsteadOfRemovingThePrimary() {
-        List<Action> plan = ScalePlanner.plan(new Observation(DEMO.withInstances(2),
+    @ParameterizedTest
+    @EnumSource(PodManagementPolicy.class)
+    void scaleDownSwitchesOverInsteadOfRemovingThePrimary(PodManagementPolicy policy) {
+        List<Action> plan = ScalePlanner.plan(new Observation(DEMO.withPodManagementPolicy(policy).withInstances(2),
                 pods(replica(0), replica(1), primary(2)), Optional.of("demo-2")));
 
         assertThat(membership(plan)).singleElement().isInstanceOfSatisfying(Action.Switchover.class, switchover -> {
@@ -128,20 +130,23 @@ class ScalePlannerTest {
         });
     }
 
-    @Test
-    void scaleDownWaitsForTheInstancesThatStayButNotForTheOneThatGoes() {
-        List<Action> goingNotReady = ScalePlanner.plan(new Observation(DEMO.withInstances(2),
+    /** Under both policies: scale-down is one at a time, highest first. */
+    @ParameterizedTest
+    @EnumSource(PodManagementPolicy.class)
+    void scaleDownWaitsForTheInstancesThatStayButNotForTheOneThatGoes(PodManagementPolicy policy) {
+        ClusterSpec spec = DEMO.withPodManagementPolicy(policy);
+        List<Action> goingNotReady = ScalePlanner.plan(new Observation(spec.withInstances(2),
                 pods(primary(0), replica(1), notReady(2, "not streaming from a primary")), Optional.of("demo-0")));
         assertThat(membership(goingNotReady)).singleElement().isInstanceOfSatisfying(Action.DeletePod.class,
                 delete -> assertThat(delete.pod()).isEqualTo("demo-2"));
 
-        List<Action> stayingNotReady = ScalePlanner.plan(new Observation(DEMO.withInstances(2),
+        List<Action> stayingNotReady = ScalePlanner.plan(new Observation(spec.withInstances(2),
                 pods(primary(0), notReady(1, "starting"), replica(2)), Optional.of("demo-0")));
         assertThat(membership(stayingNotReady)).singleElement().isInstanceOfSatisfying(Action.Wait.class,
                 wait -> assertThat(wait.reason()).contains("demo-1 is not ready yet"));
 
         // Surplus instances go highest first, whether or not the lower surplus one is ready.
-        List<Action> lowerSurplusNotReady = ScalePlanner.plan(new Observation(DEMO.withInstances(1),
+        List<Action> lowerSurplusNotReady = ScalePlanner.plan(new Observation(spec.withInstances(1),
                 pods(primary(0), notReady(1, "catching up"), replica(2)), Optional.of("demo-0")));
         assertThat(membership(lowerSurplusNotReady)).singleElement().isInstanceOfSatisfying(Action.DeletePod.class,
                 delete -> assertThat(delete.pod()).isEqualTo("demo-2"));
@@ -238,23 +243,6 @@ class ScalePlannerTest {
             assertThat(create.upstream()).isEmpty();
             assertThat(create.newDatabase()).isFalse();
         });
-    }
-
-    @Test
-    void parallelScalesDownOneAtATimeHighestFirstAndWaitsForThoseThatStay() {
-        List<Action> plan = ScalePlanner.plan(new Observation(PARALLEL.withInstances(1),
-                pods(primary(0), replica(1), replica(2), replica(3)), Optional.of("demo-0")));
-        assertThat(membership(plan)).singleElement().isInstanceOfSatisfying(Action.DeletePod.class,
-                delete -> assertThat(delete.pod()).isEqualTo("demo-3"));
-
-        List<Action> staying = ScalePlanner.plan(new Observation(PARALLEL.withInstances(2),
-                pods(primary(0), notReady(1, "cloning"), replica(2)), Optional.of("demo-0")));
-        assertThat(membership(staying)).singleElement().isInstanceOfSatisfying(Action.Wait.class,
-                wait -> assertThat(wait.reason()).contains("demo-1 is not ready yet"));
-
-        List<Action> primaryGoes = ScalePlanner.plan(new Observation(PARALLEL.withInstances(2),
-                pods(replica(0), replica(1), primary(2)), Optional.of("demo-2")));
-        assertThat(membership(primaryGoes)).singleElement().isInstanceOf(Action.Switchover.class);
     }
 
     @Test
