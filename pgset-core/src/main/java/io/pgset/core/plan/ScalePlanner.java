@@ -1,5 +1,6 @@
 package io.pgset.core.plan;
 
+import io.pgset.core.config.PostgresConfRenderer;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.PodManagementPolicy;
 import io.pgset.core.model.PodName;
@@ -25,8 +26,9 @@ import java.util.stream.IntStream;
  *       the slot of rule 1, which it finds waiting). {@code podManagementPolicy: OrderedReady}
  *       (the default): the lowest missing one, and only when every lower ordinal is Ready; one
  *       instance at a time. {@code Parallel}: every missing one in the same pass, whether or not the
- *       others are Ready yet. What rule 2 creates stays alone under both: a replica has nothing to
- *       clone until a primary is ready, and must never run initdb.</li>
+ *       others are Ready yet, as far as the primary's WAL senders go (a clone takes two). What rule
+ *       2 creates stays alone under both: a replica has nothing to clone until a primary is ready,
+ *       and must never run initdb.</li>
  *   <li><b>Scale down.</b> Under both policies, only when every instance that stays is Ready, the
  *       highest ordinal at or above {@code spec.instances} is removed, one at a time (removing
  *       replicas together gains nothing, and the switchover below must come first); its volume stays unless
@@ -63,11 +65,10 @@ public final class ScalePlanner {
         }
         ClusterSpec spec = observed.spec();
         if (spec.podManagementPolicy() == PodManagementPolicy.PARALLEL) {
-            List<Action> creates = IntStream.range(0, spec.instances()).filter(o -> observed.pod(o).isEmpty())
-                    .mapToObj(o -> create(spec, o, primary.get(), " (Parallel: every missing instance at once)"))
-                    .toList();
-            if (!creates.isEmpty()) {
-                return creates;
+            List<Integer> missing = IntStream.range(0, spec.instances()).filter(o -> observed.pod(o).isEmpty())
+                    .boxed().toList();
+            if (!missing.isEmpty()) {
+                return parallel(observed, primary.get(), missing);
             }
         }
         for (int ordinal = 0; ordinal < spec.instances(); ordinal++) {
@@ -80,6 +81,26 @@ public final class ScalePlanner {
             }
         }
         return List.of(scaleDown(observed, primary.get()));
+    }
+
+    /**
+     * Every missing ordinal, as far as the primary's WAL senders go: a clone ({@code pg_basebackup
+     * -X stream}) takes two while it runs, a replica one (counted as two while it is not ready, as
+     * it may be cloning still). A clone refused a sender would fail; those left over come in a
+     * later pass, as senders free up.
+     */
+    private static List<Action> parallel(Observation observed, ObservedPod primary, List<Integer> missing) {
+        ClusterSpec spec = observed.spec();
+        int senders = PostgresConfRenderer.walSenders(spec);
+        int taken = observed.pods().stream().filter(p -> !p.name().equals(primary.name()))
+                .mapToInt(p -> p.ready() ? 1 : 2).sum();
+        int room = (senders - taken) / 2;
+        if (room <= 0) {
+            return List.of(new Action.Wait(missing.size() + " missing instances wait for WAL senders: the primary's "
+                    + senders + " (max_wal_senders) are taken by the replicas and the clones that run"));
+        }
+        return missing.stream().limit(room)
+                .map(o -> create(spec, o, primary, " (Parallel: every missing instance at once)")).toList();
     }
 
     private static Action create(ClusterSpec spec, int ordinal, ObservedPod primary, String how) {

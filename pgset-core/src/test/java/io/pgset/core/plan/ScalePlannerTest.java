@@ -11,6 +11,7 @@ import io.pgset.core.spec.SpecReader;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -217,6 +218,25 @@ class ScalePlannerTest {
         assertThat(plan.get(0)).isInstanceOfSatisfying(Action.EnsureSlots.class, ensure ->
                 assertThat(ensure.slots()).containsAll(expected.stream()
                         .map(a -> PARALLEL.slotName(((Action.CreatePod) a).ordinal())).toList()));
+    }
+
+    @Test
+    void parallelCreatesOnlyAsManyClonesAsThePrimaryHasWalSendersFor() {
+        ClusterSpec forty = PARALLEL.withInstances(40); // max_wal_senders 48: 24 clones of two each
+        assertThat(membership(ScalePlanner.plan(new Observation(forty, pods(primary(0)), Optional.of("demo-0")))))
+                .hasSize(24).allSatisfy(a -> assertThat(a).isInstanceOf(Action.CreatePod.class));
+
+        List<ObservedPod> cloning = new java.util.ArrayList<>(List.of(primary(0)));
+        IntStream.rangeClosed(1, 24).forEach(o -> cloning.add(notReady(o, "cloning")));
+        assertThat(membership(ScalePlanner.plan(new Observation(forty, cloning, Optional.of("demo-0")))))
+                .singleElement().isInstanceOfSatisfying(Action.Wait.class, wait ->
+                        assertThat(wait.reason()).contains("15 missing instances wait for WAL senders", "48"));
+
+        List<ObservedPod> streaming = new java.util.ArrayList<>(List.of(primary(0)));
+        IntStream.rangeClosed(1, 24).forEach(o -> streaming.add(replica(o)));
+        assertThat(membership(ScalePlanner.plan(new Observation(forty, streaming, Optional.of("demo-0")))))
+                .extracting(a -> ((Action.CreatePod) a).ordinal()).containsExactlyElementsOf(
+                        IntStream.rangeClosed(25, 36).boxed().toList());
     }
 
     @Test
