@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Measures, on this machine: `pgset up` (3 instances) to Healthy, and adding one replica, and
-# prints where the first `up` spent its time.
+# Measures, on this machine: `pgset up` (3 instances) to Healthy with podManagementPolicy
+# OrderedReady (the default) and Parallel, interleaved round by round (the order alternates), with
+# their medians and ratio; adding one replica; `up` of a stopped cluster; and prints where the
+# first `up` of each policy spent its time.
 # Usage: bench/up.sh [ROUNDS]   (build first: mvn -q -DskipTests package)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +11,7 @@ home=$(mktemp -d)
 chmod 755 "$home"
 cleanup() {
   bin/pgset --home "$home" down bench >/dev/null 2>&1 || true
+  bin/pgset --home "$home" down benchp >/dev/null 2>&1 || true
   pkill -9 -f "$home" 2>/dev/null || true
   rm -rf "$home"
 }
@@ -37,20 +40,42 @@ for t, what, f in sorted(rows):
 PY
 }
 
-up=() add=() restart=()
-for i in $(seq 1 "$rounds"); do
+parallel_spec="$home/parallel.yaml"
+printf 'apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: benchp}\nspec: {instances: 3, podManagementPolicy: Parallel}\n' \
+  > "$parallel_spec"
+
+ordered() { # round: the default cluster: up, one more replica, down, up again, delete
   start=$(date +%s%N); bin/pgset --home "$home" up bench >/dev/null; up+=("$(seconds "$start")")
-  [ "$i" = 1 ] && first=$(timeline "$start" "$home/clusters/bench")
+  [ "$1" = 1 ] && first=$(timeline "$start" "$home/clusters/bench")
   start=$(date +%s%N); bin/pgset --home "$home" scale bench --instances 4 >/dev/null; add+=("$(seconds "$start")")
   bin/pgset --home "$home" down bench >/dev/null
   start=$(date +%s%N); bin/pgset --home "$home" up bench >/dev/null; restart+=("$(seconds "$start")")
   bin/pgset --home "$home" delete bench --volumes >/dev/null
+}
+parallel() { # round: the same 3 instances with podManagementPolicy: Parallel, up, then delete
+  start=$(date +%s%N); bin/pgset --home "$home" up -f "$parallel_spec" >/dev/null; upp+=("$(seconds "$start")")
+  [ "$1" = 1 ] && firstp=$(timeline "$start" "$home/clusters/benchp")
+  bin/pgset --home "$home" delete benchp --volumes >/dev/null
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+up=() upp=() add=() restart=()
+for i in $(seq 1 "$rounds"); do
+  # Alternating which goes first, so that a drift in the machine's load favours neither.
+  if (( i % 2 )); then ordered "$i"; parallel "$i"; else parallel "$i"; ordered "$i"; fi
 done
 
 summary() { printf '%s\n' "${@:2}" | sort -n | awk -v what="$1" '{a[NR]=$1} END {printf "%-42s min %6.2f s  median %6.2f s  max %6.2f s  (n=%d)\n", what, a[1], (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[NR], NR}'; }
-echo "pgset bench on $(nproc) cores, PostgreSQL $(/usr/lib/postgresql/15/bin/postgres --version | awk '{print $3}')"
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+echo "pgset bench on $(nproc) cores, PostgreSQL $(/usr/lib/postgresql/15/bin/postgres --version | awk '{print $3}'),"\
+  "load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after"
 summary "up (new cluster, 3 instances) to Healthy" "${up[@]}"
+summary "  the same with podManagementPolicy: Parallel" "${upp[@]}"
+awk -v o="$(median "${up[@]}")" -v p="$(median "${upp[@]}")" \
+  'BEGIN {printf "  median Parallel / OrderedReady: %.2f s / %.2f s = %.2f\n", p, o, p / o}'
 summary "add one replica (scale 3 -> 4) to Healthy" "${add[@]}"
 summary "up of a stopped 4-instance cluster" "${restart[@]}"
 echo "the first round's up, from the logs (seconds since the command started):"
 echo "$first"
+echo "the first round's up with podManagementPolicy: Parallel:"
+echo "$firstp"

@@ -224,6 +224,15 @@ final class PgsetHome implements AutoCloseable {
         }
     }
 
+    /** Removes a file tree (of this home's: a stopped instance's volume, say). */
+    static void deleteTree(Path tree) throws IOException {
+        try (Stream<Path> paths = Files.walk(tree)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     /** Kills every process started for this home, and waits until they are gone. */
     void stopProcesses() {
         // With their children: a killed postmaster's checkpointer and WAL writer do not name the

@@ -17,7 +17,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -115,7 +117,12 @@ public final class LocalRuntime implements ClusterRuntime {
         Process process = warmed.isPresent() ? warmed.get() : launcher.start(args, home.podLog(pod));
         Processes.writePid(home.podPid(pod), process.pid());
         awaitIdentifiable(process, marker(home, pod));
-        warmNext(ordinal + 1, spec.instances());
+        if (warm.isPresent()) {
+            Set<Integer> running = pods().stream().filter(PodState::running).map(PodState::ordinal)
+                    .collect(Collectors.toSet());
+            WarmTargets.after(spec.podManagementPolicy(), ordinal, upstream.isPresent(), spec.instances(), running)
+                    .forEach(this::warm);
+        }
     }
 
     /**
@@ -123,16 +130,18 @@ public final class LocalRuntime implements ClusterRuntime {
      * stopped cluster), while the controller sets itself up before its first pass creates it.
      */
     void warmFirst(int instances) {
-        warmNext(0, instances);
+        if (instances > 0) {
+            warm(0);
+        }
     }
 
     /**
-     * While an instance starts, the JVM of the next one (when the spec wants it and it does not
-     * run) starts warm, so that it is ready when its turn comes ({@link WarmInstances}).
+     * While an instance starts, the JVMs of those the next pass creates ({@link WarmTargets}) start
+     * warm, so that they are ready when their turn comes ({@link WarmInstances}).
      */
-    private void warmNext(int ordinal, int instances) {
+    private void warm(int ordinal) {
         String next = home.name() + "-" + ordinal;
-        if (warm.isPresent() && ordinal < instances && Processes.alive(home.podPid(next), marker(home, next)).isEmpty()) {
+        if (warm.isPresent() && Processes.alive(home.podPid(next), marker(home, next)).isEmpty()) {
             warm.get().prepare(next);
         }
     }

@@ -14,14 +14,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Instance manager JVMs started ahead of their turn, so that the next ordinal's JVM has started
- * (the JVM, class loading, the first key generation) while the one before it bootstraps. A warm
- * JVM is only a process: it knows no ordinal, ports, volume or certificate, writes nothing, and
- * does nothing until the controller hands it an instance's arguments, exactly when it would
- * otherwise start a new process for that instance; ordered start is unchanged. A warm JVM that is
- * never handed anything exits: when the controller closes it, when the controller dies (its
- * standard input, a pipe from the controller, closes), or after {@link #MAX_AGE} on its own.
- * The controller's loop uses it, and its shutdown closes it.
+ * Instance manager JVMs started ahead of their turn, so that the JVMs of the instances the next
+ * pass creates ({@link WarmTargets}: the next ordinal, or with {@code podManagementPolicy:
+ * Parallel} every replica at once) have started (the JVM, class loading, the first key
+ * generation) while the instance before them bootstraps. A warm JVM is only a process: it knows
+ * no ordinal, ports, volume or certificate, writes nothing, and does nothing until the controller
+ * hands it an instance's arguments, exactly when it would otherwise start a new process for that
+ * instance; the order of creation is unchanged. A warm JVM that is never handed anything exits:
+ * when the controller closes it, when the controller dies (its standard input, a pipe from the
+ * controller, closes), or after {@link #MAX_AGE} on its own. The controller's loop uses it, and
+ * its shutdown closes it.
  */
 public final class WarmInstances implements AutoCloseable {
 

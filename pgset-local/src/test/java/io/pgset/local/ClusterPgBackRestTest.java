@@ -73,7 +73,8 @@ class ClusterPgBackRestTest {
                 noBackup.replication(), noBackup.bootstrap(), new ClusterSpec.BackupSpec(false, List.of(),
                 ClusterSpec.ScheduleSpec.DEFAULT, noBackup.backup().retention(), noBackup.backup().archive()),
                 noBackup.tls(), noBackup.network(), noBackup.disruption(), noBackup.failover(), noBackup.resources(),
-                noBackup.logging(), noBackup.scheduling(), noBackup.services());
+                noBackup.logging(), noBackup.scheduling(), noBackup.services(),
+                noBackup.podManagementPolicy());
         assertThatThrownBy(() -> ClusterPgBackRest.of(HOME, without, status("demo-0")))
                 .hasMessageContaining("has no spec.backup: add a backup section");
     }

@@ -105,6 +105,16 @@ public final class PostgresConfRenderer {
         return Math.max(32, spec.instances() + 8);
     }
 
+    /** The primary's {@code max_wal_senders}: the spec's own value when it sets one, else pgset's. */
+    public static int walSenders(ClusterSpec spec) {
+        try {
+            return Integer.parseInt(spec.postgres().parameters().getOrDefault("max_wal_senders",
+                    Integer.toString(senders(spec))).strip());
+        } catch (NumberFormatException e) { // the server's check refuses it before it gets here
+            return senders(spec);
+        }
+    }
+
     static String synchronousStandbyNames(ClusterSpec spec, String self) {
         if (spec.replication().mode() != ReplicationMode.SYNC) {
             return "";

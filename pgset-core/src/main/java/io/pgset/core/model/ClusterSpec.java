@@ -25,19 +25,21 @@ public record ClusterSpec(
         ResourcesSpec resources,
         LoggingSpec logging,
         SchedulingSpec scheduling,
-        ServicesSpec services) {
+        ServicesSpec services,
+        PodManagementPolicy podManagementPolicy) {
 
     public ClusterSpec {
         postgres = postgres.withSortedParameters();
         logging = logging == null ? LoggingSpec.INHERIT : logging;
     }
 
-    /** A spec that says nothing about logging, scheduling or services. */
+    /** A spec that says nothing about logging, scheduling, services or how instances are created. */
     public ClusterSpec(String name, int instances, PostgresSpec postgres, StorageSpec storage,
                        ReplicationSpec replication, BootstrapSpec bootstrap, BackupSpec backup, TlsSpec tls,
                        NetworkSpec network, DisruptionSpec disruption, FailoverSpec failover, ResourcesSpec resources) {
         this(name, instances, postgres, storage, replication, bootstrap, backup, tls, network, disruption, failover,
-                resources, LoggingSpec.INHERIT, SchedulingSpec.NONE, ServicesSpec.DEFAULT);
+                resources, LoggingSpec.INHERIT, SchedulingSpec.NONE, ServicesSpec.DEFAULT,
+                PodManagementPolicy.ORDERED_READY);
     }
 
     /** The stable name of the instance with this ordinal: {@code demo-0}, {@code demo-1}, ... */
@@ -58,7 +60,13 @@ public record ClusterSpec(
     /** The same cluster with {@code count} instances; a replication mode the spec left out follows the count. */
     public ClusterSpec withInstances(int count) {
         return new ClusterSpec(name, count, postgres, storage, replication.forInstances(count), bootstrap, backup, tls,
-                network, disruption, failover, resources, logging, scheduling, services);
+                network, disruption, failover, resources, logging, scheduling, services, podManagementPolicy);
+    }
+
+    /** The same cluster, creating its missing instances under {@code policy}. */
+    public ClusterSpec withPodManagementPolicy(PodManagementPolicy policy) {
+        return new ClusterSpec(name, instances, postgres, storage, replication, bootstrap, backup, tls, network,
+                disruption, failover, resources, logging, scheduling, services, policy);
     }
 
     public record PostgresSpec(String version, String binDir, Map<String, String> parameters) {

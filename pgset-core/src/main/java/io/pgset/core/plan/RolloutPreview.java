@@ -3,6 +3,7 @@ package io.pgset.core.plan;
 import io.pgset.core.config.InstanceConfig;
 import io.pgset.core.config.PostgresConfRenderer;
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.PodManagementPolicy;
 import io.pgset.core.spec.ParameterCatalog.Context;
 import io.pgset.core.spec.SpecChanges;
 import java.util.ArrayList;
@@ -68,8 +69,11 @@ public record RolloutPreview(List<String> changes, List<String> refused, List<St
                         : String.join(", ", reloadFor) + (hba ? " and pg_hba.conf" : "")));
             }
         }
+        String order = after.podManagementPolicy() == PodManagementPolicy.PARALLEL
+                ? "together with the others (podManagementPolicy: Parallel)"
+                : "in ordinal order, each after the one before is Ready";
         IntStream.range(before.instances(), after.instances()).forEach(i -> lines.add(after.podName(i)
-                + ": created (scale up, in ordinal order, each after the one before is Ready); it clones the primary"));
+                + ": created (scale up, " + order + "); it clones the primary"));
         IntStream.range(after.instances(), before.instances()).boxed().sorted((a, b) -> b - a)
                 .forEach(i -> lines.add(before.podName(i) + ": removed (scale down, highest ordinal first); its volume "
                         + (after.storage().retainOnScaleDown() ? "is kept" : "is deleted")));

@@ -21,6 +21,8 @@ public final class SpecChanges {
     public static List<String> describe(ClusterSpec before, ClusterSpec after) {
         List<String> changes = new ArrayList<>();
         compare(changes, "spec.instances", before.instances(), after.instances());
+        compare(changes, "spec.podManagementPolicy", before.podManagementPolicy().label(),
+                after.podManagementPolicy().label());
         compare(changes, "spec.postgres.version", before.postgres().version(), after.postgres().version());
         compare(changes, "spec.postgres.binDir", before.postgres().binDir(), after.postgres().binDir());
         Map<String, String> was = before.postgres().parameters();

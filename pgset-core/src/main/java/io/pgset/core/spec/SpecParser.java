@@ -20,6 +20,7 @@ import io.pgset.core.model.ClusterSpec.TlsSpec;
 import io.pgset.core.model.ClusterSpec.LoggingSpec;
 import io.pgset.core.model.ByteSize;
 import io.pgset.core.model.LogFormat;
+import io.pgset.core.model.PodManagementPolicy;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -63,6 +64,8 @@ final class SpecParser {
     private static final Rule SIZE_RANGE = Rule.of("must be at most 1024Ti", SpecParser::atMostPetabyte);
     private static final Rule POSITIVE = Rule.of("must be greater than zero",
             size -> !size.matches("0+(Ki|Mi|Gi|Ti)?"));
+    private static final Rule POD_MANAGEMENT_POLICY = Rule.oneOf(java.util.Arrays.stream(PodManagementPolicy.values())
+            .map(PodManagementPolicy::label).toArray(String[]::new));
     private static final Rule MODE = Rule.of("must be async or sync",
             mode -> mode.equalsIgnoreCase("async") || mode.equalsIgnoreCase("sync"));
     private static final Rule IDENTIFIER = Rule.matching("must be a lowercase SQL identifier (letters,"
@@ -104,7 +107,7 @@ final class SpecParser {
         root.requiredText("apiVersion", Rule.equalTo(API_VERSION));
         root.requiredText("kind", Rule.equalTo(KIND));
         String name = metadata(root.requiredObject("metadata"));
-        return spec(name, section(root, "spec", "instances", "postgres", "storage", "replication",
+        return spec(name, section(root, "spec", "instances", "podManagementPolicy", "postgres", "storage", "replication",
                 "bootstrap", "backup", "tls", "network", "disruption", "failover", "resources", "logging", "scheduling", "services"));
     }
 
@@ -147,6 +150,8 @@ final class SpecParser {
 
     private static ClusterSpec spec(String name, SpecNode spec) {
         int instances = spec.integer("instances", 3, 1, 99);
+        PodManagementPolicy policy = PodManagementPolicy.of(spec.text("podManagementPolicy",
+                PodManagementPolicy.ORDERED_READY.label(), POD_MANAGEMENT_POLICY));
         SpecNode network = section(spec, "network", "allow");
         NetworkSpec allowed; // read in field order, so that problems are reported in it
         ClusterSpec cluster = new ClusterSpec(name,
@@ -165,7 +170,8 @@ final class SpecParser {
                 resources(section(spec, "resources", "requests", "limits")),
                 logging(section(spec, "logging", "format")),
                 KubernetesFields.scheduling(spec.object("scheduling")),
-                KubernetesFields.services(spec.object("services"), allowed.given() && !allowed.allow().isEmpty()));
+                KubernetesFields.services(spec.object("services"), allowed.given() && !allowed.allow().isEmpty()),
+                policy);
         checkSyncStandbys(spec, cluster);
         return cluster;
     }

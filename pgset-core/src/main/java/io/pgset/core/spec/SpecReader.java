@@ -2,6 +2,7 @@ package io.pgset.core.spec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.PodManagementPolicy;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
@@ -24,6 +25,7 @@ import java.util.List;
  * metadata: {name: demo}         # also namespace, labels, annotations: accepted, ignored
  * spec:
  *   instances: 3                 # 1..99
+ *   podManagementPolicy: OrderedReady   # or Parallel: missing replicas are created together
  *   postgres: {version: "15", binDir: /usr/lib/postgresql/15/bin, parameters: {}}
  *   storage: {size: 1Gi, retainOnScaleDown: true, retainOnDelete: true}   # storageClass: fast (Kubernetes)
  *   replication: {mode: sync, syncStandbys: 1}   # mode: sync from 3 instances, async below
@@ -92,12 +94,15 @@ public final class SpecReader {
 
     /**
      * A short fingerprint of the spec: instances report the version whose configuration they have
-     * loaded, and the controller compares it with the version it wants.
+     * loaded, and the controller compares it with the version it wants. How instances are created
+     * ({@code podManagementPolicy}) is the controller's business alone, so it leaves the version as
+     * it is: changing it reloads no instance.
      */
     public static String version(ClusterSpec spec) {
+        String canonical = write(spec.withPodManagementPolicy(PodManagementPolicy.ORDERED_READY));
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(write(spec).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(digest, 0, 6);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);

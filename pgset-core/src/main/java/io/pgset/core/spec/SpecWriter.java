@@ -10,6 +10,7 @@ import io.pgset.core.model.ClusterSpec.InitdbSpec;
 import io.pgset.core.model.ClusterSpec.PostgresSpec;
 import io.pgset.core.model.ClusterSpec.RecoverySpec;
 import io.pgset.core.model.ClusterSpec.S3Repository;
+import io.pgset.core.model.PodManagementPolicy;
 import io.pgset.core.model.SchedulingSpec;
 import io.pgset.core.model.ServicesSpec;
 import io.pgset.core.model.ClusterSpec.StorageSpec;
@@ -33,6 +34,10 @@ final class SpecWriter {
         root.putObject("metadata").put("name", cluster.name());
         ObjectNode spec = root.putObject("spec");
         spec.put("instances", cluster.instances());
+        // Only when not the default, so that the canonical document of every other spec stays as it was.
+        if (cluster.podManagementPolicy() != PodManagementPolicy.ORDERED_READY) {
+            spec.put("podManagementPolicy", cluster.podManagementPolicy().label());
+        }
         postgres(spec.putObject("postgres"), cluster.postgres());
         storage(spec.putObject("storage"), cluster.storage());
         ObjectNode replication = spec.putObject("replication");

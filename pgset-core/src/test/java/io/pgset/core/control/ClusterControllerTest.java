@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.PodManagementPolicy;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.model.Phase;
@@ -89,6 +90,25 @@ class ClusterControllerTest {
         controller.reconcile(DEMO);
 
         assertThat(runtime.calls).contains("createPod 1 from demo-0");
+    }
+
+    @Test
+    void parallelPassCreatesEveryMissingInstanceAndTellsEachWithItsReason() {
+        runtime.start(0);
+        client.statuses.put("demo-0", primaryReady("demo-0"));
+        ClusterSpec parallel = DEMO.withInstances(4).withPodManagementPolicy(PodManagementPolicy.PARALLEL);
+
+        ClusterStatus status = controller.reconcile(parallel);
+
+        assertThat(runtime.calls).containsExactly("recordPrimary demo-0", "createPod 1 from demo-0",
+                "createPod 2 from demo-0", "createPod 3 from demo-0");
+        assertThat(client.ensured).containsExactly(List.of("pgset_demo_1", "pgset_demo_2", "pgset_demo_3"));
+        assertThat(told).filteredOn(e -> e.reason() == Event.Reason.Create).extracting(e -> e.pod().orElseThrow())
+                .containsExactly("demo-1", "demo-2", "demo-3");
+        assertThat(told).filteredOn(e -> e.reason() == Event.Reason.Create)
+                .allSatisfy(e -> assertThat(e.message()).contains("is missing (want 4)", "Parallel"));
+        assertThat(status.message()).contains("demo-1 is missing", "demo-2 is missing", "demo-3 is missing");
+        assertThat(controller.acted()).isTrue();
     }
 
     @Test

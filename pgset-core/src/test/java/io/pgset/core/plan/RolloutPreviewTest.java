@@ -79,6 +79,15 @@ class RolloutPreviewTest {
         assertThat(RolloutPreview.of(spec("{instances: 3}"), spec("{instances: 4}"), Optional.of("demo-0"), SERVER)
                 .instances()).contains("demo-3: created (scale up, in ordinal order, each after the one before is Ready);"
                 + " it clones the primary");
+        assertThat(RolloutPreview.of(spec("{instances: 3}"), spec("{instances: 5, podManagementPolicy: Parallel}"),
+                Optional.of("demo-0"), SERVER).instances()).contains(
+                "demo-3: created (scale up, together with the others (podManagementPolicy: Parallel)); it clones the primary",
+                "demo-4: created (scale up, together with the others (podManagementPolicy: Parallel)); it clones the primary");
+        // The policy alone touches no instance: it only changes what the controller creates next.
+        RolloutPreview policyOnly = RolloutPreview.of(spec("{instances: 3}"),
+                spec("{instances: 3, podManagementPolicy: Parallel}"), Optional.of("demo-0"), SERVER);
+        assertThat(policyOnly.changes()).containsExactly("spec.podManagementPolicy: OrderedReady -> Parallel");
+        assertThat(policyOnly.instances()).containsExactly("no instance reloads or restarts");
         assertThat(RolloutPreview.of(spec("{instances: 3}"), spec("{instances: 1}"), Optional.of("demo-0"), SERVER)
                 .instances()).containsSubsequence("demo-2: removed (scale down, highest ordinal first); its volume is kept",
                 "demo-1: removed (scale down, highest ordinal first); its volume is kept");

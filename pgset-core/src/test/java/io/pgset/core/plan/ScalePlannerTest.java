@@ -5,15 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgset.core.control.PodState;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.InstanceStatus;
+import io.pgset.core.model.PodManagementPolicy;
 import io.pgset.core.model.Role;
 import io.pgset.core.spec.SpecReader;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ScalePlannerTest {
@@ -116,9 +119,10 @@ class ScalePlannerTest {
         );
     }
 
-    @Test
-    void scaleDownSwitchesOverInsteadOfRemovingThePrimary() {
-        List<Action> plan = ScalePlanner.plan(new Observation(DEMO.withInstances(2),
+    @ParameterizedTest
+    @EnumSource(PodManagementPolicy.class)
+    void scaleDownSwitchesOverInsteadOfRemovingThePrimary(PodManagementPolicy policy) {
+        List<Action> plan = ScalePlanner.plan(new Observation(DEMO.withPodManagementPolicy(policy).withInstances(2),
                 pods(replica(0), replica(1), primary(2)), Optional.of("demo-2")));
 
         assertThat(membership(plan)).singleElement().isInstanceOfSatisfying(Action.Switchover.class, switchover -> {
@@ -127,20 +131,23 @@ class ScalePlannerTest {
         });
     }
 
-    @Test
-    void scaleDownWaitsForTheInstancesThatStayButNotForTheOneThatGoes() {
-        List<Action> goingNotReady = ScalePlanner.plan(new Observation(DEMO.withInstances(2),
+    /** Under both policies: scale-down is one at a time, highest first. */
+    @ParameterizedTest
+    @EnumSource(PodManagementPolicy.class)
+    void scaleDownWaitsForTheInstancesThatStayButNotForTheOneThatGoes(PodManagementPolicy policy) {
+        ClusterSpec spec = DEMO.withPodManagementPolicy(policy);
+        List<Action> goingNotReady = ScalePlanner.plan(new Observation(spec.withInstances(2),
                 pods(primary(0), replica(1), notReady(2, "not streaming from a primary")), Optional.of("demo-0")));
         assertThat(membership(goingNotReady)).singleElement().isInstanceOfSatisfying(Action.DeletePod.class,
                 delete -> assertThat(delete.pod()).isEqualTo("demo-2"));
 
-        List<Action> stayingNotReady = ScalePlanner.plan(new Observation(DEMO.withInstances(2),
+        List<Action> stayingNotReady = ScalePlanner.plan(new Observation(spec.withInstances(2),
                 pods(primary(0), notReady(1, "starting"), replica(2)), Optional.of("demo-0")));
         assertThat(membership(stayingNotReady)).singleElement().isInstanceOfSatisfying(Action.Wait.class,
                 wait -> assertThat(wait.reason()).contains("demo-1 is not ready yet"));
 
         // Surplus instances go highest first, whether or not the lower surplus one is ready.
-        List<Action> lowerSurplusNotReady = ScalePlanner.plan(new Observation(DEMO.withInstances(1),
+        List<Action> lowerSurplusNotReady = ScalePlanner.plan(new Observation(spec.withInstances(1),
                 pods(primary(0), notReady(1, "catching up"), replica(2)), Optional.of("demo-0")));
         assertThat(membership(lowerSurplusNotReady)).singleElement().isInstanceOfSatisfying(Action.DeletePod.class,
                 delete -> assertThat(delete.pod()).isEqualTo("demo-2"));
@@ -180,6 +187,101 @@ class ScalePlannerTest {
         List<Action> plan = ScalePlanner.plan(cluster(3, primary(0), replica(1), replica(2)));
 
         assertThat(membership(plan)).containsExactly(new Action.Wait(""));
+    }
+
+    // --- podManagementPolicy: Parallel ----------------------------------------------------------
+
+    private static final ClusterSpec PARALLEL = DEMO.withPodManagementPolicy(PodManagementPolicy.PARALLEL);
+
+    static Stream<Arguments> parallelCreations() {
+        return Stream.of(
+                Arguments.of("a new cluster's replicas together once the primary is ready", 3,
+                        pods(primary(0)), List.of(create(1, "demo-0"), create(2, "demo-0"))),
+                Arguments.of("missing ordinals whether or not a lower one is ready yet", 5,
+                        pods(primary(0), notReady(1, "cloning"), replica(3)),
+                        List.of(create(2, "demo-0"), create(4, "demo-0"))),
+                Arguments.of("ordinal 0 with the others, from a primary elsewhere", 4,
+                        pods(replica(1), primary(2)), List.of(create(0, "demo-2"), create(3, "demo-2"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("parallelCreations")
+    void parallelCreatesEveryMissingOrdinalInOnePassFromTheReadyPrimary(String description, int instances,
+                                                                       List<ObservedPod> pods, List<Action> expected) {
+        List<Action> plan = ScalePlanner.plan(new Observation(PARALLEL.withInstances(instances), pods,
+                Optional.of("demo-0")));
+
+        assertThat(membership(plan)).usingRecursiveFieldByFieldElementComparatorIgnoringFields("reason")
+                .containsExactlyElementsOf(expected);
+        assertThat(membership(plan)).allSatisfy(create -> assertThat(create.reason()).contains("Parallel"));
+        // Each clone finds its slot: the slots come first in the same plan.
+        assertThat(plan.get(0)).isInstanceOfSatisfying(Action.EnsureSlots.class, ensure ->
+                assertThat(ensure.slots()).containsAll(expected.stream()
+                        .map(a -> PARALLEL.slotName(((Action.CreatePod) a).ordinal())).toList()));
+    }
+
+    @Test
+    void parallelCreatesOnlyAsManyClonesAsThePrimaryHasWalSendersFor() {
+        ClusterSpec forty = PARALLEL.withInstances(40); // max_wal_senders 48: 24 clones of two each
+        assertThat(membership(ScalePlanner.plan(new Observation(forty, pods(primary(0)), Optional.of("demo-0")))))
+                .hasSize(24).allSatisfy(a -> assertThat(a).isInstanceOf(Action.CreatePod.class));
+
+        List<ObservedPod> cloning = new java.util.ArrayList<>(List.of(primary(0)));
+        IntStream.rangeClosed(1, 24).forEach(o -> cloning.add(notReady(o, "cloning")));
+        assertThat(membership(ScalePlanner.plan(new Observation(forty, cloning, Optional.of("demo-0")))))
+                .singleElement().isInstanceOfSatisfying(Action.Wait.class, wait ->
+                        assertThat(wait.reason()).contains("15 missing instances wait for WAL senders", "48"));
+
+        List<ObservedPod> streaming = new java.util.ArrayList<>(List.of(primary(0)));
+        IntStream.rangeClosed(1, 24).forEach(o -> streaming.add(replica(o)));
+        assertThat(membership(ScalePlanner.plan(new Observation(forty, streaming, Optional.of("demo-0")))))
+                .extracting(a -> ((Action.CreatePod) a).ordinal()).containsExactlyElementsOf(
+                        IntStream.rangeClosed(25, 36).boxed().toList());
+    }
+
+    @Test
+    void parallelNewClusterStillCreatesOrdinalZeroAloneAndWaitsForItsBootstrap() {
+        List<Action> empty = ScalePlanner.plan(new Observation(PARALLEL, List.of(), Optional.empty()));
+        assertThat(empty).singleElement().isInstanceOfSatisfying(Action.CreatePod.class, create -> {
+            assertThat(create.ordinal()).isZero();
+            assertThat(create.newDatabase()).isTrue();
+        });
+
+        List<Action> bootstrapping = ScalePlanner.plan(new Observation(PARALLEL,
+                pods(notReady(0, "running initdb")), Optional.empty()));
+        assertThat(bootstrapping).singleElement().isInstanceOf(Action.Wait.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("recordedPrimaries")
+    void parallelClusterThatRanBeforeStillStartsItsRecordedPrimaryAlone(
+            String description, String recorded, ObservedPod[] pods, int expectedOrdinal) {
+        List<Action> plan = ScalePlanner.plan(new Observation(PARALLEL, List.of(pods), Optional.of(recorded)));
+
+        assertThat(plan).singleElement().isInstanceOfSatisfying(Action.CreatePod.class, create -> {
+            assertThat(create.ordinal()).isEqualTo(expectedOrdinal);
+            assertThat(create.upstream()).isEmpty();
+            assertThat(create.newDatabase()).isFalse();
+        });
+    }
+
+    @Test
+    void parallelWaitsLikeOrderedOnceNothingIsMissing() {
+        Observation observed = new Observation(PARALLEL, pods(primary(0), notReady(1, "catching up"), replica(2)),
+                Optional.of("demo-0"));
+        assertThat(membership(ScalePlanner.plan(observed))).singleElement().isInstanceOfSatisfying(Action.Wait.class,
+                wait -> assertThat(wait.reason()).contains("demo-1 is not ready yet: catching up"));
+        assertThat(membership(ScalePlanner.plan(new Observation(PARALLEL, pods(primary(0), replica(1), replica(2)),
+                Optional.of("demo-0"))))).containsExactly(new Action.Wait(""));
+    }
+
+    @Test
+    void orderedReadyStaysTheDefaultAndCreatesOneAtATime() {
+        assertThat(DEMO.podManagementPolicy()).isEqualTo(PodManagementPolicy.ORDERED_READY);
+        List<Action> plan = ScalePlanner.plan(new Observation(DEMO.withInstances(5), pods(primary(0)),
+                Optional.of("demo-0")));
+        assertThat(membership(plan)).singleElement().usingRecursiveComparison().ignoringFields("reason")
+                .isEqualTo(create(1, "demo-0"));
     }
 
     // --- rule 1: slots --------------------------------------------------------------------------

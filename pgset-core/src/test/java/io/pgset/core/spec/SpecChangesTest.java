@@ -35,6 +35,21 @@ class SpecChangesTest {
     }
 
     @Test
+    void podManagementPolicyChangeIsAcceptedAndReloadsNoInstance() {
+        ClusterSpec before = spec("{instances: 3}");
+        ClusterSpec after = spec("{instances: 3, podManagementPolicy: Parallel}");
+
+        assertThat(SpecChanges.describe(before, after))
+                .containsExactly("spec.podManagementPolicy: OrderedReady -> Parallel");
+        assertThat(SpecChanges.refused(before, after)).isEmpty();
+        // Only the controller acts on it: the instances' configuration, and so the version they report, stay.
+        assertThat(SpecReader.version(after)).isEqualTo(SpecReader.version(before));
+        assertThat(SpecReader.read(SpecReader.write(after))).isEqualTo(after);
+        assertThat(SpecReader.write(after)).contains("podManagementPolicy: Parallel");
+        assertThat(SpecReader.write(before)).doesNotContain("podManagementPolicy");
+    }
+
+    @Test
     void bootstrapMajorVersionAndNameChangesAreRefusedWithTheirReasons() {
         ClusterSpec before = spec("{instances: 3}");
         ClusterSpec after = SpecReader.read("apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: other}\n"

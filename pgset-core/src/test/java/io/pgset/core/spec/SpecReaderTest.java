@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.pgset.core.model.ClusterSpec;
+import io.pgset.core.model.PodManagementPolicy;
 import io.pgset.core.model.SchedulingSpec;
 import io.pgset.core.model.ServicesSpec;
 import io.pgset.core.model.ClusterSpec.ArchiveSpec;
@@ -60,7 +61,8 @@ class SpecReaderTest {
             SpecReaderTest.DEFAULT_RESOURCES,
             ClusterSpec.LoggingSpec.INHERIT,
             SchedulingSpec.NONE,
-            ServicesSpec.DEFAULT);
+            ServicesSpec.DEFAULT,
+            PodManagementPolicy.ORDERED_READY);
 
     /** A document with the standard header and this text as its spec section. */
     static String withSpec(String spec) {
@@ -119,7 +121,8 @@ class SpecReaderTest {
                 DEFAULT_RESOURCES,
                 ClusterSpec.LoggingSpec.INHERIT,
                 SchedulingSpec.NONE,
-                ServicesSpec.DEFAULT));
+                ServicesSpec.DEFAULT,
+                PodManagementPolicy.PARALLEL));
     }
 
     @Test
@@ -231,7 +234,7 @@ class SpecReaderTest {
                 new BootstrapSpec(new InitdbSpec("app", "app", true,
                         List.of("SELECT '" + value + "'", "--" + value + "\n", "A\n  " + value + "\n\n", "x\n" + value))),
                 spec.backup(), spec.tls(), spec.network(), spec.disruption(), spec.failover(), spec.resources(),
-                spec.logging(), spec.scheduling(), spec.services());
+                spec.logging(), spec.scheduling(), spec.services(), PodManagementPolicy.PARALLEL);
 
         assertThat(SpecReader.read(SpecReader.write(tricky))).isEqualTo(tricky);
     }
@@ -361,8 +364,8 @@ class SpecReaderTest {
                 "apiVersion: must be \"pgset.io/v1alpha1\", got \"pgset.io/v1\"",
                 "metadata.name: must be a DNS-1035 label (lowercase letters, digits and '-', starting with a"
                         + " letter and ending with a letter or digit), got \"Demo\"",
-                "spec.replicas: unknown field (known: instances, postgres, storage, replication, bootstrap,"
-                        + " backup, tls, network, disruption, failover, resources, logging, scheduling, services)",
+                "spec.replicas: unknown field (known: instances, podManagementPolicy, postgres, storage, replication,"
+                        + " bootstrap, backup, tls, network, disruption, failover, resources, logging, scheduling, services)",
                 "spec.instances: must be an integer, got \"three\"",
                 "spec.postgres.parameters.port: pgset manages this parameter itself; remove it from the spec",
                 "spec.network.allow[0]: must have a prefix length from 0 to 32, got \"10.0.0.0/33\"",

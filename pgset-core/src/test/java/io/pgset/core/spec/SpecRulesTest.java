@@ -16,8 +16,8 @@ class SpecRulesTest {
 
     private static final String DNS_1035 = "must be a DNS-1035 label (lowercase letters, digits and '-',"
             + " starting with a letter and ending with a letter or digit)";
-    private static final String SPEC_FIELDS = "instances, postgres, storage, replication, bootstrap,"
-            + " backup, tls, network, disruption, failover, resources, logging, scheduling, services";
+    private static final String SPEC_FIELDS = "instances, podManagementPolicy, postgres, storage, replication,"
+            + " bootstrap, backup, tls, network, disruption, failover, resources, logging, scheduling, services";
 
     static Stream<Arguments> invalidDocuments() {
         return Stream.of(
@@ -104,6 +104,9 @@ class SpecRulesTest {
                 reject(withSpec("storage: {alertPercent: \"80%\"}"),
                         "spec.storage.alertPercent: must be an integer, got \"80%\""),
                 reject(withSpec("storage: {size: 2048Ti}"), "spec.storage.size: must be at most 1024Ti, got \"2048Ti\""),
+                reject(withSpec("podManagementPolicy: parallel"),
+                        "spec.podManagementPolicy: must be one of OrderedReady, Parallel, got \"parallel\""),
+                reject(withSpec("podManagementPolicy: 1"), "spec.podManagementPolicy: must be a string, got 1"),
                 reject(withSpec("logging: {format: xml}"), "spec.logging.format: must be text or json, got \"xml\""),
                 reject(withSpec("logging: {level: debug}"), "spec.logging.level: unknown field (known: format)"),
                 reject(withSpec("storage: {storageClass: Fast_SSD}"), "spec.storage.storageClass: must be a storage"

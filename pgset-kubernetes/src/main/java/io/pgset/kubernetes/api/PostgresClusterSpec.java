@@ -23,6 +23,15 @@ public class PostgresClusterSpec {
     @Max(99)
     public Integer instances;
 
+    /** As a StatefulSet spells it. */
+    public enum PodManagementPolicy { OrderedReady, Parallel }
+
+    @JsonPropertyDescription("How missing instances are created: OrderedReady (default) one at a time in ordinal"
+            + " order, each once the one before is Ready; Parallel every missing replica in one pass, cloning the"
+            + " ready primary together. Either way a new cluster's first pod (or a stopped cluster's primary) comes"
+            + " alone first, and scale-down removes the highest ordinal first, one at a time")
+    public PodManagementPolicy podManagementPolicy;
+
     public Postgres postgres;
     public Storage storage;
     public Replication replication;

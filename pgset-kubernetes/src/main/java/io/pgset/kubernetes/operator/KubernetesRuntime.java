@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries out the controller's decisions on a StatefulSet. Kubernetes creates and recreates the
- * pods; this runtime decides how many there are ({@code replicas}, one ordinal at a time, as the
- * scale planner asks), fences by deleting a pod at once, and keeps the primary's name in an
+ * pods; this runtime decides how many there are ({@code replicas}, as the scale planner asks: one
+ * ordinal at a time, or with {@code podManagementPolicy: Parallel} every missing one in a pass,
+ * which the set's own Parallel policy then creates together), fences by deleting a pod at once,
+ * and keeps the primary's name in an
  * annotation of the StatefulSet, where a restarted pod's instance manager also reads it.
  *
  * <p>Reads come from one look at the StatefulSet and its pods per pass ({@link #refresh}), so a
@@ -180,7 +182,8 @@ public final class KubernetesRuntime implements ClusterRuntime {
     /**
      * Kubernetes makes the pod; this makes sure the StatefulSet asks for it. A pod that exists in
      * the StatefulSet already (deleted, being recreated) needs nothing: its instance manager
-     * finds its volume and the recorded primary, and the controller makes it follow.
+     * finds its volume and the recorded primary, and the controller makes it follow. Several in one
+     * pass each read the set afresh, so one never lowers what another raised.
      */
     @Override
     public void createPod(int ordinal, Optional<PodState> upstream, boolean newDatabase) {

@@ -50,6 +50,8 @@ class CustomResourceDefinitionTest {
         assertThat(spec.at("/storage/properties/size/pattern").asText()).isEqualTo("^[0-9]+(Ki|Mi|Gi|Ti)?$");
         assertThat(spec.at("/replication/properties/mode/enum")).extracting(JsonNode::asText)
                 .containsExactly("async", "sync");
+        assertThat(spec.at("/podManagementPolicy/enum")).extracting(JsonNode::asText)
+                .containsExactly("OrderedReady", "Parallel");
         assertThat(spec.at("/postgres/properties/parameters/additionalProperties/type").asText()).isEqualTo("string");
         assertThat(spec.at("/network/properties/allow/items/type").asText()).isEqualTo("string");
         assertThat(spec.at("/storage/properties/storageClass/maxLength").asInt()).isEqualTo(253);

@@ -34,6 +34,7 @@ final class FakeKubelet implements AutoCloseable {
     private final Map<String, Long> deletedUntil = new HashMap<>();
     private final Map<String, String> seenUid = new HashMap<>();
     private volatile Duration recreateAfter = Duration.ZERO;
+    private volatile boolean held;
 
     private final Map<String, Integer> replicasSeen = new HashMap<>();
 
@@ -48,6 +49,11 @@ final class FakeKubelet implements AutoCloseable {
         recreateAfter = delay;
     }
 
+    /** While held, it does nothing: a StatefulSet's new pods do not appear (a node that has not started them yet). */
+    void hold(boolean held) {
+        this.held = held;
+    }
+
     private void passQuietly() {
         try {
             pass();
@@ -57,6 +63,9 @@ final class FakeKubelet implements AutoCloseable {
     }
 
     private synchronized void pass() {
+        if (held) {
+            return;
+        }
         for (StatefulSet set : client.apps().statefulSets().inNamespace(namespace).list().getItems()) {
             String name = set.getMetadata().getName();
             String revision = name + "-" + templateHash(set);

@@ -102,7 +102,7 @@ class OperatorIT {
     }
 
     @Test
-    void scaleUpAndDownMovesOneOrdinalAtATimeInOrder() {
+    void scaleUpAndDownMovesOneOrdinalAtATimeInOrderAndParallelAsksForEveryMissingOneAtOnce() {
         start(3);
         awaitHealthy(3);
         timeline.clear();
@@ -118,6 +118,25 @@ class OperatorIT {
                 "replicas 3", "delete demo-3", "replicas 2", "delete demo-2");
         assertThat(selected("demo-rw")).containsExactly("demo-0");
         assertThat(selected("demo-ro")).containsExactly("demo-1");
+
+        // Parallel: one pass asks for both missing ordinals, before either pod exists (OrderedReady
+        // would wait for demo-2 to be Ready, and so stay at 3 while the node starts nothing).
+        timeline.clear();
+        kubelet.hold(true);
+        edit(spec -> {
+            spec.instances = 4;
+            spec.podManagementPolicy = PostgresClusterSpec.PodManagementPolicy.Parallel;
+        });
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+                client.apps().statefulSets().inNamespace(ns).withName("demo").get().getSpec().getReplicas() == 4);
+        assertThat(client.pods().inNamespace(ns).list().getItems()).hasSize(2);
+        assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                .filteredOn(e -> "Create".equals(e.getReason())).extracting(e -> e.getMessage())
+                .anySatisfy(m -> assertThat(m).contains("create demo-2", "Parallel"))
+                .anySatisfy(m -> assertThat(m).contains("create demo-3", "Parallel"));
+        kubelet.hold(false);
+        awaitHealthy(4);
+        assertThat(events("create")).containsExactlyInAnyOrder("create demo-2", "create demo-3");
     }
 
     @Test
