@@ -61,7 +61,7 @@ public final class Main {
         if (log != null) { // a daemon: its output rolls in the file it was started with
             RollingLog.redirectStandardStreams(Path.of(log), LogLimits.of(System.getProperties()));
         }
-        System.exit(run(System.out, System.err, true, args));
+        ProcessExit.exit(run(System.out, System.err, true, args));
     }
 
     /** Runs one pgset command; returns its exit code. */
