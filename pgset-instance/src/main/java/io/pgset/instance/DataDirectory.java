@@ -61,6 +61,7 @@ final class DataDirectory {
     private final LibpqTls tls = new LibpqTls();
     private final ReplicaClone clone;
     private final Rewind rewind;
+    private final FileSystemSync fileSync;
 
     /** Whether this process has seen a database on the volume (then an empty volume is never initdb'd). */
     private volatile boolean databaseSeen;
@@ -79,6 +80,7 @@ final class DataDirectory {
         this.log = log;
         this.clone = new ReplicaClone(options, tools, user, clock, log, tls, replicationPassfile());
         this.rewind = new Rewind(options, tools, user, clock, sessions, tls, superuserPassfile());
+        this.fileSync = new FileSystemSync(tools);
     }
 
     /** The certificate files connections use from now on; empty while TLS is off. */
@@ -248,10 +250,12 @@ final class DataDirectory {
             if (options.spec().bootstrap().initdb().dataChecksums()) {
                 args.add("--data-checksums");
             }
+            args.addAll(fileSync.skipPerFileSync());
             tools.run(Duration.ofMinutes(5), "initdb", args.toArray(String[]::new));
         } finally {
             Files.deleteIfExists(pwfile);
         }
+        fileSync.sync(staging); // durable before it becomes pgdata
         StagedData.install(staging, options.pgdata());
     }
 
