@@ -134,14 +134,17 @@ final class DataDirectory {
      * @return what was done, for the log
      * @throws DataRefusedException when the data must not be touched, saying why and what to do
      */
-    String prepare(Secrets secrets, Optional<InstanceOptions.Endpoint> upstream, PostgresProcess postgres)
-            throws IOException {
+    String prepare(Secrets secrets, Optional<InstanceOptions.Endpoint> upstream, PostgresProcess postgres,
+                   TlsReady tlsReady) throws IOException {
         user.volumeRoot(options.volume());
         user.privateFile(replicationPassfile(),
                 "*:*:*:" + HbaRenderer.REPLICATION_USER + ":" + escape(secrets.replicationPassword()) + "\n");
         user.privateFile(superuserPassfile(), "*:*:*:postgres:" + escape(secrets.superuserPassword()) + "\n");
         removeUnfinishedStaging();
         DataRules.Found found = inspect();
+        if (upstream.isPresent()) {
+            tlsReady.await(); // the upstream is asked over TLS
+        }
         OptionalLong upstreamIdentifier = upstream.isPresent() && found.kind() != DataRules.Kind.EMPTY
                 ? systemIdentifier(upstream.get()) : OptionalLong.empty();
         if (found.kind() != DataRules.Kind.EMPTY) {
@@ -154,6 +157,9 @@ final class DataDirectory {
                 upstreamIdentifier);
         if (!(step instanceof DataRules.Step.Start)) {
             generation.incrementAndGet();
+        }
+        if (!(step instanceof DataRules.Step.Initdb)) {
+            tlsReady.await(); // only initdb needs no certificate
         }
         if (step instanceof DataRules.Step.Start) {
             return "starting on the data in " + options.pgdata();
@@ -176,6 +182,12 @@ final class DataDirectory {
         }
         throw new DataRefusedException("pod " + options.pod() + ", volume " + options.volume() + ": "
                 + ((DataRules.Step.Refuse) step).why());
+    }
+
+    /** Waits until the instance's certificates are in place (see {@link Certificates}). */
+    @FunctionalInterface
+    interface TlsReady {
+        void await() throws IOException;
     }
 
     /** What {@code pgdata} holds: pg_controldata is the judge of whether it is a database. */
