@@ -24,8 +24,9 @@ import java.util.Properties;
  * pom): the build runs this with {@code -XX:ArchiveClassesAtExit}, and the classes it loads are
  * archived, so that every pgset JVM (the CLI, the controller, the instance managers) maps them
  * instead of parsing and verifying them again. It walks the paths each of those JVMs takes at start,
- * without postgres: the command line, a spec, the cluster CA and certificates, the TLS API server and
- * its client, JSON, the JDBC driver, a child process, the rolling log. Not a user command.
+ * without a real postgres: the command line, a spec, the cluster CA and certificates, the TLS API server
+ * and its client, JSON, a JDBC session with a stand-in server, a child process, the rolling log. Not a
+ * user command.
  */
 public final class ClassDataTraining {
 
@@ -63,6 +64,9 @@ public final class ClassDataTraining {
         } finally {
             api.close();
         }
+        try (TrainingPostgres postgres = new TrainingPostgres(tls.context(), "training")) {
+            connect(postgres.port(), caFile);
+        }
 
         new ProcessBuilder("true").redirectErrorStream(true).start().waitFor();
         org.slf4j.LoggerFactory.getLogger("pgset.training").debug("trained");
@@ -88,16 +92,48 @@ public final class ClassDataTraining {
 
     /** The driver's connection path up to the server's refusal (the API speaks HTTP, not postgres). */
     private static void refusedConnection(int port, Path caFile) {
+        try {
+            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", connection(caFile)).close();
+        } catch (SQLException expected) {
+            // what is archived is the path, not the outcome
+        }
+    }
+
+    /**
+     * The path of an instance manager's connections, to a server that speaks enough of postgres's
+     * protocol ({@link TrainingPostgres}): TLS verified against the CA, SCRAM, a prepared query read
+     * back, a statement. Without an answer the archive lacks the driver's classes of a session (they
+     * load from the jar): the build goes on and says so.
+     */
+    private static void connect(int port, Path caFile) {
+        try (var c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", connection(caFile));
+             var ps = c.prepareStatement("SELECT ?")) {
+            ps.setString(1, "training");
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                rs.getString(1);
+                rs.getLong(1);
+                rs.getBoolean(1);
+            }
+            try (var s = c.createStatement()) {
+                s.execute("SET synchronous_commit = local");
+            }
+        } catch (SQLException | RuntimeException e) {
+            System.err.println("warning: the training's postgres session failed (" + e.getMessage() + "); the"
+                    + " class-data archive lacks some of the JDBC driver's classes");
+        }
+    }
+
+    /** The properties an instance manager connects with (see PostgresSession in pgset-instance). */
+    private static Properties connection(Path caFile) {
         Properties props = new Properties();
         props.setProperty("user", "postgres");
         props.setProperty("password", "training");
         props.setProperty("connectTimeout", "2");
+        props.setProperty("socketTimeout", "10");
+        props.setProperty("ApplicationName", "pgset-instance");
         props.setProperty("sslmode", "verify-full");
         props.setProperty("sslrootcert", caFile.toString());
-        try {
-            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", props).close();
-        } catch (SQLException expected) {
-            // what is archived is the path, not the outcome
-        }
+        return props;
     }
 }

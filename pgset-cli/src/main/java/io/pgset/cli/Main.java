@@ -61,7 +61,7 @@ public final class Main {
         if (log != null) { // a daemon: its output rolls in the file it was started with
             RollingLog.redirectStandardStreams(Path.of(log), LogLimits.of(System.getProperties()));
         }
-        System.exit(run(System.out, System.err, true, args));
+        ProcessExit.exit(run(System.out, System.err, true, args));
     }
 
     /** Runs one pgset command; returns its exit code. */
@@ -86,18 +86,17 @@ public final class Main {
     }
 
     /**
-     * The command line for these arguments. A daemon's (the controller, an instance manager) knows
-     * only its own command: picocli builds the model of every command it is given, and a daemon would
-     * keep the classes and the model of some twenty commands it never runs for its whole life.
+     * The command line for these arguments. It knows only the command the arguments name (and the
+     * options every command inherits): picocli builds the model of every command it is given, by
+     * reflection over its options, which took a quarter of a second of each command's start, and a
+     * daemon (the controller, an instance manager) would keep the classes and the model of some
+     * twenty commands it never runs for its whole life. With no command named, or {@code help},
+     * it knows every command, for the list and for suggestions.
      */
     static CommandLine commandLine(Main main, String... args) {
         CommandLine cli = new CommandLine(main);
-        String first = args.length > 0 ? args[0] : "";
-        List<Class<?>> commands = switch (first) {
-            case "instance" -> List.of(InstanceCommand.class);
-            case "controller" -> List.of(ControllerCommand.class);
-            default -> everyCommand();
-        };
+        List<Class<?>> commands = CommandArguments.named(args).<List<Class<?>>>map(List::of)
+                .orElseGet(Main::everyCommand);
         commands.forEach(cli::addSubcommand);
         return cli;
     }

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -44,7 +45,7 @@ class HelpTest {
     }
 
     @Test
-    void aDaemonsCommandLineHoldsOnlyItsOwnCommandAndItsInheritedOptions() {
+    void aCommandLineHoldsOnlyTheCommandItNamesAndItsInheritedOptions() {
         Main main = new Main(System.out, System.err, false);
         for (String daemon : List.of("instance", "controller")) {
             CommandLine cli = Main.commandLine(main, daemon, "--home=/x", "--cluster=demo");
@@ -54,7 +55,22 @@ class HelpTest {
             assertThat(help.exit()).as(help.err()).isZero();
             assertThat(help.out()).contains("Usage: pgset " + daemon, "--home", "--log-format");
         }
-        assertThat(Main.commandLine(main, "status").getSubcommands()).hasSize(Main.everyCommand().size());
+        assertThat(Main.commandLine(main, "status").getSubcommands()).containsOnlyKeys("status");
+        assertThat(Main.commandLine(main, "--home", "up", "--log-format=json", "status").getSubcommands())
+                .as("the value of --home is no command").containsOnlyKeys("status");
+        int every = Main.everyCommand().size();
+        assertThat(Main.commandLine(main).getSubcommands()).as("no command").hasSize(every);
+        assertThat(Main.commandLine(main, "--home", "/x", "--help").getSubcommands()).as("--help").hasSize(every);
+        assertThat(Main.commandLine(main, "help", "up").getSubcommands()).as("help").hasSize(every);
+        assertThat(Main.commandLine(main, "stauts").getSubcommands()).as("a misspelt command").hasSize(every);
+        for (Class<?> command : Main.everyCommand()) {
+            String name = command.getAnnotation(picocli.CommandLine.Command.class).name();
+            assertThat(CommandArguments.command(name)).as(name)
+                    .isEqualTo(command == CommandLine.HelpCommand.class ? Optional.empty() : Optional.of(command));
+        }
+        Run misspelt = pgset("--home=/x", "stauts");
+        assertThat(misspelt.exit()).isNotZero();
+        assertThat(misspelt.err()).contains("stauts", "status");
     }
 
     @Test

@@ -45,12 +45,35 @@ final class Bootstrap {
     static final String SETTING = "pgset.bootstrapped";
 
     /**
+     * Runs bootstrap unless it finished before, on one connection to {@code postgres} for the
+     * check, the roles and the database (and one to the new database for the init SQL).
+     *
+     * @param starting told just before bootstrap begins (not when it had finished)
+     * @return whether it ran now
+     */
+    boolean ensure(boolean legacyMarker, Runnable starting) throws SQLException, java.io.IOException {
+        try (Connection c = session.open("postgres")) {
+            if (complete(c, legacyMarker)) {
+                return false;
+            }
+            starting.run();
+            createRolesAndDatabase(c);
+        }
+        if (initSqlFile.isPresent()) {
+            String script = java.nio.file.Files.readString(initSqlFile.get());
+            runInitSql(script.isBlank() ? List.of() : List.of(script), initSqlFile.get().toString());
+        } else {
+            runInitSql(initdb.initSql(), "spec.bootstrap.initdb.initSql");
+        }
+        return true;
+    }
+
+    /**
      * Whether bootstrap finished on this database: its record is there, or, for data bootstrapped
      * before the record existed, the volume had the old marker file (the record is then added).
      */
-    boolean complete(boolean legacyMarker) throws SQLException {
-        try (Connection c = session.open("postgres");
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_db_role_setting s JOIN pg_database d"
+    private boolean complete(Connection c, boolean legacyMarker) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_db_role_setting s JOIN pg_database d"
                      + " ON d.oid = s.setdatabase WHERE s.setrole = 0 AND d.datname = ?"
                      + " AND EXISTS (SELECT 1 FROM unnest(s.setconfig) AS c WHERE c LIKE ?)")) {
             ps.setString(1, initdb.database());
@@ -76,22 +99,14 @@ final class Bootstrap {
         }
     }
 
-    void run() throws SQLException, java.io.IOException {
-        try (Connection c = session.open("postgres")) {
-            commitLocally(c);
-            createRole(c, HbaRenderer.REPLICATION_USER, "LOGIN REPLICATION", secrets.replicationPassword());
-            createRole(c, initdb.owner(), "LOGIN", secrets.appPassword());
-            if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", initdb.database())) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("CREATE DATABASE " + ident(initdb.database()) + " OWNER " + ident(initdb.owner()));
-                }
+    private void createRolesAndDatabase(Connection c) throws SQLException {
+        commitLocally(c);
+        createRole(c, HbaRenderer.REPLICATION_USER, "LOGIN REPLICATION", secrets.replicationPassword());
+        createRole(c, initdb.owner(), "LOGIN", secrets.appPassword());
+        if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", initdb.database())) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE " + ident(initdb.database()) + " OWNER " + ident(initdb.owner()));
             }
-        }
-        if (initSqlFile.isPresent()) {
-            String script = java.nio.file.Files.readString(initSqlFile.get());
-            runInitSql(script.isBlank() ? List.of() : List.of(script), initSqlFile.get().toString());
-        } else {
-            runInitSql(initdb.initSql(), "spec.bootstrap.initdb.initSql");
         }
     }
 

@@ -61,6 +61,7 @@ final class DataDirectory {
     private final LibpqTls tls = new LibpqTls();
     private final ReplicaClone clone;
     private final Rewind rewind;
+    private final FileSystemSync fileSync;
 
     /** Whether this process has seen a database on the volume (then an empty volume is never initdb'd). */
     private volatile boolean databaseSeen;
@@ -79,6 +80,7 @@ final class DataDirectory {
         this.log = log;
         this.clone = new ReplicaClone(options, tools, user, clock, log, tls, replicationPassfile());
         this.rewind = new Rewind(options, tools, user, clock, sessions, tls, superuserPassfile());
+        this.fileSync = new FileSystemSync(tools);
     }
 
     /** The certificate files connections use from now on; empty while TLS is off. */
@@ -132,14 +134,17 @@ final class DataDirectory {
      * @return what was done, for the log
      * @throws DataRefusedException when the data must not be touched, saying why and what to do
      */
-    String prepare(Secrets secrets, Optional<InstanceOptions.Endpoint> upstream, PostgresProcess postgres)
-            throws IOException {
+    String prepare(Secrets secrets, Optional<InstanceOptions.Endpoint> upstream, PostgresProcess postgres,
+                   TlsReady tlsReady) throws IOException {
         user.volumeRoot(options.volume());
         user.privateFile(replicationPassfile(),
                 "*:*:*:" + HbaRenderer.REPLICATION_USER + ":" + escape(secrets.replicationPassword()) + "\n");
         user.privateFile(superuserPassfile(), "*:*:*:postgres:" + escape(secrets.superuserPassword()) + "\n");
         removeUnfinishedStaging();
         DataRules.Found found = inspect();
+        if (upstream.isPresent()) {
+            tlsReady.await(); // the upstream is asked over TLS
+        }
         OptionalLong upstreamIdentifier = upstream.isPresent() && found.kind() != DataRules.Kind.EMPTY
                 ? systemIdentifier(upstream.get()) : OptionalLong.empty();
         if (found.kind() != DataRules.Kind.EMPTY) {
@@ -152,6 +157,9 @@ final class DataDirectory {
                 upstreamIdentifier);
         if (!(step instanceof DataRules.Step.Start)) {
             generation.incrementAndGet();
+        }
+        if (!(step instanceof DataRules.Step.Initdb)) {
+            tlsReady.await(); // only initdb needs no certificate
         }
         if (step instanceof DataRules.Step.Start) {
             return "starting on the data in " + options.pgdata();
@@ -174,6 +182,12 @@ final class DataDirectory {
         }
         throw new DataRefusedException("pod " + options.pod() + ", volume " + options.volume() + ": "
                 + ((DataRules.Step.Refuse) step).why());
+    }
+
+    /** Waits until the instance's certificates are in place (see {@link Certificates}). */
+    @FunctionalInterface
+    interface TlsReady {
+        void await() throws IOException;
     }
 
     /** What {@code pgdata} holds: pg_controldata is the judge of whether it is a database. */
@@ -248,10 +262,12 @@ final class DataDirectory {
             if (options.spec().bootstrap().initdb().dataChecksums()) {
                 args.add("--data-checksums");
             }
+            args.addAll(fileSync.skipPerFileSync());
             tools.run(Duration.ofMinutes(5), "initdb", args.toArray(String[]::new));
         } finally {
             Files.deleteIfExists(pwfile);
         }
+        fileSync.sync(staging); // durable before it becomes pgdata
         StagedData.install(staging, options.pgdata());
     }
 

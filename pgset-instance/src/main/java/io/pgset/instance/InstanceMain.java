@@ -1,5 +1,6 @@
 package io.pgset.instance;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
@@ -33,8 +34,16 @@ public final class InstanceMain {
                 options.pod());
         InstanceManager manager = new InstanceManager(options, Clock.systemUTC());
         manager.whenReady(whenReady);
-        ApiServer api = InstanceApi.serve(manager, options);
+        // The data (initdb, a clone) is made while the API issues its certificate and starts: neither
+        // waits for the other, and on two cores the JVM's work and initdb's run side by side.
         manager.start();
+        ApiServer api;
+        try {
+            api = InstanceApi.serve(manager, options);
+        } catch (IOException | RuntimeException e) {
+            manager.close(); // stops postgres if it started; a staged initdb or clone is removed at the next start
+            throw e;
+        }
         return new Running(manager, api);
     }
 

@@ -156,14 +156,10 @@ public final class InstanceManager implements AutoCloseable {
         }
         Bootstrap bootstrap = new Bootstrap(session(self()), options.spec().bootstrap().initdb(), secrets,
                 options.initSql());
-        if (bootstrap.complete(data.legacyMarker())) {
-            bootstrapSeenIn = data.generation();
-            return false;
-        }
-        supervisor.enter(Lifecycle.BOOTSTRAPPING, "creating roles, database and init SQL");
-        bootstrap.run();
+        boolean ran = bootstrap.ensure(data.legacyMarker(),
+                () -> supervisor.enter(Lifecycle.BOOTSTRAPPING, "creating roles, database and init SQL"));
         bootstrapSeenIn = data.generation();
-        return true;
+        return ran;
     }
 
     /**

@@ -29,6 +29,7 @@ final class ReplicaClone {
     private final LibpqTls tls;
     private final Path replicationPassfile;
     private final ReplicaRestore replicaRestore;
+    private final FileSystemSync fileSync;
     /** How this process last cloned the replica's data; null before it did. */
     private volatile InstanceStatus.Clone last;
 
@@ -42,6 +43,7 @@ final class ReplicaClone {
         this.tls = tls;
         this.replicationPassfile = replicationPassfile;
         this.replicaRestore = new ReplicaRestore(options, new PgBackRest(options, user, tools, log), tools, user);
+        this.fileSync = new FileSystemSync(tools);
     }
 
     /** How this process last cloned the replica's data (for its status); null before it did. */
@@ -73,6 +75,7 @@ final class ReplicaClone {
             }
             start = System.nanoTime();
             baseBackup(upstream, staging);
+            fileSync.sync(staging); // durable before it becomes pgdata
             clone = new InstanceStatus.Clone(InstanceStatus.Clone.Method.PG_BASEBACKUP, "", seconds(start), "",
                     (restored.failed() ? "restore from the repository failed: " : "") + restored.whyNot(),
                     restored.failed());
@@ -93,8 +96,11 @@ final class ReplicaClone {
         String conninfo = "host=" + upstream.host() + " port=" + upstream.port() + " user="
                 + HbaRenderer.REPLICATION_USER + " passfile=" + replicationPassfile + tls.conninfo(true)
                 + " connect_timeout=5";
-        tools.run(Duration.ofHours(6), "pg_basebackup", "-d", conninfo, "-D", staging.toString(),
-                "-X", "stream", "-S", options.spec().slotName(options.ordinal()), "-c", "fast", "--no-password");
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("-d", conninfo, "-D",
+                staging.toString(), "-X", "stream", "-S", options.spec().slotName(options.ordinal()), "-c", "fast",
+                "--no-password"));
+        args.addAll(fileSync.skipPerFileSync());
+        tools.run(Duration.ofHours(6), "pg_basebackup", args.toArray(String[]::new));
     }
 
     private static double seconds(long since) {

@@ -186,8 +186,10 @@ final class Supervisor {
                 enter(Lifecycle.PREPARING, "preparing data and starting postgres");
             }
             Optional<InstanceOptions.Endpoint> follow = upstream;
-            config.prepareTls(config.newestSpec(false));
-            log.info(data.prepare(secrets, follow, postgres));
+            // The certificates are issued while initdb runs, which needs none; whatever connects waits for them.
+            Certificates certificates = Certificates.issue(config, config.newestSpec(false));
+            log.info(data.prepare(secrets, follow, postgres, certificates::await));
+            certificates.await();
             if (follow.isEmpty() && data.isStandby()) {
                 log.info("standby data and no upstream yet: starting as a standby that waits for a primary");
             }

@@ -80,18 +80,26 @@ final class Tools {
             } finally {
                 Files.deleteIfExists(output);
             }
-            boolean done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            boolean done = awaitExit(process, timeout, program);
             String text = new String(Channels.newInputStream(reader).readAllBytes(), StandardCharsets.UTF_8);
             if (!done) {
                 process.destroyForcibly();
                 throw new IOException(program + " did not finish within " + timeout.toSeconds() + "s");
             }
             return new Ran(process.exitValue(), text);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(program + " interrupted", e);
         } finally {
             Files.deleteIfExists(output);
+        }
+    }
+
+    /** Whether it ended in time; interrupted, it kills the program: a stopping instance leaves none still writing. */
+    private static boolean awaitExit(Process process, Duration timeout, String program) throws IOException {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException(program + " interrupted", e);
         }
     }
 

@@ -98,7 +98,7 @@ class DataDirectoryIT {
         copyTemplate();
         Files.delete(volume.resolve("pgdata/global/pg_control"));
         long files = count(volume.resolve("pgdata"));
-        assertThatThrownBy(() -> data.prepare(secrets(), Optional.empty(), postgres()))
+        assertThatThrownBy(() -> data.prepare(secrets(), Optional.empty(), postgres(), () -> { }))
                 .isInstanceOf(DataDirectory.DataRefusedException.class)
                 .hasMessageContaining("no readable global/pg_control").hasMessageContaining("never deletes it");
         assertThat(count(volume.resolve("pgdata"))).isEqualTo(files);
@@ -110,7 +110,7 @@ class DataDirectoryIT {
         for (String dir : new String[] {"pgdata.initdb/base", "pgdata.clone/base", "pgdata.broken-20261129T100000Z"}) {
             USER.privateDirectory(volume.resolve(dir));
         }
-        String done = data.prepare(secrets(), Optional.empty(), postgres());
+        String done = data.prepare(secrets(), Optional.empty(), postgres(), () -> { });
         assertThat(done).startsWith("starting on the data");
         assertThat(volume.resolve("pgdata.initdb")).doesNotExist();
         assertThat(volume.resolve("pgdata.clone")).doesNotExist();
@@ -123,7 +123,7 @@ class DataDirectoryIT {
         copyTemplate();
         DurableFiles.write(volume.resolve(DataDirectory.REWINDING), "pg_rewind began\n");
         assertThat(data.inspect().rewindInterrupted()).isTrue();
-        assertThatThrownBy(() -> data.prepare(secrets(), Optional.empty(), postgres()))
+        assertThatThrownBy(() -> data.prepare(secrets(), Optional.empty(), postgres(), () -> { }))
                 .isInstanceOf(DataDirectory.DataRefusedException.class).hasMessageContaining("pg_rewind");
         assertThat(volume.resolve("pgdata/PG_VERSION")).exists();
     }
