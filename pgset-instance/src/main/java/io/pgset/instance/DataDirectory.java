@@ -362,6 +362,7 @@ final class DataDirectory {
         user.privateDirectory(logs.directory());
         Map<String, String> runtime = new LinkedHashMap<>(logs.settings());
         runtime.putAll(archive);
+        runtime.putAll(fileSync.settings()); // the spec's parameters still win
         Map<String, String> settings = PostgresConfRenderer.settings(spec, config, runtime);
         user.privateFile(pgdata.resolve("postgresql.conf"), PostgresConfRenderer.render(config, settings));
         user.privateFile(pgdata.resolve("pg_hba.conf"), HbaRenderer.render(spec, options.peers()));

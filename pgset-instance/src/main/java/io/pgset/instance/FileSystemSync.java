@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
  * How a data directory that pgset made (initdb, a clone) is made durable: with one {@code syncfs}
  * of its file system where the kernel reports that call's write errors (Linux 5.8 and later),
  * rather than an fsync of each of its thousand-odd files, which costs about a millisecond a file
- * on a virtual disk even when nothing is left to write (postgres's own walk at a start after a
- * crash or from a base backup is one syncfs too: {@code recovery_init_sync_method} in
- * PostgresConfRenderer). Elsewhere each file is fsynced, as PostgreSQL's programs do by default.
+ * on a virtual disk even when nothing is left to write. postgres's own walk over the data directory
+ * before crash recovery (a primary restarted in place) is then one syncfs too
+ * ({@code recovery_init_sync_method}; measured with bench/recovery.sh). Elsewhere each file is
+ * fsynced, as PostgreSQL's programs do by default.
  */
 final class FileSystemSync {
 
@@ -47,6 +48,11 @@ final class FileSystemSync {
         int major = Integer.parseInt(m.group(1));
         int minor = Integer.parseInt(m.group(2));
         return major > 5 || (major == 5 && minor >= 8);
+    }
+
+    /** postgres's settings for its sync before crash recovery: empty where its per-file default must stay. */
+    java.util.Map<String, String> settings() {
+        return syncfs ? java.util.Map.of("recovery_init_sync_method", "syncfs") : java.util.Map.of();
     }
 
     /** The arguments that tell initdb or pg_basebackup not to fsync each file, when {@link #sync} will. */

@@ -31,6 +31,7 @@ class FileSystemSyncTest {
         FileSystemSync perFile = new FileSystemSync(new Tools(Path.of("/nonexistent"), PostgresUser.current()), false);
 
         assertThat(perFile.skipPerFileSync()).isEmpty();
+        assertThat(perFile.settings()).as("postgres keeps its own per-file sync before crash recovery").isEmpty();
         perFile.sync(Path.of("/nonexistent")); // nothing to run: the programs synced their files
     }
 
@@ -39,6 +40,7 @@ class FileSystemSyncTest {
         FileSystemSync syncfs = new FileSystemSync(new Tools(Path.of("/nonexistent"), PostgresUser.current()), true);
 
         assertThat(syncfs.skipPerFileSync()).containsExactly("--no-sync");
+        assertThat(syncfs.settings()).containsExactly(java.util.Map.entry("recovery_init_sync_method", "syncfs"));
         syncfs.sync(Path.of(System.getProperty("java.io.tmpdir"))); // runs sync --file-system, which succeeds
         assertThatThrownBy(() -> syncfs.sync(Path.of("/nonexistent/pgdata.clone")))
                 .isInstanceOf(java.io.IOException.class)

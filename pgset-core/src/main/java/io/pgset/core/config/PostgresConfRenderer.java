@@ -91,11 +91,6 @@ public final class PostgresConfRenderer {
         // A replica told to follow a new primary restarts its WAL receiver only after this pause;
         // in sync mode no commit is acknowledged until one has, so it bounds the failover's write gap.
         s.put("wal_retrieve_retry_interval", "200ms");
-        // Before crash recovery (a postmaster that died, restarted in place) postgres makes the whole
-        // data directory durable. fsync opens and syncs each of its ~1,000 files: 0.5-3 s measured on a
-        // busy machine, on the primary's restart path; one syncfs() of the file system gives the same
-        // guarantee (the kernel reports writeback errors to it since Linux 5.8) in 10-90 ms.
-        s.put("recovery_init_sync_method", "syncfs");
         s.put("log_line_prefix", "%m [%p] %q%u@%d ");
         s.put("log_checkpoints", "on");
         return s;

@@ -125,18 +125,6 @@ class PostgresConfRendererTest {
     }
 
     @Test
-    void crashRecoverySyncsTheVolumeWithOneSyncfsUnlessTheUserSaysFsync() {
-        assertThat(settings(PostgresConfRenderer.render(DEMO, PRIMARY))).containsEntry("recovery_init_sync_method", "syncfs");
-        ClusterSpec spec = spec("""
-                postgres:
-                  parameters: {recovery_init_sync_method: fsync}
-                """);
-        assertThat(lines(PostgresConfRenderer.render(spec, PRIMARY)))
-                .filteredOn(l -> l[0].equals("recovery_init_sync_method")).singleElement()
-                .satisfies(l -> assertThat(l[1]).isEqualTo("'fsync'"));
-    }
-
-    @Test
     void everySettingAppearsOnce() {
         List<String> names = lines(PostgresConfRenderer.render(DEMO, REPLICA)).stream().map(l -> l[0]).toList();
 
