@@ -2,7 +2,6 @@ package io.pgset.core.control;
 
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
-import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.model.StorageLevel;
 import io.pgset.core.plan.Action;
 import io.pgset.core.plan.FailoverPlanner;
@@ -12,12 +11,10 @@ import io.pgset.core.plan.Observation;
 import io.pgset.core.plan.ScalePlanner;
 import io.pgset.core.plan.SwitchoverInFlight;
 import io.pgset.core.plan.SwitchoverPlanner;
-import io.pgset.core.spec.SpecReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.List;
@@ -48,8 +45,7 @@ public final class ClusterController {
     private Optional<SwitchoverInFlight> switchover = Optional.empty();
     /** The last switchover begun, as status shows it; null before any. */
     private ClusterStatus.Switchover lastSwitchover;
-    /** Instances restarted for a rollout and not Ready again since, with when they were told to. */
-    private final Map<String, Instant> restarted = new HashMap<>();
+    private final RolloutWatch rollout = new RolloutWatch();
     /** Whether the primary's archiving was failing, so that its start and its end are each told once. */
     private ArchivingWatch archiving = new ArchivingWatch();
     /** How full each volume was, so that crossing the storage alert and coming back are each told once. */
@@ -58,7 +54,7 @@ public final class ClusterController {
     private volatile HaCounters counters = HaCounters.NONE;
 
     /** How long an instance restarted for a rollout may stay unready before the rollout counts as stalled. */
-    public static final Duration RESTART_STALLS_AFTER = Duration.ofSeconds(60);
+    public static final Duration RESTART_STALLS_AFTER = RolloutWatch.RESTART_STALLS_AFTER;
 
     public ClusterController(ClusterRuntime runtime, InstanceClient client, EventSink events, Clock clock) {
         this.runtime = runtime;
@@ -78,13 +74,13 @@ public final class ClusterController {
                 runtime.recordedPrimary().map(runtime::fenceSettles).orElseGet(runtime::fenceSettles));
         List<Action> plan = switchover.isPresent() ? planDuringSwitchover(switchover.get(), observed) : plan(observed);
         // Seen Ready since its restart: before this pass acts, which may restart it again.
-        restarted.keySet().removeIf(name -> observed.pods().stream().anyMatch(p -> p.name().equals(name) && p.ready()));
+        rollout.seen(observed);
         List<String> failures = act(plan, observed);
-        reportStorage(observed);
+        StorageReports.of(observed).forEach(this::tell);
         CloneEvents.of(observed).forEach(this::tell);
         archiving.next(observed).ifPresent(this::tell);
         storageLevels.next(observed).forEach(events::record);
-        String stalled = stalled(observed);
+        String stalled = rollout.stalled(observed, clock.instant(), this::tell);
         // A step that failed is retried at the normal pace, not at once; a switchover is watched closely.
         acted = switchover.isPresent() || (failures.isEmpty()
                 && plan.stream().anyMatch(a -> !(a instanceof Action.Wait) && !(a instanceof Action.EnsureSlots)));
@@ -92,40 +88,6 @@ public final class ClusterController {
         told = new HashSet<>();
         return StatusBuilder.build(observed, runtime.volumes(), plan, failures).withSwitchover(lastSwitchover)
                 .withStalled(stalled);
-    }
-
-    /**
-     * Why the rollout makes no progress, told as an event while it lasts; empty while it does. It
-     * stalls when an instance refused the new configuration (it runs its last good one), or when
-     * an instance restarted for it has not been Ready for {@link #RESTART_STALLS_AFTER}.
-     */
-    private String stalled(Observation observed) {
-        String cluster = observed.spec().name();
-        List<String> why = new ArrayList<>();
-        String version = SpecReader.version(observed.spec());
-        for (ObservedPod pod : observed.pods()) {
-            // Only a refusal of this spec: one of an older spec ends with the reload this pass asks for.
-            if (!pod.status().configRejected().isEmpty() && pod.status().specVersion().equals(version)) {
-                tell(Event.warning(Event.Reason.ConfigRejected, cluster, pod.name(), pod.name() + " "
-                        + pod.status().configRejected()));
-                why.add(RollingUpdatePlanner.stopped(pod));
-            }
-        }
-        Instant now = clock.instant();
-        restarted.forEach((name, since) -> {
-            Duration down = Duration.between(since, now);
-            if (down.compareTo(RESTART_STALLS_AFTER) >= 0) {
-                String said = observed.pods().stream().filter(p -> p.name().equals(name)).findFirst()
-                        .map(p -> p.status().message()).filter(m -> !m.isEmpty()).orElse("its instance does not answer");
-                why.add("rollout stalled: " + name + " has not been ready in the " + RESTART_STALLS_AFTER.toSeconds()
-                        + " s since it restarted for the new spec (" + said + "); re-apply the previous spec to go back");
-            }
-        });
-        String stalled = String.join("; ", why);
-        if (!stalled.isEmpty()) {
-            tell(Event.warning(Event.Reason.RolloutStalled, cluster, null, stalled));
-        }
-        return stalled;
     }
 
     /**
@@ -137,7 +99,7 @@ public final class ClusterController {
         toldBefore = previous.toldBefore;
         switchover = previous.switchover;
         lastSwitchover = previous.lastSwitchover;
-        restarted.putAll(previous.restarted);
+        rollout.takeOver(previous.rollout);
         archiving = previous.archiving;
         storageLevels = previous.storageLevels;
         counters = previous.counters;
@@ -293,7 +255,7 @@ public final class ClusterController {
             client.reload(podNamed(observed, reload.pod()).orElseThrow());
         } else if (action instanceof Action.Restart restart) {
             client.restart(podNamed(observed, restart.pod()).orElseThrow());
-            restarted.put(restart.pod(), clock.instant());
+            rollout.restarting(restart.pod(), clock.instant());
         } else if (action instanceof Action.EnsureSlots slots) {
             client.ensureSlots(podNamed(observed, slots.primary()).orElseThrow(), slots.slots());
         }
@@ -372,27 +334,6 @@ public final class ClusterController {
         } catch (Exception e) {
             before.ifPresent(runtime::recordPrimary);
             throw e;
-        }
-    }
-
-    /**
-     * What instances report about their volumes, told once while it lasts: a full volume (its
-     * postgres cannot write), and data an instance could not use and kept aside.
-     */
-    private void reportStorage(Observation observed) {
-        String cluster = observed.spec().name();
-        for (ObservedPod pod : observed.pods()) {
-            InstanceStatus.Storage storage = pod.status().storage();
-            if (storage.full()) {
-                tell(Event.warning(Event.Reason.VolumeFull, cluster, pod.name(), pod.name() + ": volume full, postgres"
-                        + " cannot write there; it starts again by itself once there is room (free space or a larger"
-                        + " volume)"));
-            }
-            for (String kept : storage.keptCopies()) {
-                tell(Event.warning(Event.Reason.DataMovedAside, cluster, pod.name(), pod.name() + " kept data it could"
-                        + " not use aside at " + observed.spec().volumeName(pod.ordinal()) + "/" + kept
-                        + "; delete it once nothing in it is needed"));
-            }
         }
     }
 
