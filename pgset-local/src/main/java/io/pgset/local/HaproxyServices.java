@@ -48,19 +48,19 @@ final class HaproxyServices {
                 return;
             }
             String current = haproxy.currentConfig();
-            ServerChanges changes = ServerChanges.between(HaproxyConfig.serversOf(current), config.servers());
-            if (!HaproxyConfig.layout(rendered).equals(HaproxyConfig.layout(current))
-                    && HaproxyConfig.frame(rendered).equals(HaproxyConfig.frame(current)) && changeServers(changes)) {
+            if (!HaproxyConfig.layout(rendered).equals(HaproxyConfig.layout(current))) {
+                ServerChanges changes = ServerChanges.between(HaproxyConfig.serversOf(current), config.servers());
+                if (!HaproxyConfig.frame(rendered).equals(HaproxyConfig.frame(current)) || !changeServers(changes)) {
+                    haproxy.reload(rendered);
+                    applied = Optional.of(routing);
+                    LOG.info("cluster={} HAProxy reloaded: {} servers, network.allow {}", home.name(),
+                            config.servers().size(), spec.network().allow());
+                    return;
+                }
                 haproxy.rewrite(rendered);
                 applied = applied.map(changes::after);
                 LOG.info("cluster={} HAProxy now has {} servers, changed without a reload", home.name(),
                         config.servers().size());
-            } else if (!HaproxyConfig.layout(rendered).equals(HaproxyConfig.layout(current))) {
-                haproxy.reload(rendered);
-                applied = Optional.of(routing);
-                LOG.info("cluster={} HAProxy reloaded: {} servers, network.allow {}", home.name(),
-                        config.servers().size(), spec.network().allow());
-                return;
             }
             route(routing, config.serverNames());
         } catch (IOException e) {
@@ -76,7 +76,8 @@ final class HaproxyServices {
     private boolean changeServers(ServerChanges changes) throws IOException {
         for (List<String> deletion : changes.delete()) {
             String answer = haproxy.cli().send(String.join("; ", deletion.stream().map(c -> "@1 " + c).toList()));
-            if (!answer.contains("Server deleted.")) {
+            // One "Server deleted." for each backend, or the server is still in one of them.
+            if (answer.split("Server deleted\\.", -1).length - 1 != ServerChanges.BACKENDS.size()) {
                 LOG.info("cluster={} HAProxy kept a server to delete ({}): reloading instead", home.name(),
                         answer.strip().replace('\n', ' '));
                 return false;

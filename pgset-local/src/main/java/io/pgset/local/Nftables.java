@@ -83,6 +83,9 @@ final class Nftables {
                 Integer.toString(service), "--reply-port-src", Integer.toString(instance));
         ProcessResult listed = exec(concat(List.of(conntrack, "-L"), match), "");
         List<Integer> clients = SessionCut.clientPorts(listed.output(), service);
+        if (clients.isEmpty()) {
+            return; // no session to cut; none can begin, the route moved before this runs
+        }
         for (String filter : SessionCut.socketFilters(service, instance, clients)) {
             abort(filter);
         }

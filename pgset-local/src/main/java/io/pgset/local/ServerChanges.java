@@ -23,7 +23,7 @@ import java.util.Set;
  */
 record ServerChanges(List<List<String>> delete, List<String> add, Set<String> touched) {
 
-    private static final List<String> BACKENDS = List.of(ServiceRouting.RW, ServiceRouting.RO);
+    static final List<String> BACKENDS = List.of(ServiceRouting.RW, ServiceRouting.RO);
 
     static ServerChanges between(Set<HaproxyConfig.Server> running, List<HaproxyConfig.Server> wanted) {
         List<List<String>> delete = new ArrayList<>();
