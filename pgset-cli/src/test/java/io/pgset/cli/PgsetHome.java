@@ -200,6 +200,8 @@ final class PgsetHome implements AutoCloseable {
         if (!Files.exists(dir)) {
             return;
         }
+        // Every postmaster was killed: the segments they leave would fill the host's table for good.
+        io.pgset.instance.LeftoverSharedMemory.releaseUnder(dir);
         // A killed postmaster's children (checkpointer, WAL writer) outlive it for a moment, and only
         // their working directory tells they belong here: they are killed too, and the removal is
         // tried again while one of them still writes a last file.
@@ -226,6 +228,7 @@ final class PgsetHome implements AutoCloseable {
 
     /** Removes a file tree (of this home's: a stopped instance's volume, say). */
     static void deleteTree(Path tree) throws IOException {
+        io.pgset.instance.LeftoverSharedMemory.releaseUnder(tree);
         try (Stream<Path> paths = Files.walk(tree)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);

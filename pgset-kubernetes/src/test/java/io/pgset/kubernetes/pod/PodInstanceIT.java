@@ -139,6 +139,7 @@ class PodInstanceIT {
         }
         client.apps().statefulSets().inNamespace(NS).withName("demo").delete();
         client.pods().inNamespace(NS).delete();
+        io.pgset.instance.LeftoverSharedMemory.releaseUnder(dir); // what the killed postmasters left
         try (Stream<Path> tree = Files.walk(dir)) {
             for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);

@@ -1,0 +1,116 @@
+package io.pgset.instance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real postgres's System V segment: left in place while its postmaster runs, released once the
+ * postmaster was killed with SIGKILL and its data directory is about to be deleted.
+ */
+class LeftoverSharedMemoryIT {
+
+    private static final PostgresUser USER = PostgresUser.current();
+    private static final Tools TOOLS = new Tools(Path.of("/usr/lib/postgresql/15/bin"), USER);
+
+    private Path root;
+    private Path pgdata;
+    private Process postgres;
+
+    @BeforeEach
+    void initdb() throws IOException {
+        root = Files.createTempDirectory("pgset-shm-");
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        pgdata = root.resolve("volume/pgdata");
+        USER.privateDirectory(root.resolve("volume"));
+        USER.privateDirectory(pgdata);
+        TOOLS.run(Duration.ofMinutes(2), "initdb", "-D", pgdata.toString(), "-U", "postgres", "--auth=trust",
+                "--locale=C.UTF-8", "--no-sync");
+    }
+
+    @AfterEach
+    void stopAndDelete() throws IOException {
+        if (postgres != null) {
+            kill(postgres);
+        }
+        LeftoverSharedMemory.releaseUnder(root);
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @Test
+    void aRunningPostmastersSegmentIsKeptAndAKilledOnesIsReleased() throws Exception {
+        postgres = new ProcessBuilder(TOOLS.command("postgres", "-D", pgdata.toString(), "-p",
+                Integer.toString(freePort()), "-k", pgdata.toString(), "-c", "listen_addresses="))
+                .redirectErrorStream(true).redirectOutput(root.resolve("postgres.log").toFile()).start();
+        LeftoverSharedMemory.Recorded recorded = awaitReady();
+        assertThat(recorded.postmasterPid()).isEqualTo(postgres.pid());
+
+        assertThat(segment(recorded)).hasValueSatisfying(s -> assertThat(s.attached()).isPositive());
+        assertThat(LeftoverSharedMemory.releaseUnder(root)).isZero();
+        assertThat(segment(recorded)).isPresent();
+
+        kill(postgres);
+        assertThat(segment(recorded)).as("what a killed postmaster leaves")
+                .hasValueSatisfying(s -> assertThat(s.attached()).isZero());
+        assertThat(LeftoverSharedMemory.releaseUnder(root)).isEqualTo(1);
+        assertThat(segment(recorded)).isEmpty();
+        assertThat(LeftoverSharedMemory.releaseUnder(root)).as("nothing left to release").isZero();
+    }
+
+    private LeftoverSharedMemory.Recorded awaitReady() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Path pidFile = pgdata.resolve("postmaster.pid");
+        while (System.nanoTime() < deadline) {
+            assertThat(postgres.isAlive()).as("postgres runs; its log: %s", log()).isTrue();
+            if (Files.exists(pidFile)) {
+                List<String> lines = Files.readAllLines(pidFile);
+                if (lines.size() > 7 && lines.get(7).strip().equals("ready")) {
+                    return LeftoverSharedMemory.recorded(lines).orElseThrow();
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("postgres was not ready within 60 s; its log: " + log());
+    }
+
+    private String log() throws IOException {
+        return Files.readString(root.resolve("postgres.log"));
+    }
+
+    private static Optional<LeftoverSharedMemory.Segment> segment(LeftoverSharedMemory.Recorded recorded)
+            throws IOException {
+        return LeftoverSharedMemory.segments(Files.readAllLines(Path.of("/proc/sysvipc/shm"))).stream()
+                .filter(s -> s.id() == recorded.id())
+                .findFirst();
+    }
+
+    /** SIGKILL to the postmaster and its children, as a crash or a killed instance manager's group. */
+    private static void kill(Process postmaster) {
+        List<ProcessHandle> all = Stream.concat(Stream.of(postmaster.toHandle()), postmaster.descendants()).toList();
+        all.forEach(ProcessHandle::destroyForcibly);
+        all.forEach(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> p).join());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
