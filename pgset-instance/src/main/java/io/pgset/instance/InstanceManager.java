@@ -83,6 +83,9 @@ public final class InstanceManager implements AutoCloseable {
     }
 
     public void start() {
+        // The first measurement can come before initdb or a clone wrote anything: measure again
+        // each time postgres runs, so the volume's figure is not up to VOLUME_MEASURE stale then.
+        supervisor.whenRunning(() -> housekeeper.soon("measuring the volume", volume::measure));
         supervisor.start();
         housekeeper.every(VOLUME_MEASURE, "measuring the volume", volume::measure);
         housekeeper.every(CERTIFICATE_CHECK, "certificate renewal", this::renewWhenDue);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,7 +42,7 @@ final class Supervisor {
 
     private final Lifecycle.Tracker state;
     /** Called on this thread each time postgres has started and runs; must return at once. */
-    private volatile Runnable whenRunning = () -> { };
+    private final List<Runnable> whenRunning = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Whom to stream from; empty on a primary. */
     private volatile Optional<InstanceOptions.Endpoint> upstream;
 
@@ -74,9 +75,9 @@ final class Supervisor {
         thread.start();
     }
 
-    /** What to do, without blocking, each time postgres has started (or restarted) and runs. */
+    /** Adds what to do, without blocking, each time postgres has started (or restarted) and runs. */
     void whenRunning(Runnable action) {
-        this.whenRunning = action;
+        whenRunning.add(action);
     }
 
     Lifecycle.State state() {
@@ -229,7 +230,7 @@ final class Supervisor {
             }
         }
         if (running) {
-            whenRunning.run();
+            whenRunning.forEach(Runnable::run);
         }
         int exit = process.waitFor();
         exited(exit);
