@@ -1,6 +1,6 @@
 package io.pgset.cli;
 
-import io.pgset.core.model.ClusterSpec.BackupType;
+import io.pgset.core.model.BackupSpec.BackupType;
 import io.pgset.instance.BackupRun;
 import io.pgset.local.ClusterPgBackRest;
 import io.pgset.local.PgsetException;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pgset.core.control.InstanceClient.BackupRefused;
 import io.pgset.core.model.BackupReport;
-import io.pgset.core.model.ClusterSpec.BackupType;
+import io.pgset.core.model.BackupSpec.BackupType;
 import io.pgset.instance.ApiTls;
 import io.pgset.instance.InstanceHttpClient;
 import java.net.URI;

@@ -2,6 +2,7 @@ package io.pgset.instance;
 
 import io.pgset.core.model.BackupReport;
 import io.pgset.core.model.BackupReport.State;
+import io.pgset.core.model.BackupSpec;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.model.Role;
@@ -64,7 +65,7 @@ final class InstanceBackups implements AutoCloseable {
         if (request.repo() > count) {
             throw new ApiServer.BadRequest("repo: " + request.repo() + " is not a repository; spec.backup.repositories has "
                     + count + " (" + String.join(", ", spec.backup().repositories().stream()
-                    .map(ClusterSpec.RepositorySpec::name).toList()) + ")");
+                    .map(BackupSpec.RepositorySpec::name).toList()) + ")");
         }
         if (last != null && last.running()) {
             throw new ApiServer.Conflict("a " + last.type() + " backup to repository " + last.repo() + " runs since "

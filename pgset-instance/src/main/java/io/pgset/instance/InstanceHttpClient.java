@@ -2,7 +2,7 @@ package io.pgset.instance;
 
 import io.pgset.core.control.InstanceClient;
 import io.pgset.core.model.BackupReport;
-import io.pgset.core.model.ClusterSpec.BackupType;
+import io.pgset.core.model.BackupSpec.BackupType;
 import io.pgset.core.model.InstanceStatus;
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,7 @@
 package io.pgset.instance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgset.core.model.BackupSpec;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.spec.SpecException;
 import io.pgset.core.spec.SpecReader;
@@ -27,7 +28,7 @@ final class RequestBodies {
     static final String SPEC = "a cluster spec, as spec.yaml holds it (a string)";
 
     /** What {@code POST /backup} asks for: a backup of this type into repository {@code repo}, numbered from 1. */
-    record BackupRequest(ClusterSpec.BackupType type, int repo) {}
+    record BackupRequest(BackupSpec.BackupType type, int repo) {}
 
     private RequestBodies() {}
 
@@ -65,7 +66,7 @@ final class RequestBodies {
                 n -> n.isTextual() && List.of("full", "diff", "incr").contains(n.asText()));
         check(problems, "repo", node.get("repo"), REPO, n -> n.isIntegralNumber() && n.canConvertToInt() && n.intValue() >= 1);
         reject(problems);
-        return new BackupRequest(ClusterSpec.BackupType.of(node.get("type").asText()), node.get("repo").intValue());
+        return new BackupRequest(BackupSpec.BackupType.of(node.get("type").asText()), node.get("repo").intValue());
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.pgset.instance;
 
 import io.pgset.core.model.ClusterSpec.RecoveryTarget;
-import io.pgset.core.model.ClusterSpec.RepositorySpec;
+import io.pgset.core.model.BackupSpec.RepositorySpec;
 import java.nio.file.Path;
 
 /**

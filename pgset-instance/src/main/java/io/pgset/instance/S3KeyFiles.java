@@ -2,8 +2,8 @@ package io.pgset.instance;
 
 import io.pgset.core.config.S3Keys;
 import io.pgset.core.model.ClusterSpec;
-import io.pgset.core.model.ClusterSpec.RepositorySpec;
-import io.pgset.core.model.ClusterSpec.S3Repository;
+import io.pgset.core.model.BackupSpec.RepositorySpec;
+import io.pgset.core.model.BackupSpec.S3Repository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;

@@ -70,7 +70,7 @@ class RequestBodiesTest {
     @Test
     void backupReadsTypeAndRepository() throws Exception {
         assertThat(RequestBodies.backup(bytes("{\"type\": \"incr\", \"repo\": 2}")))
-                .isEqualTo(new RequestBodies.BackupRequest(io.pgset.core.model.ClusterSpec.BackupType.INCR, 2));
+                .isEqualTo(new RequestBodies.BackupRequest(io.pgset.core.model.BackupSpec.BackupType.INCR, 2));
     }
 
     @ParameterizedTest

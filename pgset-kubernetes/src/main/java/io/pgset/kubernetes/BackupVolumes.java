@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.pgset.core.model.ClusterSpec;
-import io.pgset.core.model.ClusterSpec.S3Repository;
+import io.pgset.core.model.BackupSpec.S3Repository;
 import io.pgset.kubernetes.pod.PodBackups;
 import java.util.ArrayList;
 import java.util.List;

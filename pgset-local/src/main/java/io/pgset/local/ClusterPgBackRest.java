@@ -1,8 +1,9 @@
 package io.pgset.local;
 
 import io.pgset.core.config.PgBackRestConfRenderer;
+import io.pgset.core.model.BackupSpec;
 import io.pgset.core.model.ClusterSpec;
-import io.pgset.core.model.ClusterSpec.BackupType;
+import io.pgset.core.model.BackupSpec.BackupType;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.ClusterStatus.PodStatus;
 import io.pgset.core.model.Role;
@@ -130,6 +131,6 @@ public final class ClusterPgBackRest {
     }
 
     private static List<String> names(ClusterSpec spec) {
-        return spec.backup().repositories().stream().map(ClusterSpec.RepositorySpec::name).toList();
+        return spec.backup().repositories().stream().map(BackupSpec.RepositorySpec::name).toList();
     }
 }

@@ -1,5 +1,6 @@
 package io.pgset.local;
 
+import io.pgset.core.model.BackupSpec;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.instance.S3KeyFiles;
 import java.io.IOException;
@@ -62,7 +63,7 @@ final class Preflight {
             throw new PgsetException(e.getMessage());
         }
         for (int i = 0; i < spec.backup().repositories().size(); i++) {
-            if (spec.backup().repositories().get(i) instanceof ClusterSpec.S3Repository s3 && !s3.caFile().isEmpty()
+            if (spec.backup().repositories().get(i) instanceof BackupSpec.S3Repository s3 && !s3.caFile().isEmpty()
                     && !Files.isReadable(Path.of(s3.caFile()))) {
                 throw new PgsetException("spec.backup.repositories[" + i + "].caFile: " + s3.caFile() + " cannot be"
                         + " read; name the PEM file of the authority that signed the S3 server's certificate, or leave"

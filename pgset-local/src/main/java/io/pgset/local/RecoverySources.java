@@ -2,7 +2,7 @@ package io.pgset.local;
 
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterSpec.RecoverySpec;
-import io.pgset.core.model.ClusterSpec.RepositorySpec;
+import io.pgset.core.model.BackupSpec.RepositorySpec;
 import io.pgset.core.plan.RecoveryRepository;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.instance.RestoreSource;

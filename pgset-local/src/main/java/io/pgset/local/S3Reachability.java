@@ -2,7 +2,7 @@ package io.pgset.local;
 
 import io.pgset.core.config.PgBackRestErrors;
 import io.pgset.core.model.ClusterSpec;
-import io.pgset.core.model.ClusterSpec.S3Repository;
+import io.pgset.core.model.BackupSpec.S3Repository;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

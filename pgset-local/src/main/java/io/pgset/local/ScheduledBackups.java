@@ -6,7 +6,7 @@ import io.pgset.core.control.Event;
 import io.pgset.core.control.Event.Reason;
 import io.pgset.core.control.EventSink;
 import io.pgset.core.model.ClusterSpec;
-import io.pgset.core.model.ClusterSpec.BackupType;
+import io.pgset.core.model.BackupSpec.BackupType;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.plan.BackupSchedulePlanner;
 import io.pgset.core.plan.BackupSchedulePlanner.Due;

@@ -3,8 +3,9 @@ package io.pgset.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgset.core.model.BackupSpec;
 import io.pgset.core.model.ClusterSpec;
-import io.pgset.core.model.ClusterSpec.BackupType;
+import io.pgset.core.model.BackupSpec.BackupType;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.ClusterStatus.PodStatus;
 import io.pgset.core.model.InstanceStatus;
@@ -70,8 +71,8 @@ class ClusterPgBackRestTest {
                 .hasMessage("cluster demo has no primary now; `pgset status demo` says why");
         ClusterSpec noBackup = SPEC.withInstances(3);
         ClusterSpec without = new ClusterSpec(noBackup.name(), 3, noBackup.postgres(), noBackup.storage(),
-                noBackup.replication(), noBackup.bootstrap(), new ClusterSpec.BackupSpec(false, List.of(),
-                ClusterSpec.ScheduleSpec.DEFAULT, noBackup.backup().retention(), noBackup.backup().archive()),
+                noBackup.replication(), noBackup.bootstrap(), new BackupSpec(false, List.of(),
+                BackupSpec.ScheduleSpec.DEFAULT, noBackup.backup().retention(), noBackup.backup().archive()),
                 noBackup.tls(), noBackup.network(), noBackup.disruption(), noBackup.failover(), noBackup.resources(),
                 noBackup.logging(), noBackup.scheduling(), noBackup.services(),
                 noBackup.podManagementPolicy());

@@ -1,9 +1,9 @@
 package io.pgset.core.config;
 
 import io.pgset.core.model.ClusterSpec;
-import io.pgset.core.model.ClusterSpec.PosixRepository;
-import io.pgset.core.model.ClusterSpec.RepositorySpec;
-import io.pgset.core.model.ClusterSpec.S3Repository;
+import io.pgset.core.model.BackupSpec.PosixRepository;
+import io.pgset.core.model.BackupSpec.RepositorySpec;
+import io.pgset.core.model.BackupSpec.S3Repository;
 import java.util.Optional;
 
 /**

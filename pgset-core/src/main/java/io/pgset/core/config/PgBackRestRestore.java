@@ -1,7 +1,7 @@
 package io.pgset.core.config;
 
 import io.pgset.core.model.ClusterSpec.RecoveryTarget;
-import io.pgset.core.model.ClusterSpec.RepositorySpec;
+import io.pgset.core.model.BackupSpec.RepositorySpec;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -1,7 +1,7 @@
 package io.pgset.core.control;
 
 import io.pgset.core.model.BackupReport;
-import io.pgset.core.model.ClusterSpec.BackupType;
+import io.pgset.core.model.BackupSpec.BackupType;
 import io.pgset.core.model.InstanceStatus;
 import java.util.List;
 import java.util.Optional;

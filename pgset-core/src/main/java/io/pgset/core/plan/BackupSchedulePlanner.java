@@ -1,7 +1,7 @@
 package io.pgset.core.plan;
 
-import io.pgset.core.model.ClusterSpec.BackupType;
-import io.pgset.core.model.ClusterSpec.ScheduleSpec;
+import io.pgset.core.model.BackupSpec.BackupType;
+import io.pgset.core.model.BackupSpec.ScheduleSpec;
 import io.pgset.core.model.CronSchedule;
 import java.time.Instant;
 import java.time.ZoneId;

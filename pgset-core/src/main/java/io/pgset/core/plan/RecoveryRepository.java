@@ -1,9 +1,9 @@
 package io.pgset.core.plan;
 
 import io.pgset.core.model.ClusterSpec;
-import io.pgset.core.model.ClusterSpec.PosixRepository;
+import io.pgset.core.model.BackupSpec.PosixRepository;
 import io.pgset.core.model.ClusterSpec.RecoverySource;
-import io.pgset.core.model.ClusterSpec.RepositorySpec;
+import io.pgset.core.model.BackupSpec.RepositorySpec;
 import java.util.Optional;
 
 /**

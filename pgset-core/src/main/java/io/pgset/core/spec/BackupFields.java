@@ -1,14 +1,14 @@
 package io.pgset.core.spec;
 
-import io.pgset.core.model.ClusterSpec.ArchiveSpec;
-import io.pgset.core.model.ClusterSpec.BackupSpec;
-import io.pgset.core.model.ClusterSpec.PosixRepository;
-import io.pgset.core.model.ClusterSpec.RepositorySpec;
-import io.pgset.core.model.ClusterSpec.RetentionSpec;
-import io.pgset.core.model.ClusterSpec.S3Credentials;
-import io.pgset.core.model.ClusterSpec.S3Repository;
-import io.pgset.core.model.ClusterSpec.ScheduleSpec;
-import io.pgset.core.model.ClusterSpec.UriStyle;
+import io.pgset.core.model.BackupSpec.ArchiveSpec;
+import io.pgset.core.model.BackupSpec;
+import io.pgset.core.model.BackupSpec.PosixRepository;
+import io.pgset.core.model.BackupSpec.RepositorySpec;
+import io.pgset.core.model.BackupSpec.RetentionSpec;
+import io.pgset.core.model.BackupSpec.S3Credentials;
+import io.pgset.core.model.BackupSpec.S3Repository;
+import io.pgset.core.model.BackupSpec.ScheduleSpec;
+import io.pgset.core.model.BackupSpec.UriStyle;
 import io.pgset.core.model.CronSchedule;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -2,7 +2,7 @@ package io.pgset.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgset.core.model.ClusterSpec.PosixRepository;
+import io.pgset.core.model.BackupSpec.PosixRepository;
 import io.pgset.core.model.ClusterSpec.RecoveryTarget;
 import io.pgset.core.model.ClusterSpec.RecoveryTarget.TargetType;
 import java.util.Map;

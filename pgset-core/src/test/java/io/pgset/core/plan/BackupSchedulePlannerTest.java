@@ -2,8 +2,8 @@ package io.pgset.core.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgset.core.model.ClusterSpec.BackupType;
-import io.pgset.core.model.ClusterSpec.ScheduleSpec;
+import io.pgset.core.model.BackupSpec.BackupType;
+import io.pgset.core.model.BackupSpec.ScheduleSpec;
 import io.pgset.core.plan.BackupSchedulePlanner.Due;
 import io.pgset.core.plan.BackupSchedulePlanner.Plan;
 import io.pgset.core.plan.BackupSchedulePlanner.Slot;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgset.core.model.ClusterSpec;
-import io.pgset.core.model.ClusterSpec.PosixRepository;
+import io.pgset.core.model.BackupSpec.PosixRepository;
 import io.pgset.core.model.ClusterSpec.RecoverySource;
-import io.pgset.core.model.ClusterSpec.S3Repository;
+import io.pgset.core.model.BackupSpec.S3Repository;
 import io.pgset.core.spec.SpecReader;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

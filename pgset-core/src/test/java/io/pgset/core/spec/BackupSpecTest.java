@@ -5,16 +5,16 @@ import static io.pgset.core.spec.SpecReaderTest.withSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgset.core.model.ClusterSpec;
-import io.pgset.core.model.ClusterSpec.ArchiveSpec;
-import io.pgset.core.model.ClusterSpec.BackupSpec;
-import io.pgset.core.model.ClusterSpec.PosixRepository;
-import io.pgset.core.model.ClusterSpec.RetentionSpec;
-import io.pgset.core.model.ClusterSpec.ScheduleSpec;
-import io.pgset.core.model.ClusterSpec.BackupType;
+import io.pgset.core.model.BackupSpec.ArchiveSpec;
+import io.pgset.core.model.BackupSpec;
+import io.pgset.core.model.BackupSpec.PosixRepository;
+import io.pgset.core.model.BackupSpec.RetentionSpec;
+import io.pgset.core.model.BackupSpec.ScheduleSpec;
+import io.pgset.core.model.BackupSpec.BackupType;
 import java.util.Map;
-import io.pgset.core.model.ClusterSpec.S3Credentials;
-import io.pgset.core.model.ClusterSpec.S3Repository;
-import io.pgset.core.model.ClusterSpec.UriStyle;
+import io.pgset.core.model.BackupSpec.S3Credentials;
+import io.pgset.core.model.BackupSpec.S3Repository;
+import io.pgset.core.model.BackupSpec.UriStyle;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.pgset.kubernetes.operator;
 
-import io.pgset.core.model.ClusterSpec.BackupType;
+import io.pgset.core.model.BackupSpec.BackupType;
 import java.util.Map;
 import java.util.Optional;
 

@@ -7,8 +7,9 @@ import io.pgset.core.control.InstanceClient;
 import io.pgset.core.control.InstanceClient.BackupRefused;
 import io.pgset.core.control.PodState;
 import io.pgset.core.model.BackupReport;
+import io.pgset.core.model.BackupSpec;
 import io.pgset.core.model.ClusterSpec;
-import io.pgset.core.model.ClusterSpec.BackupType;
+import io.pgset.core.model.BackupSpec.BackupType;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.plan.BackupSchedulePlanner;
 import io.pgset.core.plan.BackupSchedulePlanner.Due;
@@ -262,7 +263,7 @@ final class BackupScheduler {
     }
 
     private static String describe(ClusterSpec spec, Run run) {
-        List<ClusterSpec.RepositorySpec> repositories = spec.backup().repositories();
+        List<BackupSpec.RepositorySpec> repositories = spec.backup().repositories();
         String name = run.repo() <= repositories.size() ? " (" + repositories.get(run.repo() - 1).name() + ")" : "";
         return run.type() + " backup to repository " + run.repo() + name + " on primary " + run.pod();
     }

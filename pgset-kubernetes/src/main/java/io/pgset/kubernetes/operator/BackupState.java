@@ -1,6 +1,6 @@
 package io.pgset.kubernetes.operator;
 
-import io.pgset.core.model.ClusterSpec.BackupType;
+import io.pgset.core.model.BackupSpec.BackupType;
 import io.pgset.core.plan.BackupSchedulePlanner.Slot;
 import io.pgset.kubernetes.api.BackupStatus;
 import io.pgset.kubernetes.api.BackupStatus.Run;

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgset.core.control.InstanceClient;
 import io.pgset.core.control.PodState;
 import io.pgset.core.model.BackupReport;
-import io.pgset.core.model.ClusterSpec.BackupType;
+import io.pgset.core.model.BackupSpec.BackupType;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.instance.ApiInstanceClient;
 import io.pgset.instance.ApiTls;

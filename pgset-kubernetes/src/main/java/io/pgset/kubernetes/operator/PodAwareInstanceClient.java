@@ -3,7 +3,7 @@ package io.pgset.kubernetes.operator;
 import io.pgset.core.control.InstanceClient;
 import io.pgset.core.control.PodState;
 import io.pgset.core.model.BackupReport;
-import io.pgset.core.model.ClusterSpec.BackupType;
+import io.pgset.core.model.BackupSpec.BackupType;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.model.PendingRestart;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.pgset.kubernetes.pod;
 
 import io.pgset.core.model.ClusterSpec;
-import io.pgset.core.model.ClusterSpec.PosixRepository;
-import io.pgset.core.model.ClusterSpec.S3Repository;
+import io.pgset.core.model.BackupSpec.PosixRepository;
+import io.pgset.core.model.BackupSpec.S3Repository;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

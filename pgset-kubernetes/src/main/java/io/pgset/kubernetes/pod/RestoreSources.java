@@ -3,7 +3,7 @@ package io.pgset.kubernetes.pod;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterSpec.RecoverySource;
 import io.pgset.core.model.ClusterSpec.RecoverySpec;
-import io.pgset.core.model.ClusterSpec.RepositorySpec;
+import io.pgset.core.model.BackupSpec.RepositorySpec;
 import io.pgset.core.plan.RecoveryRepository;
 import io.pgset.instance.RestoreSource;
 import java.util.Optional;

@@ -147,7 +147,7 @@ class OperatorBackupIT {
         operator.close();
         clock.set(Instant.parse("2030-01-06T03:00:02Z"));
         instances.startBackup(new io.pgset.core.control.PodState("demo-0", 0, true, 0, "", 5432, 8008),
-                io.pgset.core.model.ClusterSpec.BackupType.FULL, 1);
+                io.pgset.core.model.BackupSpec.BackupType.FULL, 1);
         operator = startOperator();
 
         BackupStatus.Run full = awaitRunning("full");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgset.core.model.ClusterSpec;
-import io.pgset.core.model.ClusterSpec.PosixRepository;
+import io.pgset.core.model.BackupSpec.PosixRepository;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.instance.InstanceOptions;
 import java.nio.file.Path;

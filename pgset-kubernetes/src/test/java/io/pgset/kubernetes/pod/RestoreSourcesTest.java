@@ -3,7 +3,7 @@ package io.pgset.kubernetes.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgset.core.model.ClusterSpec;
-import io.pgset.core.model.ClusterSpec.PosixRepository;
+import io.pgset.core.model.BackupSpec.PosixRepository;
 import io.pgset.core.model.ClusterSpec.RecoverySpec;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.instance.RestoreSource;
