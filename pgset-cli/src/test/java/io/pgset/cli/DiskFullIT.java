@@ -31,6 +31,8 @@ class DiskFullIT extends PerTestHome {
     void unmount() throws Exception {
         if (mounted != null) {
             home.stopProcesses(); // the instance must be gone before its filesystem can go
+            // and its killed postmaster's segment released while its postmaster.pid can still be read
+            io.pgset.instance.LeftoverSharedMemory.releaseUnder(mounted);
             run("umount", "-l", mounted.toString());
         }
     }
