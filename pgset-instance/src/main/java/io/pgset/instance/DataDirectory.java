@@ -307,6 +307,8 @@ final class DataDirectory {
         for (int n = 2; Files.exists(kept); n++) {
             kept = options.volume().resolve(BROKEN_PREFIX + STAMP.format(clock.instant()) + "-" + n);
         }
+        // A postgres started on the new data gets a new key, and would not remove the old one's segment.
+        LeftoverSharedMemory.releaseUnder(options.pgdata());
         DurableFiles.move(options.pgdata(), kept);
         DurableFiles.delete(options.volume().resolve(REWINDING)); // it named the data just moved
         log.warn("data moved aside to " + kept + " and kept: " + why + ". Look at it, and delete it once nothing in it"
