@@ -66,9 +66,21 @@ public final class CertificateAuthority {
         }
     }
 
-    /** The CA kept as PEM text (certificate and private key). */
+    /**
+     * The CA kept as PEM text (certificate and private key).
+     *
+     * @throws IllegalArgumentException either is unreadable, or the key is not the certificate's (a
+     *                                  CA brought by hand from two places), which would sign
+     *                                  certificates that nothing verifies
+     */
     public static CertificateAuthority fromPem(String certificatePem, String privateKeyPem) {
-        return new CertificateAuthority(parseCertificate(certificatePem), parsePrivateKey(privateKeyPem));
+        X509Certificate certificate = parseCertificate(certificatePem);
+        PrivateKey key = parsePrivateKey(privateKeyPem);
+        if (!KeyMatch.belongsTo(key, certificate.getPublicKey())) {
+            throw new IllegalArgumentException("the CA's private key is not the key of its certificate ("
+                    + certificate.getSubjectX500Principal().getName() + "): give the key that was made with that certificate");
+        }
+        return new CertificateAuthority(certificate, key);
     }
 
     public String certificatePem() {
@@ -191,8 +203,8 @@ public final class CertificateAuthority {
         try {
             return Pem.write(Pem.CERTIFICATE, x509.getEncoded());
         } catch (CertificateEncodingException e) {
-            throw new IllegalStateException("cannot encode the certificate of " + x509.getSubjectX500Principal() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException("cannot encode the certificate of "
+                    + x509.getSubjectX500Principal().getName() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -144,6 +144,14 @@ class CertificateAuthorityTest {
     }
 
     @Test
+    void aCaKeyThatIsNotItsCertificatesIsRefused() {
+        CertificateAuthority other = CertificateAuthority.create("demo", NOW);
+        assertThatThrownBy(() -> CertificateAuthority.fromPem(CA.certificatePem(), other.privateKeyPem()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not the key of its certificate").hasMessageContaining("CN=pgset demo CA");
+    }
+
+    @Test
     void notPemIsRefusedWithAReason() {
         assertThatThrownBy(() -> CertificateAuthority.parseCertificate("hello"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PEM certificate");
