@@ -51,7 +51,9 @@ public final class ClassDataTraining {
         String yaml = SpecReader.write(SpecReader.defaults("training"));
         SpecReader.read(yaml);
 
-        CertificateAuthority ca = CertificateAuthority.create("training", Instant.now());
+        // as an instance manager starts: the CA read back from its PEM files (key checked against it)
+        CertificateAuthority created = CertificateAuthority.create("training", Instant.now());
+        CertificateAuthority ca = CertificateAuthority.fromPem(created.certificatePem(), created.privateKeyPem());
         Path caFile = Files.writeString(dir.resolve("ca.crt"), ca.certificatePem());
         CertificateAuthority.parsePrivateKey(ca.issueClient("training", Duration.ofDays(1), Instant.now()).privateKeyPem());
         ApiTls.ServerTls tls = ApiTls.server(ca, List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1));

@@ -1,49 +1,31 @@
 package io.pgset.core.tls;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import io.pgset.core.tls.CertificateExtensions.KeyPurpose;
+import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
 import java.util.List;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import java.util.Set;
 
 /**
  * A cluster's own certificate authority: an EC P-256 key and a self-signed certificate that signs
  * the instances' server certificates and the replication user's client certificate. Pure: keys
  * and certificates go in and out as PEM text; where they are kept is the runtime's business.
+ * Built on the JDK alone ({@link CertificateTemplate} encodes, {@code java.security} signs), so
+ * that the daemons, which issue certificates at start, load no cryptography library of their own.
  */
 public final class CertificateAuthority {
 
@@ -73,23 +55,32 @@ public final class CertificateAuthority {
     /** A new CA for this cluster, valid from {@code now} for {@link #CA_VALIDITY}. */
     public static CertificateAuthority create(String cluster, Instant now) {
         KeyPair pair = newKeyPair();
-        X500Name subject = new X500Name("CN=pgset " + cluster + " CA,O=pgset");
+        byte[] subject = CertificateTemplate.name("pgset " + cluster + " CA");
         try {
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(CA_VALIDITY)), subject, pair.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
-            return new CertificateAuthority(sign(builder, pair.getPrivate()), pair.getPrivate());
-        } catch (IOException | GeneralSecurityException e) {
+            CertificateTemplate template = new CertificateTemplate(serial(), subject, validFrom(now),
+                    seconds(now.plus(CA_VALIDITY)), subject, pair.getPublic(),
+                    CertificateExtensions.authority(pair.getPublic()));
+            return new CertificateAuthority(template.sign(pair.getPrivate()), pair.getPrivate());
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create the CA of " + cluster + ": " + e.getMessage(), e);
         }
     }
 
-    /** The CA kept as PEM text (certificate and private key). */
+    /**
+     * The CA kept as PEM text (certificate and private key).
+     *
+     * @throws IllegalArgumentException either is unreadable, or the key is not the certificate's (a
+     *                                  CA brought by hand from two places), which would sign
+     *                                  certificates that nothing verifies
+     */
     public static CertificateAuthority fromPem(String certificatePem, String privateKeyPem) {
-        return new CertificateAuthority(parseCertificate(certificatePem), parsePrivateKey(privateKeyPem));
+        X509Certificate certificate = parseCertificate(certificatePem);
+        PrivateKey key = parsePrivateKey(privateKeyPem);
+        if (!KeyMatch.belongsTo(key, certificate.getPublicKey())) {
+            throw new IllegalArgumentException("the CA's private key is not the key of its certificate ("
+                    + certificate.getSubjectX500Principal().getName() + "): give the key that was made with that certificate");
+        }
+        return new CertificateAuthority(certificate, key);
     }
 
     public String certificatePem() {
@@ -111,41 +102,34 @@ public final class CertificateAuthority {
      * @param ips      IP address subject alternative names
      */
     public Issued issueServer(List<String> dnsNames, List<String> ips, Duration validity, Instant now) {
-        List<GeneralName> names = new ArrayList<>();
-        dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
-        ips.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
-        return issue(dnsNames.get(0), names, new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth,
-                KeyPurposeId.id_kp_clientAuth}, validity, now);
+        if (dnsNames.isEmpty()) {
+            throw new IllegalArgumentException("a server certificate needs at least one DNS name (its common name)");
+        }
+        return issue(dnsNames.get(0), SubjectAltNames.of(dnsNames, ips),
+                EnumSet.of(KeyPurpose.SERVER_AUTH, KeyPurpose.CLIENT_AUTH), validity, now);
     }
 
     /** A client certificate whose common name is a database role (for pg_hba's {@code cert} method). */
     public Issued issueClient(String role, Duration validity, Instant now) {
-        return issue(role, List.of(), new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}, validity, now);
+        return issue(role, SubjectAltNames.of(List.of(), List.of()), EnumSet.of(KeyPurpose.CLIENT_AUTH), validity,
+                now);
     }
 
-    private Issued issue(String commonName, List<GeneralName> altNames, KeyPurposeId[] purposes, Duration validity,
+    private Issued issue(String commonName, SubjectAltNames altNames, Set<KeyPurpose> purposes, Duration validity,
                          Instant now) {
         KeyPair pair = newKeyPair();
-        Instant notBefore = now.minus(BACKDATE);
-        Instant notAfter = now.plus(validity);
+        Instant notBefore = validFrom(now);
+        Instant notAfter = seconds(now.plus(validity));
         BigInteger serial = serial();
         try {
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial,
-                    Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + commonName + ",O=pgset"),
-                    pair.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes))
-                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
-            if (!altNames.isEmpty()) {
-                builder.addExtension(Extension.subjectAlternativeName, false,
-                        new GeneralNames(altNames.toArray(GeneralName[]::new)));
-            }
-            X509Certificate issued = sign(builder, key);
+            CertificateTemplate template = new CertificateTemplate(serial,
+                    certificate.getSubjectX500Principal().getEncoded(), notBefore, notAfter,
+                    CertificateTemplate.name(commonName), pair.getPublic(),
+                    CertificateExtensions.endEntity(purposes, CertificateExtensions.authorityKeyId(certificate),
+                            pair.getPublic(), altNames));
+            X509Certificate issued = template.sign(key);
             return new Issued(pem(issued), pem(pair.getPrivate()), serial, notBefore, notAfter);
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot issue a certificate for " + commonName + ": " + e.getMessage(), e);
         }
     }
@@ -155,42 +139,35 @@ public final class CertificateAuthority {
         return notBefore.plus(Duration.between(notBefore, notAfter).multipliedBy(2).dividedBy(3));
     }
 
+    /** The first PEM block of {@code pem}, which must be a certificate. */
     public static X509Certificate parseCertificate(String pem) {
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object read = parser.readObject();
-            if (!(read instanceof X509CertificateHolder holder)) {
-                throw new IllegalArgumentException("not a PEM certificate");
-            }
-            return new JcaX509CertificateConverter().getCertificate(holder);
-        } catch (IOException | CertificateException e) {
+        List<Pem.Block> blocks;
+        try {
+            blocks = Pem.read(pem);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot read a PEM certificate: " + e.getMessage(), e);
+        }
+        if (blocks.isEmpty()) {
+            throw new IllegalArgumentException("not a PEM certificate: no '-----BEGIN CERTIFICATE-----' line");
+        }
+        if (!blocks.get(0).label().equals(Pem.CERTIFICATE)) {
+            throw new IllegalArgumentException("not a PEM certificate: found '" + blocks.get(0).label()
+                    + "' where 'CERTIFICATE' was expected");
+        }
+        try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(blocks.get(0).der()));
+        } catch (CertificateException e) {
             throw new IllegalArgumentException("cannot read a PEM certificate: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * An EC private key, unencrypted: PKCS#8 ({@code BEGIN PRIVATE KEY}) or SEC1 ({@code BEGIN EC
+     * PRIVATE KEY}, as {@code openssl ecparam -genkey} writes it).
+     */
     public static PrivateKey parsePrivateKey(String pem) {
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object read = parser.readObject();
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            if (read instanceof PrivateKeyInfo info) {
-                return converter.getPrivateKey(info);
-            }
-            if (read instanceof PEMKeyPair pair) {
-                return converter.getKeyPair(pair).getPrivate();
-            }
-            throw new IllegalArgumentException("not a PEM private key");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read a PEM private key: " + e.getMessage(), e);
-        }
-    }
-
-    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
-            throws CertificateException {
-        try {
-            ContentSigner contentSigner = new JcaContentSignerBuilder("SHA256withECDSA").build(signer);
-            return new JcaX509CertificateConverter().getCertificate(builder.build(contentSigner));
-        } catch (OperatorCreationException e) {
-            throw new CertificateException(e.getMessage(), e);
-        }
+        return EcPrivateKeys.parse(pem);
     }
 
     private static KeyPair newKeyPair() {
@@ -203,22 +180,31 @@ public final class CertificateAuthority {
         }
     }
 
+    /** Positive, at most 127 bits, never zero: within RFC 5280's 20 octets and never negative. */
     private static BigInteger serial() {
         return new BigInteger(127, RANDOM).add(BigInteger.ONE);
     }
 
-    /** PEM text; private keys as unencrypted PKCS#8 ("BEGIN PRIVATE KEY"), which libpq and Java both read. */
-    static String pem(Object object) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            if (object instanceof PrivateKey privateKey) {
-                writer.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(privateKey, null));
-            } else {
-                writer.writeObject(object);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static Instant validFrom(Instant now) {
+        return seconds(now.minus(BACKDATE));
+    }
+
+    /** Certificates state times to the second; what {@link Issued} reports is what they state. */
+    private static Instant seconds(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** Unencrypted PKCS#8 ("BEGIN PRIVATE KEY"), which libpq and Java both read; the JDK's encoding is PKCS#8. */
+    private static String pem(PrivateKey privateKey) {
+        return Pem.write(Pem.PRIVATE_KEY, privateKey.getEncoded());
+    }
+
+    private static String pem(X509Certificate x509) {
+        try {
+            return Pem.write(Pem.CERTIFICATE, x509.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("cannot encode the certificate of "
+                    + x509.getSubjectX500Principal().getName() + ": " + e.getMessage(), e);
         }
-        return out.toString();
     }
 }

@@ -75,6 +75,83 @@ class CertificateAuthorityTest {
     }
 
     @Test
+    void issuedReportsTheValidityTheCertificateStatesToTheSecond() {
+        Instant now = Instant.parse("2026-11-24T12:00:00.789Z");
+        CertificateAuthority.Issued issued = CA.issueServer(List.of("demo-0"), List.of(), Duration.ofDays(1), now);
+        X509Certificate cert = CertificateAuthority.parseCertificate(issued.certificatePem());
+        assertThat(issued.notBefore()).isEqualTo(cert.getNotBefore().toInstant()).isEqualTo("2026-11-24T11:55:00Z");
+        assertThat(issued.notAfter()).isEqualTo(cert.getNotAfter().toInstant()).isEqualTo("2026-11-25T12:00:00Z");
+    }
+
+    @Test
+    void namesAndAddressesACertificateCannotCarryAreRefusedNamingTheValue() {
+        assertThatThrownBy(() -> CA.issueServer(List.of("demo-0"), List.of("demo-0"), Duration.ofDays(1), NOW))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an IP address")
+                .hasMessageContaining("'demo-0'");
+        assertThatThrownBy(() -> CA.issueServer(List.of("demo-0"), List.of("256.1.1.1"), Duration.ofDays(1), NOW))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'256.1.1.1'");
+        assertThatThrownBy(() -> CA.issueServer(List.of("demo-0"), List.of("fd00::7::1"), Duration.ofDays(1), NOW))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'fd00::7::1'");
+        assertThatThrownBy(() -> CA.issueServer(List.of("demo 0"), List.of(), Duration.ofDays(1), NOW))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a DNS name")
+                .hasMessageContaining("'demo 0'");
+        assertThatThrownBy(() -> CA.issueServer(List.of(), List.of("127.0.0.1"), Duration.ofDays(1), NOW))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one DNS name");
+    }
+
+    @Test
+    void ipv6AddressesAreWrittenInSixteenOctets() throws Exception {
+        X509Certificate cert = CertificateAuthority.parseCertificate(CA.issueServer(List.of("demo-0"),
+                List.of("::1", "fd00::7", "10.1.2.3"), Duration.ofDays(1), NOW).certificatePem());
+        assertThat(cert.getSubjectAlternativeNames()).extracting(n -> n.get(1).toString())
+                .containsExactly("demo-0", "0:0:0:0:0:0:0:1", "fd00:0:0:0:0:0:0:7", "10.1.2.3");
+    }
+
+    @Test
+    void badPemIsRefusedSayingWhatIsWrong() throws Exception {
+        String certificate = CA.certificatePem();
+        assertThatThrownBy(() -> CertificateAuthority.parseCertificate(certificate.replace("-----END CERTIFICATE-----", "")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no '-----END CERTIFICATE-----' line");
+        assertThatThrownBy(() -> CertificateAuthority.parseCertificate(certificate.replace("M", "!")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not valid base64");
+        assertThatThrownBy(() -> CertificateAuthority.parseCertificate(
+                "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot read a PEM certificate");
+        assertThatThrownBy(() -> CertificateAuthority.parseCertificate(CA.privateKeyPem()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("found 'PRIVATE KEY'");
+        assertThatThrownBy(() -> CertificateAuthority.parsePrivateKey(
+                "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("encrypted");
+        assertThatThrownBy(() -> CertificateAuthority.parsePrivateKey("-----BEGIN EC PRIVATE KEY-----\n"
+                + "Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END EC PRIVATE KEY-----\n"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("encrypted");
+        assertThatThrownBy(() -> CertificateAuthority.parsePrivateKey("hello"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a PEM private key");
+    }
+
+    @Test
+    void keysThatAreNotEcOrNameNoCurveAreRefused() throws Exception {
+        java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(1024);
+        String rsaPem = Pem.write(Pem.PRIVATE_KEY, rsa.generateKeyPair().getPrivate().getEncoded());
+        assertThatThrownBy(() -> CertificateAuthority.parsePrivateKey(rsaPem))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("as an EC key");
+        assertThatThrownBy(() -> CertificateAuthority.parsePrivateKey(rsaPem.replace("PRIVATE KEY", "RSA PRIVATE KEY")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("found 'RSA PRIVATE KEY'");
+        byte[] noCurve = Der.sequence(Der.integer(1), Der.octetString(new byte[32]));
+        assertThatThrownBy(() -> CertificateAuthority.parsePrivateKey(Pem.write(EcPrivateKeys.SEC1, noCurve)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names no curve");
+    }
+
+    @Test
+    void aCaKeyThatIsNotItsCertificatesIsRefused() {
+        CertificateAuthority other = CertificateAuthority.create("demo", NOW);
+        assertThatThrownBy(() -> CertificateAuthority.fromPem(CA.certificatePem(), other.privateKeyPem()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not the key of its certificate").hasMessageContaining("CN=pgset demo CA");
+    }
+
+    @Test
     void notPemIsRefusedWithAReason() {
         assertThatThrownBy(() -> CertificateAuthority.parseCertificate("hello"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PEM certificate");
