@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
 /**
- * Sends requests to instance APIs over persistent HTTPS connections, so that the controller's
- * polls every few hundred milliseconds do not each pay a TLS handshake:
+ * Sends requests to pgset's APIs (see {@link ApiServer}) over persistent HTTPS connections, so that
+ * the controller's polls every few hundred milliseconds do not each pay a TLS handshake:
  *
  * <ol>
  *   <li>A GET takes the idle connection kept for its server (one per TLS context, host and port).
@@ -28,7 +28,7 @@ import javax.net.ssl.SSLContext;
  * The idle connections are shared by every client in the JVM: the operator makes a client per
  * reconcile, and what a discarded client left behind is closed by whichever request comes next.
  */
-final class ApiConnections {
+public final class ApiConnections {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /** Below the JDK server's 30 s, so a kept connection is seldom one the server is closing. */
@@ -41,7 +41,8 @@ final class ApiConnections {
     private final SSLContext tls;
     private final String token;
 
-    ApiConnections(String token, SSLContext tls) {
+    /** @param tls trusts the CA of the servers called only (see {@link ApiTls#client}) */
+    public ApiConnections(String token, SSLContext tls) {
         this.token = token;
         this.tls = tls;
     }
@@ -52,7 +53,7 @@ final class ApiConnections {
      * @throws IOException the connection failed, the answer was malformed, or the thread was
      *                     interrupted (message "interrupted", the interrupt flag left set)
      */
-    HttpMessages.Answer send(String method, String host, int port, String path, byte[] body, Duration timeout)
+    public ApiAnswer send(String method, String host, int port, String path, byte[] body, Duration timeout)
             throws IOException {
         Server server = new Server(tls, host, port);
         byte[] request = HttpMessages.request(method, host, port, path, token, body);
@@ -82,9 +83,9 @@ final class ApiConnections {
         return !interrupted && !(failure instanceof SocketTimeoutException);
     }
 
-    private static HttpMessages.Answer exchange(Server server, HttpsConnection connection, byte[] request,
+    private static ApiAnswer exchange(Server server, HttpsConnection connection, byte[] request,
             Duration timeout) throws IOException {
-        HttpMessages.Answer answer;
+        ApiAnswer answer;
         try {
             answer = connection.exchange(request, timeout);
         } catch (IOException | RuntimeException e) {

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * HTTP/1.1 as {@link InstanceHttpClient} speaks it, as bytes and nothing else: the request it
+ * HTTP/1.1 as {@link ApiConnections} speaks it, as bytes and nothing else: the request it
  * writes, and the parsing of the answer it reads back. Parsing is strict: a malformed status line,
  * header or chunk, a length that does not add up, or an answer larger than the limits here is an
  * {@link IOException} that says what was wrong, never a guess.
@@ -20,18 +20,6 @@ final class HttpMessages {
     static final int MAX_HEADERS = 100;
     /** Largest body accepted: the API's answers are a few KiB of JSON. */
     static final int MAX_BODY = 16 * 1024 * 1024;
-
-    /**
-     * One answer read whole.
-     *
-     * @param reusable whether the connection may carry another request: HTTP/1.1, not told to close,
-     *                 and the body's end known from its framing (not from the connection closing)
-     */
-    record Answer(int status, byte[] body, boolean reusable) {
-        String text() {
-            return new String(body, StandardCharsets.UTF_8).strip();
-        }
-    }
 
     private HttpMessages() {}
 
@@ -52,7 +40,7 @@ final class HttpMessages {
     }
 
     /** Reads one answer to a request other than HEAD, skipping interim (1xx) answers. */
-    static Answer read(InputStream in) throws IOException {
+    static ApiAnswer read(InputStream in) throws IOException {
         while (true) {
             String statusLine = line(in, true);
             boolean http11 = statusLine.startsWith("HTTP/1.1 ");
@@ -63,22 +51,22 @@ final class HttpMessages {
             }
             boolean reusable = http11 && !headers.close;
             if (status == 204 || status == 304) {
-                return new Answer(status, new byte[0], reusable);
+                return new ApiAnswer(status, new byte[0], reusable);
             }
             if (headers.chunked) {
-                return new Answer(status, chunked(in), reusable && headers.length < 0);
+                return new ApiAnswer(status, chunked(in), reusable && headers.length < 0);
             }
             if (headers.length >= 0) {
-                return new Answer(status, exactly(in, headers.length), reusable);
+                return new ApiAnswer(status, exactly(in, headers.length), reusable);
             }
-            return new Answer(status, untilClosed(in), false);
+            return new ApiAnswer(status, untilClosed(in), false);
         }
     }
 
     /** The code of a status line such as {@code HTTP/1.1 200 OK}. */
     static int status(String line) throws IOException {
         if (!line.matches("HTTP/1\\.[01] [1-5][0-9][0-9](?: .*)?")) {
-            throw new IOException("the instance API answered with a malformed status line: " + quoted(line));
+            throw new IOException("the server answered with a malformed status line: " + quoted(line));
         }
         return Integer.parseInt(line.substring(9, 12));
     }
@@ -98,11 +86,11 @@ final class HttpMessages {
                 return headers;
             }
             if (count == MAX_HEADERS) {
-                throw new IOException("the instance API answered with more than " + MAX_HEADERS + " headers");
+                throw new IOException("the server answered with more than " + MAX_HEADERS + " headers");
             }
             int colon = line.indexOf(':');
             if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
-                throw new IOException("the instance API answered with a malformed header: " + quoted(line));
+                throw new IOException("the server answered with a malformed header: " + quoted(line));
             }
             String name = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
             String value = line.substring(colon + 1).strip();
@@ -117,15 +105,15 @@ final class HttpMessages {
 
     private static long length(String value, long earlier) throws IOException {
         if (!value.matches("[0-9]{1,10}")) {
-            throw new IOException("the instance API answered with a malformed Content-Length: " + quoted(value));
+            throw new IOException("the server answered with a malformed Content-Length: " + quoted(value));
         }
         long length = Long.parseLong(value);
         if (earlier >= 0 && earlier != length) {
-            throw new IOException("the instance API answered with two different Content-Lengths: " + earlier
+            throw new IOException("the server answered with two different Content-Lengths: " + earlier
                     + " and " + length);
         }
         if (length > MAX_BODY) {
-            throw new IOException("the instance API answered with a body of " + length + " bytes, more than the "
+            throw new IOException("the server answered with a body of " + length + " bytes, more than the "
                     + MAX_BODY + " accepted");
         }
         return length;
@@ -133,7 +121,7 @@ final class HttpMessages {
 
     private static boolean chunkedEncoding(String value) throws IOException {
         if (!value.equalsIgnoreCase("chunked")) {
-            throw new IOException("the instance API answered with Transfer-Encoding " + quoted(value)
+            throw new IOException("the server answered with Transfer-Encoding " + quoted(value)
                     + ", which this client does not decode (it reads chunked only)");
         }
         return true;
@@ -147,7 +135,7 @@ final class HttpMessages {
             int semicolon = sizeLine.indexOf(';');
             String hex = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).strip();
             if (!hex.matches("[0-9a-fA-F]{1,7}")) {
-                throw new IOException("the instance API answered with a malformed chunk size: " + quoted(sizeLine));
+                throw new IOException("the server answered with a malformed chunk size: " + quoted(sizeLine));
             }
             int size = Integer.parseInt(hex, 16);
             if (size == 0) {
@@ -157,11 +145,11 @@ final class HttpMessages {
                 return body.toByteArray();
             }
             if (body.size() + (long) size > MAX_BODY) {
-                throw new IOException("the instance API answered with a chunked body of more than " + MAX_BODY + " bytes");
+                throw new IOException("the server answered with a chunked body of more than " + MAX_BODY + " bytes");
             }
             body.write(exactly(in, size));
             if (!line(in, false).isEmpty()) {
-                throw new IOException("the instance API answered with a chunk longer than its size " + size);
+                throw new IOException("the server answered with a chunk longer than its size " + size);
             }
         }
     }
@@ -169,7 +157,7 @@ final class HttpMessages {
     private static byte[] exactly(InputStream in, long length) throws IOException {
         byte[] body = in.readNBytes((int) length);
         if (body.length < length) {
-            throw new EOFException("the instance API's answer ended after " + body.length + " of its " + length
+            throw new EOFException("the answer ended after " + body.length + " of its " + length
                     + " bytes");
         }
         return body;
@@ -178,7 +166,7 @@ final class HttpMessages {
     private static byte[] untilClosed(InputStream in) throws IOException {
         byte[] body = in.readNBytes(MAX_BODY + 1);
         if (body.length > MAX_BODY) {
-            throw new IOException("the instance API answered with a body of more than " + MAX_BODY + " bytes");
+            throw new IOException("the server answered with a body of more than " + MAX_BODY + " bytes");
         }
         return body;
     }
@@ -194,15 +182,15 @@ final class HttpMessages {
             int b = in.read();
             if (b < 0) {
                 throw new EOFException(first && line.length() == 0
-                        ? "the instance API closed the connection without answering"
-                        : "the instance API's answer ended in the middle of a line");
+                        ? "the server closed the connection without answering"
+                        : "the answer ended in the middle of a line");
             }
             if (b == '\n') {
                 int end = line.length();
                 return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
             }
             if (line.length() == MAX_LINE) {
-                throw new IOException("the instance API answered with a line longer than " + MAX_LINE + " bytes");
+                throw new IOException("the server answered with a line longer than " + MAX_LINE + " bytes");
             }
             line.append((char) b);
         }

@@ -14,7 +14,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One TLS connection to an instance API, carrying one request at a time.
+ * One TLS connection to an API, carrying one request at a time.
  *
  * <p>The TLS socket is layered over the socket of a {@link SocketChannel}: its blocking reads and
  * writes are interruptible, so a thread interrupted while it waits for an answer gets a
@@ -54,11 +54,11 @@ final class HttpsConnection implements Closeable {
     }
 
     /** Writes a request whole and reads its answer, each read waiting at most {@code timeout}. */
-    HttpMessages.Answer exchange(byte[] request, Duration timeout) throws IOException {
+    ApiAnswer exchange(byte[] request, Duration timeout) throws IOException {
         socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
         out.write(request);
         out.flush();
-        HttpMessages.Answer answer = HttpMessages.read(in);
+        ApiAnswer answer = HttpMessages.read(in);
         idleSinceNanos = System.nanoTime();
         return answer;
     }

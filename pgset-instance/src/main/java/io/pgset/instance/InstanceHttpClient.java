@@ -4,7 +4,6 @@ import io.pgset.core.control.InstanceClient;
 import io.pgset.core.model.BackupReport;
 import io.pgset.core.model.ClusterSpec.BackupType;
 import io.pgset.core.model.InstanceStatus;
-import io.pgset.instance.HttpMessages.Answer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +31,7 @@ public final class InstanceHttpClient {
 
     public InstanceStatus status(String pod, String host, int apiPort) {
         try {
-            Answer r = http.send("GET", host, apiPort, "/status", NO_BODY, TIMEOUT);
+            ApiAnswer r = http.send("GET", host, apiPort, "/status", NO_BODY, TIMEOUT);
             if (r.status() != 200) {
                 return InstanceStatus.unreachable(pod, "status answered " + r.status());
             }
@@ -74,7 +73,7 @@ public final class InstanceHttpClient {
     /** @return the shutdown checkpoint LSN of the demoted primary */
     public String demote(String host, int apiPort, String primaryHost, int primaryPort) throws IOException {
         byte[] body = ApiServer.JSON.writeValueAsBytes(Map.of("host", primaryHost, "port", primaryPort));
-        Answer r = http.send("POST", host, apiPort, "/demote", body, Duration.ofSeconds(100));
+        ApiAnswer r = http.send("POST", host, apiPort, "/demote", body, Duration.ofSeconds(100));
         expectOk(r, "POST /demote");
         return ApiServer.JSON.readTree(r.body()).path("shutdownCheckpoint").asText();
     }
@@ -85,7 +84,7 @@ public final class InstanceHttpClient {
 
     /** @return when the new server certificate expires */
     public String renewCertificates(String host, int apiPort) throws IOException {
-        Answer r = http.send("POST", host, apiPort, "/certificates/renew", NO_BODY, Duration.ofSeconds(30));
+        ApiAnswer r = http.send("POST", host, apiPort, "/certificates/renew", NO_BODY, Duration.ofSeconds(30));
         expectOk(r, "POST /certificates/renew");
         return ApiServer.JSON.readTree(r.body()).path("expires").asText();
     }
@@ -105,7 +104,7 @@ public final class InstanceHttpClient {
     public BackupReport startBackup(String host, int apiPort, BackupType type, int repo) throws IOException,
             InstanceClient.BackupRefused {
         byte[] body = ApiServer.JSON.writeValueAsBytes(Map.of("type", type.option(), "repo", repo));
-        Answer r = http.send("POST", host, apiPort, "/backup", body, TIMEOUT);
+        ApiAnswer r = http.send("POST", host, apiPort, "/backup", body, TIMEOUT);
         if (r.status() == 409) {
             throw new InstanceClient.BackupRefused(r.text());
         }
@@ -117,7 +116,7 @@ public final class InstanceHttpClient {
 
     /** The backup the instance runs or ran last; empty when it ran none since its instance manager started. */
     public Optional<BackupReport> lastBackup(String host, int apiPort) throws IOException {
-        Answer r = http.send("GET", host, apiPort, "/backup", NO_BODY, TIMEOUT);
+        ApiAnswer r = http.send("GET", host, apiPort, "/backup", NO_BODY, TIMEOUT);
         if (r.status() == 404) {
             return Optional.empty();
         }
@@ -125,7 +124,7 @@ public final class InstanceHttpClient {
         return Optional.of(ApiServer.JSON.readValue(r.body(), BackupReport.class));
     }
 
-    private static void expectOk(Answer r, String what) throws IOException {
+    private static void expectOk(ApiAnswer r, String what) throws IOException {
         if (r.status() != 200) {
             throw new IOException(what + " answered " + r.status() + ": " + r.text());
         }

@@ -18,7 +18,7 @@ class HttpMessagesTest {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    private static HttpMessages.Answer read(String text) throws IOException {
+    private static ApiAnswer read(String text) throws IOException {
         return HttpMessages.read(bytes(text));
     }
 
@@ -44,8 +44,8 @@ class HttpMessagesTest {
         InputStream in = bytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ncontent-length: 2\r\n\r\n{}"
                 + "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
 
-        HttpMessages.Answer first = HttpMessages.read(in);
-        HttpMessages.Answer second = HttpMessages.read(in);
+        ApiAnswer first = HttpMessages.read(in);
+        ApiAnswer second = HttpMessages.read(in);
 
         assertThat(first.status()).isEqualTo(200);
         assertThat(first.text()).isEqualTo("{}");
@@ -59,14 +59,14 @@ class HttpMessagesTest {
         assertThat(read("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx").reusable()).isFalse();
         assertThat(read("HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx").reusable()).isFalse();
 
-        HttpMessages.Answer unframed = read("HTTP/1.1 200 OK\r\n\r\nall of it");
+        ApiAnswer unframed = read("HTTP/1.1 200 OK\r\n\r\nall of it");
         assertThat(unframed.text()).isEqualTo("all of it");
         assertThat(unframed.reusable()).isFalse();
     }
 
     @Test
     void aChunkedBodyIsJoinedSkippingExtensionsAndTrailers() throws IOException {
-        HttpMessages.Answer answer = read("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        ApiAnswer answer = read("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "4;name=x\r\nstat\r\nA\r\nus: ready\n\r\n0\r\nTrailer: y\r\n\r\n");
 
         assertThat(answer.text()).isEqualTo("status: ready");
@@ -75,7 +75,7 @@ class HttpMessagesTest {
 
     @Test
     void interimAnswersAreSkippedAndA204HasNoBody() throws IOException {
-        HttpMessages.Answer answer = read("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n");
+        ApiAnswer answer = read("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n");
 
         assertThat(answer.status()).isEqualTo(204);
         assertThat(answer.body()).isEmpty();
@@ -85,37 +85,37 @@ class HttpMessagesTest {
     @Test
     void malformedAnswersAreRefusedSayingWhatIsWrong() {
         assertThatThrownBy(() -> read("HTTP/2 200\r\n\r\n"))
-                .hasMessage("the instance API answered with a malformed status line: \"HTTP/2 200\"");
+                .hasMessage("the server answered with a malformed status line: \"HTTP/2 200\"");
         assertThatThrownBy(() -> read("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n"))
-                .hasMessage("the instance API answered with a malformed Content-Length: \"-1\"");
+                .hasMessage("the server answered with a malformed Content-Length: \"-1\"");
         assertThatThrownBy(() -> read("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxy"))
-                .hasMessage("the instance API answered with two different Content-Lengths: 1 and 2");
+                .hasMessage("the server answered with two different Content-Lengths: 1 and 2");
         assertThatThrownBy(() -> read("HTTP/1.1 200 OK\r\nno colon\r\n\r\n"))
-                .hasMessage("the instance API answered with a malformed header: \"no colon\"");
+                .hasMessage("the server answered with a malformed header: \"no colon\"");
         assertThatThrownBy(() -> read("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"))
-                .hasMessage("the instance API answered with Transfer-Encoding \"gzip, chunked\", which this client"
+                .hasMessage("the server answered with Transfer-Encoding \"gzip, chunked\", which this client"
                         + " does not decode (it reads chunked only)");
         assertThatThrownBy(() -> read("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"))
-                .hasMessage("the instance API answered with a malformed chunk size: \"zz\"");
+                .hasMessage("the server answered with a malformed chunk size: \"zz\"");
         assertThatThrownBy(() -> read("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n"))
-                .hasMessage("the instance API answered with a chunk longer than its size 2");
+                .hasMessage("the server answered with a chunk longer than its size 2");
         assertThatThrownBy(() -> read("HTTP/1.1 200 OK\r\nContent-Length: 99999999\r\n\r\n"))
                 .hasMessageContaining("a body of 99999999 bytes, more than the 16777216 accepted");
         assertThatThrownBy(() -> read("HTTP/1.1 200 OK\r\nX: " + "a".repeat(HttpMessages.MAX_LINE) + "\r\n\r\n"))
-                .hasMessage("the instance API answered with a line longer than 8192 bytes");
+                .hasMessage("the server answered with a line longer than 8192 bytes");
     }
 
     @Test
     void anAnswerCutShortIsAnEndOfStreamNamingWhere() {
         assertThatThrownBy(() -> read(""))
                 .isInstanceOf(EOFException.class)
-                .hasMessage("the instance API closed the connection without answering");
+                .hasMessage("the server closed the connection without answering");
         assertThatThrownBy(() -> read("HTTP/1.1 200 OK\r\nContent-Len"))
                 .isInstanceOf(EOFException.class)
-                .hasMessage("the instance API's answer ended in the middle of a line");
+                .hasMessage("the answer ended in the middle of a line");
         assertThatThrownBy(() -> read("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"))
                 .isInstanceOf(EOFException.class)
-                .hasMessage("the instance API's answer ended after 3 of its 10 bytes");
+                .hasMessage("the answer ended after 3 of its 10 bytes");
     }
 
     @Test
