@@ -1,7 +1,7 @@
 package io.pgset.core.spec;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
+import io.pgset.core.json.JsonText;
+import io.pgset.core.json.JsonTree;
 import java.util.Locale;
 
 /** Renders a value the user wrote for the "got X" part of a problem. */
@@ -12,7 +12,7 @@ final class Describe {
 
     private Describe() {}
 
-    static String node(JsonNode value) {
+    static String node(JsonTree value) {
         if (value.isTextual()) {
             return text(value.textValue());
         }
@@ -25,17 +25,17 @@ final class Describe {
         if (value.isNumber() || value.isBoolean() || value.isNull()) {
             return scalar(value);
         }
-        return "a " + value.getNodeType().name().toLowerCase(Locale.ROOT) + " value";
+        return "a " + value.kind().name().toLowerCase(Locale.ROOT) + " value";
     }
 
     /** A JSON-quoted string, so the user sees blanks and control characters. */
     static String text(String value) {
         String shown = value.length() <= MAX_SHOWN ? value : value.substring(0, MAX_SHOWN) + "...";
-        return new TextNode(shown).toString();
+        return JsonText.write(JsonTree.of(shown));
     }
 
     /** The string form of a YAML scalar, the way postgresql.conf would spell it. */
-    static String scalar(JsonNode value) {
+    static String scalar(JsonTree value) {
         if (value.isTextual()) {
             return value.textValue();
         }

@@ -1,6 +1,6 @@
 package io.pgset.core.spec;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.pgset.core.json.JsonTree;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,17 +16,17 @@ import java.util.Optional;
  */
 final class SpecNode {
 
-    private final JsonNode node;
+    private final JsonTree node;
     private final String path;
     private final List<String> problems;
 
-    private SpecNode(JsonNode node, String path, List<String> problems) {
+    private SpecNode(JsonTree node, String path, List<String> problems) {
         this.node = node;
         this.path = path;
         this.problems = problems;
     }
 
-    static SpecNode root(JsonNode document, List<String> problems) {
+    static SpecNode root(JsonTree document, List<String> problems) {
         return new SpecNode(document, "", problems);
     }
 
@@ -52,7 +52,7 @@ final class SpecNode {
     List<String> fieldNames() {
         List<String> names = new ArrayList<>();
         if (node != null) {
-            node.fieldNames().forEachRemaining(names::add);
+            names.addAll(node.fieldNames());
         }
         return names;
     }
@@ -67,7 +67,7 @@ final class SpecNode {
     }
 
     SpecNode object(String field) {
-        JsonNode value = value(field);
+        JsonTree value = value(field);
         if (value != null && !value.isObject()) {
             report(field, "must be a mapping, got " + Describe.node(value));
             value = null;
@@ -81,7 +81,7 @@ final class SpecNode {
     }
 
     String text(String field, String fallback, Rule... rules) {
-        JsonNode value = value(field);
+        JsonTree value = value(field);
         if (value == null) {
             return fallback;
         }
@@ -99,7 +99,7 @@ final class SpecNode {
 
     /** For values users write either way, like a version {@code 15} or a size in bytes. */
     String textOrInteger(String field, String fallback, Rule... rules) {
-        JsonNode value = value(field);
+        JsonTree value = value(field);
         if (value != null && value.isIntegralNumber()) {
             return checked(field, Describe.scalar(value), rules).orElse(fallback);
         }
@@ -112,7 +112,7 @@ final class SpecNode {
 
     /** A string, number or boolean in its string form; empty (and reported) for anything else. */
     Optional<String> scalar(String field, Rule... rules) {
-        JsonNode value = node == null ? null : node.get(field);
+        JsonTree value = node == null ? null : node.get(field);
         if (value == null) {
             return Optional.empty();
         }
@@ -124,7 +124,7 @@ final class SpecNode {
     }
 
     int integer(String field, int fallback, int min, int max) {
-        JsonNode value = value(field);
+        JsonTree value = value(field);
         if (value == null) {
             return fallback;
         }
@@ -145,7 +145,7 @@ final class SpecNode {
     }
 
     boolean bool(String field, boolean fallback) {
-        JsonNode value = value(field);
+        JsonTree value = value(field);
         if (value == null) {
             return fallback;
         }
@@ -157,7 +157,7 @@ final class SpecNode {
     }
 
     List<String> texts(String field, List<String> fallback, Rule... rules) {
-        JsonNode value = value(field);
+        JsonTree value = value(field);
         if (value == null) {
             return fallback;
         }
@@ -167,7 +167,7 @@ final class SpecNode {
         }
         List<String> items = new ArrayList<>();
         for (int i = 0; i < value.size(); i++) {
-            JsonNode item = value.get(i);
+            JsonTree item = value.get(i);
             String at = field + "[" + i + "]";
             if (item.isTextual()) {
                 checked(at, item.textValue(), rules).ifPresent(items::add);
@@ -180,7 +180,7 @@ final class SpecNode {
 
     /** The mappings of a list, each with its indexed path ({@code repositories[0]}); empty when absent. */
     List<SpecNode> objects(String field) {
-        JsonNode value = value(field);
+        JsonTree value = value(field);
         if (value == null) {
             return List.of();
         }
@@ -190,7 +190,7 @@ final class SpecNode {
         }
         List<SpecNode> items = new ArrayList<>();
         for (int i = 0; i < value.size(); i++) {
-            JsonNode item = value.get(i);
+            JsonTree item = value.get(i);
             String at = field + "[" + i + "]";
             if (item.isObject()) {
                 items.add(new SpecNode(item, path(at), problems));
@@ -206,8 +206,8 @@ final class SpecNode {
         return value(field) != null;
     }
 
-    private JsonNode value(String field) {
-        JsonNode value = node == null ? null : node.get(field);
+    private JsonTree value(String field) {
+        JsonTree value = node == null ? null : node.get(field);
         return value == null || value.isNull() ? null : value;
     }
 

@@ -1,6 +1,6 @@
 package io.pgset.core.spec;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgset.core.json.JsonTree;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.PodManagementPolicy;
 import java.io.IOException;
@@ -80,7 +80,7 @@ public final class SpecReader {
 
     /** The cluster every default describes. */
     public static ClusterSpec defaults(String name) {
-        ObjectNode document = SpecYaml.objectNode();
+        JsonTree document = JsonTree.object();
         document.put("apiVersion", SpecParser.API_VERSION);
         document.put("kind", SpecParser.KIND);
         document.putObject("metadata").put("name", name);
@@ -109,7 +109,7 @@ public final class SpecReader {
         }
     }
 
-    private static ClusterSpec checked(ObjectNode document, ParameterValidator parameters) {
+    private static ClusterSpec checked(JsonTree document, ParameterValidator parameters) {
         List<String> problems = new ArrayList<>();
         ClusterSpec spec = SpecParser.parse(SpecNode.root(document, problems));
         if (problems.stream().noneMatch(p -> p.startsWith("spec.postgres.version") || p.startsWith("spec.postgres.binDir"))) {

@@ -1,7 +1,6 @@
 package io.pgset.core.spec;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgset.core.json.JsonTree;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.BackupSpec;
 import io.pgset.core.model.BackupSpec.PosixRepository;
@@ -28,11 +27,11 @@ final class SpecWriter {
     private SpecWriter() {}
 
     static String write(ClusterSpec cluster) {
-        ObjectNode root = SpecYaml.objectNode();
+        JsonTree root = JsonTree.object();
         root.put("apiVersion", SpecParser.API_VERSION);
         root.put("kind", SpecParser.KIND);
         root.putObject("metadata").put("name", cluster.name());
-        ObjectNode spec = root.putObject("spec");
+        JsonTree spec = root.putObject("spec");
         spec.put("instances", cluster.instances());
         // Only when not the default, so that the canonical document of every other spec stays as it was.
         if (cluster.podManagementPolicy() != PodManagementPolicy.ORDERED_READY) {
@@ -40,30 +39,30 @@ final class SpecWriter {
         }
         postgres(spec.putObject("postgres"), cluster.postgres());
         storage(spec.putObject("storage"), cluster.storage());
-        ObjectNode replication = spec.putObject("replication");
+        JsonTree replication = spec.putObject("replication");
         // A mode the user left out stays out: read back, it follows the number of instances again.
         if (cluster.replication().explicitMode()) {
             replication.put("mode", cluster.replication().mode().name().toLowerCase(Locale.ROOT));
         }
         replication.put("syncStandbys", cluster.replication().syncStandbys());
-        ObjectNode bootstrap = spec.putObject("bootstrap");
+        JsonTree bootstrap = spec.putObject("bootstrap");
         initdb(bootstrap.putObject("initdb"), cluster.bootstrap().initdb());
         cluster.bootstrap().recovery().ifPresent(recovery -> recovery(bootstrap.putObject("recovery"), recovery));
         if (cluster.backup().enabled()) {
             backup(spec.putObject("backup"), cluster.backup());
         }
         spec.putObject("tls").put("enabled", cluster.tls().enabled()).put("validityDays", cluster.tls().validityDays());
-        ObjectNode network = spec.putObject("network");
+        JsonTree network = spec.putObject("network");
         // Allow the runtime to choose again when read back (Kubernetes: the namespace's pods).
         if (cluster.network().given()) {
             strings(network, "allow", cluster.network().allow());
         }
         spec.putObject("disruption").put("maxUnavailable", cluster.disruption().maxUnavailable());
         spec.putObject("failover").put("delaySeconds", cluster.failover().delaySeconds());
-        ObjectNode resources = spec.putObject("resources");
-        ObjectNode requests = resources.putObject("requests");
+        JsonTree resources = spec.putObject("resources");
+        JsonTree requests = resources.putObject("requests");
         new TreeMap<>(cluster.resources().requests()).forEach(requests::put);
-        ObjectNode limits = resources.putObject("limits");
+        JsonTree limits = resources.putObject("limits");
         new TreeMap<>(cluster.resources().limits()).forEach(limits::put);
         cluster.logging().format().ifPresent(format -> spec.putObject("logging").put("format", format.label()));
         // Kubernetes-only sections only when set: the canonical document of every other spec stays as it was.
@@ -76,14 +75,14 @@ final class SpecWriter {
         return SpecYaml.write(root);
     }
 
-    private static void postgres(ObjectNode node, PostgresSpec postgres) {
+    private static void postgres(JsonTree node, PostgresSpec postgres) {
         node.put("version", postgres.version());
         node.put("binDir", postgres.binDir());
-        ObjectNode parameters = node.putObject("parameters");
+        JsonTree parameters = node.putObject("parameters");
         new TreeMap<>(postgres.parameters()).forEach(parameters::put);
     }
 
-    private static void storage(ObjectNode node, StorageSpec storage) {
+    private static void storage(JsonTree node, StorageSpec storage) {
         // A size the user left out stays out: locally the capacity is then the filesystem's room.
         if (storage.explicitSize()) {
             node.put("size", storage.size());
@@ -96,12 +95,12 @@ final class SpecWriter {
         }
     }
 
-    private static void scheduling(ObjectNode node, SchedulingSpec scheduling) {
-        ObjectNode selector = node.putObject("nodeSelector");
+    private static void scheduling(JsonTree node, SchedulingSpec scheduling) {
+        JsonTree selector = node.putObject("nodeSelector");
         scheduling.nodeSelector().forEach(selector::put);
-        ArrayNode tolerations = node.putArray("tolerations");
+        JsonTree tolerations = node.putArray("tolerations");
         for (Toleration t : scheduling.tolerations()) {
-            ObjectNode out = tolerations.addObject();
+            JsonTree out = tolerations.addObject();
             if (!t.key().isEmpty()) {
                 out.put("key", t.key());
             }
@@ -116,22 +115,22 @@ final class SpecWriter {
         }
     }
 
-    private static void initdb(ObjectNode node, InitdbSpec initdb) {
+    private static void initdb(JsonTree node, InitdbSpec initdb) {
         node.put("database", initdb.database());
         node.put("owner", initdb.owner());
         node.put("dataChecksums", initdb.dataChecksums());
         strings(node, "initSql", initdb.initSql());
     }
 
-    private static void recovery(ObjectNode node, RecoverySpec recovery) {
-        ObjectNode source = node.putObject("source").put("cluster", recovery.source().cluster());
+    private static void recovery(JsonTree node, RecoverySpec recovery) {
+        JsonTree source = node.putObject("source").put("cluster", recovery.source().cluster());
         if (!recovery.source().repository().isEmpty()) {
             source.put("repository", recovery.source().repository());
         }
         if (!recovery.source().systemIdentifier().isEmpty()) {
             source.put("systemIdentifier", recovery.source().systemIdentifier());
         }
-        ObjectNode target = node.putObject("target");
+        JsonTree target = node.putObject("target");
         switch (recovery.target().type()) {
             case LATEST -> { }
             case IMMEDIATE -> target.put("immediate", true);
@@ -139,10 +138,10 @@ final class SpecWriter {
         }
     }
 
-    private static void backup(ObjectNode node, BackupSpec backup) {
-        ArrayNode repositories = node.putArray("repositories");
+    private static void backup(JsonTree node, BackupSpec backup) {
+        JsonTree repositories = node.putArray("repositories");
         for (RepositorySpec repository : backup.repositories()) {
-            ObjectNode out = repositories.addObject().put("name", repository.name());
+            JsonTree out = repositories.addObject().put("name", repository.name());
             if (repository instanceof S3Repository s3) {
                 s3(out, s3);
             } else {
@@ -154,20 +153,20 @@ final class SpecWriter {
                 }
             }
         }
-        ObjectNode schedule = node.putObject("schedule");
+        JsonTree schedule = node.putObject("schedule");
         backup.schedule().byType().forEach((type, cron) -> schedule.put(type.scheduleField(), cron));
         node.putObject("retention").put("full", backup.retention().full());
         node.putObject("archive").put("timeoutSeconds", backup.archive().timeoutSeconds());
     }
 
-    private static void s3(ObjectNode node, S3Repository s3) {
+    private static void s3(JsonTree node, S3Repository s3) {
         node.put("type", "s3");
         node.put("endpoint", s3.endpoint());
         node.put("bucket", s3.bucket());
         node.put("region", s3.region());
         node.put("path", s3.path());
         node.put("uriStyle", s3.uriStyle().name().toLowerCase(Locale.ROOT));
-        ObjectNode credentials = node.putObject("credentials");
+        JsonTree credentials = node.putObject("credentials");
         if (!s3.credentials().secretName().isEmpty()) {
             credentials.put("secretName", s3.credentials().secretName());
         } else {
@@ -178,7 +177,7 @@ final class SpecWriter {
         }
     }
 
-    private static void strings(ObjectNode node, String field, List<String> values) {
+    private static void strings(JsonTree node, String field, List<String> values) {
         values.forEach(node.putArray(field)::add);
     }
 }

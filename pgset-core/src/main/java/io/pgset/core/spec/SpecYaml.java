@@ -1,21 +1,18 @@
 package io.pgset.core.spec;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
+import io.pgset.core.json.JsonText;
+import io.pgset.core.json.JsonTree;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -24,38 +21,36 @@ import java.util.regex.Pattern;
 /** The YAML syntax layer: text to a tree whose root is a mapping, and a tree back to text. */
 final class SpecYaml {
 
-    private static final ObjectMapper READER = new ObjectMapper(YAMLFactory.builder()
+    /**
+     * Read and written on jackson's streaming YAML parser and generator, not through
+     * jackson-databind (which pgset's daemons do without, see {@link JsonTree}); numbers with a
+     * fraction are read as written, so that a parameter value 0.90 stays "0.90", not the double 0.9.
+     */
+    private static final YAMLFactory READER = YAMLFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             // On by default in new YAMLFactory() but not from the builder; `spec:` must read as null.
             .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
-            .build())
-            // Keeps parameter values as written: 0.90 stays "0.90", not the double 0.9.
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+            .build();
 
-    private static final ObjectMapper WRITER = new ObjectMapper(YAMLFactory.builder()
+    private static final YAMLFactory WRITER = YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
             .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
             .stringQuotingChecker(new QuoteUnlessPlain())
-            .build());
+            .build();
 
     private static final Pattern SNAKEYAML_MARK = Pattern.compile(" in '[^']*', line (\\d+), column (\\d+):");
 
     private SpecYaml() {}
 
-    static ObjectNode objectNode() {
-        return READER.createObjectNode();
-    }
-
     /** Parses one YAML (or JSON) document; anything but a mapping at the root is one problem. */
-    static ObjectNode parse(String text) {
-        JsonNode document;
+    static JsonTree parse(String text) {
+        JsonTree document;
         try (JsonParser parser = READER.createParser(text)) {
             rejectAliases(READER.createParser(text));
-            document = READER.readTree(parser);
-            if (document != null && parser.nextToken() != null) {
+            document = JsonText.read(parser, true);
+            if (!document.isMissingNode() && parser.nextToken() != null) {
                 throw invalid("holds more than one YAML document; a spec describes one cluster");
             }
         } catch (JacksonException e) {
@@ -63,7 +58,7 @@ final class SpecYaml {
         } catch (IOException e) {
             throw new UncheckedIOException("reading a string cannot fail", e);
         }
-        if (document == null || document.isNull() || document.isMissingNode()
+        if (document.isNull() || document.isMissingNode()
                 || (document.isTextual() && document.textValue().isBlank())) {
             throw invalid("is empty; expected a mapping with apiVersion, kind, metadata and spec");
         }
@@ -71,15 +66,17 @@ final class SpecYaml {
             throw invalid("must be a mapping with apiVersion, kind, metadata and spec, got "
                     + Describe.node(document));
         }
-        return (ObjectNode) document;
+        return document;
     }
 
-    static String write(JsonNode document) {
-        try {
-            return WRITER.writeValueAsString(document);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a tree of strings, numbers and booleans always serializes", e);
+    static String write(JsonTree document) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator generator = WRITER.createGenerator(out)) {
+            JsonText.write(document, generator);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a string cannot fail", e);
         }
+        return out.toString();
     }
 
     /**
@@ -139,7 +136,7 @@ final class SpecYaml {
      * Writes a string bare only when it cannot read back as anything else; a bare {@code 1e3},
      * {@code 0x10} or {@code on} would come back as a number or a boolean.
      */
-    private static final class QuoteUnlessPlain extends StringQuotingChecker.Default {
+    static final class QuoteUnlessPlain extends StringQuotingChecker.Default {
 
         private static final Pattern WORD_OR_PATH = Pattern.compile("[A-Za-z/][A-Za-z0-9_./-]*");
         /** No YAML number, boolean or null contains a '/'. */
