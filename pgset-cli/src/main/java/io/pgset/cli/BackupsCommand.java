@@ -1,8 +1,9 @@
 package io.pgset.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.pgset.core.json.JsonText;
+import io.pgset.core.json.JsonTree;
+import io.pgset.core.json.RecordJson;
 import io.pgset.core.model.ArchiveStatus;
-import io.pgset.instance.ApiServer;
 import io.pgset.local.ClusterPgBackRest;
 import io.pgset.local.PgsetException;
 import java.nio.charset.StandardCharsets;
@@ -55,12 +56,12 @@ final class BackupsCommand implements Callable<Integer> {
             throw new PgsetException("cluster " + name + ": pgbackrest info failed with exit code " + exit + ": "
                     + text.strip());
         }
-        JsonNode report = ApiServer.JSON.readTree(text);
+        JsonTree report = JsonText.parse(text);
         List<Backup> backups = parse(report);
         ArchiveStatus archive = main.clusters().status(name).archive();
         Listing listing = new Listing(backups, window(backups, report, archive));
         if (json) {
-            main.out.println(ApiServer.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(listing));
+            main.out.println(JsonText.pretty(RecordJson.tree(listing)));
             return 0;
         }
         if (backups.isEmpty()) {
@@ -78,14 +79,14 @@ final class BackupsCommand implements Callable<Integer> {
         return 0;
     }
 
-    static RecoveryWindow window(List<Backup> backups, JsonNode info, ArchiveStatus archive) {
+    static RecoveryWindow window(List<Backup> backups, JsonTree info, ArchiveStatus archive) {
         if (backups.isEmpty()) {
             return null;
         }
         String from = backups.stream().map(Backup::stop).min(String::compareTo).orElseThrow();
         String lastWal = "";
-        for (JsonNode stanza : info) {
-            for (JsonNode a : stanza.path("archive")) {
+        for (JsonTree stanza : info) {
+            for (JsonTree a : stanza.path("archive")) {
                 String max = a.path("max").asText("");
                 lastWal = max.compareTo(lastWal) > 0 ? max : lastWal;
             }
@@ -99,10 +100,10 @@ final class BackupsCommand implements Callable<Integer> {
         return segment.length() == 24 ? Long.parseLong(segment.substring(0, 8), 16) : 0;
     }
 
-    static List<Backup> parse(JsonNode info) {
+    static List<Backup> parse(JsonTree info) {
         List<Backup> backups = new ArrayList<>();
-        for (JsonNode stanza : info) {
-            for (JsonNode b : stanza.path("backup")) {
+        for (JsonTree stanza : info) {
+            for (JsonTree b : stanza.path("backup")) {
                 backups.add(new Backup(b.path("label").asText(), b.path("type").asText(),
                         Instant.ofEpochSecond(b.path("timestamp").path("start").asLong()).toString(),
                         Instant.ofEpochSecond(b.path("timestamp").path("stop").asLong()).toString(),

@@ -1,9 +1,10 @@
 package io.pgset.cli;
 
+import io.pgset.core.json.JsonText;
+import io.pgset.core.json.RecordJson;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.plan.FailoverGuarantee;
 import io.pgset.core.spec.SpecReader;
-import io.pgset.instance.ApiServer;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,7 +36,7 @@ final class StatusCommand implements Callable<Integer> {
         List<ClusterStatus> statuses = names.stream().map(n -> main.clusters().status(n)).toList();
         if (json) {
             Object value = name != null ? statuses.get(0) : statuses;
-            main.out.println(ApiServer.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value));
+            main.out.println(JsonText.pretty(RecordJson.tree(value)));
         } else {
             statuses.forEach(s -> StatusTable.print(main.out, s, FailoverGuarantee.describe(
                     SpecReader.read(main.clusters().home(s.name()).spec()), s.primary())));

@@ -2,7 +2,6 @@ package io.pgset.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgset.instance.ApiServer;
 import org.junit.jupiter.api.Test;
 
 class BackupsCommandTest {
@@ -22,14 +21,14 @@ class BackupsCommandTest {
 
     @Test
     void readsLabelTypeTimesSizesAndWalRangeFromPgBackRestInfo() throws Exception {
-        assertThat(BackupsCommand.parse(ApiServer.JSON.readTree(INFO))).containsExactly(
+        assertThat(BackupsCommand.parse(io.pgset.core.json.JsonText.parse(INFO))).containsExactly(
                 new BackupsCommand.Backup("20261130-005310F", "full", "2026-11-30T00:53:10Z", "2026-11-30T00:53:14Z",
                         22992521, 3043779, "000000010000000000000002", "000000010000000000000003", 1));
     }
 
     @Test
     void theRecoveryWindowRunsFromTheOldestBackupsEndToTheLastArchivedWal() throws Exception {
-        var info = ApiServer.JSON.readTree(INFO);
+        var info = io.pgset.core.json.JsonText.parse(INFO);
         assertThat(BackupsCommand.window(BackupsCommand.parse(info), info, null)).isEqualTo(
                 new BackupsCommand.RecoveryWindow("2026-11-30T00:53:14Z", "", "000000010000000000000003"));
         assertThat(BackupsCommand.window(java.util.List.of(), info, null)).isNull();
@@ -37,6 +36,6 @@ class BackupsCommandTest {
 
     @Test
     void aStanzaWithoutBackupsListsNone() throws Exception {
-        assertThat(BackupsCommand.parse(ApiServer.JSON.readTree("[{\"name\":\"demo\",\"backup\":[]}]"))).isEmpty();
+        assertThat(BackupsCommand.parse(io.pgset.core.json.JsonText.parse("[{\"name\":\"demo\",\"backup\":[]}]"))).isEmpty();
     }
 }

@@ -1,10 +1,10 @@
 package io.pgset.instance;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import io.pgset.core.json.RecordJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -24,25 +24,15 @@ import javax.net.ssl.SSLParameters;
  */
 public final class ApiServer implements AutoCloseable {
 
-    /**
-     * Plain: the API's records carry times as ISO-8601 strings. Not {@code findAndRegisterModules()},
-     * which registered the java.time module that fabric8 brings along, and loaded its 75 classes
-     * into every daemon for nothing.
-     */
-    public static final ObjectMapper JSON = new ObjectMapper();
-
     /** What a route answers. */
     public record Response(int code, String contentType, byte[] body) {
         public static Response json(Object value) {
             return json(200, value);
         }
 
+        /** {@code value} (a record, a map, a list, a {@link io.pgset.core.json.JsonTree}...) as JSON, see {@link RecordJson}. */
         public static Response json(int code, Object value) {
-            try {
-                return new Response(code, "application/json", JSON.writeValueAsBytes(value));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            return new Response(code, "application/json", RecordJson.bytes(value));
         }
 
         public static Response text(int code, String text) {

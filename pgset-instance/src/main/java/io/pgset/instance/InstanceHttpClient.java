@@ -1,6 +1,8 @@
 package io.pgset.instance;
 
 import io.pgset.core.control.InstanceClient;
+import io.pgset.core.json.JsonText;
+import io.pgset.core.json.RecordJson;
 import io.pgset.core.model.BackupReport;
 import io.pgset.core.model.BackupSpec.BackupType;
 import io.pgset.core.model.InstanceStatus;
@@ -36,7 +38,7 @@ public final class InstanceHttpClient {
             if (r.statusCode() != 200) {
                 return InstanceStatus.unreachable(pod, "status answered " + r.statusCode());
             }
-            return ApiServer.JSON.readValue(r.body(), InstanceStatus.class);
+            return RecordJson.read(r.body(), InstanceStatus.class);
         } catch (IOException e) {
             return InstanceStatus.unreachable(pod, "its instance API at " + host + ":" + apiPort
                     + " does not answer yet (" + why(e) + ")");
@@ -58,7 +60,7 @@ public final class InstanceHttpClient {
     }
 
     public void ensureSlots(String host, int apiPort, List<String> slots) throws IOException {
-        byte[] body = ApiServer.JSON.writeValueAsBytes(Map.of("slots", slots));
+        byte[] body = RecordJson.bytes(Map.of("slots", slots));
         expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/slots"))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body)), TIMEOUT), "PUT /slots");
     }
@@ -69,18 +71,18 @@ public final class InstanceHttpClient {
     }
 
     public void follow(String host, int apiPort, String primaryHost, int primaryPort) throws IOException {
-        byte[] body = ApiServer.JSON.writeValueAsBytes(Map.of("host", primaryHost, "port", primaryPort));
+        byte[] body = RecordJson.bytes(Map.of("host", primaryHost, "port", primaryPort));
         expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/follow")).POST(HttpRequest.BodyPublishers.ofByteArray(body)),
                 Duration.ofSeconds(100)), "POST /follow");
     }
 
     /** @return the shutdown checkpoint LSN of the demoted primary */
     public String demote(String host, int apiPort, String primaryHost, int primaryPort) throws IOException {
-        byte[] body = ApiServer.JSON.writeValueAsBytes(Map.of("host", primaryHost, "port", primaryPort));
+        byte[] body = RecordJson.bytes(Map.of("host", primaryHost, "port", primaryPort));
         HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri(host, apiPort, "/demote"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)), Duration.ofSeconds(100));
         expectOk(r, "POST /demote");
-        return ApiServer.JSON.readTree(r.body()).path("shutdownCheckpoint").asText();
+        return JsonText.parse(r.body()).path("shutdownCheckpoint").asText();
     }
 
     public void restart(String host, int apiPort) throws IOException {
@@ -93,13 +95,13 @@ public final class InstanceHttpClient {
         HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri(host, apiPort, "/certificates/renew"))
                 .POST(HttpRequest.BodyPublishers.noBody()), Duration.ofSeconds(30));
         expectOk(r, "POST /certificates/renew");
-        return ApiServer.JSON.readTree(r.body()).path("expires").asText();
+        return JsonText.parse(r.body()).path("expires").asText();
     }
 
     /** @param spec the spec to load instead of the instance's spec file (see POST /reload), if any */
     public void reload(String host, int apiPort, Optional<String> spec) throws IOException {
         HttpRequest.BodyPublisher body = spec.isEmpty() ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(ApiServer.JSON.writeValueAsBytes(Map.of("spec", spec.get())));
+                : HttpRequest.BodyPublishers.ofByteArray(RecordJson.bytes(Map.of("spec", spec.get())));
         expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/reload")).POST(body), Duration.ofSeconds(30)),
                 "POST /reload");
     }
@@ -112,7 +114,7 @@ public final class InstanceHttpClient {
      */
     public BackupReport startBackup(String host, int apiPort, BackupType type, int repo) throws IOException,
             InstanceClient.BackupRefused {
-        byte[] body = ApiServer.JSON.writeValueAsBytes(Map.of("type", type.option(), "repo", repo));
+        byte[] body = RecordJson.bytes(Map.of("type", type.option(), "repo", repo));
         HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri(host, apiPort, "/backup"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)), TIMEOUT);
         if (r.statusCode() == 409) {
@@ -122,7 +124,7 @@ public final class InstanceHttpClient {
             throw new IOException("POST /backup answered " + r.statusCode() + ": "
                     + new String(r.body(), StandardCharsets.UTF_8).strip());
         }
-        return ApiServer.JSON.readValue(r.body(), BackupReport.class);
+        return RecordJson.read(r.body(), BackupReport.class);
     }
 
     /** The backup the instance runs or ran last; empty when it ran none since its instance manager started. */
@@ -132,7 +134,7 @@ public final class InstanceHttpClient {
             return Optional.empty();
         }
         expectOk(r, "GET /backup");
-        return Optional.of(ApiServer.JSON.readValue(r.body(), BackupReport.class));
+        return Optional.of(RecordJson.read(r.body(), BackupReport.class));
     }
 
     private HttpResponse<byte[]> send(HttpRequest.Builder request, Duration timeout) throws IOException {

@@ -1,10 +1,9 @@
 package io.pgset.instance;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgset.core.json.JsonText;
+import io.pgset.core.json.JsonTree;
 import io.pgset.core.model.LogFormat;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -33,7 +32,6 @@ public final class LogLines {
     /** The environment variable that sets it when the property does not (a pod's container). */
     public static final String ENVIRONMENT = "PGSET_LOG_FORMAT";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
             .withZone(ZoneOffset.UTC);
     /** The leading {@code key=value} words that say what a line is about, in the order they are written. */
@@ -69,7 +67,7 @@ public final class LogLines {
         if (format == LogFormat.TEXT) {
             return TIME.format(time) + " " + level + " " + message + (thrown == null ? "" : "\n" + stackTrace(thrown));
         }
-        ObjectNode line = JSON.createObjectNode();
+        JsonTree line = JsonTree.object();
         line.put("time", time(time));
         line.put("level", level);
         String rest = message;
@@ -102,10 +100,10 @@ public final class LogLines {
         if (!line.startsWith("{\"time\":")) {
             return Optional.empty();
         }
-        JsonNode node;
+        JsonTree node;
         try {
-            node = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
+            node = JsonText.parse(line);
+        } catch (IOException e) {
             return Optional.empty();
         }
         StringBuilder text = new StringBuilder(node.path("time").asText()).append(' ')

@@ -3,8 +3,7 @@ package io.pgset.instance;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgset.core.json.JsonTree;
 import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -35,7 +34,6 @@ public record PostgresRecord(Map<String, String> fields, boolean complete, long 
     static final String SOURCE = "postgres";
 
     private static final JsonFactory FACTORY = new JsonFactory();
-    private static final ObjectMapper JSON = new ObjectMapper(FACTORY);
     private static final DateTimeFormatter POSTGRES_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
     private static final String FORWARDED_MARK = ",\"source\":\"" + SOURCE + "\",";
 
@@ -131,7 +129,7 @@ public record PostgresRecord(Map<String, String> fields, boolean complete, long 
      * @param fallback the time for a record whose own cannot be read
      */
     String forwarded(String cluster, String pod, Instant fallback) {
-        ObjectNode line = JSON.createObjectNode();
+        JsonTree line = JsonTree.object();
         line.put("time", LogLines.time(time().orElse(fallback)));
         line.put("level", level());
         line.put("cluster", cluster);

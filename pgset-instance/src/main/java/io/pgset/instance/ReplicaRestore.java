@@ -1,6 +1,7 @@
 package io.pgset.instance;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.pgset.core.json.JsonText;
+import io.pgset.core.json.JsonTree;
 import io.pgset.core.model.ClusterSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -116,10 +117,10 @@ final class ReplicaRestore {
 
     /** The label of the newest backup that {@code pgbackrest info --output=json} lists; empty when none. */
     static Optional<String> newestBackup(String infoJson) throws IOException {
-        JsonNode stanzas = ApiServer.JSON.readTree(infoJson);
+        JsonTree stanzas = JsonText.parse(infoJson);
         Optional<String> newest = Optional.empty();
-        for (JsonNode stanza : stanzas) {
-            for (JsonNode backup : stanza.path("backup")) {
+        for (JsonTree stanza : stanzas) {
+            for (JsonTree backup : stanza.path("backup")) {
                 String label = backup.path("label").asText();
                 if (!label.isEmpty()) {
                     newest = Optional.of(label); // listed oldest first

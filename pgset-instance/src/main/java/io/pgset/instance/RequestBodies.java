@@ -1,6 +1,7 @@
 package io.pgset.instance;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.pgset.core.json.JsonText;
+import io.pgset.core.json.JsonTree;
 import io.pgset.core.model.BackupSpec;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.spec.SpecException;
@@ -34,7 +35,7 @@ final class RequestBodies {
 
     /** {@code {"host": "10.0.0.7", "port": 5432}}: the primary to follow or hand over to. */
     static InstanceOptions.Endpoint endpoint(byte[] body) throws ApiServer.BadRequest {
-        JsonNode node = object(body);
+        JsonTree node = object(body);
         List<String> problems = new ArrayList<>();
         check(problems, "host", node.get("host"), HOST, n -> n.isTextual() && !n.asText().isBlank());
         check(problems, "port", node.get("port"), PORT,
@@ -45,9 +46,9 @@ final class RequestBodies {
 
     /** {@code {"slots": ["demo_1", "demo_2"]}}: exactly the slots to keep (an empty array keeps none). */
     static List<String> slots(byte[] body) throws ApiServer.BadRequest {
-        JsonNode slots = object(body).get("slots");
+        JsonTree slots = object(body).get("slots");
         List<String> problems = new ArrayList<>();
-        check(problems, "slots", slots, SLOTS, JsonNode::isArray);
+        check(problems, "slots", slots, SLOTS, JsonTree::isArray);
         reject(problems);
         for (int i = 0; i < slots.size(); i++) {
             check(problems, "slots[" + i + "]", slots.get(i), SLOT, n -> n.isTextual() && !n.asText().isBlank());
@@ -60,7 +61,7 @@ final class RequestBodies {
 
     /** {@code {"type": "full", "repo": 1}}: the repository is checked against the spec by whoever runs it. */
     static BackupRequest backup(byte[] body) throws ApiServer.BadRequest {
-        JsonNode node = object(body);
+        JsonTree node = object(body);
         List<String> problems = new ArrayList<>();
         check(problems, "type", node.get("type"), BACKUP_TYPE,
                 n -> n.isTextual() && List.of("full", "diff", "incr").contains(n.asText()));
@@ -78,7 +79,7 @@ final class RequestBodies {
         if (body.length == 0) {
             return Optional.empty();
         }
-        JsonNode spec = object(body).get("spec");
+        JsonTree spec = object(body).get("spec");
         List<String> problems = new ArrayList<>();
         check(problems, "spec", spec, SPEC, n -> n.isTextual() && !n.asText().isBlank());
         reject(problems);
@@ -89,12 +90,12 @@ final class RequestBodies {
         }
     }
 
-    private static JsonNode object(byte[] body) throws ApiServer.BadRequest {
+    private static JsonTree object(byte[] body) throws ApiServer.BadRequest {
         if (body.length == 0) {
             throw new ApiServer.BadRequest("body: required, a JSON object");
         }
         try {
-            JsonNode node = ApiServer.JSON.readTree(body);
+            JsonTree node = JsonText.parse(body);
             if (node != null && node.isObject()) {
                 return node;
             }
@@ -104,8 +105,8 @@ final class RequestBodies {
         throw new ApiServer.BadRequest("body: a JSON object expected");
     }
 
-    private static void check(List<String> problems, String field, JsonNode value, String expected,
-                              Predicate<JsonNode> valid) {
+    private static void check(List<String> problems, String field, JsonTree value, String expected,
+                              Predicate<JsonTree> valid) {
         if (value == null || value.isNull()) {
             problems.add(field + ": required, " + expected);
         } else if (!valid.test(value)) {

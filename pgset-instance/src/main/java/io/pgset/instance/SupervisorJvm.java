@@ -20,6 +20,10 @@ import java.util.Map;
  *       leak ends in an error that names it rather than in swap or the OOM killer.</li>
  *   <li>One C1 compiler thread, no profiling tiers, and methods compiled after four times the usual
  *       number of calls: less code in the code cache, and nothing a supervisor would notice.</li>
+ *   <li>Reflective calls stay native: by default the JDK writes a class (with a class loader of its
+ *       own) for each method called reflectively more than 15 times, and the JSON of the APIs and
+ *       state files reads and writes records reflectively ({@code RecordJson}), which made 60 to 100
+ *       such classes in each daemon.</li>
  *   <li>No performance-data file in /tmp; JVM warnings go to standard error, never stdout.</li>
  *   <li>glibc gives each thread that allocates its own malloc arena; two are plenty.</li>
  * </ul>
@@ -31,7 +35,7 @@ public final class SupervisorJvm {
             "-XX:+UseSerialGC", "-XX:MaxHeapFreeRatio=40", "-XX:MinHeapFreeRatio=15",
             "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxDirectMemorySize=16m",
             "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=4",
-            "-XX:-UsePerfData",
+            "-XX:-UsePerfData", "-Dsun.reflect.inflationThreshold=" + Integer.MAX_VALUE,
             "-Xlog:disable", "-Xlog:all=warning:stderr");
 
     public static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");

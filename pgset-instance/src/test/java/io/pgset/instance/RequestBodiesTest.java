@@ -92,14 +92,14 @@ class RequestBodiesTest {
         assertThat(RequestBodies.reload(new byte[0])).isEmpty();
         String spec = "apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: demo}\n"
                 + "spec: {instances: 2, postgres: {parameters: {work_mem: 8MB}}}\n";
-        byte[] body = ApiServer.JSON.writeValueAsBytes(java.util.Map.of("spec", spec));
+        byte[] body = io.pgset.core.json.RecordJson.bytes(java.util.Map.of("spec", spec));
         assertThat(RequestBodies.reload(body)).get()
                 .satisfies(s -> assertThat(s.postgres().parameters()).containsEntry("work_mem", "8MB"));
     }
 
     @Test
     void reloadRefusesASpecThatDoesNotReadWithItsProblems() throws Exception {
-        byte[] invalid = ApiServer.JSON.writeValueAsBytes(java.util.Map.of("spec",
+        byte[] invalid = io.pgset.core.json.RecordJson.bytes(java.util.Map.of("spec",
                 "apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: demo}\nspec: {instances: -1}\n"));
         assertThatThrownBy(() -> RequestBodies.reload(invalid)).isInstanceOf(ApiServer.BadRequest.class)
                 .hasMessageStartingWith("spec: ").hasMessageContaining("instances");

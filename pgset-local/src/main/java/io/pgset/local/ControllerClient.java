@@ -1,5 +1,7 @@
 package io.pgset.local;
 
+import io.pgset.core.json.JsonText;
+import io.pgset.core.json.RecordJson;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.instance.ApiServer;
 import io.pgset.instance.ApiTls;
@@ -49,7 +51,7 @@ final class ControllerClient {
         try {
             HttpResponse<byte[]> r = send("GET", "/status");
             return r.statusCode() == 200
-                    ? Optional.of(ApiServer.JSON.readValue(r.body(), ClusterStatus.class)) : Optional.empty();
+                    ? Optional.of(RecordJson.read(r.body(), ClusterStatus.class)) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -62,15 +64,15 @@ final class ControllerClient {
      */
     Optional<ClusterStatus> nextStatus() {
         try {
-            byte[] body = ApiServer.JSON.writeValueAsBytes(java.util.Map.of("after", seenGeneration));
+            byte[] body = RecordJson.bytes(java.util.Map.of("after", seenGeneration));
             HttpResponse<byte[]> r = send("POST", "/status/next", body,
                     LocalController.NEXT_STATUS_WAIT.plusSeconds(5));
             if (r.statusCode() != 200) {
                 return Optional.empty();
             }
-            var answer = ApiServer.JSON.readTree(r.body());
+            var answer = JsonText.parse(r.body());
             seenGeneration = answer.path("generation").asLong();
-            return Optional.of(ApiServer.JSON.treeToValue(answer.path("status"), ClusterStatus.class));
+            return Optional.of(RecordJson.read(answer.path("status"), ClusterStatus.class));
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -90,12 +92,12 @@ final class ControllerClient {
      * progress ({@code /status} tells when it ends), or throws why it was refused.
      */
     ClusterStatus.Switchover switchover(Optional<String> to) throws IOException {
-        byte[] body = ApiServer.JSON.writeValueAsBytes(java.util.Map.of("to", to.orElse("")));
+        byte[] body = RecordJson.bytes(java.util.Map.of("to", to.orElse("")));
         HttpResponse<byte[]> r = send("POST", "/switchover", body, Duration.ofMinutes(3));
         if (r.statusCode() != 200) {
             throw new PgsetException(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).strip());
         }
-        return ApiServer.JSON.readValue(r.body(), ClusterStatus.Switchover.class);
+        return RecordJson.read(r.body(), ClusterStatus.Switchover.class);
     }
 
     private HttpResponse<byte[]> send(String method, String path) throws IOException {

@@ -1,8 +1,8 @@
 package io.pgset.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgset.core.json.JsonText;
+import io.pgset.core.json.JsonTree;
+import io.pgset.core.json.RecordJson;
 import io.pgset.instance.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,27 +15,26 @@ import java.util.Optional;
  */
 final class Json {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
-
     private Json() {}
 
-    static Optional<JsonNode> read(Path file) {
+    /** The file's JSON; empty when there is no such file or it does not parse (a torn write is replaced whole). */
+    static Optional<JsonTree> read(Path file) {
         try {
-            return Files.exists(file) ? Optional.of(MAPPER.readTree(file.toFile())) : Optional.empty();
+            return Files.exists(file) ? Optional.of(JsonText.parse(Files.readAllBytes(file))) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }
     }
 
     static void write(Path file, Object value) throws IOException {
-        DurableFiles.write(file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value));
+        DurableFiles.write(file, JsonText.pretty(RecordJson.tree(value)));
     }
 
     static void writeText(Path file, String text) throws IOException {
         DurableFiles.write(file, text);
     }
 
-    static ObjectNode object() {
-        return MAPPER.createObjectNode();
+    static JsonTree object() {
+        return JsonTree.object();
     }
 }

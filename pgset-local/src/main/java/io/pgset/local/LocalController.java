@@ -1,6 +1,7 @@
 package io.pgset.local;
 
 import io.pgset.core.control.ClusterController;
+import io.pgset.core.json.JsonText;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.ClusterStatus;
 import io.pgset.core.model.Conditions;
@@ -113,7 +114,7 @@ public final class LocalController implements AutoCloseable {
         api.open("GET", "/healthz", body -> Response.probe(!stopping, "stopping"))
            .secured("GET", "/status", body -> Response.json(latest))
            .secured("POST", "/status/next", body -> {
-               long seen = ApiServer.JSON.readTree(body).path("after").asLong(0);
+               long seen = JsonText.parseOptional(body).path("after").asLong(0);
                PublishedStatus.Numbered next = published.after(seen, NEXT_STATUS_WAIT);
                return Response.json(Map.of("generation", next.generation(), "status", next.status()));
            })
@@ -123,7 +124,7 @@ public final class LocalController implements AutoCloseable {
                return Response.json(Map.of("woken", true));
            })
            .secured("POST", "/switchover", body -> {
-               String to = ApiServer.JSON.readTree(body).path("to").asText("");
+               String to = JsonText.parseOptional(body).path("to").asText("");
                CompletableFuture<ClusterStatus.Switchover> begun = new CompletableFuture<>();
                tasks.add(() -> {
                    try {

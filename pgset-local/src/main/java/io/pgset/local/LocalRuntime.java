@@ -1,8 +1,7 @@
 package io.pgset.local;
 
+import io.pgset.core.json.JsonTree;
 import io.pgset.core.spec.SpecReader;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgset.core.control.ClusterRuntime;
 import io.pgset.core.control.PodState;
 import io.pgset.core.control.VolumeState;
@@ -83,7 +82,7 @@ public final class LocalRuntime implements ClusterRuntime {
 
     @Override
     public void recordPrimary(String pod) {
-        ObjectNode state = Json.object().put("primary", pod);
+        JsonTree state = Json.object().put("primary", pod);
         try {
             Json.write(home.state(), state);
         } catch (IOException e) {
@@ -232,7 +231,7 @@ public final class LocalRuntime implements ClusterRuntime {
         }
     }
 
-    static JsonNode describe(PortPair ports) {
+    static JsonTree describe(PortPair ports) {
         return Json.object().put("postgres", ports.postgres()).put("api", ports.api());
     }
 }

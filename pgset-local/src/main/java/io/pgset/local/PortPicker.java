@@ -48,7 +48,7 @@ final class PortPicker {
         try (Stream<Path> files = Files.walk(clusters, 4)) {
             for (Path f : files.filter(p -> KEPT_IN.contains(p.getFileName().toString())).toList()) {
                 Json.read(f).ifPresent(node -> node.forEach(value -> {
-                    if (value.isInt()) {
+                    if (value.canConvertToInt()) {
                         ports.add(value.intValue());
                     }
                 }));

@@ -1,10 +1,9 @@
 package io.pgset.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgset.core.control.Event;
 import io.pgset.core.control.Event.Reason;
 import io.pgset.core.control.EventSink;
+import io.pgset.core.json.JsonTree;
 import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.BackupSpec.BackupType;
 import io.pgset.core.model.ClusterStatus;
@@ -48,7 +47,7 @@ final class ScheduledBackups implements AutoCloseable {
     private final ExecutorService worker;
     private final BackupRun run = new BackupRun();
     private Map<BackupType, Slot> slots;
-    private ObjectNode last;
+    private JsonTree last;
     private Future<?> running;
 
     ScheduledBackups(ClusterHome home, EventSink events, Clock clock) {
@@ -61,9 +60,9 @@ final class ScheduledBackups implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        JsonNode kept = Json.read(file).orElse(Json.object());
+        JsonTree kept = Json.read(file).orElse(Json.object());
         this.slots = readSlots(kept.path("slots"));
-        this.last = kept.path("last").isObject() ? (ObjectNode) kept.path("last") : null;
+        this.last = kept.path("last").isObject() ? kept.path("last") : null;
     }
 
     /** Starts the backup that is due, if one is and none runs; never throws. */
@@ -120,7 +119,7 @@ final class ScheduledBackups implements AutoCloseable {
                     + took + ": " + result.error() + "; the next runs at its scheduled time, `pgset backup "
                     + cluster + "` takes one now"));
         }
-        ObjectNode record = Json.object().put("type", type.option()).put("source", pgbackrest.source())
+        JsonTree record = Json.object().put("type", type.option()).put("source", pgbackrest.source())
                 .put("started", started.toString()).put("finished", clock.instant().toString())
                 .put("ok", result.ok()).put("label", result.label().orElse("")).put("error", result.error());
         synchronized (this) {
@@ -142,19 +141,19 @@ final class ScheduledBackups implements AutoCloseable {
     }
 
     private void write() throws IOException {
-        ObjectNode root = Json.object();
-        ObjectNode out = root.putObject("slots");
+        JsonTree root = Json.object();
+        JsonTree out = root.putObject("slots");
         slots.forEach((type, slot) -> out.putObject(type.option()).put("cron", slot.cron())
                 .put("due", slot.due().toString()));
         if (last != null) {
-            root.set("last", last);
+            root.put("last", last);
         }
         Json.write(file, root);
     }
 
-    private static Map<BackupType, Slot> readSlots(JsonNode node) {
+    private static Map<BackupType, Slot> readSlots(JsonTree node) {
         Map<BackupType, Slot> read = new EnumMap<>(BackupType.class);
-        node.fields().forEachRemaining(e -> {
+        node.fieldMap().entrySet().forEach(e -> {
             try {
                 read.put(BackupType.of(e.getKey()), new Slot(e.getValue().path("cron").asText(),
                         Instant.parse(e.getValue().path("due").asText())));

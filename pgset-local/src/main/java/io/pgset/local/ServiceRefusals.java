@@ -1,6 +1,6 @@
 package io.pgset.local;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgset.core.json.JsonTree;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +52,7 @@ final class ServiceRefusals implements AutoCloseable {
 
     /** The kept refusal port of a cluster, chosen the first time. */
     static int port(ClusterHome home, Path pgsetHome) throws IOException {
-        ObjectNode kept = Json.read(home.services()).filter(ObjectNode.class::isInstance).map(ObjectNode.class::cast)
+        JsonTree kept = Json.read(home.services()).filter(JsonTree::isObject)
                 .orElseThrow(() -> new IOException("no services.json in " + home.dir()));
         if (kept.path("refusal").asInt() > 0) {
             return kept.path("refusal").asInt();

@@ -1,7 +1,7 @@
 package io.pgset.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.pgset.core.json.JsonText;
+import io.pgset.core.json.JsonTree;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -114,7 +114,7 @@ public final class WarmInstances implements AutoCloseable {
 
         /** The one line a warm JVM reads; a line that is not one is refused with what it was. */
         public static Handover decode(String line) throws IOException {
-            JsonNode node = Json.MAPPER.readTree(line);
+            JsonTree node = JsonText.parse(line);
             if (node == null || !node.path("log").isTextual() || !node.path("args").isArray()) {
                 throw new IOException("not a handover of pgset arguments: " + line);
             }
@@ -126,8 +126,8 @@ public final class WarmInstances implements AutoCloseable {
 
     static String encode(List<String> args, Path log) throws IOException {
         var node = Json.object().put("log", log.toAbsolutePath().toString());
-        ArrayNode array = node.putArray("args");
+        JsonTree array = node.putArray("args");
         args.forEach(array::add);
-        return Json.MAPPER.writeValueAsString(node) + "\n";
+        return JsonText.write(node) + "\n";
     }
 }

@@ -1,8 +1,7 @@
 package io.pgset.local.dashboard;
 
+import io.pgset.core.json.RecordJson;
 import io.pgset.core.model.ClusterStatus;
-import io.pgset.instance.ApiServer;
-import java.io.IOException;
 
 /**
  * The dashboard's state: the controller hands it each status it publishes; the page's streams
@@ -32,10 +31,10 @@ public final class Dashboard {
             Frame next = Frames.of(status, history.samples(), events.recent(), now);
             if (Frames.due(last, next)) {
                 last = next;
-                published = new Published(published.version() + 1, ApiServer.JSON.writeValueAsBytes(next));
+                published = new Published(published.version() + 1, RecordJson.bytes(next));
                 notifyAll();
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.warn("cluster={} cannot build the dashboard's frame: {}", status.name(), e.toString());
         }
     }
