@@ -13,8 +13,9 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Calls an instance's API (see {@link InstanceApi}); runtimes use it to observe and direct instances.
- * HTTP/1.1 over TLS with connections kept for the polls (see {@link ApiConnections}): connecting
- * waits at most 1 s, and each call's timeout bounds every wait for the server's bytes.
+ * HTTP/1.1 over TLS with connections kept for the polls (see {@link ApiConnections}): connecting,
+ * the TLS handshake included, waits at most 1 s, and each call's timeout bounds every wait for the
+ * server's bytes.
  */
 public final class InstanceHttpClient {
 

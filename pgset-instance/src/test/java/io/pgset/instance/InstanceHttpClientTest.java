@@ -2,16 +2,21 @@ package io.pgset.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.tls.CertificateAuthority;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -138,6 +143,69 @@ class InstanceHttpClientTest {
                 .isInstanceOfSatisfying(SocketTimeoutException.class,
                         e -> assertThat(InstanceHttpClient.why(e)).isEqualTo("no answer in time"));
         assertThat(relay.accepted()).isEqualTo(1);
+    }
+
+    @Test
+    void aServerThatAcceptsButNeverAnswersFailsWithinTheConnectTimeout() throws IOException {
+        // A stopped process: the kernel completes the TCP connect, nobody reads or writes.
+        try (ServerSocket stopped = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            ApiConnections connections = new ApiConnections(TOKEN, trust);
+
+            // Ten minutes for the call: only the connect timeout (1 s), which covers the handshake, ends it.
+            IOException failure = failureOf(() -> connections.send("GET", HOST, stopped.getLocalPort(), "/status",
+                    new byte[0], Duration.ofMinutes(10)));
+
+            assertThat(failure).isInstanceOf(SocketTimeoutException.class);
+            assertThat(InstanceHttpClient.why(failure)).isEqualTo("no answer in time");
+        }
+    }
+
+    @Test
+    void aFailedCallClosesItsConnectionWithoutWaitingForTheServer() throws IOException {
+        // Answers garbage, then neither reads nor closes, as a server stopped right after writing would.
+        ApiTls.ServerTls tls = ApiTls.server(ca, List.of("localhost"), List.of(HOST), Duration.ofDays(1));
+        try (ServerSocket stopsAfterAnswering = tls.context().getServerSocketFactory()
+                .createServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (Socket s = stopsAfterAnswering.accept()) {
+                    readHead(s.getInputStream());
+                    s.getOutputStream().write("garbage\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (IOException | InterruptedException e) {
+                    // the test ended
+                }
+            }, "stops-after-answering");
+            server.setDaemon(true);
+            server.start();
+            ApiConnections connections = new ApiConnections(TOKEN, trust);
+
+            // The call's timeout bounds each read, and closing must not read once more for that long.
+            IOException failure = failureOf(() -> connections.send("GET", HOST, stopsAfterAnswering.getLocalPort(),
+                    "/status", new byte[0], Duration.ofMinutes(10)));
+
+            assertThat(failure).hasMessageContaining("malformed status line");
+        }
+    }
+
+    /**
+     * The failure a call ends with. It must end long before the ten minutes the tests above give it:
+     * 30 s is far above what it takes (under 1 s), so that a slow machine does not fail the test.
+     */
+    private static IOException failureOf(Callable<ApiAnswer> call) {
+        return assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            try {
+                throw new AssertionError("answered " + call.call().status());
+            } catch (IOException e) {
+                return e;
+            }
+        });
+    }
+
+    private static void readHead(InputStream in) throws IOException {
+        for (int matched = 0, b; matched < 4 && (b = in.read()) >= 0; ) {
+            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
     }
 
     @Test
