@@ -5,6 +5,7 @@
 # for an instance manager: resident memory (RSS, split into anonymous and file pages; PSS, which
 # shares out the pages several processes map), where the RSS lies (the class-data archives, the Java
 # heap, libjvm, the rest, from /proc/PID/smaps), heap and metaspace committed, threads and classes.
+# The CPU each daemon used while the cluster idled (the controller polls the instances all along).
 # Beside them, the same figures of an idle JVM with the daemons' flags that runs nothing (a class that
 # sleeps): what any JVM costs before pgset loads a class.
 # With OTHER_CHECKOUT (say, an earlier commit in a git worktree, built the same way) both builds run
@@ -131,7 +132,7 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-python3 - "$results" "${trees[@]}" <<'PY'
+IDLE=$idle python3 - "$results" "${trees[@]}" <<'PY'
 import os, statistics, sys
 path, paths = sys.argv[1], sys.argv[2:]
 trees = [str(i) for i in range(len(paths))]
@@ -144,6 +145,14 @@ def each(phase, tree, kind, column):
 def daemon(tree, kind, name, phase="idle"):
     values = each(phase, tree, kind, COLUMNS.index(name) if isinstance(name, str) else name)
     return med(values) if values else nan
+def idling(tree, kind):
+    # the CPU a daemon used between Healthy and the idle measurement, per round; the median over rounds
+    cpu = COLUMNS.index("cpu")
+    at = lambda phase: {(f[2], i): float(f[4 + cpu]) for i, f in enumerate(
+        [f for f in lines if f[0] == phase and f[1] == tree and f[3] == kind])}
+    healthy, idle = at("healthy"), at("idle")
+    used = [idle[k] - healthy[k] for k in idle if k in healthy]
+    return med(used) if used else nan
 def summed(tree, name):
     # the sum over the daemons of one round; the median over rounds
     rounds = {}
@@ -163,6 +172,8 @@ rows = [
     ("  CPU of the pgset CLI during up (s)", lambda t: daemon(t, "cli", 1, "up")),
     ("  CPU of the controller by Healthy (s)", lambda t: daemon(t, "controller", "cpu", "healthy")),
     ("  CPU of one instance manager by Healthy (s)", lambda t: daemon(t, "instance", "cpu", "healthy")),
+    (f"CPU of the controller over the {os.environ.get('IDLE', '?')} s idle (s)", lambda t: idling(t, "controller")),
+    (f"CPU of one instance manager over the {os.environ.get('IDLE', '?')} s idle (s)", lambda t: idling(t, "instance")),
 ]
 for kind, title in (("controller", "the controller, idle"), ("instance", "one instance manager, idle"),
                     ("jvm", "an idle JVM with the daemons' flags, running nothing")):

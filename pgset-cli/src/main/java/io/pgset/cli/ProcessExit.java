@@ -3,9 +3,10 @@ package io.pgset.cli;
 /**
  * Ends the process at once. JDK 17's exit waits up to 300 ms for every thread running native code
  * to block, and the JDK HTTP client's selector thread, which outlives its last request, always
- * runs native code (it waits in epoll): every command that had called a controller or instance API
- * took 0.3 s longer to end than to finish. Its selector threads are stopped first: interrupted,
- * they close their selectors and end, as they would once their client is no longer referenced.
+ * runs native code (it waits in epoll): every command that had used one (pgset's own APIs no longer
+ * do; the Kubernetes client does) took 0.3 s longer to end than to finish. Its selector threads are
+ * stopped first: interrupted, they close their selectors and end, as they would once their client is
+ * no longer referenced.
  */
 final class ProcessExit {
 

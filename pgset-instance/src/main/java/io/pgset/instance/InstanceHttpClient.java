@@ -7,36 +7,36 @@ import io.pgset.core.model.BackupReport;
 import io.pgset.core.model.BackupSpec.BackupType;
 import io.pgset.core.model.InstanceStatus;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
-/** Calls an instance's API (see {@link InstanceApi}); runtimes use it to observe and direct instances. */
+/**
+ * Calls an instance's API (see {@link InstanceApi}); runtimes use it to observe and direct instances.
+ * HTTP/1.1 over TLS with connections kept for the polls (see {@link ApiConnections}): connecting,
+ * the TLS handshake included, waits at most 1 s, and each call's timeout bounds every wait for the
+ * server's bytes.
+ */
 public final class InstanceHttpClient {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-    private final HttpClient http;
-    private final String token;
+    private static final byte[] NO_BODY = new byte[0];
+
+    private final ApiConnections http;
 
     /** @param tls trusts the cluster CA only (see {@link ApiTls#client}) */
     public InstanceHttpClient(String token, SSLContext tls) {
-        this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).sslContext(tls).build();
+        this.http = new ApiConnections(token, tls);
     }
 
     public InstanceStatus status(String pod, String host, int apiPort) {
         try {
-            HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri(host, apiPort, "/status")).GET(), TIMEOUT);
-            if (r.statusCode() != 200) {
-                return InstanceStatus.unreachable(pod, "status answered " + r.statusCode());
+            ApiAnswer r = http.send("GET", host, apiPort, "/status", NO_BODY, TIMEOUT);
+            if (r.status() != 200) {
+                return InstanceStatus.unreachable(pod, "status answered " + r.status());
             }
             return RecordJson.read(r.body(), InstanceStatus.class);
         } catch (IOException e) {
@@ -50,7 +50,7 @@ public final class InstanceHttpClient {
         if (e instanceof java.net.ConnectException) {
             return "nothing listens there yet";
         }
-        if (e instanceof java.net.http.HttpTimeoutException) {
+        if (e instanceof java.net.SocketTimeoutException) {
             return "no answer in time";
         }
         if (e instanceof javax.net.ssl.SSLException) {
@@ -61,49 +61,41 @@ public final class InstanceHttpClient {
 
     public void ensureSlots(String host, int apiPort, List<String> slots) throws IOException {
         byte[] body = RecordJson.bytes(Map.of("slots", slots));
-        expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/slots"))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)), TIMEOUT), "PUT /slots");
+        expectOk(http.send("PUT", host, apiPort, "/slots", body, TIMEOUT), "PUT /slots");
     }
 
     public void promote(String host, int apiPort) throws IOException {
-        expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/promote")).POST(HttpRequest.BodyPublishers.noBody()),
-                Duration.ofSeconds(70)), "POST /promote");
+        expectOk(http.send("POST", host, apiPort, "/promote", NO_BODY, Duration.ofSeconds(70)), "POST /promote");
     }
 
     public void follow(String host, int apiPort, String primaryHost, int primaryPort) throws IOException {
         byte[] body = RecordJson.bytes(Map.of("host", primaryHost, "port", primaryPort));
-        expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/follow")).POST(HttpRequest.BodyPublishers.ofByteArray(body)),
-                Duration.ofSeconds(100)), "POST /follow");
+        expectOk(http.send("POST", host, apiPort, "/follow", body, Duration.ofSeconds(100)), "POST /follow");
     }
 
     /** @return the shutdown checkpoint LSN of the demoted primary */
     public String demote(String host, int apiPort, String primaryHost, int primaryPort) throws IOException {
         byte[] body = RecordJson.bytes(Map.of("host", primaryHost, "port", primaryPort));
-        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri(host, apiPort, "/demote"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), Duration.ofSeconds(100));
+        ApiAnswer r = http.send("POST", host, apiPort, "/demote", body, Duration.ofSeconds(100));
         expectOk(r, "POST /demote");
         return JsonText.parse(r.body()).path("shutdownCheckpoint").asText();
     }
 
     public void restart(String host, int apiPort) throws IOException {
-        expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/restart")).POST(HttpRequest.BodyPublishers.noBody()),
-                Duration.ofSeconds(100)), "POST /restart");
+        expectOk(http.send("POST", host, apiPort, "/restart", NO_BODY, Duration.ofSeconds(100)), "POST /restart");
     }
 
     /** @return when the new server certificate expires */
     public String renewCertificates(String host, int apiPort) throws IOException {
-        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri(host, apiPort, "/certificates/renew"))
-                .POST(HttpRequest.BodyPublishers.noBody()), Duration.ofSeconds(30));
+        ApiAnswer r = http.send("POST", host, apiPort, "/certificates/renew", NO_BODY, Duration.ofSeconds(30));
         expectOk(r, "POST /certificates/renew");
         return JsonText.parse(r.body()).path("expires").asText();
     }
 
     /** @param spec the spec to load instead of the instance's spec file (see POST /reload), if any */
     public void reload(String host, int apiPort, Optional<String> spec) throws IOException {
-        HttpRequest.BodyPublisher body = spec.isEmpty() ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(RecordJson.bytes(Map.of("spec", spec.get())));
-        expectOk(send(HttpRequest.newBuilder(uri(host, apiPort, "/reload")).POST(body), Duration.ofSeconds(30)),
-                "POST /reload");
+        byte[] body = spec.isEmpty() ? NO_BODY : RecordJson.bytes(Map.of("spec", spec.get()));
+        expectOk(http.send("POST", host, apiPort, "/reload", body, Duration.ofSeconds(30)), "POST /reload");
     }
 
     /**
@@ -115,45 +107,29 @@ public final class InstanceHttpClient {
     public BackupReport startBackup(String host, int apiPort, BackupType type, int repo) throws IOException,
             InstanceClient.BackupRefused {
         byte[] body = RecordJson.bytes(Map.of("type", type.option(), "repo", repo));
-        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri(host, apiPort, "/backup"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), TIMEOUT);
-        if (r.statusCode() == 409) {
-            throw new InstanceClient.BackupRefused(new String(r.body(), StandardCharsets.UTF_8).strip());
+        ApiAnswer r = http.send("POST", host, apiPort, "/backup", body, TIMEOUT);
+        if (r.status() == 409) {
+            throw new InstanceClient.BackupRefused(r.text());
         }
-        if (r.statusCode() != 202) {
-            throw new IOException("POST /backup answered " + r.statusCode() + ": "
-                    + new String(r.body(), StandardCharsets.UTF_8).strip());
+        if (r.status() != 202) {
+            throw new IOException("POST /backup answered " + r.status() + ": " + r.text());
         }
         return RecordJson.read(r.body(), BackupReport.class);
     }
 
     /** The backup the instance runs or ran last; empty when it ran none since its instance manager started. */
     public Optional<BackupReport> lastBackup(String host, int apiPort) throws IOException {
-        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(uri(host, apiPort, "/backup")).GET(), TIMEOUT);
-        if (r.statusCode() == 404) {
+        ApiAnswer r = http.send("GET", host, apiPort, "/backup", NO_BODY, TIMEOUT);
+        if (r.status() == 404) {
             return Optional.empty();
         }
         expectOk(r, "GET /backup");
         return Optional.of(RecordJson.read(r.body(), BackupReport.class));
     }
 
-    private HttpResponse<byte[]> send(HttpRequest.Builder request, Duration timeout) throws IOException {
-        try {
-            return http.send(request.timeout(timeout).header("Authorization", "Bearer " + token).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+    private static void expectOk(ApiAnswer r, String what) throws IOException {
+        if (r.status() != 200) {
+            throw new IOException(what + " answered " + r.status() + ": " + r.text());
         }
-    }
-
-    private static void expectOk(HttpResponse<byte[]> r, String what) throws IOException {
-        if (r.statusCode() != 200) {
-            throw new IOException(what + " answered " + r.statusCode() + ": " + new String(r.body()).strip());
-        }
-    }
-
-    private static URI uri(String host, int port, String path) {
-        return URI.create("https://" + host + ":" + port + path);
     }
 }

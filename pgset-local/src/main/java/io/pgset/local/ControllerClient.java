@@ -3,13 +3,10 @@ package io.pgset.local;
 import io.pgset.core.json.JsonText;
 import io.pgset.core.json.RecordJson;
 import io.pgset.core.model.ClusterStatus;
-import io.pgset.instance.ApiServer;
+import io.pgset.instance.ApiAnswer;
+import io.pgset.instance.ApiConnections;
 import io.pgset.instance.ApiTls;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -18,7 +15,7 @@ final class ControllerClient {
 
     private final ClusterHome home;
     /** Made at the first call: it trusts the cluster CA, which exists once the cluster does. */
-    private HttpClient http;
+    private ApiConnections http;
     /** The generation of the last status {@link #nextStatus} gave (see {@link PublishedStatus}). */
     private long seenGeneration;
 
@@ -49,8 +46,8 @@ final class ControllerClient {
 
     Optional<ClusterStatus> status() {
         try {
-            HttpResponse<byte[]> r = send("GET", "/status");
-            return r.statusCode() == 200
+            ApiAnswer r = send("GET", "/status");
+            return r.status() == 200
                     ? Optional.of(RecordJson.read(r.body(), ClusterStatus.class)) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
@@ -65,9 +62,8 @@ final class ControllerClient {
     Optional<ClusterStatus> nextStatus() {
         try {
             byte[] body = RecordJson.bytes(java.util.Map.of("after", seenGeneration));
-            HttpResponse<byte[]> r = send("POST", "/status/next", body,
-                    LocalController.NEXT_STATUS_WAIT.plusSeconds(5));
-            if (r.statusCode() != 200) {
+            ApiAnswer r = send("POST", "/status/next", body, LocalController.NEXT_STATUS_WAIT.plusSeconds(5));
+            if (r.status() != 200) {
                 return Optional.empty();
             }
             var answer = JsonText.parse(r.body());
@@ -93,36 +89,25 @@ final class ControllerClient {
      */
     ClusterStatus.Switchover switchover(Optional<String> to) throws IOException {
         byte[] body = RecordJson.bytes(java.util.Map.of("to", to.orElse("")));
-        HttpResponse<byte[]> r = send("POST", "/switchover", body, Duration.ofMinutes(3));
-        if (r.statusCode() != 200) {
-            throw new PgsetException(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).strip());
+        ApiAnswer r = send("POST", "/switchover", body, Duration.ofMinutes(3));
+        if (r.status() != 200) {
+            throw new PgsetException(r.text());
         }
         return RecordJson.read(r.body(), ClusterStatus.Switchover.class);
     }
 
-    private HttpResponse<byte[]> send(String method, String path) throws IOException {
+    private ApiAnswer send(String method, String path) throws IOException {
         return send(method, path, new byte[0], Duration.ofSeconds(5));
     }
 
-    private HttpResponse<byte[]> send(String method, String path, byte[] body, Duration timeout) throws IOException {
+    private ApiAnswer send(String method, String path, byte[] body, Duration timeout) throws IOException {
         int port = Json.read(home.controllerFile()).map(n -> n.path("apiPort").asInt()).orElse(0);
         if (port == 0 || !running()) {
             throw new IOException("the controller of " + home.name() + " is not running");
         }
         if (http == null) {
-            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1))
-                    .sslContext(ApiTls.client(LocalSecrets.caCertificate(home))).build();
+            http = new ApiConnections(LocalSecrets.apiToken(home), ApiTls.client(LocalSecrets.caCertificate(home)));
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create("https://" + Ports.LOOPBACK + ":" + port + path))
-                .timeout(timeout)
-                .header("Authorization", "Bearer " + LocalSecrets.apiToken(home))
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+        return http.send(method, Ports.LOOPBACK, port, path, body, timeout);
     }
 }

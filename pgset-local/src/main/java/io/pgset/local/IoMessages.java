@@ -32,7 +32,7 @@ final class IoMessages {
         if (e instanceof java.net.ConnectException) {
             return "connection refused: nothing listens there";
         }
-        if (e instanceof java.net.http.HttpTimeoutException) {
+        if (e instanceof java.net.SocketTimeoutException) {
             return "no answer in time";
         }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();

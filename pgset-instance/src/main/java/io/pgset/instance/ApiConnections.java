@@ -1,0 +1,113 @@
+package io.pgset.instance;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Sends requests to pgset's APIs (see {@link ApiServer}) over persistent HTTPS connections, so that
+ * the controller's polls every few hundred milliseconds do not each pay a TLS handshake:
+ *
+ * <ol>
+ *   <li>A GET takes the idle connection kept for its server (one per TLS context, host and port).
+ *       The JDK server behind {@link ApiServer} keeps a connection open for 30 s or more of idleness;
+ *       one idle here for {@link #IDLE_LIMIT} or longer is closed rather than used.</li>
+ *   <li>A GET that fails on a kept connection (the server closed it meanwhile, or restarted) is sent
+ *       once more, on a new connection; not after a timeout (the server is slow, not gone) nor after
+ *       an interrupt.</li>
+ *   <li>Any other method goes on a new connection. A POST that fails on a kept connection after its
+ *       bytes left may have been carried out, and promote, demote or follow must never be carried
+ *       out twice; on a new connection a failure is the server's own answer to this one request.
+ *       Once answered, that connection is kept for the GETs that follow.</li>
+ *   <li>Each request first closes the connections that have idled past {@link #IDLE_LIMIT}, so no
+ *       thread of its own watches them.</li>
+ * </ol>
+ *
+ * The idle connections are shared by every client in the JVM: the operator makes a client per
+ * reconcile, and what a discarded client left behind is closed by whichever request comes next.
+ */
+public final class ApiConnections {
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /** Below the JDK server's 30 s, so a kept connection is seldom one the server is closing. */
+    static final Duration IDLE_LIMIT = Duration.ofSeconds(15);
+
+    private record Server(SSLContext tls, String host, int port) {}
+
+    private static final ConcurrentHashMap<Server, HttpsConnection> IDLE = new ConcurrentHashMap<>();
+
+    private final SSLContext tls;
+    private final String token;
+
+    /** @param tls trusts the CA of the servers called only (see {@link ApiTls#client}) */
+    public ApiConnections(String token, SSLContext tls) {
+        this.token = token;
+        this.tls = tls;
+    }
+
+    /**
+     * One request and its whole answer; {@code timeout} bounds each wait for the server's bytes.
+     *
+     * @throws IOException the connection failed, the answer was malformed, or the thread was
+     *                     interrupted (message "interrupted", the interrupt flag left set)
+     */
+    public ApiAnswer send(String method, String host, int port, String path, byte[] body, Duration timeout)
+            throws IOException {
+        Server server = new Server(tls, host, port);
+        byte[] request = HttpMessages.request(method, host, port, path, token, body);
+        closeExpired();
+        try {
+            HttpsConnection kept = "GET".equals(method) ? IDLE.remove(server) : null;
+            if (kept != null) {
+                try {
+                    return exchange(server, kept, request, timeout);
+                } catch (IOException e) {
+                    if (!worthRetrying(e, Thread.currentThread().isInterrupted())) {
+                        throw e;
+                    }
+                }
+            }
+            return exchange(server, HttpsConnection.open(tls, host, port, CONNECT_TIMEOUT), request, timeout);
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IOException("interrupted", e);
+            }
+            throw e;
+        }
+    }
+
+    /** Whether a GET that failed on a kept connection is worth sending again on a new one. */
+    static boolean worthRetrying(IOException failure, boolean interrupted) {
+        return !interrupted && !(failure instanceof SocketTimeoutException);
+    }
+
+    private static ApiAnswer exchange(Server server, HttpsConnection connection, byte[] request,
+            Duration timeout) throws IOException {
+        ApiAnswer answer;
+        try {
+            answer = connection.exchange(request, timeout);
+        } catch (IOException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        if (answer.reusable()) {
+            HttpsConnection replaced = IDLE.put(server, connection);
+            if (replaced != null) {
+                replaced.close();
+            }
+        } else {
+            connection.close();
+        }
+        return answer;
+    }
+
+    private static void closeExpired() {
+        IDLE.forEach((server, connection) -> {
+            if (connection.idle().compareTo(IDLE_LIMIT) >= 0 && IDLE.remove(server, connection)) {
+                connection.close();
+            }
+        });
+    }
+}
