@@ -23,6 +23,9 @@ class PackagedLauncherIT extends PerTestHome {
     @Test
     void daemonsOfThePackagedBuildMapTheSharedArchiveAndRunInASmallHeap() throws Exception {
         assertThat(ARCHIVE).as("the class-data sharing archive, written by package before the ITs").exists();
+        // Every JVM maps the whole archive, so a class in it costs every daemon memory even unused.
+        assertThat(Files.readString(ARCHIVE.resolveSibling("pgset.classlist")))
+                .as("classes archived for every pgset JVM").doesNotContain("com/fasterxml/jackson/databind/");
         Path spec = home.specFile("instances: 1");
 
         Run up = launch("up", "-f", spec.toString(), "--timeout", "120");
@@ -40,7 +43,9 @@ class PackagedLauncherIT extends PerTestHome {
             String own = command.contains("--cluster-dir=") ? "ControllerCommand" : "InstanceCommand";
             assertThat(loadedClasses(daemon)).as("classes of %s", command)
                     .contains("io.pgset.cli." + own)
-                    .doesNotContain("io.pgset.cli.UpCommand", "io.pgset.cli.OperatorCommand", "io.pgset.cli.DashboardCommand");
+                    .doesNotContain("io.pgset.cli.UpCommand", "io.pgset.cli.OperatorCommand", "io.pgset.cli.DashboardCommand")
+                    // the daemons' JSON and YAML go through jackson-core alone (io.pgset.core.json)
+                    .doesNotContain("com.fasterxml.jackson.databind.");
         }
         assertThat(launch("delete", "demo", "--volumes").exit()).isZero();
     }
