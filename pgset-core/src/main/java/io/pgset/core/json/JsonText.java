@@ -5,12 +5,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -108,31 +108,25 @@ public final class JsonText {
 
     /** Compact JSON. */
     public static String write(JsonTree value) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator generator = JSON.createGenerator(out)) {
-            write(value, generator);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to a string cannot fail", e);
-        }
-        return out.toString();
+        return text(value, false);
     }
 
     /** Compact JSON in UTF-8. */
     public static byte[] bytes(JsonTree value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator generator = JSON.createGenerator(out)) {
-            write(value, generator);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory cannot fail", e);
-        }
-        return out.toByteArray();
+        return write(value).getBytes(StandardCharsets.UTF_8);
     }
 
     /** JSON indented for people: two spaces a level, {@code "name" : value}. */
     public static String pretty(JsonTree value) {
+        return text(value, true);
+    }
+
+    private static String text(JsonTree value, boolean pretty) {
         StringWriter out = new StringWriter();
         try (JsonGenerator generator = JSON.createGenerator(out)) {
-            generator.useDefaultPrettyPrinter();
+            if (pretty) {
+                generator.useDefaultPrettyPrinter();
+            }
             write(value, generator);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to a string cannot fail", e);

@@ -198,11 +198,6 @@ public final class JsonTree implements Iterable<JsonTree> {
         return Boolean.TRUE.equals(value);
     }
 
-    /** The number; null when this is not a number. */
-    public Number numberValue() {
-        return isNumber() ? (Number) value : null;
-    }
-
     public int intValue() {
         return isNumber() ? ((Number) value).intValue() : 0;
     }
