@@ -20,13 +20,15 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The training run of the build's class-data sharing archive ({@code pgset.jsa}, see the pgset-cli
- * pom): the build runs this with {@code -XX:ArchiveClassesAtExit}, and the classes it loads are
- * archived, so that every pgset JVM (the CLI, the controller, the instance managers) maps them
- * instead of parsing and verifying them again. It walks the paths each of those JVMs takes at start,
- * without a real postgres: the command line, a spec, the cluster CA and certificates, the TLS API server
- * and its client, JSON, a JDBC session with a stand-in server, a child process, the rolling log. Not a
- * user command.
+ * The training run of the build's class-data sharing archives (see the pgset-cli pom): the build
+ * runs this with {@code -XX:DumpLoadedClassList}, and the classes it loads are archived, so that
+ * pgset's JVMs map them instead of parsing and verifying them again. It walks the paths those JVMs
+ * take at start, without a real postgres: the command line, a spec, the cluster CA and
+ * certificates, the TLS API server and its client, JSON, a JDBC session with a stand-in server, a
+ * child process, the rolling log. With the argument {@code daemon} it trains the daemons' archive
+ * ({@code pgset-daemon.jsa}, run from {@code pgset-daemon.jar}): their command line is
+ * {@code instance} or {@code controller}, never the help of every command, which only the command
+ * line's archive ({@code pgset.jsa}) holds. Not a user command.
  */
 public final class ClassDataTraining {
 
@@ -35,7 +37,7 @@ public final class ClassDataTraining {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("pgset-training");
         try {
-            train(dir);
+            train(dir, args.length > 0 && args[0].equals("daemon"));
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -43,10 +45,15 @@ public final class ClassDataTraining {
         }
     }
 
-    private static void train(Path dir) throws Exception {
+    private static void train(Path dir, boolean daemon) throws Exception {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true);
-        Main.run(quiet, quiet, false, "--help");
-        Main.run(quiet, quiet, false, "status", "--help");
+        if (daemon) {
+            Main.run(quiet, quiet, false, "instance", "--help"); // the command tree, as a daemon parses it
+            Main.run(quiet, quiet, false, "controller", "--help");
+        } else {
+            Main.run(quiet, quiet, false, "--help");
+            Main.run(quiet, quiet, false, "status", "--help");
+        }
 
         String yaml = SpecReader.write(SpecReader.defaults("training"));
         SpecReader.read(yaml);

@@ -1,24 +1,16 @@
 package io.pgset.cli;
 
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.instance.InstanceMain;
 import io.pgset.instance.InstanceOptions;
 import io.pgset.instance.RestoreSource;
 import io.pgset.local.RecoverySources;
-import io.pgset.kubernetes.ManifestRenderer;
-import io.pgset.kubernetes.pod.PodIdentity;
-import io.pgset.kubernetes.pod.PodInstance;
 import io.pgset.local.ClusterHome;
 import io.pgset.local.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -75,7 +67,7 @@ final class InstanceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (volume != null) {
-            return inPod();
+            return PodInstanceCommand.run(this);
         }
         if (ordinal == null || port == null || apiPort == null) {
             main.err.println("error: give --ordinal, --port and --api-port (the local runtime's controller does), or"
@@ -107,55 +99,6 @@ final class InstanceCommand implements Callable<Integer> {
                 io.pgset.local.Launcher.ofCurrentJvm(Main.MAIN_CLASS));
         // Told at once when it becomes ready, the controller starts the next ordinal without waiting for its tick.
         InstanceMain.run(options, () -> io.pgset.local.ControllerWake.send(home));
-        return 0;
-    }
-
-    private int inPod() throws Exception {
-        if (secrets == null || spec == null) {
-            main.err.println("error: in a pod, give --volume, --secrets and --spec (the pod's mounts; see `pgset render`)");
-            return 2;
-        }
-        if (ordinal != null || upstream != null || newDatabase) {
-            main.err.println("error: in a pod the instance learns its ordinal and upstream from the pod and the"
-                    + " StatefulSet; drop --ordinal, --upstream and --new-database");
-            return 2;
-        }
-        PodIdentity self;
-        try {
-            self = PodIdentity.from(cluster, System.getenv());
-        } catch (IllegalArgumentException e) {
-            main.err.println("error: " + e.getMessage());
-            return 2;
-        }
-        if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
-            main.err.println("error: cannot read the kubeconfig " + kubeconfig + "; give the path of a readable file");
-            return 1;
-        }
-        Config config = kubeconfig != null ? Config.fromKubeconfig(Files.readString(kubeconfig))
-                : Config.autoConfigure(null);
-        // Short timeouts and no retries: the isolation guard must hear silence as silence, in time.
-        int timeout = (int) PodInstance.API_TIMEOUT.toMillis();
-        config = new ConfigBuilder(config).withRequestTimeout(timeout).withConnectionTimeout(timeout)
-                .withRequestRetryBackoffLimit(0).build();
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        PodInstance.Settings settings = new PodInstance.Settings(cluster, volume, secrets, spec,
-                Optional.ofNullable(initSql).filter(Files::exists), port == null ? ManifestRenderer.POSTGRES_PORT : port,
-                apiPort == null ? ManifestRenderer.API_PORT : apiPort);
-        PodInstance instance;
-        try {
-            instance = PodInstance.start(settings, self, client, main.out::println);
-        } catch (IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException e) {
-            client.close();
-            main.err.println("error: " + e.getMessage());
-            return 1;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            instance.close();
-            client.close();
-            stopped.countDown();
-        }, "shutdown-" + self.name()));
-        stopped.await();
         return 0;
     }
 }

@@ -11,21 +11,29 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaged pgset as a user runs it: {@code bin/pgset} and the shaded jar with the class-data
- * sharing archive the build wrote beside it. Its daemons run with the small-supervisor flags, map
- * the archive and load only their own command; a cluster comes up Healthy with them.
+ * The packaged pgset as a user runs it: {@code bin/pgset} and the shaded jar, whose daemons run from
+ * the daemons' jar beside it with the class-data sharing archive the build wrote for them. They run
+ * with the small-supervisor flags, map that archive and load only their own command; a cluster
+ * comes up Healthy with them.
  */
 class PackagedLauncherIT extends PerTestHome {
 
     private static final Path LAUNCHER = Path.of("..", "bin", "pgset").toAbsolutePath().normalize();
-    private static final Path ARCHIVE = Path.of("target", "pgset.jsa").toAbsolutePath();
+    private static final Path DAEMON_JAR = Path.of("target", "pgset-daemon.jar").toAbsolutePath();
+    private static final Path ARCHIVE = Path.of("target", "pgset-daemon.jsa").toAbsolutePath();
 
     @Test
     void daemonsOfThePackagedBuildMapTheSharedArchiveAndRunInASmallHeap() throws Exception {
         assertThat(ARCHIVE).as("the class-data sharing archive, written by package before the ITs").exists();
         // Every JVM maps the whole archive, so a class in it costs every daemon memory even unused.
-        assertThat(Files.readString(ARCHIVE.resolveSibling("pgset.classlist")))
-                .as("classes archived for every pgset JVM").doesNotContain("com/fasterxml/jackson/databind/");
+        for (String list : List.of("pgset.classlist", "pgset-daemon.classlist")) {
+            assertThat(Files.readString(ARCHIVE.resolveSibling(list)))
+                    .as("classes archived in %s", list).doesNotContain("com/fasterxml/jackson/databind/");
+        }
+        // the daemons' archive holds neither the command line's help nor the operator's libraries
+        assertThat(Files.readString(ARCHIVE.resolveSibling("pgset-daemon.classlist")))
+                .contains("io/pgset/cli/InstanceCommand", "io/pgset/cli/ControllerCommand")
+                .doesNotContain("io/pgset/cli/UpCommand", "io/fabric8/", "io/javaoperatorsdk/");
         Path spec = home.specFile("instances: 1");
 
         Run up = launch("up", "-f", spec.toString(), "--timeout", "120");
@@ -37,7 +45,8 @@ class PackagedLauncherIT extends PerTestHome {
         assertThat(daemons).as("the controller and the instance manager").hasSize(2);
         for (ProcessHandle daemon : daemons) {
             String command = daemon.info().commandLine().orElseThrow();
-            assertThat(command).contains("-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-XX:SharedArchiveFile=" + ARCHIVE);
+            assertThat(command).contains("-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-XX:SharedArchiveFile=" + ARCHIVE,
+                    "-cp " + DAEMON_JAR + " ");
             assertThat(Files.readString(Path.of("/proc", Long.toString(daemon.pid()), "maps")))
                     .as("memory map of %s", command).contains(ARCHIVE.toString());
             String own = command.contains("--cluster-dir=") ? "ControllerCommand" : "InstanceCommand";
@@ -45,7 +54,7 @@ class PackagedLauncherIT extends PerTestHome {
                     .contains("io.pgset.cli." + own)
                     .doesNotContain("io.pgset.cli.UpCommand", "io.pgset.cli.OperatorCommand", "io.pgset.cli.DashboardCommand")
                     // the daemons' JSON and YAML go through jackson-core alone (io.pgset.core.json)
-                    .doesNotContain("com.fasterxml.jackson.databind.");
+                    .doesNotContain("com.fasterxml.jackson.databind.", "io.fabric8.");
         }
         assertThat(launch("delete", "demo", "--volumes").exit()).isZero();
     }

@@ -11,22 +11,23 @@ import java.util.Optional;
 
 /**
  * How pgset's daemons (the controller, the instance managers) run their JVM: fitted to a small,
- * long-lived supervisor whose live heap is about 10 MB. Measured with {@code bench/footprint.sh}
- * (see the README's "pgset's own JVMs" for where it goes): about 83 MiB resident (RSS) each, of
- * which the class-data archives take about 35, the heap 12 and libjvm 13, where the flags before
- * took 125.
+ * long-lived supervisor whose live heap is about 7 MB. Measured with {@code bench/footprint.sh}
+ * (see the README's "pgset's own JVMs" for where it goes).
  *
  * <ul>
  *   <li>{@link SupervisorJvm}'s flags and environment (heap, metaspace and code bounds, the serial
  *       collector, one C1 compiler thread, two malloc arenas), which pods use too.</li>
- *   <li>The class-data sharing archive built with the jar ({@code pgset.jsa}), when it is newer than
- *       the jar: classes are mapped from it instead of being parsed and verified at each start.
- *       {@code -Xshare:auto} lets a JVM that cannot use it (another JDK build) start without it.
+ *   <li>The daemons' jar ({@code pgset-daemon.jar}, written with {@code pgset.jar}), without the
+ *       operator's libraries: a JVM keeps its jar's central directory in its heap, about 1.4 MB for
+ *       {@code pgset.jar}'s 11,000 entries and 0.3 MB for the daemons' 2,200.</li>
+ *   <li>The class-data sharing archive built with that jar ({@code pgset-daemon.jsa}), when it is
+ *       newer than the jar: classes are mapped from it instead of being parsed and verified at each
+ *       start. {@code -Xshare:auto} lets a JVM that cannot use it (another JDK build) start without it.
  *       The archives are mapped at a random address (the JDK's default relocation, for address-space
  *       randomisation), so each JVM rewrites its own copy of their pages: that costs no RSS (the
  *       classes would take as much metaspace without an archive, and a JVM touches nearly every
  *       page of them either way) but the pages are private rather than shared with the other pgset
- *       JVMs, about 12 MB more PSS each.</li>
+ *       JVMs, about 9 MB more PSS each.</li>
  * </ul>
  *
  * {@value #OPTIONS_ENV} adds flags after these (the last of a flag wins), e.g. a larger heap.
@@ -57,6 +58,21 @@ public final class DaemonJvm {
     }
 
     /**
+     * The class path a daemon runs with, given the command's: the daemons' jar {@code X-daemon.jar}
+     * beside a class path that is one jar {@code X.jar} (the build writes both, the daemons' without
+     * the operator's libraries, see the pgset-cli pom), when it was written with or after it;
+     * otherwise the command's class path itself (a build from classes, or a daemon's own).
+     */
+    public static String classPath(String commandClassPath) {
+        if (commandClassPath.contains(java.io.File.pathSeparator) || !commandClassPath.endsWith(".jar")) {
+            return commandClassPath;
+        }
+        Path jar = Path.of(commandClassPath);
+        Path daemons = jar.resolveSibling(jar.getFileName().toString().replaceAll("\\.jar$", "-daemon.jar"));
+        return notOlder(daemons, jar) ? daemons.toString() : commandClassPath;
+    }
+
+    /**
      * The archive {@code X.jsa} beside a class path that is one jar {@code X.jar}, when it was
      * written after the jar (an older one describes other classes, and the JVM would refuse it).
      */
@@ -66,12 +82,15 @@ public final class DaemonJvm {
         }
         Path jar = Path.of(classPath).toAbsolutePath();
         Path archive = jar.resolveSibling(jar.getFileName().toString().replaceAll("\\.jar$", ".jsa"));
+        return notOlder(archive, jar) ? Optional.of(archive) : Optional.empty();
+    }
+
+    /** Whether {@code file} exists and was written with or after {@code than}. */
+    private static boolean notOlder(Path file, Path than) {
         try {
-            return Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) >= 0
-                    ? Optional.of(archive)
-                    : Optional.empty();
+            return Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(than)) >= 0;
         } catch (java.io.IOException e) {
-            return Optional.empty(); // no archive: the JVM loads every class from the jar
+            return false; // no such file (or no jar): nothing to prefer
         }
     }
 

@@ -16,10 +16,10 @@ import java.util.List;
  */
 public record Launcher(List<String> javaCommand) {
 
-    /** This JVM's java and class path, running {@code mainClass}. */
+    /** This JVM's java running {@code mainClass}, from the daemons' jar beside this class path's ({@link DaemonJvm#classPath}). */
     public static Launcher ofCurrentJvm(String mainClass) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new Launcher(List.of(java, "-cp", System.getProperty("java.class.path"), mainClass));
+        return new Launcher(List.of(java, "-cp", DaemonJvm.classPath(System.getProperty("java.class.path")), mainClass));
     }
 
     /**

@@ -57,6 +57,41 @@ class DaemonJvmTest {
     }
 
     @Test
+    void daemonsRunFromTheDaemonJarBesideTheCommandsJar(@TempDir Path dir) throws Exception {
+        Path jar = Files.writeString(dir.resolve("pgset.jar"), "jar");
+        Path daemons = Files.writeString(dir.resolve("pgset-daemon.jar"), "daemon jar");
+        Instant built = Instant.parse("2026-01-01T00:00:00Z");
+        Files.setLastModifiedTime(jar, FileTime.from(built));
+        Files.setLastModifiedTime(daemons, FileTime.from(built.plusSeconds(1)));
+
+        assertThat(DaemonJvm.classPath(jar.toString())).isEqualTo(daemons.toString());
+        // a daemon's own class path is already the daemons' jar
+        assertThat(DaemonJvm.classPath(daemons.toString())).isEqualTo(daemons.toString());
+        // and its archive is the one beside it, not the command line's
+        Files.setLastModifiedTime(Files.writeString(dir.resolve("pgset.jsa"), "archive"), FileTime.from(built.plusSeconds(2)));
+        assertThat(DaemonJvm.sharedArchive(daemons.toString())).isEmpty();
+        Files.setLastModifiedTime(Files.writeString(dir.resolve("pgset-daemon.jsa"), "archive"),
+                FileTime.from(built.plusSeconds(2)));
+        assertThat(DaemonJvm.sharedArchive(daemons.toString())).contains(dir.resolve("pgset-daemon.jsa"));
+    }
+
+    @Test
+    void aDaemonJarOlderThanTheCommandsJarOrMissingIsNotUsed(@TempDir Path dir) throws Exception {
+        Path jar = Files.writeString(dir.resolve("pgset.jar"), "jar");
+
+        assertThat(DaemonJvm.classPath(jar.toString())).isEqualTo(jar.toString());
+
+        Path daemons = Files.writeString(dir.resolve("pgset-daemon.jar"), "daemon jar");
+        Instant built = Instant.parse("2026-01-01T00:00:00Z");
+        Files.setLastModifiedTime(jar, FileTime.from(built));
+        Files.setLastModifiedTime(daemons, FileTime.from(built.minusSeconds(60)));
+
+        assertThat(DaemonJvm.classPath(jar.toString())).isEqualTo(jar.toString());
+        String classes = dir.resolve("classes") + java.io.File.pathSeparator + jar;
+        assertThat(DaemonJvm.classPath(classes)).isEqualTo(classes);
+    }
+
+    @Test
     void userOptionsComeLastSoTheyOverride() {
         List<String> flags = DaemonJvm.flags("/nowhere/pgset.jar",
                 Map.of(DaemonJvm.OPTIONS_ENV, "  -Xmx256m   -XX:NativeMemoryTracking=summary "));
