@@ -25,19 +25,29 @@ import java.util.Properties;
  * pgset's JVMs map them instead of parsing and verifying them again. It walks the paths those JVMs
  * take at start, without a real postgres: the command line, a spec, the cluster CA and
  * certificates, the TLS API server and its client, JSON, a JDBC session with a stand-in server, a
- * child process, the rolling log. With the argument {@code daemon} it trains the daemons' archive
- * ({@code pgset-daemon.jsa}, run from {@code pgset-daemon.jar}): their command line is
- * {@code instance} or {@code controller}, never the help of every command, which only the command
- * line's archive ({@code pgset.jsa}) holds. Not a user command.
+ * child process, the rolling log. Its argument names whose archive it trains ({@link Role}): each
+ * JVM maps its archive whole, so a class only another role loads would cost it memory for nothing.
+ * Not a user command.
  */
 public final class ClassDataTraining {
+
+    /** Whose archive a run trains. */
+    enum Role {
+        /** {@code pgset.jsa}: the command line, which may take any path (every command's help, JDBC too). */
+        CLI,
+        /** {@code pgset-daemon-controller.jsa}: the controller, which never opens a postgres session. */
+        CONTROLLER,
+        /** {@code pgset-daemon-instance.jsa}: an instance manager. */
+        INSTANCE
+    }
 
     private ClassDataTraining() {}
 
     public static void main(String[] args) throws Exception {
+        Role role = args.length == 0 ? Role.CLI : Role.valueOf(args[0].toUpperCase(java.util.Locale.ROOT));
         Path dir = Files.createTempDirectory("pgset-training");
         try {
-            train(dir, args.length > 0 && args[0].equals("daemon"));
+            train(dir, role);
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -45,14 +55,15 @@ public final class ClassDataTraining {
         }
     }
 
-    private static void train(Path dir, boolean daemon) throws Exception {
+    private static void train(Path dir, Role role) throws Exception {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true);
-        if (daemon) {
-            Main.run(quiet, quiet, false, "instance", "--help"); // the command tree, as a daemon parses it
-            Main.run(quiet, quiet, false, "controller", "--help");
-        } else {
-            Main.run(quiet, quiet, false, "--help");
-            Main.run(quiet, quiet, false, "status", "--help");
+        switch (role) { // the command tree as each parses it: a daemon knows only its own command
+            case CLI -> {
+                Main.run(quiet, quiet, false, "--help");
+                Main.run(quiet, quiet, false, "status", "--help");
+            }
+            case CONTROLLER -> Main.run(quiet, quiet, false, "controller", "--help");
+            case INSTANCE -> Main.run(quiet, quiet, false, "instance", "--help");
         }
 
         String yaml = SpecReader.write(SpecReader.defaults("training"));
@@ -69,12 +80,16 @@ public final class ClassDataTraining {
         api.start();
         try {
             callApi(new InstanceHttpClient("token", ApiTls.client(caFile)), api.port());
-            refusedConnection(api.port(), caFile);
+            if (role != Role.CONTROLLER) {
+                refusedConnection(api.port(), caFile);
+            }
         } finally {
             api.close();
         }
-        try (TrainingPostgres postgres = new TrainingPostgres(tls.context(), "training")) {
-            connect(postgres.port(), caFile);
+        if (role != Role.CONTROLLER) {
+            try (TrainingPostgres postgres = new TrainingPostgres(tls.context(), "training")) {
+                connect(postgres.port(), caFile);
+            }
         }
 
         new ProcessBuilder("true").redirectErrorStream(true).start().waitFor();

@@ -20,20 +20,27 @@ class PackagedLauncherIT extends PerTestHome {
 
     private static final Path LAUNCHER = Path.of("..", "bin", "pgset").toAbsolutePath().normalize();
     private static final Path DAEMON_JAR = Path.of("target", "pgset-daemon.jar").toAbsolutePath();
-    private static final Path ARCHIVE = Path.of("target", "pgset-daemon.jsa").toAbsolutePath();
+    private static final Path TARGET = Path.of("target").toAbsolutePath();
 
     @Test
     void daemonsOfThePackagedBuildMapTheSharedArchiveAndRunInASmallHeap() throws Exception {
-        assertThat(ARCHIVE).as("the class-data sharing archive, written by package before the ITs").exists();
+        for (String role : List.of("controller", "instance")) {
+            assertThat(archive(role)).as("the %s's class-data sharing archive, written by package before the ITs", role)
+                    .exists();
+        }
         // Every JVM maps the whole archive, so a class in it costs every daemon memory even unused.
-        for (String list : List.of("pgset.classlist", "pgset-daemon.classlist")) {
-            assertThat(Files.readString(ARCHIVE.resolveSibling(list)))
+        for (String list : List.of("pgset.classlist", "pgset-daemon-controller.classlist", "pgset-daemon-instance.classlist")) {
+            assertThat(Files.readString(TARGET.resolve(list)))
                     .as("classes archived in %s", list).doesNotContain("com/fasterxml/jackson/databind/");
         }
-        // the daemons' archive holds neither the command line's help nor the operator's libraries
-        assertThat(Files.readString(ARCHIVE.resolveSibling("pgset-daemon.classlist")))
-                .contains("io/pgset/cli/InstanceCommand", "io/pgset/cli/ControllerCommand")
+        // a daemon's archive holds its own command, and neither the command line's nor the operator's
+        // libraries nor the other role's (the JDBC driver is the instance manager's alone)
+        assertThat(Files.readString(TARGET.resolve("pgset-daemon-instance.classlist")))
+                .contains("io/pgset/cli/InstanceCommand", "org/postgresql/Driver")
                 .doesNotContain("io/pgset/cli/UpCommand", "io/fabric8/", "io/javaoperatorsdk/");
+        assertThat(Files.readString(TARGET.resolve("pgset-daemon-controller.classlist")))
+                .contains("io/pgset/cli/ControllerCommand")
+                .doesNotContain("io/pgset/cli/UpCommand", "io/fabric8/", "org/postgresql/");
         Path spec = home.specFile("instances: 1");
 
         Run up = launch("up", "-f", spec.toString(), "--timeout", "120");
@@ -45,10 +52,11 @@ class PackagedLauncherIT extends PerTestHome {
         assertThat(daemons).as("the controller and the instance manager").hasSize(2);
         for (ProcessHandle daemon : daemons) {
             String command = daemon.info().commandLine().orElseThrow();
-            assertThat(command).contains("-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-XX:SharedArchiveFile=" + ARCHIVE,
+            Path archive = archive(command.contains("--cluster-dir=") ? "controller" : "instance");
+            assertThat(command).contains("-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-XX:SharedArchiveFile=" + archive,
                     "-cp " + DAEMON_JAR + " ");
             assertThat(Files.readString(Path.of("/proc", Long.toString(daemon.pid()), "maps")))
-                    .as("memory map of %s", command).contains(ARCHIVE.toString());
+                    .as("memory map of %s", command).contains(archive.toString());
             String own = command.contains("--cluster-dir=") ? "ControllerCommand" : "InstanceCommand";
             assertThat(loadedClasses(daemon)).as("classes of %s", command)
                     .contains("io.pgset.cli." + own)
@@ -60,6 +68,10 @@ class PackagedLauncherIT extends PerTestHome {
     }
 
     private record Run(int exit, String out) {}
+
+    private static Path archive(String role) {
+        return TARGET.resolve("pgset-daemon-" + role + ".jsa");
+    }
 
     /** The classes a JVM has loaded, one a line, as jcmd lists them. */
     private static String loadedClasses(ProcessHandle jvm) throws IOException, InterruptedException {

@@ -20,9 +20,11 @@ import java.util.Optional;
  *   <li>The daemons' jar ({@code pgset-daemon.jar}, written with {@code pgset.jar}), without the
  *       operator's libraries: a JVM keeps its jar's central directory in its heap, about 1.4 MB for
  *       {@code pgset.jar}'s 11,000 entries and 0.3 MB for the daemons' 2,200.</li>
- *   <li>The class-data sharing archive built with that jar ({@code pgset-daemon.jsa}), when it is
- *       newer than the jar: classes are mapped from it instead of being parsed and verified at each
- *       start. {@code -Xshare:auto} lets a JVM that cannot use it (another JDK build) start without it.
+ *   <li>The class-data sharing archive built with that jar for the daemon's role
+ *       ({@code pgset-daemon-controller.jsa}, {@code pgset-daemon-instance.jsa}), when it is newer
+ *       than the jar: classes are mapped from it instead of being parsed and verified at each
+ *       start, and none of the other role's (the instance manager's JDBC driver, the controller's
+ *       services), which a JVM would map all the same. {@code -Xshare:auto} lets a JVM that cannot use it (another JDK build) start without it.
  *       The archives are mapped at a random address (the JDK's default relocation, for address-space
  *       randomisation), so each JVM rewrites its own copy of their pages: that costs no RSS (the
  *       classes would take as much metaspace without an archive, and a JVM touches nearly every
@@ -44,12 +46,13 @@ public final class DaemonJvm {
     private DaemonJvm() {}
 
     /**
-     * The flags for a daemon run with this class path: {@link #FLAGS}, the shared archive beside
-     * the jar when there is a fresh one, then the user's {@value #OPTIONS_ENV}.
+     * The flags for a daemon run with this class path whose marker is {@code marker} (see
+     * {@link Launcher}; null for none): {@link #FLAGS}, the shared archive of its role beside the jar
+     * when there is a fresh one, then the user's {@value #OPTIONS_ENV}.
      */
-    public static List<String> flags(String classPath, Map<String, String> environment) {
+    public static List<String> flags(String classPath, String marker, Map<String, String> environment) {
         List<String> flags = new ArrayList<>(FLAGS);
-        sharedArchive(classPath).ifPresent(archive -> {
+        sharedArchive(classPath, role(marker)).ifPresent(archive -> {
             flags.add("-Xshare:auto");
             flags.add("-XX:SharedArchiveFile=" + archive);
         });
@@ -72,17 +75,28 @@ public final class DaemonJvm {
         return notOlder(daemons, jar) ? daemons.toString() : commandClassPath;
     }
 
+    /** The role a daemon's marker names ({@code controller} or {@code instance}), or empty for none. */
+    static String role(String marker) {
+        if (marker == null) {
+            return "";
+        }
+        return marker.startsWith("--cluster-dir=") ? "controller" : marker.startsWith("--pod-dir=") ? "instance" : "";
+    }
+
     /**
-     * The archive {@code X.jsa} beside a class path that is one jar {@code X.jar}, when it was
-     * written after the jar (an older one describes other classes, and the JVM would refuse it).
+     * The archive beside a class path that is one jar {@code X.jar}: its role's {@code X-ROLE.jsa},
+     * or else {@code X.jsa}, whichever first was written after the jar (an older one describes other
+     * classes, and the JVM would refuse it).
      */
-    static Optional<Path> sharedArchive(String classPath) {
+    static Optional<Path> sharedArchive(String classPath, String role) {
         if (classPath.contains(java.io.File.pathSeparator) || !classPath.endsWith(".jar")) {
             return Optional.empty();
         }
         Path jar = Path.of(classPath).toAbsolutePath();
-        Path archive = jar.resolveSibling(jar.getFileName().toString().replaceAll("\\.jar$", ".jsa"));
-        return notOlder(archive, jar) ? Optional.of(archive) : Optional.empty();
+        String name = jar.getFileName().toString().replaceAll("\\.jar$", "");
+        List<Path> archives = role.isEmpty() ? List.of(jar.resolveSibling(name + ".jsa"))
+                : List.of(jar.resolveSibling(name + "-" + role + ".jsa"), jar.resolveSibling(name + ".jsa"));
+        return archives.stream().filter(archive -> notOlder(archive, jar)).findFirst();
     }
 
     /** Whether {@code file} exists and was written with or after {@code than}. */

@@ -57,7 +57,7 @@ public record Launcher(List<String> javaCommand) {
         if (marker != null) {
             command.add("-Dpgset.marker=" + marker);
         }
-        command.addAll(DaemonJvm.flags(classPath(), System.getenv()));
+        command.addAll(DaemonJvm.flags(classPath(), marker, System.getenv()));
         command.addAll(LogLimits.of(System.getProperties()).jvmFlags());
         String format = System.getProperty(LogLines.PROPERTY);
         if (format != null) { // --log-format of the command that starts the daemon

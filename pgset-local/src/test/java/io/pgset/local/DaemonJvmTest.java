@@ -15,7 +15,7 @@ class DaemonJvmTest {
 
     @Test
     void daemonsRunWithBoundedHeapMetaspaceAndCodeCache() {
-        List<String> flags = DaemonJvm.flags("/nowhere/pgset.jar", Map.of());
+        List<String> flags = DaemonJvm.flags("/nowhere/pgset.jar", "--pod-dir=/nowhere/demo-0", Map.of());
 
         assertThat(flags).contains("-Xms8m", "-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=16m",
                 "-XX:MaxDirectMemorySize=16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1");
@@ -26,7 +26,7 @@ class DaemonJvmTest {
     void archiveBesideTheJarIsUsedWhenWrittenAfterIt(@TempDir Path dir) throws Exception {
         Path jar = jarAndArchive(dir, 5);
 
-        assertThat(DaemonJvm.flags(jar.toString(), Map.of()))
+        assertThat(DaemonJvm.flags(jar.toString(), null, Map.of()))
                 .containsSubsequence("-Xshare:auto", "-XX:SharedArchiveFile=" + dir.resolve("pgset.jsa"));
     }
 
@@ -34,7 +34,7 @@ class DaemonJvmTest {
     void archiveOlderThanTheJarIsLeftOut(@TempDir Path dir) throws Exception {
         Path jar = jarAndArchive(dir, -5);
 
-        assertThat(DaemonJvm.sharedArchive(jar.toString())).isEmpty();
+        assertThat(DaemonJvm.sharedArchive(jar.toString(), "")).isEmpty();
     }
 
     /** pgset.jar and pgset.jsa in {@code dir}, the archive written {@code archiveLater} seconds after the jar. */
@@ -51,8 +51,8 @@ class DaemonJvmTest {
     void classPathOfDirectoriesOrSeveralJarsHasNoArchive(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("pgset.jsa"), "archive");
 
-        assertThat(DaemonJvm.sharedArchive(dir.resolve("classes").toString())).isEmpty();
-        assertThat(DaemonJvm.sharedArchive(dir.resolve("a.jar") + java.io.File.pathSeparator + dir.resolve("pgset.jar")))
+        assertThat(DaemonJvm.sharedArchive(dir.resolve("classes").toString(), "instance")).isEmpty();
+        assertThat(DaemonJvm.sharedArchive(dir.resolve("a.jar") + java.io.File.pathSeparator + dir.resolve("pgset.jar"), ""))
                 .isEmpty();
     }
 
@@ -67,12 +67,31 @@ class DaemonJvmTest {
         assertThat(DaemonJvm.classPath(jar.toString())).isEqualTo(daemons.toString());
         // a daemon's own class path is already the daemons' jar
         assertThat(DaemonJvm.classPath(daemons.toString())).isEqualTo(daemons.toString());
-        // and its archive is the one beside it, not the command line's
+        // and its archive is its role's beside it, not the command line's
         Files.setLastModifiedTime(Files.writeString(dir.resolve("pgset.jsa"), "archive"), FileTime.from(built.plusSeconds(2)));
-        assertThat(DaemonJvm.sharedArchive(daemons.toString())).isEmpty();
-        Files.setLastModifiedTime(Files.writeString(dir.resolve("pgset-daemon.jsa"), "archive"),
-                FileTime.from(built.plusSeconds(2)));
-        assertThat(DaemonJvm.sharedArchive(daemons.toString())).contains(dir.resolve("pgset-daemon.jsa"));
+        assertThat(DaemonJvm.sharedArchive(daemons.toString(), "instance")).isEmpty();
+        for (String role : List.of("controller", "instance")) {
+            Files.setLastModifiedTime(Files.writeString(dir.resolve("pgset-daemon-" + role + ".jsa"), "archive"),
+                    FileTime.from(built.plusSeconds(2)));
+        }
+        assertThat(DaemonJvm.flags(daemons.toString(), "--cluster-dir=" + dir.resolve("clusters/demo"), Map.of()))
+                .contains("-XX:SharedArchiveFile=" + dir.resolve("pgset-daemon-controller.jsa"));
+        assertThat(DaemonJvm.flags(daemons.toString(), "--pod-dir=" + dir.resolve("clusters/demo/pods/demo-0"), Map.of()))
+                .contains("-XX:SharedArchiveFile=" + dir.resolve("pgset-daemon-instance.jsa"));
+    }
+
+    @Test
+    void aDaemonWithoutItsRolesArchiveMapsTheJarsOwn(@TempDir Path dir) throws Exception {
+        Path jar = jarAndArchive(dir, 5);
+        // an instance archive older than the jar describes other classes
+        Files.setLastModifiedTime(Files.writeString(dir.resolve("pgset-instance.jsa"), "archive"),
+                FileTime.from(Instant.parse("2025-01-01T00:00:00Z")));
+
+        assertThat(DaemonJvm.sharedArchive(jar.toString(), "instance")).contains(dir.resolve("pgset.jsa"));
+        assertThat(DaemonJvm.sharedArchive(jar.toString(), "controller")).contains(dir.resolve("pgset.jsa"));
+        assertThat(DaemonJvm.role("--cluster-dir=/h/clusters/demo")).isEqualTo("controller");
+        assertThat(DaemonJvm.role("--pod-dir=/h/clusters/demo/pods/demo-0")).isEqualTo("instance");
+        assertThat(DaemonJvm.role(null)).isEmpty();
     }
 
     @Test
@@ -93,7 +112,7 @@ class DaemonJvmTest {
 
     @Test
     void userOptionsComeLastSoTheyOverride() {
-        List<String> flags = DaemonJvm.flags("/nowhere/pgset.jar",
+        List<String> flags = DaemonJvm.flags("/nowhere/pgset.jar", null,
                 Map.of(DaemonJvm.OPTIONS_ENV, "  -Xmx256m   -XX:NativeMemoryTracking=summary "));
 
         assertThat(flags.subList(flags.size() - 2, flags.size()))
