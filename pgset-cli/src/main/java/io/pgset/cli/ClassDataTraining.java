@@ -57,13 +57,16 @@ public final class ClassDataTraining {
 
     private static void train(Path dir, Role role) throws Exception {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true);
-        switch (role) { // the command tree as each parses it: a daemon knows only its own command
+        switch (role) { // the command line as each reads it: a daemon's without picocli (DaemonCommandLine)
             case CLI -> {
                 Main.run(quiet, quiet, false, "--help");
                 Main.run(quiet, quiet, false, "status", "--help");
             }
-            case CONTROLLER -> Main.run(quiet, quiet, false, "controller", "--help");
-            case INSTANCE -> Main.run(quiet, quiet, false, "instance", "--help");
+            case CONTROLLER -> DaemonCommandLine.parse(new Main(quiet, quiet, false), "controller", "--home=" + dir,
+                    "--cluster=training", "--cluster-dir=" + dir).orElseThrow();
+            case INSTANCE -> DaemonCommandLine.parse(new Main(quiet, quiet, false), "instance", "--home=" + dir,
+                    "--cluster=training", "--ordinal=0", "--port=5432", "--api-port=8008", "--upstream=127.0.0.1:5433",
+                    "--pod-dir=" + dir).orElseThrow();
         }
 
         String yaml = SpecReader.write(SpecReader.defaults("training"));

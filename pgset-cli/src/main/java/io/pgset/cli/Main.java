@@ -112,6 +112,11 @@ public final class Main {
     }
 
     private static int execute(PrintStream out, PrintStream err, boolean console, String... args) {
+        Main daemon = new Main(out, err, console);
+        java.util.Optional<java.util.concurrent.Callable<Integer>> command = DaemonCommandLine.parse(daemon, args);
+        if (command.isPresent()) { // a daemon's own command line: picocli's classes stay unloaded
+            return DaemonCommandLine.call(command.get(), err);
+        }
         CommandLine cli = commandLine(new Main(out, err, console), args);
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));

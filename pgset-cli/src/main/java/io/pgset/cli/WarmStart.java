@@ -57,7 +57,9 @@ final class WarmStart {
      */
     private static void warmUp(java.util.function.BooleanSupplier handedOver) throws Exception {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true);
-        Main.run(quiet, quiet, false, "instance", "--help"); // the command tree, as the handover parses it
+        // the command line, as the handover reads it (without picocli, see DaemonCommandLine)
+        DaemonCommandLine.parse(new Main(quiet, quiet, false), "instance", "--cluster=warm", "--ordinal=0", "--port=1",
+                "--api-port=2", "--upstream=127.0.0.1:3", "--new-database", "--pod-dir=warm");
         if (handedOver.getAsBoolean()) {
             return;
         }

@@ -37,10 +37,10 @@ class PackagedLauncherIT extends PerTestHome {
         // libraries nor the other role's (the JDBC driver is the instance manager's alone)
         assertThat(Files.readString(TARGET.resolve("pgset-daemon-instance.classlist")))
                 .contains("io/pgset/cli/InstanceCommand", "org/postgresql/Driver")
-                .doesNotContain("io/pgset/cli/UpCommand", "io/fabric8/", "io/javaoperatorsdk/");
+                .doesNotContain("io/pgset/cli/UpCommand", "picocli/", "io/fabric8/", "io/javaoperatorsdk/");
         assertThat(Files.readString(TARGET.resolve("pgset-daemon-controller.classlist")))
                 .contains("io/pgset/cli/ControllerCommand")
-                .doesNotContain("io/pgset/cli/UpCommand", "io/fabric8/", "org/postgresql/");
+                .doesNotContain("io/pgset/cli/UpCommand", "picocli/", "io/fabric8/", "org/postgresql/");
         Path spec = home.specFile("instances: 1");
 
         Run up = launch("up", "-f", spec.toString(), "--timeout", "120");
@@ -62,7 +62,9 @@ class PackagedLauncherIT extends PerTestHome {
                     .contains("io.pgset.cli." + own)
                     .doesNotContain("io.pgset.cli.UpCommand", "io.pgset.cli.OperatorCommand", "io.pgset.cli.DashboardCommand")
                     // the daemons' JSON and YAML go through jackson-core alone (io.pgset.core.json)
-                    .doesNotContain("com.fasterxml.jackson.databind.", "io.fabric8.");
+                    .doesNotContain("com.fasterxml.jackson.databind.", "io.fabric8.")
+                    // their command line is read without picocli (DaemonCommandLine)
+                    .doesNotContain("picocli.");
         }
         assertThat(launch("delete", "demo", "--volumes").exit()).isZero();
     }
