@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * How pgset's daemons (the controller, the instance managers) run their JVM: fitted to a small,
- * long-lived supervisor whose live heap is about 7 MB. Measured with {@code bench/footprint.sh}
+ * long-lived supervisor whose live heap is about 5 MB. Measured with {@code bench/footprint.sh}
  * (see the README's "pgset's own JVMs" for where it goes).
  *
  * <ul>

@@ -17,7 +17,7 @@ class DaemonJvmTest {
     void daemonsRunWithBoundedHeapMetaspaceAndCodeCache() {
         List<String> flags = DaemonJvm.flags("/nowhere/pgset.jar", "--pod-dir=/nowhere/demo-0", Map.of());
 
-        assertThat(flags).contains("-Xms8m", "-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=16m",
+        assertThat(flags).contains("-Xms5m", "-Xmn1m", "-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=16m",
                 "-XX:MaxDirectMemorySize=16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1");
         assertThat(flags).noneMatch(f -> f.startsWith("-XX:SharedArchiveFile"));
     }
