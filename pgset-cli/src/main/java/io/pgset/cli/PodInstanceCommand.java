@@ -22,16 +22,10 @@ final class PodInstanceCommand {
 
     private PodInstanceCommand() {}
 
+    /** Runs the instance manager of the pod whose mounts {@code command} names, until the JVM is told to stop. */
     static int run(InstanceCommand command) throws Exception {
         Main main = command.main;
-        String cluster = command.cluster;
-        Path volume = command.volume;
-        Path secrets = command.secrets;
-        Path spec = command.spec;
-        Path kubeconfig = command.kubeconfig;
-        Integer port = command.port;
-        Integer apiPort = command.apiPort;
-        if (secrets == null || spec == null) {
+        if (command.secrets == null || command.spec == null) {
             main.err.println("error: in a pod, give --volume, --secrets and --spec (the pod's mounts; see `pgset render`)");
             return 2;
         }
@@ -42,25 +36,27 @@ final class PodInstanceCommand {
         }
         PodIdentity self;
         try {
-            self = PodIdentity.from(cluster, System.getenv());
+            self = PodIdentity.from(command.cluster, System.getenv());
         } catch (IllegalArgumentException e) {
             main.err.println("error: " + e.getMessage());
             return 2;
         }
-        if (kubeconfig != null && !Files.isReadable(kubeconfig)) {
-            main.err.println("error: cannot read the kubeconfig " + kubeconfig + "; give the path of a readable file");
+        if (command.kubeconfig != null && !Files.isReadable(command.kubeconfig)) {
+            main.err.println("error: cannot read the kubeconfig " + command.kubeconfig
+                    + "; give the path of a readable file");
             return 1;
         }
-        Config config = kubeconfig != null ? Config.fromKubeconfig(Files.readString(kubeconfig))
+        Config config = command.kubeconfig != null ? Config.fromKubeconfig(Files.readString(command.kubeconfig))
                 : Config.autoConfigure(null);
         // Short timeouts and no retries: the isolation guard must hear silence as silence, in time.
         int timeout = (int) PodInstance.API_TIMEOUT.toMillis();
         config = new ConfigBuilder(config).withRequestTimeout(timeout).withConnectionTimeout(timeout)
                 .withRequestRetryBackoffLimit(0).build();
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        PodInstance.Settings settings = new PodInstance.Settings(cluster, volume, secrets, spec,
-                Optional.ofNullable(command.initSql).filter(Files::exists), port == null ? ManifestRenderer.POSTGRES_PORT : port,
-                apiPort == null ? ManifestRenderer.API_PORT : apiPort);
+        PodInstance.Settings settings = new PodInstance.Settings(command.cluster, command.volume, command.secrets,
+                command.spec, Optional.ofNullable(command.initSql).filter(Files::exists),
+                command.port == null ? ManifestRenderer.POSTGRES_PORT : command.port,
+                command.apiPort == null ? ManifestRenderer.API_PORT : command.apiPort);
         PodInstance instance;
         try {
             instance = PodInstance.start(settings, self, client, main.out::println);
