@@ -184,7 +184,7 @@ public final class ApiServer implements AutoCloseable {
                 socket.setSoTimeout(IDLE_MILLIS);
                 HttpRequests.Request request;
                 try {
-                    request = HttpRequests.read(in, () -> timeout(socket, REQUEST_MILLIS));
+                    request = HttpRequests.read(in, out, () -> timeout(socket, REQUEST_MILLIS));
                 } catch (HttpRequests.Malformed e) {
                     HttpRequests.write(out, Response.text(e.code, e.getMessage() + "\n"), false);
                     discardRest(socket, in);

@@ -35,10 +35,12 @@ final class HttpRequests {
      * Reads the next request; null when the connection ends cleanly before one begins (the client
      * closed a kept connection).
      *
+     * @param out   where a client that waits for it (curl does, for a body over 1 kB) is told to
+     *              send the body ({@code Expect: 100-continue})
      * @param begun called once the request's first byte has arrived (the server then bounds the
      *              rest of it with a shorter timeout than the wait between requests)
      */
-    static Request read(InputStream in, Runnable begun) throws IOException {
+    static Request read(InputStream in, OutputStream out, Runnable begun) throws IOException {
         int first = in.read();
         while (first == '\r' || first == '\n') { // empty lines before a request are allowed (RFC 9112 2.2)
             first = in.read();
@@ -56,6 +58,7 @@ final class HttpRequests {
         boolean keepAlive = parts[2].equals("HTTP/1.1");
         String authorization = null;
         long length = -1;
+        boolean expectsContinue = false;
         for (int count = 0; ; count++) {
             String header = line(in);
             if (header.isEmpty()) {
@@ -76,8 +79,13 @@ final class HttpRequests {
                         "Transfer-Encoding " + quoted(value) + " is not read here; send the body with a Content-Length");
                 case "authorization" -> authorization = value;
                 case "connection" -> keepAlive &= !value.toLowerCase(Locale.ROOT).contains("close");
+                case "expect" -> expectsContinue = value.equalsIgnoreCase("100-continue");
                 default -> { }
             }
+        }
+        if (expectsContinue && length > 0 && parts[2].equals("HTTP/1.1")) {
+            out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
         }
         byte[] body = length <= 0 ? new byte[0] : in.readNBytes((int) length);
         if (body.length < length) {

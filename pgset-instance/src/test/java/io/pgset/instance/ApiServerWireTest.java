@@ -87,6 +87,18 @@ class ApiServerWireTest {
     }
 
     @Test
+    void aClientThatWaitsBeforeSendingItsBodyIsToldToSendIt() throws IOException {
+        try (Wire wire = new Wire()) {
+            wire.send("POST /echo HTTP/1.1\r\nHost: x\r\n" + AUTH + "Expect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+
+            assertThat(HttpMessages.line(wire.in, true)).isEqualTo("HTTP/1.1 100 Continue");
+            assertThat(HttpMessages.line(wire.in, false)).isEmpty();
+            wire.send("{}");
+            assertThat(wire.answer()).isEqualTo(new Answer(200, "{}", true));
+        }
+    }
+
+    @Test
     void aClientThatAsksToCloseOrSpeaksHttp10IsAnsweredThenClosed() throws IOException {
         for (String request : List.of("GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + AUTH + "\r\n",
                 "GET /status HTTP/1.0\r\n" + AUTH + "\r\n")) {
