@@ -1,37 +1,26 @@
 package io.pgset.instance;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.pgset.core.json.RecordJson;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import javax.net.ssl.SSLParameters;
 
 /**
- * A small JSON-over-HTTPS server for pgset's APIs (the instance API and the local controller's).
+ * A small JSON-over-HTTP server for pgset's APIs (the instance API and the local controller's).
  * Routes marked {@code open} (the probes, which say only yes or no) need no token; every other
  * route needs {@code Authorization: Bearer <token>}.
- *
- * <p>pgset's own, over the JDK's TLS server socket, rather than the JDK's HTTP server: that one's
- * classes, its selector and timer threads, its logging through {@code System.Logger} and the
- * {@code Date} header of every answer (whose English day and month names load the JDK's CLDR
- * locale data, a thousand locales in the heap) stayed in every daemon for no use of pgset's. Each
- * connection has a thread while it lasts (the controller keeps one per instance, see
- * {@link ApiConnections}), at most {@link #MAX_CONNECTIONS} at once; each answer goes out in one
- * write, its length given, so no answer waits out a delayed ACK.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -86,39 +75,36 @@ public final class ApiServer implements AutoCloseable {
 
     private record Route(String method, String path, boolean open, Handler handler) {}
 
-    /** Connections served at once; a client beyond them waits in the listen backlog until one ends. */
-    static final int MAX_CONNECTIONS = 16;
-    /** How long a kept connection may wait for its next request (clients close theirs after 15 s, see {@link ApiConnections}). */
-    static final int IDLE_MILLIS = 30_000;
-    /** How long a client may take over its TLS handshake, or over a request once its first byte came. */
-    static final int REQUEST_MILLIS = 10_000;
+    static {
+        // Without it the JDK server writes headers and body as two segments and every answer waits
+        // out a delayed ACK (~40 ms), which the controller pays for each instance on every pass.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
 
-    private static final Logger LOG = LoggerFactory.getLogger("pgset.api");
-
-    private final SSLServerSocket server;
-    private final String name;
+    private final HttpsServer server;
     private final byte[] token;
     private final List<Route> routes = new ArrayList<>();
-    private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
-    private final Map<Socket, Thread> connections = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final ExecutorService executor;
 
-    /**
-     * An HTTPS server, TLS 1.3 only, presenting the certificate of {@code tls} (see
-     * {@link ApiTls.ServerTls}), listening once this returns and answering once {@link #start}ed.
-     */
+    /** An HTTPS server, TLS 1.3 only, presenting the certificate of {@code tls} (see {@link ApiTls.ServerTls}). */
     public ApiServer(String host, int port, String token, String name, SSLContext tls) throws IOException {
-        this.server = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
-        try {
-            server.setEnabledProtocols(new String[] {ApiTls.PROTOCOL});
-            server.setReuseAddress(true);
-            server.bind(new InetSocketAddress(host, port), 32);
-        } catch (IOException | RuntimeException e) {
-            server.close();
-            throw e;
-        }
-        this.name = name;
+        this.server = HttpsServer.create(new InetSocketAddress(host, port), 32);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters parameters = tls.getDefaultSSLParameters();
+                parameters.setProtocols(new String[] {ApiTls.PROTOCOL});
+                params.setSSLParameters(parameters);
+            }
+        });
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, name + "-api");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::dispatch);
     }
 
     public ApiServer open(String method, String path, Handler handler) {
@@ -131,124 +117,41 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
-    /** Starts answering: one thread accepts, and each connection has a thread of its own while it lasts. */
     public void start() {
-        Thread acceptor = new Thread(this::accept, name + "-api");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        server.start();
     }
 
     public int port() {
-        return server.getLocalPort();
+        return server.getAddress().getPort();
     }
 
-    private void accept() {
-        while (!closed) {
-            Socket socket;
-            try {
-                slots.acquire();
-            } catch (InterruptedException e) {
-                return;
+    private void dispatch(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            Route route = routes.stream()
+                    .filter(r -> r.path.equals(path) && r.method.equals(exchange.getRequestMethod()))
+                    .findFirst().orElse(null);
+            Response response;
+            if (route == null) {
+                response = Response.text(404, "no route " + exchange.getRequestMethod() + " " + path + "\n");
+            } else if (!route.open && !authorized(exchange)) {
+                response = Response.text(401, "a bearer token is required\n");
+            } else {
+                response = handle(route, exchange.getRequestBody().readAllBytes());
             }
-            try {
-                socket = server.accept();
-            } catch (IOException e) {
-                slots.release();
-                if (!closed) {
-                    LOG.warn("the API server of {} could not accept a connection: {}", name, e.toString());
-                }
-                continue;
-            }
-            Thread thread = new Thread(() -> serve(socket), name + "-api");
-            thread.setDaemon(true);
-            connections.put(socket, thread);
-            thread.start();
+            send(exchange, response);
         }
     }
 
-    /**
-     * One connection: its TLS handshake, then its requests one after the other, each answered
-     * before the next is read, until the client closes it, asks to, or lets it idle past
-     * {@link #IDLE_MILLIS}. A request that cannot be read as HTTP is answered 400 and the
-     * connection closed; a client that goes silent in the middle of one is dropped.
-     */
-    private void serve(Socket socket) {
-        try {
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout(REQUEST_MILLIS);
-            ((SSLSocket) socket).startHandshake();
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 8 * 1024);
-            OutputStream out = socket.getOutputStream();
-            boolean keepAlive = true;
-            while (keepAlive && !closed) {
-                socket.setSoTimeout(IDLE_MILLIS);
-                HttpRequests.Request request;
-                try {
-                    request = HttpRequests.read(in, out, () -> timeout(socket, REQUEST_MILLIS));
-                } catch (HttpRequests.Malformed e) {
-                    HttpRequests.write(out, Response.text(e.code, e.getMessage() + "\n"), false);
-                    discardRest(socket, in);
-                    return;
-                }
-                if (request == null) {
-                    return;
-                }
-                keepAlive = request.keepAlive();
-                HttpRequests.write(out, respond(request), keepAlive);
-            }
-        } catch (IOException e) {
-            // the client left, went silent, or spoke no TLS: there is no one to answer
-        } finally {
-            closeNow(socket);
-            connections.remove(socket);
-            slots.release();
-        }
-    }
-
-    /**
-     * Reads what the client sent after a request it refused, for a moment, before the connection
-     * closes: closed with bytes unread, TCP resets it, and the reset can reach the client before it
-     * has read the answer that says what was wrong.
-     */
-    private static void discardRest(Socket socket, InputStream in) {
-        timeout(socket, 500);
-        byte[] sink = new byte[8 * 1024];
-        try {
-            for (long total = 0; total < HttpMessages.MAX_BODY; ) {
-                int n = in.read(sink);
-                if (n < 0) {
-                    return;
-                }
-                total += n;
-            }
-        } catch (IOException e) {
-            // silent for the moment, or gone: closing now loses nothing the client is owed
-        }
-    }
-
-    private static void timeout(Socket socket, int millis) {
-        try {
-            socket.setSoTimeout(millis);
-        } catch (java.net.SocketException e) {
-            // the connection is gone: the read that follows says so
-        }
-    }
-
-    private Response respond(HttpRequests.Request request) {
-        Route route = null;
-        for (Route r : routes) {
-            if (r.path.equals(request.path()) && r.method.equals(request.method())) {
-                route = r;
-                break;
+    /** Writes a whole response: its type, its length, its body. */
+    public static void send(HttpExchange exchange, Response response) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", response.contentType());
+        exchange.sendResponseHeaders(response.code(), response.body().length == 0 ? -1 : response.body().length);
+        if (response.body().length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(response.body());
             }
         }
-        if (route == null) {
-            return Response.text(404, "no route " + request.method() + " " + request.path() + "\n");
-        }
-        if (!route.open && !authorized(request.authorization(), token)) {
-            return Response.text(401, "a bearer token is required\n");
-        }
-        return handle(route, request.body());
     }
 
     private static Response handle(Route route, byte[] body) {
@@ -263,40 +166,18 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    private boolean authorized(HttpExchange exchange) {
+        return authorized(exchange.getRequestHeaders().getFirst("Authorization"), token);
+    }
+
     /** Whether an {@code Authorization} header is exactly the expected one, compared in constant time. */
     public static boolean authorized(String header, byte[] expected) {
         return header != null && MessageDigest.isEqual(expected, header.getBytes(StandardCharsets.UTF_8));
     }
 
-    /**
-     * Closes a connection without waiting for the client: the TCP input is shut first, or the TLS
-     * close would wait for the client's close_notify up to the read timeout (see {@link HttpsConnection}).
-     */
-    private static void closeNow(Socket socket) {
-        try {
-            socket.shutdownInput();
-        } catch (IOException | UnsupportedOperationException e) {
-            // closed already, or reset: nothing to wait for
-        }
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // closing is all that was asked
-        }
-    }
-
-    /** Stops listening, closes every connection and interrupts the work of any request still running. */
     @Override
     public void close() {
-        closed = true;
-        try {
-            server.close();
-        } catch (IOException e) {
-            // no longer listening either way
-        }
-        connections.forEach((socket, thread) -> {
-            closeNow(socket);
-            thread.interrupt();
-        });
+        server.stop(0);
+        executor.shutdownNow();
     }
 }

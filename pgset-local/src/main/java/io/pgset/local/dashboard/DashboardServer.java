@@ -42,12 +42,6 @@ public final class DashboardServer implements AutoCloseable {
             "X-Content-Type-Options", "nosniff",
             "Cache-Control", "no-store");
 
-    static {
-        // Without it the JDK server writes headers and body as two segments and an answer can wait
-        // out a delayed ACK (~40 ms).
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-
     private final HttpServer server;
     private final ExecutorService executor;
     private final Semaphore streams = new Semaphore(STREAMS);
@@ -96,17 +90,17 @@ public final class DashboardServer implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             String host = exchange.getRequestHeaders().getFirst("Host");
             if (!DashboardRequests.loopbackHost(host, port())) {
-                send(exchange, Response.text(421, "this dashboard answers only at 127.0.0.1:" + port()
+                ApiServer.send(exchange, Response.text(421, "this dashboard answers only at 127.0.0.1:" + port()
                         + " or localhost:" + port() + "\n"));
             } else if (!exchange.getRequestMethod().equals("GET")) {
-                send(exchange, Response.text(405, "only GET is served here\n"));
+                ApiServer.send(exchange, Response.text(405, "only GET is served here\n"));
             } else if (assets.containsKey(path)) {
-                send(exchange, assets.get(path));
+                ApiServer.send(exchange, assets.get(path));
             } else if (!path.equals("/api/stream") && !path.equals("/api/frame")) {
-                send(exchange, Response.text(404, "no page " + path + "\n"));
+                ApiServer.send(exchange, Response.text(404, "no page " + path + "\n"));
             } else if (!ApiServer.authorized(exchange.getRequestHeaders().getFirst("Authorization"), authorization)) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-                send(exchange, Response.text(401, "the cluster's API token is required (Authorization:"
+                ApiServer.send(exchange, Response.text(401, "the cluster's API token is required (Authorization:"
                         + " Bearer); `pgset dashboard " + cluster + "` prints a URL that carries it\n"));
             } else if (path.equals("/api/frame")) {
                 frame(exchange);
@@ -121,17 +115,17 @@ public final class DashboardServer implements AutoCloseable {
     private void frame(HttpExchange exchange) throws IOException, InterruptedException {
         Dashboard.Published frame = dashboard.next(0, 0);
         if (frame.version() == 0) {
-            send(exchange, Response.text(503, "the controller has not published a status yet; try again"
+            ApiServer.send(exchange, Response.text(503, "the controller has not published a status yet; try again"
                     + " in a second\n"));
         } else {
-            send(exchange, new Response(200, "application/json", frame.json()));
+            ApiServer.send(exchange, new Response(200, "application/json", frame.json()));
         }
     }
 
     /** Server-sent events until the page goes away or the server closes. */
     private void stream(HttpExchange exchange) throws IOException, InterruptedException {
         if (!streams.tryAcquire()) {
-            send(exchange, Response.text(503, STREAMS + " dashboard pages are open already; close one\n"));
+            ApiServer.send(exchange, Response.text(503, STREAMS + " dashboard pages are open already; close one\n"));
             return;
         }
         try {
@@ -160,16 +154,5 @@ public final class DashboardServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
-    }
-
-    /** Writes a whole response: its type, its length, its body. */
-    private static void send(HttpExchange exchange, Response response) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", response.contentType());
-        exchange.sendResponseHeaders(response.code(), response.body().length == 0 ? -1 : response.body().length);
-        if (response.body().length > 0) {
-            try (java.io.OutputStream out = exchange.getResponseBody()) {
-                out.write(response.body());
-            }
-        }
     }
 }
