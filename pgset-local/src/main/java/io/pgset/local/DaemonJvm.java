@@ -23,8 +23,9 @@ import java.util.Optional;
  *   <li>The class-data sharing archive built with that jar for the daemon's role
  *       ({@code pgset-daemon-controller.jsa}, {@code pgset-daemon-instance.jsa}), when it is newer
  *       than the jar: classes are mapped from it instead of being parsed and verified at each
- *       start, and none of the other role's (the instance manager's JDBC driver, the controller's
- *       services), which a JVM would map all the same. {@code -Xshare:auto} lets a JVM that cannot use it (another JDK build) start without it.
+ *       start, and none of the other role's (the instance manager's JDBC driver), which a JVM
+ *       would map all the same. {@code -Xshare:auto} lets a JVM that cannot use it (another JDK
+ *       build) start without it.
  *       The archives are mapped at a random address (the JDK's default relocation, for address-space
  *       randomisation), so each JVM rewrites its own copy of their pages: that costs no RSS (the
  *       classes would take as much metaspace without an archive, and a JVM touches nearly every
