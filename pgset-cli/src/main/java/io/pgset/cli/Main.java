@@ -146,6 +146,6 @@ public final class Main {
     }
 
     LocalClusters clusters() {
-        return new LocalClusters(pgsetHome(), Launcher.ofCurrentJvm(MAIN_CLASS), out);
+        return new LocalClusters(pgsetHome(), Launcher.ofCurrentJvm(MAIN_CLASS).detach(), out);
     }
 }

@@ -13,8 +13,19 @@ import java.util.List;
  * group holds it and the postgres it runs, which lets the runtime fence an instance in one kill.
  *
  * @param javaCommand the JVM and class path to run pgset with, e.g. {@code [java, -cp, jar, io.pgset.cli.Main]}
+ * @param detached    whether the daemons are left as no child of this JVM ({@link DetachedProcess}):
+ *                    for a command that ends while they run on
  */
-public record Launcher(List<String> javaCommand) {
+public record Launcher(List<String> javaCommand, boolean detached) {
+
+    public Launcher(List<String> javaCommand) {
+        this(javaCommand, false);
+    }
+
+    /** The same, for a short-lived command: the daemons it starts are not its children. */
+    public Launcher detach() {
+        return new Launcher(javaCommand, true);
+    }
 
     /** This JVM's java running {@code mainClass}, from the daemons' jar beside this class path's ({@link DaemonJvm#classPath}). */
     public static Launcher ofCurrentJvm(String mainClass) {
@@ -35,7 +46,7 @@ public record Launcher(List<String> javaCommand) {
         List<String> command = command(marker, List.of("-D" + LogLimits.FILE + "=" + log.toAbsolutePath()));
         command.addAll(args);
         java.nio.file.Files.createDirectories(log.getParent());
-        return start(command, ProcessBuilder.Redirect.from(new java.io.File("/dev/null")), log);
+        return start(command, false, log);
     }
 
     /**
@@ -46,7 +57,7 @@ public record Launcher(List<String> javaCommand) {
      */
     public Process startWarm(String marker, Path jvmLog) throws IOException {
         List<String> command = command(marker, List.of("-D" + WarmInstances.PROPERTY + "=true"));
-        return start(command, ProcessBuilder.Redirect.PIPE, jvmLog);
+        return start(command, true, jvmLog);
     }
 
     /** {@code setsid java}, the marker, the daemon JVM flags, {@code extra}, then the class path and main class. */
@@ -68,13 +79,17 @@ public record Launcher(List<String> javaCommand) {
         return command;
     }
 
-    private static Process start(List<String> command, ProcessBuilder.Redirect input, Path log) throws IOException {
+    /** Starts {@code command}, its output appended to {@code log}; standard input a pipe from here when {@code warm}. */
+    private Process start(List<String> command, boolean warm, Path log) throws IOException {
+        if (detached) {
+            return DetachedProcess.start(command, log, warm, DaemonJvm.ENVIRONMENT);
+        }
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(DaemonJvm.ENVIRONMENT);
         return builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(input)
+                .redirectInput(warm ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
     }
 

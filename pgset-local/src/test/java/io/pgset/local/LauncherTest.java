@@ -19,6 +19,70 @@ class LauncherTest {
         }
     }
 
+    /** A warm daemon that says it started, then writes the line it is handed to {@code <pod dir>/handed}. */
+    public static final class LineTaker {
+        public static void main(String[] args) throws Exception {
+            Path dir = Path.of(System.getProperty("pgset.marker").substring("--pod-dir=".length()));
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("started"), "");
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+            Files.writeString(dir.resolve("handed"), String.valueOf(line));
+            Thread.sleep(60_000);
+        }
+    }
+
+    @Test
+    void detachedDaemonIsNoChildOfTheCommandThatStartedIt(@TempDir Path dir) throws Exception {
+        String marker = "--pod-dir=" + dir.resolve("pods/demo-0");
+        Process process = launcher(Sleeper.class).detach().start(List.of("ignored", marker), dir.resolve("log/sleeper.log"));
+        try {
+            assertThat(process.isAlive()).isTrue();
+            assertThat(process.toHandle().info().commandLine()).hasValueSatisfying(c -> assertThat(c).contains(marker));
+            // Nothing of this JVM waits on it: the shell that started it has ended, and it has another parent.
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(ProcessHandle.current().children()).isEmpty());
+            assertThat(process.toHandle().parent().map(ProcessHandle::pid)).isNotEqualTo(
+                    java.util.Optional.of(ProcessHandle.current().pid()));
+        } finally {
+            process.destroyForcibly();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !process.isAlive());
+    }
+
+    @Test
+    void detachedWarmDaemonGetsItsHandoverLongAfterItStarted(@TempDir Path dir) throws Exception {
+        Path podDir = dir.resolve("pods/demo-0");
+        Process process = launcher(LineTaker.class).detach().startWarm("--pod-dir=" + podDir, dir.resolve("jvm.log"));
+        try {
+            // By the time the JVM runs its main, a shell that had not waited would long have closed the pipe.
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(podDir.resolve("started")));
+            assertThat(ProcessHandle.current().children()).as("the shell keeping the pipe").hasSize(1);
+            try (var in = process.getOutputStream()) {
+                in.write("handover\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(podDir.resolve("handed")).hasContent("handover"));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(ProcessHandle.current().children()).as("the shell, once the pipe is closed").isEmpty());
+            assertThat(process.isAlive()).isTrue();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void detachedStartOfAMissingProgramSaysSo(@TempDir Path dir) throws Exception {
+        Launcher launcher = new Launcher(List.of(dir.resolve("no-such-java").toString(), "-cp", "x", "Main")).detach();
+        Process process = launcher.start(List.of("--pod-dir=" + dir), dir.resolve("log/missing.log"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !process.isAlive());
+        assertThat(dir.resolve("log/missing.log")).content().contains("no-such-java");
+    }
+
+    private static Launcher launcher(Class<?> main) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new Launcher(List.of(java, "-cp", System.getProperty("java.class.path"), main.getName()));
+    }
+
     @Test
     void processWithAClassPathLongerThanWhatTheJdkReadsIsStillFoundByItsMarker(@TempDir Path dir) throws Exception {
         // A class path of 6000+ bytes, as Maven builds for the ITs in a deep checkout.
