@@ -11,16 +11,19 @@ import javax.net.ssl.SSLContext;
  * the controller's polls every few hundred milliseconds do not each pay a TLS handshake:
  *
  * <ol>
- *   <li>A GET takes the idle connection kept for its server (one per TLS context, host and port).
- *       The JDK server behind {@link ApiServer} keeps a connection open for 30 s or more of idleness;
- *       one idle here for {@link #IDLE_LIMIT} or longer is closed rather than used.</li>
- *   <li>A GET that fails on a kept connection (the server closed it meanwhile, or restarted) is sent
- *       once more, on a new connection; not after a timeout (the server is slow, not gone) nor after
- *       an interrupt.</li>
+ *   <li>A GET or a PUT takes the idle connection kept for its server (one per TLS context, host and
+ *       port). {@link ApiServer} keeps a connection open for 30 s of idleness; one idle here for
+ *       {@link #IDLE_LIMIT} or longer is closed rather than used.</li>
+ *   <li>A GET or a PUT that fails on a kept connection (the server closed it meanwhile, or
+ *       restarted) is sent once more, on a new connection; not after a timeout (the server is slow,
+ *       not gone) nor after an interrupt. Both are idempotent: the API's one PUT, {@code /slots},
+ *       states the whole set of slots the primary should have, so carrying it out twice leaves what
+ *       once does. The controller sends it on every pass, so on a new connection each time it cost
+ *       a TLS handshake on both sides four times a second, about half of an idle controller's CPU.</li>
  *   <li>Any other method goes on a new connection. A POST that fails on a kept connection after its
  *       bytes left may have been carried out, and promote, demote or follow must never be carried
  *       out twice; on a new connection a failure is the server's own answer to this one request.
- *       Once answered, that connection is kept for the GETs that follow.</li>
+ *       Once answered, that connection is kept for the requests that follow.</li>
  *   <li>Each request first closes the connections that have idled past {@link #IDLE_LIMIT}, so no
  *       thread of its own watches them.</li>
  * </ol>
@@ -59,7 +62,7 @@ public final class ApiConnections {
         byte[] request = HttpMessages.request(method, host, port, path, token, body);
         closeExpired();
         try {
-            HttpsConnection kept = "GET".equals(method) ? IDLE.remove(server) : null;
+            HttpsConnection kept = idempotent(method) ? IDLE.remove(server) : null;
             if (kept != null) {
                 try {
                     return exchange(server, kept, request, timeout);
@@ -78,7 +81,12 @@ public final class ApiConnections {
         }
     }
 
-    /** Whether a GET that failed on a kept connection is worth sending again on a new one. */
+    /** Whether carrying a request out twice leaves what carrying it out once does (see the class comment). */
+    static boolean idempotent(String method) {
+        return "GET".equals(method) || "PUT".equals(method);
+    }
+
+    /** Whether a GET or PUT that failed on a kept connection is worth sending again on a new one. */
     static boolean worthRetrying(IOException failure, boolean interrupted) {
         return !interrupted && !(failure instanceof SocketTimeoutException);
     }

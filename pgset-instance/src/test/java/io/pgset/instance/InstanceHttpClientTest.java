@@ -38,6 +38,7 @@ class InstanceHttpClientTest {
 
     private final CertificateAuthority ca = CertificateAuthority.create("test", Instant.now());
     private final AtomicInteger promotions = new AtomicInteger();
+    private final AtomicInteger slotCalls = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
     private final CountDownLatch waiting = new CountDownLatch(1);
     private SSLContext trust;
@@ -53,6 +54,10 @@ class InstanceHttpClientTest {
                     waiting.countDown();
                     release.await(30, TimeUnit.SECONDS);
                     return ApiServer.Response.text(200, "late\n");
+                })
+                .secured("PUT", "/slots", body -> {
+                    slotCalls.incrementAndGet();
+                    return ApiServer.Response.json(java.util.Map.of("changes", List.of()));
                 })
                 .secured("POST", "/promote", body -> {
                     if (promotions.incrementAndGet() == 1) {
@@ -112,6 +117,22 @@ class InstanceHttpClientTest {
         assertThat(relay.accepted()).isEqualTo(2);
         assertThat(status()).isEqualTo("polled");
         assertThat(relay.accepted()).isEqualTo(2); // the POST's connection is kept for the polls
+    }
+
+    @Test
+    void aPutSharesTheKeptConnectionAndIsSentAgainWhenTheServerClosedIt() throws IOException {
+        assertThat(status()).isEqualTo("polled");
+
+        client.ensureSlots(HOST, relay.port(), List.of("demo_1"));
+        assertThat(slotCalls.get()).isEqualTo(1);
+        assertThat(relay.accepted()).as("the PUT went on the polls' connection").isEqualTo(1);
+
+        relay.cut();
+        client.ensureSlots(HOST, relay.port(), List.of("demo_1"));
+        assertThat(slotCalls.get()).isEqualTo(2);
+        assertThat(relay.accepted()).isEqualTo(2);
+        assertThat(ApiConnections.idempotent("PUT")).isTrue();
+        assertThat(ApiConnections.idempotent("POST")).isFalse();
     }
 
     @Test
