@@ -9,14 +9,12 @@ import java.net.Socket;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -31,7 +29,6 @@ import javax.net.ssl.X509ExtendedKeyManager;
 public final class ApiTls {
 
     public static final String PROTOCOL = "TLSv1.3";
-    private static final char[] NO_PASSWORD = new char[0];
 
     private ApiTls() {}
 
@@ -78,7 +75,7 @@ public final class ApiTls {
         /** Issues a new certificate and serves it from now on; returns when that one is due. */
         public Instant renew() {
             CertificateAuthority.Issued issued = issue.get();
-            keys.delegate = keyManager(ca, issued);
+            keys.serve(Served.of(ca, issued));
             renewAt = issued.renewAt();
             return renewAt;
         }
@@ -89,62 +86,114 @@ public final class ApiTls {
         return new ServerTls(ca, () -> ca.issueServer(dnsNames, ips, validity, Instant.now()));
     }
 
-    private static X509ExtendedKeyManager keyManager(CertificateAuthority ca, CertificateAuthority.Issued issued) {
-        try {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("api", CertificateAuthority.parsePrivateKey(issued.privateKeyPem()), NO_PASSWORD,
-                    new Certificate[] {CertificateAuthority.parseCertificate(issued.certificatePem()), ca.certificate()});
-            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            factory.init(keys, NO_PASSWORD);
-            for (KeyManager manager : factory.getKeyManagers()) {
-                if (manager instanceof X509ExtendedKeyManager x509) {
-                    return x509;
-                }
+    /**
+     * The certificate and key a handshake is to present, held as they are: a PKCS12 key store, the
+     * JDK's way to a key manager, encrypts the key on the way in and decrypts it on the way out
+     * (PBKDF2 with 10,000 rounds each way), which cost each API server 40-110 ms of CPU at start.
+     */
+    record Served(String alias, PrivateKey key, X509Certificate[] chain) {
+
+        static Served of(CertificateAuthority ca, CertificateAuthority.Issued issued) {
+            X509Certificate certificate = CertificateAuthority.parseCertificate(issued.certificatePem());
+            return new Served("api-" + certificate.getSerialNumber().toString(16),
+                    CertificateAuthority.parsePrivateKey(issued.privateKeyPem()),
+                    new X509Certificate[] {certificate, ca.certificate()});
+        }
+
+        /**
+         * Whether the JSSE key type asked for is this key's: its algorithm ({@code EC}), with
+         * TLS 1.2's signer after an underscore ({@code EC_EC}) naming the algorithm that signed it.
+         */
+        boolean fits(String keyType) {
+            if (keyType == null) {
+                return false;
             }
-            throw new IllegalStateException("no X.509 key manager in this Java runtime");
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot set up TLS for an API: " + e.getMessage(), e);
+            int split = keyType.indexOf('_');
+            String algorithm = split < 0 ? keyType : keyType.substring(0, split);
+            return algorithm.equals(key.getAlgorithm()) && (split < 0
+                    || chain[0].getSigAlgName().toUpperCase(java.util.Locale.ROOT).contains("WITH" + keyType.substring(split + 1)));
         }
     }
 
-    /** Hands each new TLS handshake to the key manager of the current certificate. */
-    private static final class Swappable extends X509ExtendedKeyManager {
-        volatile X509ExtendedKeyManager delegate;
+    /**
+     * Presents the current certificate to each new handshake. The one before it still answers
+     * for its own alias, so that a handshake that chose it just before a renewal gets its matching
+     * key and chain.
+     */
+    static final class Swappable extends X509ExtendedKeyManager {
+        private volatile Served current;
+        private volatile Served previous;
+
+        void serve(Served next) {
+            previous = current;
+            current = next;
+        }
+
+        private String choose(String keyType) {
+            Served now = current;
+            return now.fits(keyType) ? now.alias() : null;
+        }
+
+        private String choose(String[] keyTypes) {
+            for (String keyType : keyTypes == null ? new String[0] : keyTypes) {
+                String alias = choose(keyType);
+                if (alias != null) {
+                    return alias;
+                }
+            }
+            return null;
+        }
+
+        private Served named(String alias) {
+            for (Served served : new Served[] {current, previous}) {
+                if (served != null && served.alias().equals(alias)) {
+                    return served;
+                }
+            }
+            return null;
+        }
 
         @Override
         public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return delegate.getClientAliases(keyType, issuers);
+            String alias = choose(keyType);
+            return alias == null ? null : new String[] {alias};
         }
 
         @Override
         public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return delegate.chooseClientAlias(keyType, issuers, socket);
+            return choose(keyType);
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return choose(keyType);
         }
 
         @Override
         public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return delegate.getServerAliases(keyType, issuers);
+            return getClientAliases(keyType, issuers);
         }
 
         @Override
         public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return delegate.chooseServerAlias(keyType, issuers, socket);
+            return choose(keyType);
         }
 
         @Override
         public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            return delegate.chooseEngineServerAlias(keyType, issuers, engine);
+            return choose(keyType);
         }
 
         @Override
         public X509Certificate[] getCertificateChain(String alias) {
-            return delegate.getCertificateChain(alias);
+            Served served = named(alias);
+            return served == null ? null : served.chain().clone();
         }
 
         @Override
         public PrivateKey getPrivateKey(String alias) {
-            return delegate.getPrivateKey(alias);
+            Served served = named(alias);
+            return served == null ? null : served.key();
         }
     }
 
