@@ -99,15 +99,30 @@ public final class SpecReader {
      * it is: changing it reloads no instance.
      */
     public static String version(ClusterSpec spec) {
+        Fingerprint last = lastVersion;
+        if (last != null && last.spec() == spec) {
+            return last.version();
+        }
         String canonical = write(spec.withPodManagementPolicy(PodManagementPolicy.ORDERED_READY));
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest, 0, 6);
+            String version = java.util.HexFormat.of().formatHex(digest, 0, 6);
+            lastVersion = new Fingerprint(spec, version);
+            return version;
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
+
+    /**
+     * The last spec fingerprinted, and its version: a controller asks for the same spec's version
+     * several times a pass, many passes a second, and each answer would write the whole canonical
+     * document anew. Kept for that very object: it is not changed, so its version is not either.
+     */
+    private record Fingerprint(ClusterSpec spec, String version) {}
+
+    private static volatile Fingerprint lastVersion;
 
     private static ClusterSpec checked(JsonTree document, ParameterValidator parameters) {
         List<String> problems = new ArrayList<>();
