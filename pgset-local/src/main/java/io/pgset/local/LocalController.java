@@ -78,6 +78,7 @@ public final class LocalController implements AutoCloseable {
     private final PublishedStatus published;
     private volatile boolean stopping;
     private volatile ClusterSpec spec;
+    private Parsed parsed;
     private final ApiTls.ServerTls apiTls;
     private final ScheduledBackups backups;
     private final Dashboard dashboard;
@@ -279,9 +280,32 @@ public final class LocalController implements AutoCloseable {
         return status.withConditions(Conditions.of(status, specInvalid, latest.conditions(), Instant.now()));
     }
 
+    /**
+     * The spec file as it is now. Read every pass, parsed only when its text changed: parsing and
+     * checking it anew each pass cost the busy passes of a new cluster's {@code up} CPU that its
+     * initdb needed.
+     */
     private ClusterSpec readSpec() {
-        return Files.exists(home.spec()) ? SpecReader.read(home.spec()) : spec;
+        if (!Files.exists(home.spec())) {
+            return spec;
+        }
+        String text;
+        try {
+            text = Files.readString(home.spec());
+        } catch (IOException e) {
+            return SpecReader.read(home.spec()); // reads it again, and says why it cannot, as always
+        }
+        Parsed last = parsed;
+        if (last != null && last.text().equals(text)) {
+            return last.spec();
+        }
+        ClusterSpec read = SpecReader.read(text);
+        parsed = new Parsed(text, read);
+        return read;
     }
+
+    /** The spec file's text as last parsed, and what it said. */
+    private record Parsed(String text, ClusterSpec spec) {}
 
     private String database() {
         return spec.bootstrap().initdb().database();
