@@ -17,10 +17,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A daemon that a short-lived command starts and leaves running, started so that it is not the
- * command's child: a shell starts it in the background, says its pid and ends. A JVM waits for
- * every child it started on a thread that blocks in native code, and JDK 17's exit waits up to
- * 300 ms for such threads before it ends the process: {@code pgset up} took 0.3 s longer to end
- * than to finish, for the controller it had started.
+ * command's child: a shell starts it with {@code setsid --fork} (in a session of its own, as
+ * {@link Launcher} does otherwise), which says its pid and ends. A JVM waits for every child it
+ * started on a thread that blocks in native code, and JDK 17's exit waits up to 300 ms for such
+ * threads before it ends the process: {@code pgset up} took 0.3 s longer to end than to finish, for
+ * the controller it had started. (Not a background job of the shell: a non-interactive shell makes
+ * those ignore SIGINT and SIGQUIT, and the daemon and everything it starts would inherit that.)
  *
  * <p>A warm daemon ({@link Launcher#startWarm}) reads its handover on standard input, a pipe from
  * this JVM, which the JDK closes once its child (the shell) ends; so for a warm daemon the shell
@@ -32,13 +34,13 @@ final class DetachedProcess extends Process {
     /** The longest a warm daemon's shell waits for the handover (seconds); a warm JVM gives up sooner. */
     static final long KEEP_SHELL = WarmInstances.MAX_AGE.toSeconds();
     /**
-     * The shell: {@code $1} the log, then the command. The daemon's standard input is the shell's
-     * (moved to fd 3 first: a background job's would otherwise be /dev/null); its output goes to
-     * the log; the shell prints its pid and, for a warm daemon ({@code $2} = keep), waits.
+     * The shell: {@code $1} the log, {@code $2} whether to stay ({@code keep}), then the command.
+     * The forked shell prints its pid and becomes the daemon, whose output goes to the log and whose
+     * standard input is the shell's.
      */
-    private static final String SHELL = "log=$1; keep=$2; shift 2; exec 3<&0;"
-            + " \"$@\" 0<&3 3<&- >>\"$log\" 2>&1 & echo $!; exec 3<&- 0</dev/null;"
-            + " if [ \"$keep\" = keep ]; then exec sleep " + KEEP_SHELL + "; fi";
+    private static final String SHELL = "log=$1; keep=$2; shift 2;"
+            + " setsid --fork sh -c 'echo $$; exec \"$@\" >>\"$0\" 2>&1' \"$log\" \"$@\" || exit 1;"
+            + " if [ \"$keep\" = keep ]; then exec sleep " + KEEP_SHELL + " 0</dev/null; fi";
 
     private final Process shell;
     private final ProcessHandle daemon;
@@ -56,7 +58,8 @@ final class DetachedProcess extends Process {
             throws IOException {
         List<String> shellCommand = new ArrayList<>(List.of("sh", "-c", SHELL, "sh", log.toString(),
                 warm ? "keep" : "go"));
-        shellCommand.addAll(command);
+        // The shell gives the daemon its session; a setsid of its own there would fork again.
+        shellCommand.addAll(command.get(0).equals("setsid") ? command.subList(1, command.size()) : command);
         ProcessBuilder builder = new ProcessBuilder(shellCommand)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(warm ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

@@ -43,6 +43,14 @@ class LauncherTest {
                     assertThat(ProcessHandle.current().children()).isEmpty());
             assertThat(process.toHandle().parent().map(ProcessHandle::pid)).isNotEqualTo(
                     java.util.Optional.of(ProcessHandle.current().pid()));
+            // In a session of its own, and taking SIGINT as any process does (not ignored, as a
+            // shell's background job would have it).
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            assertThat(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]).isEqualTo(Long.toString(process.pid()));
+            long ignored = Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
+                    .filter(l -> l.startsWith("SigIgn:")).map(l -> Long.parseLong(l.substring(7).strip(), 16))
+                    .findFirst().orElseThrow();
+            assertThat(ignored & (1L << 1)).as("SIGINT ignored").isZero();
         } finally {
             process.destroyForcibly();
         }
