@@ -45,20 +45,20 @@ final class Bootstrap {
     static final String SETTING = "pgset.bootstrapped";
 
     /**
-     * Runs bootstrap unless it finished before, on one connection to {@code postgres} for the
-     * check, the roles and the database (and one to the new database for the init SQL).
+     * Runs bootstrap unless it finished before: the check, the roles and the database on {@code c},
+     * a session to the {@code postgres} database that stays open (and as it was), the init SQL on a
+     * connection of its own to the new database.
      *
      * @param starting told just before bootstrap begins (not when it had finished)
      * @return whether it ran now
      */
-    boolean ensure(boolean legacyMarker, Runnable starting) throws SQLException, java.io.IOException {
-        try (Connection c = session.open("postgres")) {
-            if (complete(c, legacyMarker)) {
-                return false;
-            }
-            starting.run();
-            createRolesAndDatabase(c);
+    boolean ensure(Connection c, boolean legacyMarker, Runnable starting) throws SQLException, java.io.IOException {
+        if (complete(c, legacyMarker)) {
+            return false;
         }
+        starting.run();
+        createRolesAndDatabase(c);
+        commitAsConfigured(c);
         if (initSqlFile.isPresent()) {
             String script = java.nio.file.Files.readString(initSqlFile.get());
             runInitSql(script.isBlank() ? List.of() : List.of(script), initSqlFile.get().toString());
@@ -86,6 +86,7 @@ final class Bootstrap {
             if (legacyMarker && exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", initdb.database())) {
                 commitLocally(c);
                 record(c);
+                commitAsConfigured(c);
                 return true;
             }
             return false;
@@ -136,6 +137,13 @@ final class Bootstrap {
     private static void commitLocally(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("SET synchronous_commit = local");
+        }
+    }
+
+    /** Undoes {@link #commitLocally} on a session that goes on to other work. */
+    private static void commitAsConfigured(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("RESET synchronous_commit");
         }
     }
 

@@ -73,6 +73,7 @@ public final class InstanceManager implements AutoCloseable {
         this.postgres = new PostgresProcess(tools, options.pgdata(), log);
         this.supervisor = new Supervisor(options, clock, log, data, postgres, config, volume, this::ensureBootstrapped,
                 secrets, this::session);
+        supervisor.handFirstSessionTo(statusReader::adopt);
         this.roles = new RoleChanges(supervisor, postgres, data, config, statusReader, log);
         this.housekeeper = new Housekeeper(options.pod(), log);
         this.postgresLog = new PostgresLogForwarder(data.logs(), options, clock, log, LogStream::println);
@@ -145,21 +146,21 @@ public final class InstanceManager implements AutoCloseable {
      * Runs bootstrap on this primary's database unless it finished before (true when it ran now),
      * then makes sure its archive has a stanza.
      */
-    private boolean ensureBootstrapped() throws SQLException, IOException {
-        boolean ran = bootstrapOnce();
+    private boolean ensureBootstrapped(java.sql.Connection session) throws SQLException, IOException {
+        boolean ran = bootstrapOnce(session);
         if (pgBackRest.ensureStanza(config.spec())) {
             wakeArchiver();
         }
         return ran;
     }
 
-    private boolean bootstrapOnce() throws SQLException, IOException {
+    private boolean bootstrapOnce(java.sql.Connection session) throws SQLException, IOException {
         if (bootstrapSeenIn == data.generation()) {
             return false; // seen on this very data: a record in the database does not go away
         }
         Bootstrap bootstrap = new Bootstrap(session(self()), options.spec().bootstrap().initdb(), secrets,
                 options.initSql());
-        boolean ran = bootstrap.ensure(data.legacyMarker(),
+        boolean ran = bootstrap.ensure(session, data.legacyMarker(),
                 () -> supervisor.enter(Lifecycle.BOOTSTRAPPING, "creating roles, database and init SQL"));
         bootstrapSeenIn = data.generation();
         return ran;

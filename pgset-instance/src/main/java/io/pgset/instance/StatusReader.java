@@ -278,6 +278,16 @@ final class StatusReader implements AutoCloseable {
         return pending;
     }
 
+    /**
+     * Asks over {@code session} from now on: the session that found a new start of postgres
+     * accepting connections. A connection kept from before that start is closed; it went with the
+     * postgres it was made to.
+     */
+    synchronized void adopt(Connection session) {
+        closeQuietly();
+        connection = session;
+    }
+
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
             connection = session.open("postgres");

@@ -43,14 +43,22 @@ final class Supervisor {
     private final Lifecycle.Tracker state;
     /** Called on this thread each time postgres has started and runs; must return at once. */
     private final List<Runnable> whenRunning = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * Takes the session that found postgres accepting connections (and bootstrap used), which would
+     * otherwise be closed: a TLS handshake and a SCRAM exchange less on the way to ready.
+     */
+    private volatile java.util.function.Consumer<java.sql.Connection> firstSession = Supervisor::closeQuietly;
     /** Whom to stream from; empty on a primary. */
     private volatile Optional<InstanceOptions.Endpoint> upstream;
 
     /** Runs bootstrap on a primary's data when it is not complete yet. */
     @FunctionalInterface
     interface Bootstrapper {
-        /** @return whether it had to bootstrap (false: it was complete already) */
-        boolean ensure() throws SQLException, IOException;
+        /**
+         * @param session a superuser session to the {@code postgres} database, to leave open
+         * @return whether it had to bootstrap (false: it was complete already)
+         */
+        boolean ensure(java.sql.Connection session) throws SQLException, IOException;
     }
 
     Supervisor(InstanceOptions options, Clock clock, InstanceLog log, DataDirectory data, PostgresProcess postgres,
@@ -73,6 +81,11 @@ final class Supervisor {
 
     void start() {
         thread.start();
+    }
+
+    /** Who takes the first session of each start of postgres; it must return at once. */
+    void handFirstSessionTo(java.util.function.Consumer<java.sql.Connection> taker) {
+        firstSession = taker;
     }
 
     /** Adds what to do, without blocking, each time postgres has started (or restarted) and runs. */
@@ -198,8 +211,9 @@ final class Supervisor {
             process = postgres.start();
             log.info("postgres started (pid " + process.pid() + follow.map(f -> ", following " + f).orElse("") + ")");
         }
+        java.sql.Connection first;
         try {
-            awaitConnections(process);
+            first = awaitConnections(process);
         } catch (IOException e) {
             // It exited while starting: with a new configuration and a good one to go back to, the
             // new one is the suspect; the next start uses the good one.
@@ -213,13 +227,22 @@ final class Supervisor {
             }
             throw e;
         }
-        synchronized (gate) {
-            config.markGood();
-        }
-        if (!data.isStandby()) {
-            enter(Lifecycle.BOOTSTRAPPING, "checking that bootstrap finished");
-            if (bootstrap.ensure()) {
-                log.info("bootstrap complete: database " + options.spec().bootstrap().initdb().database());
+        boolean handed = false;
+        try {
+            synchronized (gate) {
+                config.markGood();
+            }
+            if (!data.isStandby()) {
+                enter(Lifecycle.BOOTSTRAPPING, "checking that bootstrap finished");
+                if (bootstrap.ensure(first)) {
+                    log.info("bootstrap complete: database " + options.spec().bootstrap().initdb().database());
+                }
+            }
+            firstSession.accept(first);
+            handed = true;
+        } finally {
+            if (!handed) {
+                closeQuietly(first);
             }
         }
         boolean running = false;
@@ -256,7 +279,8 @@ final class Supervisor {
         }
     }
 
-    private void awaitConnections(Process process) throws SQLException, InterruptedException, IOException {
+    /** Returns a session to postgres once it accepts connections. */
+    private java.sql.Connection awaitConnections(Process process) throws SQLException, InterruptedException, IOException {
         SQLException last = null;
         Poll.Deadline deadline = Poll.Deadline.after(Duration.ofMinutes(10));
         while (!deadline.expired()) {
@@ -264,8 +288,8 @@ final class Supervisor {
                 throw new IOException("postgres exited with code " + process.exitValue() + " while starting; see the"
                         + " log (pgset logs " + options.pod() + ")");
             }
-            try (var c = sessions.apply(new InstanceOptions.Endpoint(options.host(), options.port())).open("postgres")) {
-                return;
+            try {
+                return sessions.apply(new InstanceOptions.Endpoint(options.host(), options.port())).open("postgres");
             } catch (SQLException e) {
                 last = e; // still starting up or in crash recovery
             }
@@ -275,6 +299,14 @@ final class Supervisor {
             }
         }
         throw new SQLException("postgres did not accept connections within 10 minutes", last);
+    }
+
+    private static void closeQuietly(java.sql.Connection session) {
+        try {
+            session.close();
+        } catch (SQLException e) {
+            // a session nobody took: whatever failed, it is gone
+        }
     }
 
     /** Sleeps unless the instance stops meanwhile; false when it does. */
