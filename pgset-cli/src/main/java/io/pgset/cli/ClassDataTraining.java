@@ -5,18 +5,24 @@ import io.pgset.core.spec.SpecReader;
 import io.pgset.core.tls.CertificateAuthority;
 import io.pgset.instance.ApiServer;
 import io.pgset.instance.ApiTls;
+import io.pgset.instance.InstanceApi;
 import io.pgset.instance.InstanceHttpClient;
+import io.pgset.instance.InstanceManager;
+import io.pgset.instance.InstanceOptions;
 import io.pgset.instance.LogLimits;
 import io.pgset.instance.RollingLog;
+import io.pgset.instance.Secrets;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -82,7 +88,7 @@ public final class ClassDataTraining {
         api.secured("GET", "/status", body -> ApiServer.Response.json(InstanceStatus.unreachable("training-0", "training")));
         api.start();
         try {
-            callApi(new InstanceHttpClient("token", ApiTls.client(caFile)), api.port());
+            callApi(new InstanceHttpClient("token", ApiTls.client(caFile)), api.port(), "training");
             if (role != Role.CONTROLLER) {
                 refusedConnection(api.port(), caFile);
             }
@@ -94,6 +100,9 @@ public final class ClassDataTraining {
                 connect(postgres.port(), caFile);
             }
         }
+        if (role == Role.INSTANCE) {
+            instanceManager(dir, created);
+        }
 
         new ProcessBuilder("true").redirectErrorStream(true).start().waitFor();
         org.slf4j.LoggerFactory.getLogger("pgset.training").debug("trained");
@@ -102,16 +111,46 @@ public final class ClassDataTraining {
     }
 
     /**
+     * An instance manager as one is made at start, its API served and asked for its status, then
+     * closed: pgset's own classes of an instance manager, about 200, which would otherwise load
+     * from the jar at each start, on the path to initdb or a clone. It is not started: that takes
+     * postgres; what only a running instance loads (bootstrap, clone, rewind) still loads from the jar.
+     */
+    private static void instanceManager(Path dir, CertificateAuthority ca) throws Exception {
+        Path secrets = Files.createDirectories(dir.resolve("secrets"));
+        for (String secret : List.of(Secrets.SUPERUSER_PASSWORD, Secrets.REPLICATION_PASSWORD, Secrets.APP_PASSWORD,
+                Secrets.API_TOKEN)) {
+            Files.writeString(secrets.resolve(secret), "training\n");
+        }
+        Files.writeString(secrets.resolve("ca.crt"), ca.certificatePem());
+        Files.writeString(secrets.resolve("ca.key"), ca.privateKeyPem());
+        InstanceOptions options = InstanceOptions.local(SpecReader.defaults("training"), 0, "127.0.0.1", 0, 0,
+                Files.createDirectories(dir.resolve("volume")), secrets, Optional.empty(), true, Optional.empty());
+        InstanceManager manager = new InstanceManager(options, Clock.systemUTC());
+        try {
+            ApiServer api = InstanceApi.serve(manager, options);
+            try {
+                callApi(new InstanceHttpClient("training", ApiTls.client(dir.resolve("ca.crt"))), api.port(),
+                        manager.status().message());
+            } finally {
+                api.close();
+            }
+        } finally {
+            manager.close();
+        }
+    }
+
+    /**
      * A status call to the API; on a very busy machine it may time out, and a few more tries are
      * enough. Without an answer the archive lacks some classes (they load from the jar): the build
      * goes on and says so.
      */
-    private static void callApi(InstanceHttpClient client, int port) {
+    private static void callApi(InstanceHttpClient client, int port, String expected) {
         String answer = "";
-        for (int attempt = 0; attempt < 5 && !"training".equals(answer); attempt++) {
+        for (int attempt = 0; attempt < 5 && !expected.equals(answer); attempt++) {
             answer = client.status("training-0", "127.0.0.1", port).message();
         }
-        if (!"training".equals(answer)) {
+        if (!expected.equals(answer)) {
             System.err.println("warning: the training API did not answer (" + answer + "); the class-data archive"
                     + " lacks some of the classes of an answer");
         }
