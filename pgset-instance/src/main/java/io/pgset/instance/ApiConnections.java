@@ -20,7 +20,8 @@ import javax.net.ssl.SSLContext;
  *       states the whole set of slots the primary should have, so carrying it out twice leaves what
  *       once does. The controller sends it on every pass, so on a new connection each time it cost
  *       a TLS handshake on both sides four times a second, about half of an idle controller's CPU.</li>
- *   <li>Any other method goes on a new connection. A POST that fails on a kept connection after its
+ *   <li>Any other method goes on a new connection, unless the caller declares the request a read
+ *       that is safe to send twice ({@link #sendRepeatable}); then it goes as a GET does. A POST that fails on a kept connection after its
  *       bytes left may have been carried out, and promote, demote or follow must never be carried
  *       out twice; on a new connection a failure is the server's own answer to this one request.
  *       Once answered, that connection is kept for the requests that follow.</li>
@@ -58,11 +59,28 @@ public final class ApiConnections {
      */
     public ApiAnswer send(String method, String host, int port, String path, byte[] body, Duration timeout)
             throws IOException {
+        return send(method, host, port, path, body, timeout, idempotent(method));
+    }
+
+    /**
+     * As {@link #send}, for a POST that only reads, which the caller declares safe to send twice: it
+     * takes the kept connection and is sent again after a failure there, as a GET is. The
+     * controller's {@code /status/next} is one: a command waiting for a cluster to come up asks it
+     * at every change of status, and each on a new connection cost a TLS handshake on both sides
+     * while the cluster's initdb needed the CPU.
+     */
+    public ApiAnswer sendRepeatable(String method, String host, int port, String path, byte[] body, Duration timeout)
+            throws IOException {
+        return send(method, host, port, path, body, timeout, true);
+    }
+
+    private ApiAnswer send(String method, String host, int port, String path, byte[] body, Duration timeout,
+            boolean repeatable) throws IOException {
         Server server = new Server(tls, host, port);
         byte[] request = HttpMessages.request(method, host, port, path, token, body);
         closeExpired();
         try {
-            HttpsConnection kept = idempotent(method) ? IDLE.remove(server) : null;
+            HttpsConnection kept = repeatable ? IDLE.remove(server) : null;
             if (kept != null) {
                 try {
                     return exchange(server, kept, request, timeout);

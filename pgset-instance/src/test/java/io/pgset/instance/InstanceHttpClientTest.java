@@ -39,6 +39,7 @@ class InstanceHttpClientTest {
     private final CertificateAuthority ca = CertificateAuthority.create("test", Instant.now());
     private final AtomicInteger promotions = new AtomicInteger();
     private final AtomicInteger slotCalls = new AtomicInteger();
+    private final AtomicInteger looks = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
     private final CountDownLatch waiting = new CountDownLatch(1);
     private SSLContext trust;
@@ -58,6 +59,10 @@ class InstanceHttpClientTest {
                 .secured("PUT", "/slots", body -> {
                     slotCalls.incrementAndGet();
                     return ApiServer.Response.json(java.util.Map.of("changes", List.of()));
+                })
+                .secured("POST", "/next", body -> {
+                    looks.incrementAndGet();
+                    return ApiServer.Response.json(java.util.Map.of());
                 })
                 .secured("POST", "/promote", body -> {
                     if (promotions.incrementAndGet() == 1) {
@@ -133,6 +138,23 @@ class InstanceHttpClientTest {
         assertThat(relay.accepted()).isEqualTo(2);
         assertThat(ApiConnections.idempotent("PUT")).isTrue();
         assertThat(ApiConnections.idempotent("POST")).isFalse();
+    }
+
+    @Test
+    void aPostDeclaredRepeatableSharesTheKeptConnectionAndIsSentAgainWhenTheServerClosedIt() throws IOException {
+        ApiConnections connections = new ApiConnections(TOKEN, trust);
+        assertThat(connections.send("GET", HOST, relay.port(), "/status", new byte[0], Duration.ofSeconds(3)).status())
+                .isEqualTo(200);
+
+        assertThat(connections.sendRepeatable("POST", HOST, relay.port(), "/next", new byte[0],
+                Duration.ofSeconds(3)).status()).isEqualTo(200);
+        assertThat(relay.accepted()).as("the POST went on the GET's connection").isEqualTo(1);
+
+        relay.cut();
+        assertThat(connections.sendRepeatable("POST", HOST, relay.port(), "/next", new byte[0],
+                Duration.ofSeconds(3)).status()).isEqualTo(200);
+        assertThat(looks.get()).isEqualTo(2);
+        assertThat(relay.accepted()).isEqualTo(2);
     }
 
     @Test

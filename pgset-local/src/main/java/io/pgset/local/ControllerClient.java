@@ -62,7 +62,8 @@ final class ControllerClient {
     Optional<ClusterStatus> nextStatus() {
         try {
             byte[] body = RecordJson.bytes(java.util.Map.of("after", seenGeneration));
-            ApiAnswer r = send("POST", "/status/next", body, LocalController.NEXT_STATUS_WAIT.plusSeconds(5));
+            // Only a read: sent on the kept connection, and again after a failure there.
+            ApiAnswer r = send("POST", "/status/next", body, LocalController.NEXT_STATUS_WAIT.plusSeconds(5), true);
             if (r.status() != 200) {
                 return Optional.empty();
             }
@@ -101,6 +102,11 @@ final class ControllerClient {
     }
 
     private ApiAnswer send(String method, String path, byte[] body, Duration timeout) throws IOException {
+        return send(method, path, body, timeout, false);
+    }
+
+    private ApiAnswer send(String method, String path, byte[] body, Duration timeout, boolean repeatable)
+            throws IOException {
         int port = Json.read(home.controllerFile()).map(n -> n.path("apiPort").asInt()).orElse(0);
         if (port == 0 || !running()) {
             throw new IOException("the controller of " + home.name() + " is not running");
@@ -108,6 +114,7 @@ final class ControllerClient {
         if (http == null) {
             http = new ApiConnections(LocalSecrets.apiToken(home), ApiTls.client(LocalSecrets.caCertificate(home)));
         }
-        return http.send(method, Ports.LOOPBACK, port, path, body, timeout);
+        return repeatable ? http.sendRepeatable(method, Ports.LOOPBACK, port, path, body, timeout)
+                : http.send(method, Ports.LOOPBACK, port, path, body, timeout);
     }
 }
