@@ -8,9 +8,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** pid files and signals for pgset's detached daemons. */
 public final class Processes {
@@ -144,14 +142,31 @@ public final class Processes {
         }
     }
 
+    /** Waits until the process has {@link #ended}; whether it did within {@code timeout}. */
     public static boolean awaitExit(ProcessHandle process, Duration timeout) {
         try {
-            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException | ExecutionException e) {
-            return !process.isAlive();
+            return io.pgset.instance.Poll.until(timeout, Duration.ofMillis(10), () -> ended(process));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return ended(process);
+        }
+    }
+
+    /**
+     * Whether the process has ended: gone, or exited and not yet reaped (a zombie, which holds
+     * nothing but its pid: no memory, file, lock or port). pgset's daemons are no children of the
+     * commands that stop them, and whoever reaps them (init, or a container's first process, which
+     * here takes up to 2 s) is not always quick; the JDK counts a zombie as alive.
+     */
+    public static boolean ended(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return true;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return (state == 'Z' || state == 'X') && process.isAlive(); // still the same process, now ended
+        } catch (IOException | RuntimeException e) {
             return !process.isAlive();
         }
     }

@@ -16,6 +16,26 @@ class ProcessesTest {
     private static final String LINGER = "sh -c 'sleep 60; :' sh";
 
     @Test
+    void anExitedProcessNobodyReapedYetHasEnded() throws Exception {
+        // sleep 30 never reaps its child, as a slow init does not: the short sleep stays a zombie.
+        Process parent = new ProcessBuilder("sh", "-c", "sleep 2 & exec sleep 30").start();
+        try {
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> parent.toHandle().children().findAny().isPresent());
+            ProcessHandle child = parent.toHandle().children().findFirst().orElseThrow();
+            assertThat(Processes.ended(child)).as("while it sleeps").isFalse();
+
+            assertThat(Processes.awaitExit(child, Duration.ofSeconds(10))).isTrue();
+
+            assertThat(child.isAlive()).as("the JDK counts a zombie as alive").isTrue();
+            assertThat(Processes.ended(child)).isTrue();
+            assertThat(Processes.ended(parent.toHandle())).isFalse();
+        } finally {
+            parent.destroyForcibly();
+        }
+    }
+
+    @Test
     void anArgumentNamesTheVolumeOnlyAsAPathInIt() {
         String volume = "/h/clusters/demo/volumes/data-demo-1";
         assertThat(Processes.names("-D", volume)).isFalse();
@@ -42,7 +62,7 @@ class ProcessesTest {
         try {
             Processes.stopOrphanTools(pidFile, volume);
 
-            assertThat(naming.isAlive()).isFalse();
+            assertThat(Processes.ended(naming)).isTrue();
             assertThat(other.isAlive()).as("names no volume").isTrue();
             assertThat(outsider.isAlive()).as("not of the dead instance manager's group").isTrue();
         } finally {
