@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgset.local.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -176,7 +177,7 @@ class CrashIT extends PerTestHome {
         PgsetHome.signal("KILL", manager);
 
         scale.get().ok();
-        assertThat(tools).as("killed before the pod was started again").noneMatch(ProcessHandle::isAlive);
+        assertThat(tools).as("killed before the pod was started again").allMatch(Processes::ended);
         clonedAgain();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgset.local.Processes;
 import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +32,7 @@ class PodRecreationIT extends SharedCluster {
         home.awaitNote("demo", before.path("port").asInt(), "before the kill");
 
         home.pgset("delete-pod", "demo-1", "--force").ok();
-        assertThat(ProcessHandle.of(before.path("pid").asLong()).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+        assertThat(ProcessHandle.of(before.path("pid").asLong()).filter(p -> !Processes.ended(p))).isEmpty();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             JsonNode p = home.pod("demo", 1);
             return p != null && p.path("ready").asBoolean() && p.path("pid").asLong() != before.path("pid").asLong();

@@ -108,7 +108,7 @@ public final class Processes {
         } catch (IOException | NumberFormatException e) {
             return; // no instance manager ran here, or its pid was never written: nothing it started can run
         }
-        if (ProcessHandle.of(group).map(ProcessHandle::isAlive).orElse(false)) {
+        if (ProcessHandle.of(group).filter(p -> !ended(p)).isPresent()) {
             return; // the instance manager lives (and while any of its group does, its pid is not reused)
         }
         String dir = volume.toAbsolutePath().normalize().toString();
