@@ -88,7 +88,10 @@ public final class LeftoverSharedMemory {
         }
     }
 
-    /** The postmaster's pid and its segment's key and id, when the file has them. */
+    /**
+     * The postmaster's pid and its segment's key and id, when the file has them. A single-user
+     * backend (initdb runs several) records its pid negated, and makes a segment of its own.
+     */
     static Optional<Recorded> recorded(List<String> pidFileLines) {
         if (pidFileLines.size() <= SHMEM_LINE) {
             return Optional.empty(); // written before the segment was made
@@ -98,7 +101,7 @@ public final class LeftoverSharedMemory {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Recorded(Long.parseLong(pidFileLines.get(0).strip()),
+            return Optional.of(new Recorded(Math.abs(Long.parseLong(pidFileLines.get(0).strip())),
                     Long.parseLong(shmem[0]), Long.parseLong(shmem[1])));
         } catch (NumberFormatException e) {
             return Optional.empty();

@@ -30,6 +30,9 @@ final class StagedData {
 
     /** Only for directories pgset staged itself (see {@link DataRules}). */
     static void delete(Path staging) throws IOException {
+        // A postgres killed in it (initdb's single-user backends, a restore's private postgres) left
+        // its System V segment, which nothing would release once the directory is gone.
+        LeftoverSharedMemory.releaseUnder(staging);
         try (Stream<Path> paths = Files.walk(staging)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);

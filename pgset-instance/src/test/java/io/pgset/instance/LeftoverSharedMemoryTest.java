@@ -22,6 +22,14 @@ class LeftoverSharedMemoryTest {
     }
 
     @Test
+    void aSingleUserBackendRecordsItsPidNegated() {
+        List<String> initdb = List.of("-25464", "/data/pgdata.initdb", "1796116636", "5432", "", "",
+                "  9986050   4390973");
+        assertThat(LeftoverSharedMemory.recorded(initdb))
+                .contains(new LeftoverSharedMemory.Recorded(25464, 9986050, 4390973));
+    }
+
+    @Test
     void theKernelTableIsReadRowByRow() {
         List<LeftoverSharedMemory.Segment> segments = LeftoverSharedMemory.segments(List.of(HEADER,
                 "   9980714      32768   600                    56  4242  4250      0   101   104   101   104"
