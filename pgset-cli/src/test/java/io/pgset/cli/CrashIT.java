@@ -110,11 +110,40 @@ class CrashIT extends PerTestHome {
     @Test
     void killDuringInitdbStartsAgainFromNothing() throws Exception {
         wrap("initdb", "0.3");
+        // A volume that exists gets no initdb from pgset up (InitdbAhead): the instance runs its own.
+        Files.createDirectories(volume("demo-0"));
         CompletableFuture<PgsetHome.Result> up = inBackground("up", "-f", spec(1, "").toString());
         killWhenReached("demo-0");
         up.get().ok();
         assertThat(log("demo-0")).contains("removing " + volume("demo-0").resolve("pgdata.initdb"));
         assertThat(volume("demo-0").resolve("pgdata.initdb")).doesNotExist();
+        execute(home.servicePort("demo", "rw"), "CREATE TABLE t (x int)");
+    }
+
+    /**
+     * The initdb that {@code pgset up} starts ahead for a new cluster, killed half way with
+     * everything it started (as Ctrl-C does): the instance manager waits until none of it runs, does
+     * not take what it left, and makes the database itself.
+     */
+    @Test
+    void killDuringInitdbStartedAheadStartsAgainFromNothing() throws Exception {
+        wrap("initdb", "0.3");
+        CompletableFuture<PgsetHome.Result> up = inBackground("up", "-f", spec(1, "").toString());
+        await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(bin.resolve("reached")));
+        Files.delete(bin.resolve("armed"));
+        String record = volume("demo-0").resolve("initdb.ahead").toString();
+        List<ProcessHandle> runners = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(record) && c.contains("flock")).orElse(false))
+                .toList();
+        assertThat(runners).as("the runner of initdb ahead").hasSize(1);
+        runners.get(0).descendants().forEach(ProcessHandle::destroyForcibly);
+        runners.get(0).destroyForcibly();
+
+        up.get().ok();
+
+        assertThat(log("demo-0")).contains("initdb started ahead by pgset up did not complete")
+                .contains("removing " + volume("demo-0").resolve("pgdata.initdb"));
+        assertThat(volume("demo-0").resolve("initdb.ahead")).doesNotExist();
         execute(home.servicePort("demo", "rw"), "CREATE TABLE t (x int)");
     }
 

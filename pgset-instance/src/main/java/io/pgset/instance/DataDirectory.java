@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +45,7 @@ final class DataDirectory {
      * {@link Bootstrap#complete}).
      */
     static final String LEGACY_MARKER = "bootstrapped";
+    private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(5);
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
@@ -140,7 +140,9 @@ final class DataDirectory {
         user.privateFile(replicationPassfile(),
                 "*:*:*:" + HbaRenderer.REPLICATION_USER + ":" + escape(secrets.replicationPassword()) + "\n");
         user.privateFile(superuserPassfile(), "*:*:*:postgres:" + escape(secrets.superuserPassword()) + "\n");
-        removeUnfinishedStaging();
+        boolean initdbAhead = InitdbAhead.takeOver(options.volume(), tools, fileSync,
+                options.spec().bootstrap().initdb().dataChecksums(), secrets.superuserPassword(), INITDB_TIMEOUT, log);
+        removeUnfinishedStaging(initdbAhead);
         DataRules.Found found = inspect();
         if (upstream.isPresent()) {
             tlsReady.await(); // the upstream is asked over TLS
@@ -159,12 +161,15 @@ final class DataDirectory {
             generation.incrementAndGet();
         }
         if (!(step instanceof DataRules.Step.Initdb)) {
+            if (initdbAhead) {
+                removeUnfinishedStaging(false); // made ahead for a database this volume does not get
+            }
             tlsReady.await(); // only initdb needs no certificate
         }
         if (step instanceof DataRules.Step.Start) {
             return "starting on the data in " + options.pgdata();
         } else if (step instanceof DataRules.Step.Initdb) {
-            initdb(secrets);
+            initdb(secrets, initdbAhead);
             databaseSeen = true;
             return "new database (initdb)";
         } else if (step instanceof DataRules.Step.Restore) {
@@ -229,8 +234,12 @@ final class DataDirectory {
                 .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst();
     }
 
-    private void removeUnfinishedStaging() throws IOException {
+    /** Removes what pgset staged and never finished; {@code keepInitdb}: but the initdb taken over from {@link InitdbAhead}. */
+    private void removeUnfinishedStaging(boolean keepInitdb) throws IOException {
         for (String staging : List.of(INITDB_STAGING, CLONE_STAGING, Restore.STAGING)) {
+            if (keepInitdb && staging.equals(INITDB_STAGING)) {
+                continue;
+            }
             Path dir = options.volume().resolve(staging);
             if (Files.exists(dir)) {
                 log.info("removing " + dir + ": pgset staged it and it never completed, so it holds nothing to lose");
@@ -251,21 +260,19 @@ final class DataDirectory {
         }
     }
 
-    private void initdb(Secrets secrets) throws IOException {
+    /** @param madeAhead whether the staging directory holds a complete initdb from {@link InitdbAhead} */
+    private void initdb(Secrets secrets, boolean madeAhead) throws IOException {
         Path staging = options.volume().resolve(INITDB_STAGING);
-        log.info("initdb " + staging);
-        Path pwfile = options.volume().resolve("initdb.pw");
-        user.privateFile(pwfile, secrets.superuserPassword() + "\n");
-        try {
-            List<String> args = new ArrayList<>(List.of("-D", staging.toString(), "-U", "postgres",
-                    "--pwfile=" + pwfile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"));
-            if (options.spec().bootstrap().initdb().dataChecksums()) {
-                args.add("--data-checksums");
+        if (!madeAhead) {
+            log.info("initdb " + staging);
+            Path pwfile = options.volume().resolve("initdb.pw");
+            user.privateFile(pwfile, secrets.superuserPassword() + "\n");
+            try {
+                tools.run(INITDB_TIMEOUT, "initdb", InitdbAhead.arguments(staging, pwfile,
+                        options.spec().bootstrap().initdb().dataChecksums(), fileSync).toArray(String[]::new));
+            } finally {
+                Files.deleteIfExists(pwfile);
             }
-            args.addAll(fileSync.skipPerFileSync());
-            tools.run(Duration.ofMinutes(5), "initdb", args.toArray(String[]::new));
-        } finally {
-            Files.deleteIfExists(pwfile);
         }
         fileSync.sync(staging); // durable before it becomes pgdata
         StagedData.install(staging, options.pgdata());

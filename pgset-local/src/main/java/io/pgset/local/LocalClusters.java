@@ -7,8 +7,10 @@ import io.pgset.core.plan.RolloutPreview;
 import io.pgset.core.plan.SwitchoverPlanner;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.core.tls.CertificateAuthority;
+import io.pgset.instance.InitdbAhead;
 import io.pgset.instance.InstalledServer;
 import io.pgset.instance.Poll;
+import io.pgset.instance.Secrets;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -74,6 +76,8 @@ public final class LocalClusters {
         ControllerClient controller = new ControllerClient(home);
         UpLeftovers leftovers = new UpLeftovers(pgsetHome, home, launcher, out, exists(name));
         Optional<Process> warmController = Optional.empty();
+        Optional<InitdbAhead.Started> initdbAhead = Optional.empty();
+        boolean isNew = !exists(name);
         try {
             Files.createDirectories(home.dir());
             try (ChangeLock lock = ChangeLock.take(home)) {
@@ -90,6 +94,9 @@ public final class LocalClusters {
                     Json.writeText(home.spec(), SpecReader.write(spec));
                 }
                 LocalSecrets.ensure(home, spec.bootstrap().initdb().owner());
+                if (isNew && !running) {
+                    initdbAhead = initdbAhead(home, spec);
+                }
                 Services.ensure(home, pgsetHome);
                 if (running) {
                     out.println("cluster " + name + ": controller already running (pid "
@@ -103,10 +110,12 @@ public final class LocalClusters {
             }
         } catch (IOException e) {
             warmController.ifPresent(ControllerStart::stopWarm);
+            initdbAhead.ifPresent(InitdbAhead.Started::abandon);
             leftovers.remove(controller);
             throw new PgsetException("cannot prepare cluster " + name + " in " + home.dir() + ": " + IoMessages.describe(e), e);
         } catch (RuntimeException e) {
             warmController.ifPresent(ControllerStart::stopWarm);
+            initdbAhead.ifPresent(InitdbAhead.Started::abandon);
             leftovers.remove(controller);
             throw e;
         }
@@ -115,6 +124,25 @@ public final class LocalClusters {
         } catch (RestoreFailedException e) {
             removeFailedRecovery(home, controller, leftovers);
             throw e;
+        }
+    }
+
+    /**
+     * A new cluster's first instance will make a new database on an empty volume: its initdb starts
+     * now, beside the controller's and the instance manager's start, and the instance manager takes
+     * it over ({@link InitdbAhead}). Not for a cluster restored from a backup, and not on a volume
+     * that exists already (one kept from a deleted cluster of the same name). Should it fail to
+     * start, the instance manager runs initdb itself, as without it.
+     */
+    private Optional<InitdbAhead.Started> initdbAhead(ClusterHome home, ClusterSpec spec) {
+        if (spec.instances() < 1 || spec.bootstrap().recovery().isPresent()) {
+            return Optional.empty();
+        }
+        try {
+            return InitdbAhead.start(home.volume(spec.podName(0)), Path.of(spec.postgres().binDir()),
+                    spec.bootstrap().initdb().dataChecksums(), Secrets.read(home.secrets()).superuserPassword());
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 
