@@ -148,10 +148,24 @@ public final class InstanceManager implements AutoCloseable {
      */
     private boolean ensureBootstrapped(java.sql.Connection session) throws SQLException, IOException {
         boolean ran = bootstrapOnce(session);
+        if (ran) {
+            housekeeper.soon("the checkpoint after bootstrap", this::checkpoint);
+        }
         if (pgBackRest.ensureStanza(config.spec())) {
             wakeArchiver();
         }
         return ran;
+    }
+
+    /**
+     * Bootstrap leaves the new database's pages dirty (about 900 buffers, 300 files to sync); the
+     * first replica's pg_basebackup begins with a checkpoint that would write them while the new
+     * cluster waits. Run as soon as bootstrap ends, it overlaps with the replica's creation.
+     */
+    private void checkpoint() throws SQLException {
+        try (java.sql.Connection c = session(self()).open("postgres"); java.sql.Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+        }
     }
 
     private boolean bootstrapOnce(java.sql.Connection session) throws SQLException, IOException {
