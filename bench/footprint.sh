@@ -128,7 +128,8 @@ for round in $(seq 1 "$rounds"); do
     sleep "$idle"
     measure idle "$i" "$round" "$home"
     idle_jvm "$i" "$round" "$home"
-    "$tree/bin/pgset" --home "$home" delete bench --volumes >/dev/null
+    # Deleted only at the end, as in bench/up.sh: the next round's initdb would pay for the delete.
+    "$tree/bin/pgset" --home "$home" down bench >/dev/null
   done
 done
 

@@ -10,8 +10,7 @@ rounds=${1:-3}
 home=$(mktemp -d)
 chmod 755 "$home"
 cleanup() {
-  bin/pgset --home "$home" down bench >/dev/null 2>&1 || true
-  bin/pgset --home "$home" down benchp >/dev/null 2>&1 || true
+  for c in "$home"/clusters/*/; do [ -d "$c" ] && bin/pgset --home "$home" down "$(basename "$c")" >/dev/null 2>&1; done
   pkill -9 -f "$home" 2>/dev/null || true
   rm -rf "$home"
 }
@@ -40,25 +39,41 @@ for t, what, f in sorted(rows):
 PY
 }
 
-parallel_spec="$home/parallel.yaml"
-printf 'apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: benchp}\nspec: {instances: 3, podManagementPolicy: Parallel}\n' \
-  > "$parallel_spec"
-
-ordered() { # round: the default cluster: up, one more replica, down, up again, delete
-  start=$(date +%s%N); bin/pgset --home "$home" up bench >/dev/null; up+=("$(seconds "$start")")
-  [ "$1" = 1 ] && first=$(timeline "$start" "$home/clusters/bench")
-  start=$(date +%s%N); bin/pgset --home "$home" scale bench --instances 4 >/dev/null; add+=("$(seconds "$start")")
-  bin/pgset --home "$home" down bench >/dev/null
-  start=$(date +%s%N); bin/pgset --home "$home" up bench >/dev/null; restart+=("$(seconds "$start")")
-  bin/pgset --home "$home" delete bench --volumes >/dev/null
+# Each round's clusters are new ones of their own, stopped once measured and deleted only at the
+# end: on ext4 without a journal (this machine's), a file created within a minute of thousands being
+# deleted costs up to 40 times its usual CPU (the allocator skips recently freed inodes), so a round
+# that followed the last one's delete would measure that delete. file_cost prints the cost now.
+file_cost() { # microseconds to create one file in a new directory of the home
+  python3 - "$home" <<'PY'
+import os, sys, tempfile, time
+d = tempfile.mkdtemp(dir=sys.argv[1])
+start = time.perf_counter()
+for i in range(300):
+    os.close(os.open(f"{d}/f{i}", os.O_CREAT | os.O_WRONLY))
+print(f"{(time.perf_counter() - start) / 300 * 1e6:.0f}")
+PY
 }
-parallel() { # round: the same 3 instances with podManagementPolicy: Parallel, up, then delete
-  start=$(date +%s%N); bin/pgset --home "$home" up -f "$parallel_spec" >/dev/null; upp+=("$(seconds "$start")")
-  [ "$1" = 1 ] && firstp=$(timeline "$start" "$home/clusters/benchp")
-  bin/pgset --home "$home" delete benchp --volumes >/dev/null
+
+ordered() { # round: a new default cluster: up, one more replica, down, up again, down
+  local c=bench$1
+  start=$(date +%s%N); bin/pgset --home "$home" up "$c" >/dev/null; up+=("$(seconds "$start")")
+  [ "$1" = 1 ] && first=$(timeline "$start" "$home/clusters/$c")
+  start=$(date +%s%N); bin/pgset --home "$home" scale "$c" --instances 4 >/dev/null; add+=("$(seconds "$start")")
+  bin/pgset --home "$home" down "$c" >/dev/null
+  start=$(date +%s%N); bin/pgset --home "$home" up "$c" >/dev/null; restart+=("$(seconds "$start")")
+  bin/pgset --home "$home" down "$c" >/dev/null
+}
+parallel() { # round: a new cluster of 3 instances with podManagementPolicy: Parallel, up, then down
+  local c=benchp$1
+  printf 'apiVersion: pgset.io/v1alpha1\nkind: PostgresCluster\nmetadata: {name: %s}\nspec: {instances: 3, podManagementPolicy: Parallel}\n' \
+    "$c" > "$home/$c.yaml"
+  start=$(date +%s%N); bin/pgset --home "$home" up -f "$home/$c.yaml" >/dev/null; upp+=("$(seconds "$start")")
+  [ "$1" = 1 ] && firstp=$(timeline "$start" "$home/clusters/$c")
+  bin/pgset --home "$home" down "$c" >/dev/null
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+cost_before=$(file_cost)
 up=() upp=() add=() restart=()
 for i in $(seq 1 "$rounds"); do
   # Alternating which goes first, so that a drift in the machine's load favours neither.
@@ -69,6 +84,7 @@ summary() { printf '%s\n' "${@:2}" | sort -n | awk -v what="$1" '{a[NR]=$1} END 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo "pgset bench on $(nproc) cores, PostgreSQL $(/usr/lib/postgresql/15/bin/postgres --version | awk '{print $3}'),"\
   "load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after"
+echo "creating a file in the bench's home: $cost_before us before, $(file_cost) us after"
 summary "up (new cluster, 3 instances) to Healthy" "${up[@]}"
 summary "  the same with podManagementPolicy: Parallel" "${upp[@]}"
 awk -v o="$(median "${up[@]}")" -v p="$(median "${upp[@]}")" \
