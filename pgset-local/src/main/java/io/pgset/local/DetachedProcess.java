@@ -36,10 +36,13 @@ final class DetachedProcess extends Process {
     /**
      * The shell: {@code $1} the log, {@code $2} whether to stay ({@code keep}), then the command.
      * The forked shell prints its pid and becomes the daemon, whose output goes to the log and whose
-     * standard input is the shell's.
+     * standard input is the shell's. The shell says the pid itself, once the daemon's output has left
+     * the pipe: the JDK closes a child's output when the child ends, keeping only what was written,
+     * so a pid written by the forked shell after this one ended would be lost.
      */
     private static final String SHELL = "log=$1; keep=$2; shift 2;"
-            + " setsid --fork sh -c 'echo $$; exec \"$@\" >>\"$0\" 2>&1' \"$log\" \"$@\" || exit 1;"
+            + " pid=$(setsid --fork sh -c 'echo $$; exec \"$@\" >>\"$0\" 2>&1' \"$log\" \"$@\") || exit 1;"
+            + " echo \"$pid\";"
             + " if [ \"$keep\" = keep ]; then exec sleep " + KEEP_SHELL + " 0</dev/null; fi";
 
     private final Process shell;
@@ -58,8 +61,7 @@ final class DetachedProcess extends Process {
             throws IOException {
         List<String> shellCommand = new ArrayList<>(List.of("sh", "-c", SHELL, "sh", log.toString(),
                 warm ? "keep" : "go"));
-        // The shell gives the daemon its session; a setsid of its own there would fork again.
-        shellCommand.addAll(command.get(0).equals("setsid") ? command.subList(1, command.size()) : command);
+        shellCommand.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(shellCommand)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(warm ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
