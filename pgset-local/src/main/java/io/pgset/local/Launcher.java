@@ -60,10 +60,9 @@ public record Launcher(List<String> javaCommand, boolean detached) {
         return start(command, true, jvmLog);
     }
 
-    /** {@code setsid java}, the marker, the daemon JVM flags, {@code extra}, then the class path and main class. */
+    /** {@code java}, the marker, the daemon JVM flags, {@code extra}, then the class path and main class. */
     private List<String> command(String marker, List<String> extra) {
         List<String> command = new ArrayList<>();
-        command.add("setsid");
         command.add(javaCommand.get(0));
         if (marker != null) {
             command.add("-Dpgset.marker=" + marker);
@@ -79,12 +78,17 @@ public record Launcher(List<String> javaCommand, boolean detached) {
         return command;
     }
 
-    /** Starts {@code command}, its output appended to {@code log}; standard input a pipe from here when {@code warm}. */
+    /**
+     * Starts {@code command} in a session of its own, its output appended to {@code log}; standard
+     * input a pipe from here when {@code warm}.
+     */
     private Process start(List<String> command, boolean warm, Path log) throws IOException {
         if (detached) {
             return DetachedProcess.start(command, log, warm, DaemonJvm.ENVIRONMENT);
         }
-        ProcessBuilder builder = new ProcessBuilder(command);
+        List<String> inItsSession = new ArrayList<>(List.of("setsid"));
+        inItsSession.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(inItsSession);
         builder.environment().putAll(DaemonJvm.ENVIRONMENT);
         return builder
                 .redirectErrorStream(true)
