@@ -72,8 +72,7 @@ public final class InstanceManager implements AutoCloseable {
         this.statusReader = new StatusReader(session(self()), options.pod(), volume::usedBytes);
         this.postgres = new PostgresProcess(tools, options.pgdata(), log);
         this.supervisor = new Supervisor(options, clock, log, data, postgres, config, volume, this::ensureBootstrapped,
-                secrets, this::session);
-        supervisor.handFirstSessionTo(statusReader::adopt);
+                secrets, this::session, statusReader::adopt);
         this.roles = new RoleChanges(supervisor, postgres, data, config, statusReader, log);
         this.housekeeper = new Housekeeper(options.pod(), log);
         this.postgresLog = new PostgresLogForwarder(data.logs(), options, clock, log, LogStream::println);

@@ -47,7 +47,7 @@ final class Supervisor {
      * Takes the session that found postgres accepting connections (and bootstrap used), which would
      * otherwise be closed: a TLS handshake and a SCRAM exchange less on the way to ready.
      */
-    private volatile java.util.function.Consumer<java.sql.Connection> firstSession = Supervisor::closeQuietly;
+    private final java.util.function.Consumer<java.sql.Connection> firstSession;
     /** Whom to stream from; empty on a primary. */
     private volatile Optional<InstanceOptions.Endpoint> upstream;
 
@@ -63,8 +63,10 @@ final class Supervisor {
 
     Supervisor(InstanceOptions options, Clock clock, InstanceLog log, DataDirectory data, PostgresProcess postgres,
                ConfigWriter config, VolumeUsage volume, Bootstrapper bootstrap, Secrets secrets,
-               java.util.function.Function<InstanceOptions.Endpoint, PostgresSession> sessions) {
+               java.util.function.Function<InstanceOptions.Endpoint, PostgresSession> sessions,
+               java.util.function.Consumer<java.sql.Connection> firstSession) {
         this.sessions = sessions;
+        this.firstSession = firstSession;
         this.options = options;
         this.clock = clock;
         this.log = log;
@@ -81,11 +83,6 @@ final class Supervisor {
 
     void start() {
         thread.start();
-    }
-
-    /** Who takes the first session of each start of postgres; it must return at once. */
-    void handFirstSessionTo(java.util.function.Consumer<java.sql.Connection> taker) {
-        firstSession = taker;
     }
 
     /** Adds what to do, without blocking, each time postgres has started (or restarted) and runs. */
