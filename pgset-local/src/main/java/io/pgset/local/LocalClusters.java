@@ -142,6 +142,8 @@ public final class LocalClusters {
             return InitdbAhead.start(home.volume(spec.podName(0)), Path.of(spec.postgres().binDir()),
                     spec.bootstrap().initdb().dataChecksums(), Secrets.read(home.secrets()).superuserPassword());
         } catch (IOException e) {
+            out.println("cluster " + home.name() + ": initdb not started ahead (" + IoMessages.describe(e)
+                    + "); the first instance runs it");
             return Optional.empty();
         }
     }
