@@ -147,7 +147,7 @@ public final class InstanceManager implements AutoCloseable {
      */
     private boolean ensureBootstrapped(java.sql.Connection session) throws SQLException, IOException {
         boolean ran = bootstrapOnce(session);
-        if (ran) {
+        if (ran && options.spec().instances() > 1) {
             housekeeper.soon("the checkpoint after bootstrap", this::checkpoint);
         }
         if (pgBackRest.ensureStanza(config.spec())) {
@@ -159,7 +159,9 @@ public final class InstanceManager implements AutoCloseable {
     /**
      * Bootstrap leaves the new database's pages dirty (about 900 buffers, 300 files to sync); the
      * first replica's pg_basebackup begins with a checkpoint that would write them while the new
-     * cluster waits. Run as soon as bootstrap ends, it overlaps with the replica's creation.
+     * cluster waits. Run as soon as bootstrap ends, it overlaps with the replica's creation. Not
+     * for a cluster of one instance: nothing would clone it now, and a checkpoint may preallocate a
+     * WAL segment (16 MiB more on a small volume) that would otherwise come only minutes later.
      */
     private void checkpoint() throws SQLException {
         try (java.sql.Connection c = session(self()).open("postgres"); java.sql.Statement s = c.createStatement()) {
