@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
@@ -47,7 +46,7 @@ class DataDirectoryIT {
 
     @AfterAll
     static void removeTemplate() throws IOException {
-        delete(template);
+        TestTrees.delete(template);
     }
 
     @BeforeEach
@@ -64,7 +63,7 @@ class DataDirectoryIT {
 
     @AfterEach
     void removeVolume() throws IOException {
-        delete(root);
+        TestTrees.delete(root);
     }
 
     @Test
@@ -167,16 +166,5 @@ class DataDirectoryIT {
     private static Path accessible(Path dir) throws IOException {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         return dir;
-    }
-
-    private static void delete(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

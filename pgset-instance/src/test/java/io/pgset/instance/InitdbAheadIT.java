@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -50,7 +49,7 @@ class InitdbAheadIT {
             p.destroyForcibly();
         }
         InitdbAhead.awaitUnlocked(volume.resolve(InitdbAhead.RECORD), Duration.ofSeconds(30));
-        delete(root);
+        TestTrees.delete(root);
     }
 
     @Test
@@ -204,16 +203,5 @@ class InitdbAheadIT {
 
     private static String controlData(Path pgdata) throws IOException {
         return new Tools(BIN, USER).output(Duration.ofSeconds(30), "pg_controldata", "-D", pgdata.toString());
-    }
-
-    private static void delete(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
