@@ -46,12 +46,11 @@ public final class InstanceManager implements AutoCloseable {
     private final Supervisor supervisor;
     private final RoleChanges roles;
     private final Housekeeper housekeeper;
+    private final PrimaryDuties primary;
     private final PostgresLogForwarder postgresLog;
     private final InstanceBackups backups;
     private final io.pgset.instance.metrics.InstanceMetrics metrics;
 
-    /** The {@link DataDirectory#generation} on which bootstrap was seen complete; -1 before. */
-    private volatile long bootstrapSeenIn = -1;
     /** Renews the instance API's certificate (its server's business); returns when the next is due. */
     private volatile Callable<Instant> apiRenewal = () -> Instant.MAX;
     private final RecentStatus statuses = new RecentStatus(this::readStatus, RECENT);
@@ -71,10 +70,12 @@ public final class InstanceManager implements AutoCloseable {
         this.volume = new VolumeUsage(options.volume(), data::keptCopies, () -> config.spec().storage());
         this.statusReader = new StatusReader(session(self()), options.pod(), volume::usedBytes);
         this.postgres = new PostgresProcess(tools, options.pgdata(), log);
-        this.supervisor = new Supervisor(options, clock, log, data, postgres, config, volume, this::ensureBootstrapped,
-                secrets, this::session, statusReader::adopt);
-        this.roles = new RoleChanges(supervisor, postgres, data, config, statusReader, log);
         this.housekeeper = new Housekeeper(options.pod(), log);
+        this.primary = new PrimaryDuties(options, secrets, data, config, pgBackRest, housekeeper, session(self()),
+                this::bootstrapping, this::runningPrimary);
+        this.supervisor = new Supervisor(options, clock, log, data, postgres, config, volume,
+                primary::ensureBootstrapped, secrets, this::session, statusReader::adopt);
+        this.roles = new RoleChanges(supervisor, postgres, data, config, statusReader, log);
         this.postgresLog = new PostgresLogForwarder(data.logs(), options, clock, log, LogStream::println);
         this.backups = new InstanceBackups(pgBackRest, user, options, log, clock);
         this.metrics = new io.pgset.instance.metrics.InstanceMetrics(options.spec().name(), options.pod(), statuses::recent,
@@ -91,44 +92,17 @@ public final class InstanceManager implements AutoCloseable {
         housekeeper.every(CERTIFICATE_CHECK, "certificate renewal", this::renewWhenDue);
         housekeeper.every(LOG_PRUNE, "pruning postgres's log files", data.logs()::prune);
         postgresLog.start();
-        housekeeper.every(STANZA_CHECK, "creating the pgBackRest stanza", this::ensureStanzaOnPrimary);
+        housekeeper.every(STANZA_CHECK, "creating the pgBackRest stanza", primary::ensureStanza);
         metrics.start();
     }
 
-    /**
-     * A primary archives only once its stanza exists. It is created when a primary starts, but a
-     * replica promoted by a switchover or failover may be the first primary with the backup section
-     * (one added by apply), and the repository may have been unreachable at the start: until it
-     * exists, this tries again, and postgres keeps every WAL segment meanwhile.
-     */
-    private void ensureStanzaOnPrimary() throws SQLException {
-        if (supervisor.state().started() && postgres.running().isPresent() && !data.isStandby()
-                && pgBackRest.ensureStanza(config.spec())) {
-            wakeArchiver();
-        }
+    private void bootstrapping(String what) {
+        supervisor.enter(Lifecycle.BOOTSTRAPPING, what);
     }
 
-    /**
-     * A promotion writes no checkpoint, so pg_control keeps the old timeline until the next one,
-     * minutes later: what reads pg_control meanwhile (pg_rewind of the old primary, a backup from a
-     * standby, which restarts its own checkpoints from the primary's) sees the old timeline. One
-     * checkpoint now, off the promotion's path, then the archive's stanza.
-     */
-    private void afterPromotion() throws SQLException {
-        try (var c = session(self()).open("postgres"); var s = c.createStatement()) {
-            s.execute("CHECKPOINT");
-        }
-        ensureStanzaOnPrimary();
-    }
-
-    /**
-     * postgres's archiver waits a minute after three failed attempts; a configuration reload
-     * wakes it, so WAL kept while there was no stanza is archived at once.
-     */
-    private void wakeArchiver() throws SQLException {
-        try (var c = session(self()).open("postgres"); var s = c.createStatement()) {
-            s.execute("SELECT pg_reload_conf()");
-        }
+    /** Whether this instance runs as a primary now: started, postgres running, no standby data. */
+    private boolean runningPrimary() {
+        return supervisor.state().started() && postgres.running().isPresent() && !data.isStandby();
     }
 
     private InstanceOptions.Endpoint self() {
@@ -139,46 +113,6 @@ public final class InstanceManager implements AutoCloseable {
     private PostgresSession session(InstanceOptions.Endpoint to) {
         return new PostgresSession(to.host(), to.port(), secrets.superuserPassword(),
                 () -> config.tlsOn() ? Optional.of(tls.caFile()) : Optional.empty());
-    }
-
-    /**
-     * Runs bootstrap on this primary's database unless it finished before (true when it ran now),
-     * then makes sure its archive has a stanza.
-     */
-    private boolean ensureBootstrapped(java.sql.Connection session) throws SQLException, IOException {
-        boolean ran = bootstrapOnce(session);
-        if (ran && options.spec().instances() > 1) {
-            housekeeper.soon("the checkpoint after bootstrap", this::checkpoint);
-        }
-        if (pgBackRest.ensureStanza(config.spec())) {
-            wakeArchiver();
-        }
-        return ran;
-    }
-
-    /**
-     * Bootstrap leaves the new database's pages dirty (about 900 buffers, 300 files to sync); the
-     * first replica's pg_basebackup begins with a checkpoint that would write them while the new
-     * cluster waits. Run as soon as bootstrap ends, it overlaps with the replica's creation. Not
-     * for a cluster of one instance: nothing would clone it now, and a checkpoint may preallocate a
-     * WAL segment (16 MiB more on a small volume) that would otherwise come only minutes later.
-     */
-    private void checkpoint() throws SQLException {
-        try (java.sql.Connection c = session(self()).open("postgres"); java.sql.Statement s = c.createStatement()) {
-            s.execute("CHECKPOINT");
-        }
-    }
-
-    private boolean bootstrapOnce(java.sql.Connection session) throws SQLException, IOException {
-        if (bootstrapSeenIn == data.generation()) {
-            return false; // seen on this very data: a record in the database does not go away
-        }
-        Bootstrap bootstrap = new Bootstrap(session(self()), options.spec().bootstrap().initdb(), secrets,
-                options.initSql());
-        boolean ran = bootstrap.ensure(session, data.legacyMarker(),
-                () -> supervisor.enter(Lifecycle.BOOTSTRAPPING, "creating roles, database and init SQL"));
-        bootstrapSeenIn = data.generation();
-        return ran;
     }
 
     /**
@@ -289,7 +223,7 @@ public final class InstanceManager implements AutoCloseable {
 
     public void promote() throws SQLException {
         roles.promote();
-        housekeeper.soon("the checkpoint after a promotion", this::afterPromotion);
+        primary.afterPromotion();
     }
 
     public void follow(InstanceOptions.Endpoint primary) throws IOException, SQLException {
