@@ -49,7 +49,7 @@ record HealthyWait(PrintStream out, Duration every) {
                     .flatMap(s -> s.pods().stream().map(ClusterStatus.PodStatus::message)
                             .filter(m -> m != null && m.contains(RestoreSource.FAILED)).findFirst());
             if (restoreFailed.isPresent()) {
-                throw new Poll.GiveUp(new LocalClusters.RestoreFailedException("cluster " + home.name() + " cannot be created: "
+                throw new Poll.GiveUp(new ClusterUp.RestoreFailedException("cluster " + home.name() + " cannot be created: "
                         + restoreFailed.get()));
             }
             return status.filter(s -> s.phase() == Phase.HEALTHY && version.equals(s.specVersion())
