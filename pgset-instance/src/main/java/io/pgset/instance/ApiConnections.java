@@ -21,9 +21,10 @@ import javax.net.ssl.SSLContext;
  *       once does. The controller sends it on every pass, so on a new connection each time it cost
  *       a TLS handshake on both sides four times a second, about half of an idle controller's CPU.</li>
  *   <li>Any other method goes on a new connection, unless the caller declares the request a read
- *       that is safe to send twice ({@link #sendRepeatable}); then it goes as a GET does. A POST that fails on a kept connection after its
- *       bytes left may have been carried out, and promote, demote or follow must never be carried
- *       out twice; on a new connection a failure is the server's own answer to this one request.
+ *       that is safe to send twice ({@link #sendRepeatable}); then it goes as a GET does. A POST
+ *       that fails on a kept connection after its bytes left may have been carried out, and
+ *       promote, demote or follow must never be carried out twice; on a new connection a failure
+ *       is the server's own answer to this one request.
  *       Once answered, that connection is kept for the requests that follow.</li>
  *   <li>Each request first closes the connections that have idled past {@link #IDLE_LIMIT}, so no
  *       thread of its own watches them.</li>

@@ -234,7 +234,10 @@ final class DataDirectory {
                 .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst();
     }
 
-    /** Removes what pgset staged and never finished; {@code keepInitdb}: but the initdb taken over from {@link InitdbAhead}. */
+    /**
+     * Removes what pgset staged and never finished; with {@code keepInitdb}, all but the initdb
+     * taken over from {@link InitdbAhead}.
+     */
     private void removeUnfinishedStaging(boolean keepInitdb) throws IOException {
         for (String staging : List.of(INITDB_STAGING, CLONE_STAGING, Restore.STAGING)) {
             if (keepInitdb && staging.equals(INITDB_STAGING)) {
