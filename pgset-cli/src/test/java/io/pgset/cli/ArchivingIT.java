@@ -203,11 +203,25 @@ class ArchivingIT extends PerTestHome {
             return names;
         }
         String prefix = String.format("%08X", timeline);
-        try (Stream<Path> files = Files.walk(archive)) {
-            files.map(f -> f.getFileName().toString()).map(SEGMENT::matcher).filter(Matcher::matches).map(m -> m.group(1))
-                    .filter(n -> n.startsWith(prefix)).forEach(names::add);
-        }
+        collect(archive, prefix, names);
         return names;
+    }
+
+    /**
+     * Adds the segment names under {@code dir}. Not with Files.walk: it reads each entry's
+     * attributes, and fails on the temporary file pgBackRest renames while the test looks.
+     */
+    private static void collect(Path dir, String prefix, TreeSet<String> names) throws java.io.IOException {
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                Matcher m = SEGMENT.matcher(entry.getFileName().toString());
+                if (m.matches() && m.group(1).startsWith(prefix)) {
+                    names.add(m.group(1));
+                } else if (Files.isDirectory(entry)) {
+                    collect(entry, prefix, names);
+                }
+            }
+        }
     }
 
     /** Every segment from {@code first} to {@code last} (same timeline) is among {@code archived}. */
