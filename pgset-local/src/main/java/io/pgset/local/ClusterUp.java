@@ -64,10 +64,11 @@ record ClusterUp(Path pgsetHome, Launcher launcher, PrintStream out) {
                     }
                     Json.writeText(home.spec(), SpecReader.write(spec));
                 }
-                LocalSecrets.ensure(home, spec.bootstrap().initdb().owner());
                 if (isNew && !running) {
+                    LocalSecrets.ensurePasswords(home); // initdb's, so it starts before the CA is made
                     initdbAhead = initdbAhead(home, spec);
                 }
+                LocalSecrets.ensure(home, spec.bootstrap().initdb().owner());
                 Services.ensure(home, pgsetHome);
                 if (running) {
                     out.println("cluster " + name + ": controller already running (pid "

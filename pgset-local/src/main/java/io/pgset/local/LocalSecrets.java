@@ -26,15 +26,8 @@ public final class LocalSecrets {
 
     /** Creates whatever secret is missing; existing ones are never replaced (volumes depend on them). */
     public static void ensure(ClusterHome home, String appUser) throws IOException {
+        ensurePasswords(home);
         Path dir = home.secrets();
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        for (String name : new String[] {Secrets.SUPERUSER_PASSWORD, Secrets.REPLICATION_PASSWORD,
-                Secrets.APP_PASSWORD, Secrets.API_TOKEN}) {
-            if (!Files.exists(dir.resolve(name))) {
-                DurableFiles.writePrivate(dir.resolve(name), random() + "\n");
-            }
-        }
         if (!Files.exists(dir.resolve(CA_CERTIFICATE)) || !Files.exists(dir.resolve(CA_KEY))) {
             // The cluster's own CA: it signs every instance's certificates (ca.key never leaves secrets/).
             CertificateAuthority ca = CertificateAuthority.create(home.name(), Instant.now());
@@ -44,6 +37,22 @@ public final class LocalSecrets {
         String app = Files.readString(dir.resolve(Secrets.APP_PASSWORD)).strip();
         // Any host and port: the same app password opens the services and every instance.
         DurableFiles.writePrivate(pgpass(home), "127.0.0.1:*:*:" + appUser + ":" + app + "\nlocalhost:*:*:" + appUser + ":" + app + "\n");
+    }
+
+    /**
+     * Creates whichever password or token is missing, and nothing else: all that initdb needs, so
+     * that {@code up} can start it before it makes the CA, which costs 70-90 ms in a new JVM.
+     */
+    public static void ensurePasswords(ClusterHome home) throws IOException {
+        Path dir = home.secrets();
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        for (String name : new String[] {Secrets.SUPERUSER_PASSWORD, Secrets.REPLICATION_PASSWORD,
+                Secrets.APP_PASSWORD, Secrets.API_TOKEN}) {
+            if (!Files.exists(dir.resolve(name))) {
+                DurableFiles.writePrivate(dir.resolve(name), random() + "\n");
+            }
+        }
     }
 
     /** The CA certificate clients verify the cluster's servers against (sslrootcert). */
