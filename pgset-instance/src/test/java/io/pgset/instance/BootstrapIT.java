@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgset.core.model.ClusterSpec.InitdbSpec;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class BootstrapIT {
 
-    private static final PostgresUser USER = PostgresUser.current();
-    private static final Tools TOOLS = new Tools(Path.of("/usr/lib/postgresql/15/bin"), USER);
     private static final Secrets SECRETS = new Secrets("superuser-pw", "replication-pw", "app-pw", "token");
 
     private Path root;
@@ -40,15 +35,13 @@ class BootstrapIT {
 
     @BeforeEach
     void startPostgres() throws Exception {
-        root = Files.createTempDirectory("pgset-bootstrap-");
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        root = ScratchPostgres.root("pgset-bootstrap-");
         pgdata = root.resolve("pgdata");
-        USER.privateDirectory(pgdata);
-        TOOLS.run(Duration.ofMinutes(2), "initdb", "-D", pgdata.toString(), "-U", "postgres", "--auth=trust",
-                "--locale=C.UTF-8", "--no-sync");
-        int port = freePort();
-        postgres = new ProcessBuilder(TOOLS.command("postgres", "-D", pgdata.toString(), "-p", Integer.toString(port),
-                "-k", pgdata.toString(), "-c", "listen_addresses=127.0.0.1", "-c", "log_connections=on", "-c", "fsync=off"))
+        ScratchPostgres.initdb(pgdata);
+        int port = ScratchPostgres.freePort();
+        postgres = new ProcessBuilder(ScratchPostgres.TOOLS.command("postgres", "-D", pgdata.toString(),
+                "-p", Integer.toString(port), "-k", pgdata.toString(), "-c", "listen_addresses=127.0.0.1",
+                "-c", "log_connections=on", "-c", "fsync=off"))
                 .redirectErrorStream(true).redirectOutput(root.resolve("postgres.log").toFile()).start();
         session = new PostgresSession("127.0.0.1", port, SECRETS.superuserPassword(), Optional::empty);
         awaitConnections();
@@ -162,8 +155,8 @@ class BootstrapIT {
     private void awaitConnections() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
-            assertThat(postgres.isAlive()).as("postgres runs; its log: %s", Files.readString(root.resolve("postgres.log")))
-                    .isTrue();
+            assertThat(postgres.isAlive())
+                    .as("postgres runs; its log: %s", Files.readString(root.resolve("postgres.log"))).isTrue();
             try (Connection c = session.open("postgres")) {
                 return;
             } catch (SQLException e) {
@@ -172,12 +165,6 @@ class BootstrapIT {
                 }
             }
             Thread.sleep(50);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

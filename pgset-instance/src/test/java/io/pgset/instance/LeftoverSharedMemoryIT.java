@@ -3,11 +3,8 @@ package io.pgset.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -23,8 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class LeftoverSharedMemoryIT {
 
-    private static final PostgresUser USER = PostgresUser.current();
-    private static final Tools TOOLS = new Tools(Path.of("/usr/lib/postgresql/15/bin"), USER);
+    private static final PostgresUser USER = ScratchPostgres.USER;
 
     private Path root;
     private Path pgdata;
@@ -32,13 +28,10 @@ class LeftoverSharedMemoryIT {
 
     @BeforeEach
     void initdb() throws IOException {
-        root = Files.createTempDirectory("pgset-shm-");
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        root = ScratchPostgres.root("pgset-shm-");
         pgdata = root.resolve("volume/pgdata");
         USER.privateDirectory(root.resolve("volume"));
-        USER.privateDirectory(pgdata);
-        TOOLS.run(Duration.ofMinutes(2), "initdb", "-D", pgdata.toString(), "-U", "postgres", "--auth=trust",
-                "--locale=C.UTF-8", "--no-sync");
+        ScratchPostgres.initdb(pgdata);
     }
 
     @AfterEach
@@ -56,8 +49,8 @@ class LeftoverSharedMemoryIT {
 
     @Test
     void aRunningPostmastersSegmentIsKeptAndAKilledOnesIsReleased() throws Exception {
-        postgres = new ProcessBuilder(TOOLS.command("postgres", "-D", pgdata.toString(), "-p",
-                Integer.toString(freePort()), "-k", pgdata.toString(), "-c", "listen_addresses="))
+        postgres = new ProcessBuilder(ScratchPostgres.TOOLS.command("postgres", "-D", pgdata.toString(), "-p",
+                Integer.toString(ScratchPostgres.freePort()), "-k", pgdata.toString(), "-c", "listen_addresses="))
                 .redirectErrorStream(true).redirectOutput(root.resolve("postgres.log").toFile()).start();
         LeftoverSharedMemory.Recorded recorded = awaitReady();
         assertThat(recorded.postmasterPid()).isEqualTo(postgres.pid());
@@ -106,11 +99,5 @@ class LeftoverSharedMemoryIT {
         List<ProcessHandle> all = Stream.concat(Stream.of(postmaster.toHandle()), postmaster.descendants()).toList();
         all.forEach(ProcessHandle::destroyForcibly);
         all.forEach(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> p).join());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
