@@ -40,19 +40,8 @@ PY
 }
 
 # Each round's clusters are new ones of their own, stopped once measured and deleted only at the
-# end: on ext4 without a journal (this machine's), a file created within a minute of thousands being
-# deleted costs up to 40 times its usual CPU (the allocator skips recently freed inodes), so a round
-# that followed the last one's delete would measure that delete. file_cost prints the cost now.
-file_cost() { # microseconds to create one file in a new directory of the home
-  python3 - "$home" <<'PY'
-import os, sys, tempfile, time
-d = tempfile.mkdtemp(dir=sys.argv[1])
-start = time.perf_counter()
-for i in range(300):
-    os.close(os.open(f"{d}/f{i}", os.O_CREAT | os.O_WRONLY))
-print(f"{(time.perf_counter() - start) / 300 * 1e6:.0f}")
-PY
-}
+# end, so that no round measures the last one's delete (see bench/filesystem.sh).
+. bench/filesystem.sh
 
 ordered() { # round: a new default cluster: up, one more replica, down, up again, down
   local c=bench$1
@@ -73,7 +62,7 @@ parallel() { # round: a new cluster of 3 instances with podManagementPolicy: Par
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-cost_before=$(file_cost)
+cost_before=$(file_cost "$home")
 up=() upp=() add=() restart=()
 for i in $(seq 1 "$rounds"); do
   # Alternating which goes first, so that a drift in the machine's load favours neither.
@@ -84,7 +73,7 @@ summary() { printf '%s\n' "${@:2}" | sort -n | awk -v what="$1" '{a[NR]=$1} END 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo "pgset bench on $(nproc) cores, PostgreSQL $(/usr/lib/postgresql/15/bin/postgres --version | awk '{print $3}'),"\
   "load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after"
-echo "creating a file in the bench's home: $cost_before us before, $(file_cost) us after"
+echo "creating a file in the bench's home: $cost_before us before, $(file_cost "$home") us after"
 summary "up (new cluster, 3 instances) to Healthy" "${up[@]}"
 summary "  the same with podManagementPolicy: Parallel" "${upp[@]}"
 awk -v o="$(median "${up[@]}")" -v p="$(median "${upp[@]}")" \

@@ -9,10 +9,13 @@ here=$(pwd)
 other=$(cd "${1:?usage: bench/versus.sh OTHER_CHECKOUT [ROUNDS]}" && pwd)
 rounds=${2:-3}
 . bench/common.sh
+. bench/filesystem.sh
 require_builds "$here" "$other"
 
 seconds() { python3 -c "import sys,time; print(f'{(time.time_ns()-int(sys.argv[1]))/1e9:.2f}')" "$1"; }
 
+probe=$(mktemp -d); homes+=("$probe")
+cost_before=$(file_cost "$probe")
 declare -A up restart
 for i in $(seq 1 "$rounds"); do
   for tree in "$here" "$other"; do
@@ -20,15 +23,15 @@ for i in $(seq 1 "$rounds"); do
     start=$(date +%s%N); "$tree/bin/pgset" --home "$home" up bench >/dev/null; up[$tree]+="$(seconds "$start") "
     "$tree/bin/pgset" --home "$home" down bench >/dev/null
     start=$(date +%s%N); "$tree/bin/pgset" --home "$home" up bench >/dev/null; restart[$tree]+="$(seconds "$start") "
-    # Stopped, not deleted, until the end: on ext4 without a journal (this machine's), files
-    # created within a minute of thousands being deleted cost up to 40 times their usual CPU (see
-    # the README's benchmark section), and the next round's initdb would pay for this one's delete.
+    # Stopped, not deleted, until the end: the next round's initdb would pay for this one's
+    # delete (see bench/filesystem.sh).
     "$tree/bin/pgset" --home "$home" down bench >/dev/null
   done
 done
 
 median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "pgset up, $rounds rounds interleaved, on $(nproc) cores (load now: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "creating a file where the homes are: $cost_before us before, $(file_cost "$probe") us after"
 printf '%-40s %10s %10s %8s\n' "" "this" "other" "ratio"
 for what in up restart; do
   declare -n times=$what
