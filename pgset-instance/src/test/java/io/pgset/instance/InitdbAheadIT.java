@@ -157,6 +157,33 @@ class InitdbAheadIT {
         assertThat(InitdbAhead.awaitUnlocked(volume.resolve(InitdbAhead.RECORD), Duration.ofSeconds(1))).isTrue();
     }
 
+    /**
+     * In a session of its own, initdb is a scheduling group of its own (Linux's autogroup), and
+     * does not share one with the busy JVM of the `up` that started it.
+     */
+    @Test
+    void theRunnerAndInitdbRunInASessionOfTheirOwn() throws IOException {
+        InitdbAhead.Started ahead = start("secret").orElseThrow();
+        started.add(ahead.runner());
+
+        long session = session(ahead.runner().pid());
+        assertThat(session).isEqualTo(ahead.runner().pid()).isNotEqualTo(session(ProcessHandle.current().pid()));
+        assertThat(ahead.runner().descendants().filter(p -> p.isAlive()).mapToLong(p -> {
+            try {
+                return session(p.pid());
+            } catch (IOException gone) {
+                return session;
+            }
+        })).containsOnly(session);
+        ahead.abandon();
+    }
+
+    /** The session id of a process, from /proc (the sixth field of its stat line). */
+    private static long session(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
+    }
+
     private Optional<InitdbAhead.Started> start(String password) throws IOException {
         return InitdbAhead.start(volume, BIN, true, password);
     }
