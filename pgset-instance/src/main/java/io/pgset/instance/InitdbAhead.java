@@ -144,8 +144,9 @@ public final class InitdbAhead {
         FileSystemSync sync = new FileSystemSync(tools);
         List<String> initdb = tools.command("initdb", arguments(volume.resolve(DataDirectory.INITDB_STAGING),
                 passwordFile, dataChecksums, sync).toArray(String[]::new));
-        List<String> command = new ArrayList<>(List.of("setsid", "sh", "-c", RUNNER, "sh", volume.resolve(RECORD).toString(),
-                completeLine(binDir, dataChecksums, sync, superuserPassword), passwordFile.toString()));
+        List<String> command = new ArrayList<>(List.of("setsid", "sh", "-c", RUNNER, "sh",
+                volume.resolve(RECORD).toString(), completeLine(binDir, dataChecksums, sync, superuserPassword),
+                passwordFile.toString()));
         command.addAll(initdb);
         Process runner = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
