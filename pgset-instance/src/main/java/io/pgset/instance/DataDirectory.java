@@ -8,10 +8,6 @@ import io.pgset.core.model.InstanceStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -56,7 +52,7 @@ final class DataDirectory {
     private final Tools tools;
     private final PostgresUser user;
     private final Clock clock;
-    private final Function<InstanceOptions.Endpoint, PostgresSession> sessions;
+    private final Upstream upstream;
     private final InstanceLog log;
     private final LibpqTls tls = new LibpqTls();
     private final ReplicaClone clone;
@@ -76,7 +72,7 @@ final class DataDirectory {
         this.tools = tools;
         this.user = user;
         this.clock = clock;
-        this.sessions = sessions;
+        this.upstream = new Upstream(sessions, log);
         this.log = log;
         this.clone = new ReplicaClone(options, tools, user, clock, log, tls, replicationPassfile());
         this.rewind = new Rewind(options, tools, user, clock, sessions, tls, superuserPassfile());
@@ -148,7 +144,7 @@ final class DataDirectory {
             tlsReady.await(); // the upstream is asked over TLS
         }
         OptionalLong upstreamIdentifier = upstream.isPresent() && found.kind() != DataRules.Kind.EMPTY
-                ? systemIdentifier(upstream.get()) : OptionalLong.empty();
+                ? this.upstream.systemIdentifier(upstream.get()) : OptionalLong.empty();
         if (found.kind() != DataRules.Kind.EMPTY) {
             databaseSeen = true;
         }
@@ -251,18 +247,6 @@ final class DataDirectory {
         }
     }
 
-    /** The upstream's system identifier; empty when it cannot be asked now (pg_rewind checks it again). */
-    private OptionalLong systemIdentifier(InstanceOptions.Endpoint upstream) {
-        try (Connection c = sessions.apply(upstream).open("postgres"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT system_identifier::text FROM pg_control_system()")) {
-            rs.next();
-            return OptionalLong.of(Long.parseUnsignedLong(rs.getString(1)));
-        } catch (SQLException e) {
-            log.info("cannot ask " + upstream + " for its system identifier: " + e.getMessage());
-            return OptionalLong.empty();
-        }
-    }
-
     /** @param madeAhead whether the staging directory holds a complete initdb from {@link InitdbAhead} */
     private void initdb(Secrets secrets, boolean madeAhead) throws IOException {
         Path staging = options.volume().resolve(INITDB_STAGING);
@@ -291,28 +275,8 @@ final class DataDirectory {
     }
 
     private String cloneFrom(InstanceOptions.Endpoint upstream) throws IOException {
-        return clone.from(upstream, () -> systemIdentifier(upstream).stream().mapToObj(Long::toUnsignedString)
-                .findFirst(), () -> warmUpSessions(upstream));
-    }
-
-    /**
-     * Opens and closes one session to the upstream on a thread of its own, once pg_basebackup has
-     * copied everything: while the copy is synced and postgres starts, when this JVM only waits. A
-     * new instance manager's first session to any postgres costs it 150-200 ms more than the next
-     * (TLS, SCRAM and the driver's protocol run through code not yet compiled); paid here, it is not
-     * paid by the session that tells the replica is ready. Started earlier, beside pg_basebackup, it
-     * slowed the copy by as much as it saved. It asks nothing, and a failure means nothing here.
-     */
-    private void warmUpSessions(InstanceOptions.Endpoint upstream) {
-        Thread thread = new Thread(() -> {
-            try (Connection c = sessions.apply(upstream).open("postgres")) {
-                c.isValid(1);
-            } catch (SQLException e) {
-                // only a warm-up: the replica connects to the upstream on its own, and says so when it cannot
-            }
-        }, "session-warm-up");
-        thread.setDaemon(true);
-        thread.start();
+        return clone.from(upstream, () -> this.upstream.systemIdentifier(upstream).stream()
+                .mapToObj(Long::toUnsignedString).findFirst(), () -> this.upstream.warmUpSessions(upstream));
     }
 
     /**
