@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -153,18 +154,15 @@ class BootstrapIT {
     }
 
     private void awaitConnections() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
+        boolean accepted = Poll.until(Duration.ofSeconds(60), Duration.ofMillis(50), () -> {
             assertThat(postgres.isAlive())
                     .as("postgres runs; its log: %s", Files.readString(root.resolve("postgres.log"))).isTrue();
             try (Connection c = session.open("postgres")) {
-                return;
-            } catch (SQLException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
+                return true;
+            } catch (SQLException starting) {
+                return false;
             }
-            Thread.sleep(50);
-        }
+        });
+        assertThat(accepted).as("postgres accepted connections within 60 s").isTrue();
     }
 }
