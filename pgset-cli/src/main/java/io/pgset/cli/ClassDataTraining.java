@@ -3,12 +3,14 @@ package io.pgset.cli;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.spec.SpecReader;
 import io.pgset.core.tls.CertificateAuthority;
+import io.pgset.instance.ApiConnections;
 import io.pgset.instance.ApiServer;
 import io.pgset.instance.ApiTls;
 import io.pgset.instance.InstanceApi;
 import io.pgset.instance.InstanceHttpClient;
 import io.pgset.instance.InstanceManager;
 import io.pgset.instance.InstanceOptions;
+import io.pgset.instance.LocalApiSockets;
 import io.pgset.instance.LogLimits;
 import io.pgset.instance.RollingLog;
 import io.pgset.instance.Secrets;
@@ -30,7 +32,7 @@ import java.util.Properties;
  * runs this with {@code -XX:DumpLoadedClassList}, and the classes it loads are archived, so that
  * pgset's JVMs map them instead of parsing and verifying them again. It walks the paths those JVMs
  * take at start, without a real postgres: the command line, a spec, the cluster CA and
- * certificates, the TLS API server and its client, JSON, a JDBC session with a stand-in server, a
+ * certificates, the TLS API server and its client, the same over a local socket, JSON, a JDBC session with a stand-in server, a
  * child process, the rolling log. Its argument names whose archive it trains ({@link Role}): each
  * JVM maps its archive whole, so a class only another role loads would cost it memory for nothing.
  * Not a user command.
@@ -84,11 +86,16 @@ public final class ClassDataTraining {
         Path caFile = Files.writeString(dir.resolve("ca.crt"), ca.certificatePem());
         CertificateAuthority.parsePrivateKey(ca.issueClient("training", Duration.ofDays(1), Instant.now()).privateKeyPem());
         ApiTls.ServerTls tls = ApiTls.server(ca, List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1));
-        ApiServer api = new ApiServer("127.0.0.1", 0, "token", "training", tls.context());
+        LocalApiSockets sockets = new LocalApiSockets(dir.resolve("sockets"));
+        ApiServer api = new ApiServer("127.0.0.1", 0, "token", "training", tls.context()).serveLocally(sockets);
         api.secured("GET", "/status", body -> ApiServer.Response.json(InstanceStatus.unreachable("training-0", "training")));
         api.start();
         try {
             callApi(new InstanceHttpClient("token", ApiTls.client(caFile)), api.port(), "training");
+            // and as pgset's own processes call each other: on the local socket
+            javax.net.ssl.SSLContext trust = ApiTls.client(caFile);
+            callApi(new InstanceHttpClient(new ApiConnections("token", () -> trust, Optional.of(sockets))), api.port(),
+                    "training");
             if (role != Role.CONTROLLER) {
                 refusedConnection(api.port(), caFile);
             }
@@ -128,10 +135,14 @@ public final class ClassDataTraining {
                 Files.createDirectories(dir.resolve("volume")), secrets, Optional.empty(), true, Optional.empty());
         InstanceManager manager = new InstanceManager(options, Clock.systemUTC());
         try {
-            ApiServer api = InstanceApi.serve(manager, options);
+            LocalApiSockets sockets = new LocalApiSockets(dir.resolve("sockets"));
+            ApiServer api = InstanceApi.serve(manager, options, Optional.of(sockets));
             try {
                 callApi(new InstanceHttpClient("training", ApiTls.client(dir.resolve("ca.crt"))), api.port(),
                         manager.status().message());
+                javax.net.ssl.SSLContext trust = ApiTls.client(dir.resolve("ca.crt"));
+                callApi(new InstanceHttpClient(new ApiConnections("training", () -> trust, Optional.of(sockets))),
+                        api.port(), manager.status().message());
             } finally {
                 api.close();
             }

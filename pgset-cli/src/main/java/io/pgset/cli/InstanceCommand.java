@@ -98,7 +98,8 @@ final class InstanceCommand implements Callable<Integer> {
         io.pgset.local.ControllerWatchdog.start(main.pgsetHome(), cluster, cluster + "-" + ordinal,
                 io.pgset.local.Launcher.ofCurrentJvm(Main.MAIN_CLASS));
         // Told at once when it becomes ready, the controller starts the next ordinal without waiting for its tick.
-        InstanceMain.run(options, () -> io.pgset.local.ControllerWake.send(home));
+        InstanceMain.run(options, () -> io.pgset.local.ControllerWake.send(home),
+                Optional.of(home.apiSockets()));
         return 0;
     }
 }

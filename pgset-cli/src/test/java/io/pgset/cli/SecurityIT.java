@@ -16,7 +16,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Secure from the start: TLS and SCRAM only, no secret in argv, environment or logs, non-root postgres, token-guarded TLS APIs. */
+/**
+ * Secure from the start: TLS and SCRAM only, no secret in argv, environment or logs, non-root postgres,
+ * token-guarded TLS APIs, and owner-only local sockets for pgset's own calls.
+ */
 class SecurityIT extends SharedCluster {
 
     private HttpClient http;
@@ -128,6 +131,62 @@ class SecurityIT extends SharedCluster {
         // Probes answer without a token (a kubelet has none) but only say ok or why not.
         assertThat(get(apiPorts.get(1), "/readyz", null)).isEqualTo(200);
         assertThat(get(apiPorts.get(1), "/metrics", null)).isEqualTo(401);
+    }
+
+    /**
+     * pgset's own processes call each other's APIs on local sockets that only the cluster's owner
+     * may use, with the token still required there, and keep no TCP connection to those ports.
+     */
+    @Test
+    void pgsetsOwnCallsGoOverOwnerOnlyLocalSockets() throws Exception {
+        Path cluster = home.cluster("demo");
+        List<Integer> apiPorts = new ArrayList<>(List.of(PgsetHome.JSON.readTree(cluster.resolve("controller.json")
+                .toFile()).path("apiPort").asInt()));
+        List<Long> daemons = new ArrayList<>(List.of(PgsetHome.JSON.readTree(cluster.resolve("controller.json")
+                .toFile()).path("pid").asLong()));
+        for (int i = 0; i < 3; i++) {
+            apiPorts.add(PgsetHome.JSON.readTree(cluster.resolve("pods/demo-" + i + "/ports.json").toFile())
+                    .path("api").asInt());
+            daemons.add(Long.parseLong(Files.readString(cluster.resolve("pods/demo-" + i + "/pid")).strip()));
+        }
+        io.pgset.instance.LocalApiSockets sockets = new io.pgset.instance.LocalApiSockets(cluster.resolve("sockets"));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(sockets.dir())))
+                .isEqualTo("rwx------");
+        java.util.function.Supplier<javax.net.ssl.SSLContext> noTls = () -> {
+            throw new AssertionError("TLS was used although the local socket serves");
+        };
+        String token = home.secret("demo", "api-token");
+        for (int port : apiPorts) {
+            Path socket = sockets.path(port);
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
+                    .as(socket.toString()).isEqualTo("rw-------");
+            var local = new io.pgset.instance.ApiConnections(token, noTls, java.util.Optional.of(sockets));
+            assertThat(local.send("GET", "127.0.0.1", port, "/status", new byte[0], java.time.Duration.ofSeconds(5))
+                    .status()).as("token on the socket of %d", port).isEqualTo(200);
+            var wrong = new io.pgset.instance.ApiConnections("wrong", noTls, java.util.Optional.of(sockets));
+            assertThat(wrong.send("GET", "127.0.0.1", port, "/status", new byte[0], java.time.Duration.ofSeconds(5))
+                    .status()).as("wrong token on the socket of %d", port).isEqualTo(401);
+        }
+        // the controller polls every instance several times a second: had it used TCP, it would show
+        Thread.sleep(1_000);
+        for (int port : apiPorts) {
+            assertThat(tcpClients(port)).as("pgset processes connected to %d over TCP", port)
+                    .doesNotContainAnyElementsOf(daemons);
+        }
+    }
+
+    /** The pids of the processes with an established TCP connection to this loopback port. */
+    private static List<Long> tcpClients(int port) throws Exception {
+        Process ss = new ProcessBuilder("ss", "-Htnp", "state", "established", "( dport = :" + port + " )")
+                .redirectErrorStream(true).start();
+        String out = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(ss.waitFor()).as(out).isZero();
+        List<Long> pids = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("pid=(\\d+)").matcher(out);
+        while (m.find()) {
+            pids.add(Long.parseLong(m.group(1)));
+        }
+        return pids;
     }
 
     /** A lenient read made a missing port 0 and a missing slot list "drop every slot". */

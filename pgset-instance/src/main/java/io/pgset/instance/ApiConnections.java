@@ -2,17 +2,21 @@ package io.pgset.instance;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
- * Sends requests to pgset's APIs (see {@link ApiServer}) over persistent HTTPS connections, so that
- * the controller's polls every few hundred milliseconds do not each pay a TLS handshake:
+ * Sends requests to pgset's APIs (see {@link ApiServer}) over persistent connections, HTTPS or a
+ * local socket's (see {@link LocalApiSockets}), so that the controller's polls every few hundred
+ * milliseconds do not each pay a TLS handshake:
  *
  * <ol>
  *   <li>A GET or a PUT takes the idle connection kept for its server (one per TLS context, host and
- *       port). {@link ApiServer} keeps a connection open for 30 s of idleness; one idle here for
+ *       port, or per local socket). {@link ApiServer} keeps a connection open for 30 s of idleness; one idle here for
  *       {@link #IDLE_LIMIT} or longer is closed rather than used.</li>
  *   <li>A GET or a PUT that fails on a kept connection (the server closed it meanwhile, or
  *       restarted) is sent once more, on a new connection; not after a timeout (the server is slow,
@@ -39,17 +43,52 @@ public final class ApiConnections {
     /** Below the JDK server's 30 s, so a kept connection is seldom one the server is closing. */
     static final Duration IDLE_LIMIT = Duration.ofSeconds(15);
 
+    /** A TCP server; a local socket is known by its path. */
     private record Server(SSLContext tls, String host, int port) {}
 
-    private static final ConcurrentHashMap<Server, HttpsConnection> IDLE = new ConcurrentHashMap<>();
+    /** Opens a new connection to a server. */
+    @FunctionalInterface
+    private interface Opener {
+        ApiConnection open() throws IOException;
+    }
 
-    private final SSLContext tls;
+    /** The kept connection of each server: a {@link Server}, or the {@link Path} of a local socket. */
+    private static final ConcurrentHashMap<Object, ApiConnection> IDLE = new ConcurrentHashMap<>();
+
+    private final Supplier<SSLContext> tls;
     private final String token;
+    private final Optional<LocalApiSockets> sockets;
 
     /** @param tls trusts the CA of the servers called only (see {@link ApiTls#client}) */
     public ApiConnections(String token, SSLContext tls) {
+        this(token, () -> tls, Optional.empty());
+    }
+
+    /**
+     * Calls that go to a local socket where {@code sockets} has one for the loopback port called (see
+     * {@link LocalApiSockets}), over TLS otherwise.
+     *
+     * @param tls made at the first call that needs it, once: a caller that only ever uses local
+     *            sockets never loads the CA nor initialises TLS
+     */
+    public ApiConnections(String token, Supplier<SSLContext> tls, Optional<LocalApiSockets> sockets) {
         this.token = token;
-        this.tls = tls;
+        this.tls = memoized(tls);
+        this.sockets = sockets;
+    }
+
+    private static Supplier<SSLContext> memoized(Supplier<SSLContext> make) {
+        return new Supplier<>() {
+            private SSLContext made;
+
+            @Override
+            public synchronized SSLContext get() {
+                if (made == null) {
+                    made = make.get();
+                }
+                return made;
+            }
+        };
     }
 
     /**
@@ -77,26 +116,72 @@ public final class ApiConnections {
 
     private ApiAnswer send(String method, String host, int port, String path, byte[] body, Duration timeout,
             boolean repeatable) throws IOException {
-        Server server = new Server(tls, host, port);
         byte[] request = HttpMessages.request(method, host, port, path, token, body);
         closeExpired();
         try {
-            HttpsConnection kept = repeatable ? IDLE.remove(server) : null;
-            if (kept != null) {
-                try {
-                    return exchange(server, kept, request, timeout);
-                } catch (IOException e) {
-                    if (!worthRetrying(e, Thread.currentThread().isInterrupted())) {
-                        throw e;
-                    }
+            Optional<Path> socket = sockets.flatMap(s -> s.serving(host, port));
+            if (socket.isPresent()) {
+                Optional<ApiAnswer> answer = sendLocally(socket.get(), request, timeout, repeatable);
+                if (answer.isPresent()) {
+                    return answer.get();
                 }
             }
-            return exchange(server, HttpsConnection.open(tls, host, port, CONNECT_TIMEOUT), request, timeout);
+            Server server = new Server(tls.get(), host, port);
+            return send(server, () -> HttpsConnection.open(server.tls(), host, port, CONNECT_TIMEOUT), request,
+                    timeout, repeatable);
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new IOException("interrupted", e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * A request on the local socket; empty when no connection to it opens (a socket file whose
+     * server stopped), so that the request, not sent at all, goes over TCP instead.
+     */
+    private static Optional<ApiAnswer> sendLocally(Path socket, byte[] request, Duration timeout, boolean repeatable)
+            throws IOException {
+        Optional<ApiAnswer> kept = onKept(socket, request, timeout, repeatable);
+        if (kept.isPresent()) {
+            return kept;
+        }
+        ApiConnection fresh;
+        try {
+            fresh = UnixConnection.open(socket, timeout);
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw e;
+            }
+            return Optional.empty();
+        }
+        return Optional.of(exchange(socket, fresh, request, timeout));
+    }
+
+    private static ApiAnswer send(Object server, Opener opener, byte[] request, Duration timeout, boolean repeatable)
+            throws IOException {
+        Optional<ApiAnswer> kept = onKept(server, request, timeout, repeatable);
+        return kept.isPresent() ? kept.get() : exchange(server, opener.open(), request, timeout);
+    }
+
+    /**
+     * The answer on the connection kept for {@code server}, when the request may go there and it
+     * came; empty when there is none, or when it failed in a way worth a new connection.
+     */
+    private static Optional<ApiAnswer> onKept(Object server, byte[] request, Duration timeout, boolean repeatable)
+            throws IOException {
+        ApiConnection kept = repeatable ? IDLE.remove(server) : null;
+        if (kept == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(exchange(server, kept, request, timeout));
+        } catch (IOException e) {
+            if (!worthRetrying(e, Thread.currentThread().isInterrupted())) {
+                throw e;
+            }
+            return Optional.empty();
         }
     }
 
@@ -110,7 +195,7 @@ public final class ApiConnections {
         return !interrupted && !(failure instanceof SocketTimeoutException);
     }
 
-    private static ApiAnswer exchange(Server server, HttpsConnection connection, byte[] request,
+    private static ApiAnswer exchange(Object server, ApiConnection connection, byte[] request,
             Duration timeout) throws IOException {
         ApiAnswer answer;
         try {
@@ -120,7 +205,7 @@ public final class ApiConnections {
             throw e;
         }
         if (answer.reusable()) {
-            HttpsConnection replaced = IDLE.put(server, connection);
+            ApiConnection replaced = IDLE.put(server, connection);
             if (replaced != null) {
                 replaced.close();
             }

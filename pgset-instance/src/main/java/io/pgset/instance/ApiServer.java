@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,14 +82,25 @@ public final class ApiServer implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
+    private static final int BACKLOG = 32;
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("pgset.api");
+
     private final HttpsServer server;
+    private final String name;
     private final byte[] token;
     private final List<Route> routes = new ArrayList<>();
     private final ExecutorService executor;
+    private final InetSocketAddress address;
+    /** Where to serve the same routes locally too; null for TCP only. */
+    private volatile LocalApiSockets localSockets;
+    /** The same routes on a local socket, once {@link #start} made one. */
+    private volatile UnixApiServer local;
 
     /** An HTTPS server, TLS 1.3 only, presenting the certificate of {@code tls} (see {@link ApiTls.ServerTls}). */
     public ApiServer(String host, int port, String token, String name, SSLContext tls) throws IOException {
-        this.server = HttpsServer.create(new InetSocketAddress(host, port), 32);
+        this.server = HttpsServer.create();
+        this.address = new InetSocketAddress(host, port);
         server.setHttpsConfigurator(new HttpsConfigurator(tls) {
             @Override
             public void configure(HttpsParameters params) {
@@ -98,6 +110,7 @@ public final class ApiServer implements AutoCloseable {
             }
         });
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.name = name;
         this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, name + "-api");
             t.setDaemon(true);
@@ -117,8 +130,45 @@ public final class ApiServer implements AutoCloseable {
         return this;
     }
 
-    public void start() {
+    /**
+     * Binds the TCP port and starts serving; with {@link #serveLocally}, the local socket too, made
+     * once the port is held (holding it shows that no other server still serves the socket, whose
+     * file is then replaced) and before the TCP port serves, so that pgset's own callers find the
+     * socket from the first request on. A local socket that cannot be made (a path too long for
+     * one, say) leaves the TCP port alone serving, and callers use that.
+     *
+     * @throws IOException the port is taken, or cannot be bound
+     */
+    public void start() throws IOException {
+        server.bind(address, BACKLOG);
+        if (localSockets != null) {
+            Path socket = localSockets.path(port());
+            if (!LocalApiSockets.fits(socket)) {
+                LOG.info("the API is served on TCP only: the path {} is too long for a local socket", socket);
+            } else {
+                try {
+                    local = UnixApiServer.start(socket, name, this::answer);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("the API is served on TCP only: no local socket at {}: {}", socket, e.getMessage());
+                }
+            }
+        }
         server.start();
+    }
+
+    /**
+     * Serves the same routes to pgset's own processes on a Unix-domain socket as well, at
+     * {@code sockets.path(port)} (see {@link LocalApiSockets}), from {@link #start} until
+     * {@link #close}.
+     */
+    public ApiServer serveLocally(LocalApiSockets sockets) {
+        this.localSockets = sockets;
+        return this;
+    }
+
+    /** Whether the local socket serves (see {@link #serveLocally}). */
+    public boolean servesLocally() {
+        return local != null;
     }
 
     public int port() {
@@ -127,20 +177,26 @@ public final class ApiServer implements AutoCloseable {
 
     private void dispatch(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            Route route = routes.stream()
-                    .filter(r -> r.path.equals(path) && r.method.equals(exchange.getRequestMethod()))
-                    .findFirst().orElse(null);
-            Response response;
-            if (route == null) {
-                response = Response.text(404, "no route " + exchange.getRequestMethod() + " " + path + "\n");
-            } else if (!route.open && !authorized(exchange)) {
-                response = Response.text(401, "a bearer token is required\n");
-            } else {
-                response = handle(route, exchange.getRequestBody().readAllBytes());
-            }
-            send(exchange, response);
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            send(exchange, answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                    exchange.getRequestHeaders().getFirst("Authorization"), body));
         }
+    }
+
+    /**
+     * The answer to one request, whichever way it came (HTTPS, or the local socket of
+     * {@link #serveLocally}): its route's, or a 404, or a 401 when a secured route lacks the token.
+     */
+    Response answer(String method, String path, String authorization, byte[] body) {
+        Route route = routes.stream().filter(r -> r.path.equals(path) && r.method.equals(method))
+                .findFirst().orElse(null);
+        if (route == null) {
+            return Response.text(404, "no route " + method + " " + path + "\n");
+        }
+        if (!route.open && !authorized(authorization, token)) {
+            return Response.text(401, "a bearer token is required\n");
+        }
+        return handle(route, body);
     }
 
     /** Writes a whole response: its type, its length, its body. */
@@ -166,10 +222,6 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private boolean authorized(HttpExchange exchange) {
-        return authorized(exchange.getRequestHeaders().getFirst("Authorization"), token);
-    }
-
     /** Whether an {@code Authorization} header is exactly the expected one, compared in constant time. */
     public static boolean authorized(String header, byte[] expected) {
         return header != null && MessageDigest.isEqual(expected, header.getBytes(StandardCharsets.UTF_8));
@@ -177,6 +229,9 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (local != null) {
+            local.close();
+        }
         server.stop(0);
         executor.shutdownNow();
     }

@@ -1,7 +1,6 @@
 package io.pgset.instance;
 
 import java.io.BufferedInputStream;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,13 +34,12 @@ import javax.net.ssl.SSLSocket;
  *       at once; the close_notify still goes out.</li>
  * </ul>
  */
-final class HttpsConnection implements Closeable {
+final class HttpsConnection extends ApiConnection {
 
     private final Socket plain;
     private final SSLSocket socket;
     private final InputStream in;
     private final OutputStream out;
-    private long idleSinceNanos = System.nanoTime();
 
     private HttpsConnection(Socket plain, SSLSocket socket) throws IOException {
         this.plain = plain;
@@ -71,19 +69,16 @@ final class HttpsConnection implements Closeable {
         }
     }
 
-    /** Writes a request whole and reads its answer, each read waiting at most {@code timeout}. */
-    ApiAnswer exchange(byte[] request, Duration timeout) throws IOException {
+    @Override
+    void write(byte[] request, Duration timeout) throws IOException {
         socket.setSoTimeout(millis(timeout));
         out.write(request);
         out.flush();
-        ApiAnswer answer = HttpMessages.read(in);
-        idleSinceNanos = System.nanoTime();
-        return answer;
     }
 
-    /** How long it has waited unused since its last answer (or since it opened). */
-    Duration idle() {
-        return Duration.ofNanos(System.nanoTime() - idleSinceNanos);
+    @Override
+    InputStream input() {
+        return in;
     }
 
     /** Closes at once, whatever the server does (see the class comment). */

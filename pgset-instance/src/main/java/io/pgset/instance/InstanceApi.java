@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The instance API: probes, status, metrics and actions, on the instance's own port.
@@ -38,6 +39,12 @@ public final class InstanceApi {
     private InstanceApi() {}
 
     public static ApiServer serve(InstanceManager manager, InstanceOptions options) throws IOException {
+        return serve(manager, options, Optional.empty());
+    }
+
+    /** Serves the API, on a local socket as well (see {@link LocalApiSockets}). */
+    public static ApiServer serve(InstanceManager manager, InstanceOptions options, Optional<LocalApiSockets> local)
+            throws IOException {
         ApiTls.ServerTls tls = ApiTls.server(ApiTls.authority(options.secrets()),
                 TlsNames.server(options.spec().name(), options.ordinal(), options.namespace()), List.of(options.host()),
                 Duration.ofDays(options.spec().tls().validityDays()));
@@ -84,6 +91,7 @@ public final class InstanceApi {
                manager.reload(RequestBodies.reload(body));
                return Response.json(Map.of("reloaded", true));
            });
+        local.ifPresent(api::serveLocally);
         api.start();
         return api;
     }

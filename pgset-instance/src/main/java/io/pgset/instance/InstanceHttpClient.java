@@ -29,7 +29,12 @@ public final class InstanceHttpClient {
 
     /** @param tls trusts the cluster CA only (see {@link ApiTls#client}) */
     public InstanceHttpClient(String token, SSLContext tls) {
-        this.http = new ApiConnections(token, tls);
+        this(new ApiConnections(token, tls));
+    }
+
+    /** Over {@code http}'s connections (which may prefer local sockets, see {@link LocalApiSockets}). */
+    public InstanceHttpClient(ApiConnections http) {
+        this.http = http;
     }
 
     public InstanceStatus status(String pod, String host, int apiPort) {

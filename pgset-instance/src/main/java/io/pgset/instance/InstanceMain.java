@@ -1,6 +1,7 @@
 package io.pgset.instance;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
@@ -15,7 +16,16 @@ public final class InstanceMain {
 
     /** As {@link #run(InstanceOptions)}, telling {@code whenReady} each time the instance becomes ready. */
     public static void run(InstanceOptions options, Runnable whenReady) throws Exception {
-        Running running = start(options, whenReady);
+        run(options, whenReady, Optional.empty());
+    }
+
+    /**
+     * As {@link #run(InstanceOptions, Runnable)}, serving the API on a local socket among
+     * {@code apiSockets} as well (see {@link LocalApiSockets}).
+     */
+    public static void run(InstanceOptions options, Runnable whenReady, Optional<LocalApiSockets> apiSockets)
+            throws Exception {
+        Running running = start(options, whenReady, apiSockets);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
@@ -26,10 +36,11 @@ public final class InstanceMain {
 
     /** Starts the instance manager and its API; closing stops both (postgres with a fast shutdown). */
     public static Running start(InstanceOptions options) throws Exception {
-        return start(options, () -> { });
+        return start(options, () -> { }, Optional.empty());
     }
 
-    private static Running start(InstanceOptions options, Runnable whenReady) throws Exception {
+    private static Running start(InstanceOptions options, Runnable whenReady, Optional<LocalApiSockets> apiSockets)
+            throws Exception {
         OutputLines.install(LogLines.configured(System.getProperties(), System.getenv()), options.spec().name(),
                 options.pod());
         InstanceManager manager = new InstanceManager(options, Clock.systemUTC());
@@ -39,7 +50,7 @@ public final class InstanceMain {
         manager.start();
         ApiServer api;
         try {
-            api = InstanceApi.serve(manager, options);
+            api = InstanceApi.serve(manager, options, apiSockets);
         } catch (IOException | RuntimeException e) {
             manager.close(); // stops postgres if it started; a staged initdb or clone is removed at the next start
             throw e;

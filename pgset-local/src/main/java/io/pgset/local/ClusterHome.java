@@ -62,6 +62,11 @@ public record ClusterHome(Path dir, String name) {
         return dir.resolve("services.json");
     }
 
+    /** The local sockets on which the controller and the instances serve their APIs to pgset's own processes. */
+    public io.pgset.instance.LocalApiSockets apiSockets() {
+        return new io.pgset.instance.LocalApiSockets(dir.resolve("sockets"));
+    }
+
     public Path secrets() {
         return dir.resolve("secrets");
     }

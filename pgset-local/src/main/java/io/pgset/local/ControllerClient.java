@@ -97,6 +97,15 @@ final class ControllerClient {
         return RecordJson.read(r.body(), ClusterStatus.Switchover.class);
     }
 
+    /** TLS trusting the cluster CA, for when the controller has no local socket (see {@link ClusterHome#apiSockets}). */
+    static javax.net.ssl.SSLContext tls(ClusterHome home) {
+        try {
+            return ApiTls.client(LocalSecrets.caCertificate(home));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private ApiAnswer send(String method, String path) throws IOException {
         return send(method, path, new byte[0], Duration.ofSeconds(5));
     }
@@ -112,7 +121,7 @@ final class ControllerClient {
             throw new IOException("the controller of " + home.name() + " is not running");
         }
         if (http == null) {
-            http = new ApiConnections(LocalSecrets.apiToken(home), ApiTls.client(LocalSecrets.caCertificate(home)));
+            http = new ApiConnections(LocalSecrets.apiToken(home), () -> tls(home), Optional.of(home.apiSockets()));
         }
         return repeatable ? http.sendRepeatable(method, Ports.LOOPBACK, port, path, body, timeout)
                 : http.send(method, Ports.LOOPBACK, port, path, body, timeout);

@@ -174,7 +174,7 @@ public final class LocalController implements AutoCloseable {
     }
 
     private void serve() throws IOException, InterruptedException {
-        api.start();
+        api.serveLocally(home.apiSockets()).start();
         dashboardServer.start();
         Json.write(home.controllerFile(), Json.object().put("pid", ProcessHandle.current().pid())
                 .put("apiPort", api.port()).put("rw", services.rw()).put("ro", services.ro())

@@ -1,0 +1,272 @@
+package io.pgset.instance;
+
+import io.pgset.instance.ApiServer.Response;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An {@link ApiServer}'s routes served a second time on a Unix-domain socket (see
+ * {@link LocalApiSockets}): HTTP/1.1 with persistent connections, one thread per connection, the
+ * same answers as over HTTPS. Requests are read strictly (a malformed one gets a 400 and the
+ * connection closed); what the server does not speak (a chunked request body) gets a 501.
+ */
+final class UnixApiServer implements AutoCloseable {
+
+    /** What answers a request: {@link ApiServer#answer}. */
+    @FunctionalInterface
+    interface Answers {
+        Response answer(String method, String path, String authorization, byte[] body);
+    }
+
+    /** Connections served at once; one more is closed as it comes (pgset's callers keep one each). */
+    static final int MAX_CONNECTIONS = 16;
+    /** How long a connection may idle, or a request take to arrive, before it is closed. */
+    static final Duration IDLE = Duration.ofSeconds(30);
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("pgset.api");
+
+    private final ServerSocketChannel server;
+    private final Path path;
+    private final String name;
+    private final Answers answers;
+    private final Set<TimedChannel> open = ConcurrentHashMap.newKeySet();
+
+    private UnixApiServer(ServerSocketChannel server, Path path, String name, Answers answers) {
+        this.server = server;
+        this.path = path;
+        this.name = name;
+        this.answers = answers;
+    }
+
+    /**
+     * Listens at {@code path}, replacing a socket file left there (the caller holds the API's TCP
+     * port, so no other server is serving it), in a directory made or kept at mode 0700, the socket
+     * itself at 0600.
+     */
+    static UnixApiServer start(Path path, String name, Answers answers) throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Files.deleteIfExists(path);
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(path));
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            Files.deleteIfExists(path);
+            throw e;
+        }
+        UnixApiServer unix = new UnixApiServer(server, path, name, answers);
+        Thread acceptor = new Thread(unix::accept, name + "-api-local");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return unix;
+    }
+
+    private void accept() {
+        while (server.isOpen()) {
+            SocketChannel accepted;
+            try {
+                accepted = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                LOG.warn("the local API socket {} failed: {}", path, e.getMessage());
+                return;
+            }
+            try {
+                TimedChannel channel = new TimedChannel(accepted, IDLE);
+                if (open.size() >= MAX_CONNECTIONS) {
+                    channel.close();
+                    continue;
+                }
+                open.add(channel);
+                Thread serving = new Thread(() -> serve(channel), name + "-api-local");
+                serving.setDaemon(true);
+                serving.start();
+            } catch (IOException e) {
+                close(accepted);
+            }
+        }
+    }
+
+    private void serve(TimedChannel channel) {
+        try (channel) {
+            InputStream in = new BufferedInputStream(channel.input(), 8 * 1024);
+            while (true) {
+                Request request;
+                try {
+                    request = Request.read(in);
+                } catch (EOFException e) {
+                    return; // the caller closed its connection between two requests
+                } catch (Refused e) {
+                    channel.write(response(Response.text(e.code, e.getMessage() + "\n"), false));
+                    return;
+                }
+                Response response = answers.answer(request.method(), request.path(), request.authorization(),
+                        request.body());
+                channel.write(response(response, request.keepAlive()));
+                if (!request.keepAlive()) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // closed by the caller, by close(), or idle too long: nothing to answer any more
+        } finally {
+            open.remove(channel);
+        }
+    }
+
+    /** The bytes of an answer, framed by its length. */
+    static ByteBuffer response(Response response, boolean keepAlive) {
+        byte[] head = ("HTTP/1.1 " + response.code() + " " + reason(response.code()) + "\r\n"
+                + "Content-Type: " + response.contentType() + "\r\n"
+                + "Content-Length: " + response.body().length + "\r\n"
+                + (keepAlive ? "" : "Connection: close\r\n") + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        return ByteBuffer.allocate(head.length + response.body().length).put(head).put(response.body()).flip();
+    }
+
+    private static String reason(int code) {
+        return switch (code) {
+            case 200 -> "OK";
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 404 -> "Not Found";
+            case 409 -> "Conflict";
+            case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
+            case 503 -> "Service Unavailable";
+            default -> "Status " + code;
+        };
+    }
+
+    /** A request this server will not carry out, with the status that says why. */
+    static final class Refused extends IOException {
+        final int code;
+
+        Refused(int code, String message) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    /** One request, read whole. */
+    record Request(String method, String path, String authorization, byte[] body, boolean keepAlive) {
+
+        static Request read(InputStream in) throws IOException {
+            String line = line(in, true);
+            String[] parts = line.split(" ", -1);
+            if (parts.length != 3 || !parts[0].matches("[A-Z]{1,16}") || !parts[1].startsWith("/")
+                    || !parts[2].matches("HTTP/1\\.[01]")) {
+                throw new Refused(400, "malformed request line: " + quoted(line));
+            }
+            boolean keepAlive = parts[2].equals("HTTP/1.1");
+            long length = 0;
+            String authorization = null;
+            for (int count = 0; ; count++) {
+                String header = line(in, false);
+                if (header.isEmpty()) {
+                    break;
+                }
+                if (count == HttpMessages.MAX_HEADERS) {
+                    throw new Refused(400, "more than " + HttpMessages.MAX_HEADERS + " headers");
+                }
+                int colon = header.indexOf(':');
+                if (colon <= 0) {
+                    throw new Refused(400, "malformed header: " + quoted(header));
+                }
+                String value = header.substring(colon + 1).strip();
+                switch (header.substring(0, colon).strip().toLowerCase(Locale.ROOT)) {
+                    case "content-length" -> length = length(value);
+                    case "authorization" -> authorization = value;
+                    case "connection" -> keepAlive &= !value.toLowerCase(Locale.ROOT).contains("close");
+                    case "transfer-encoding" -> throw new Refused(501, "Transfer-Encoding " + quoted(value)
+                            + " is not accepted; send the body with a Content-Length");
+                    default -> { }
+                }
+            }
+            byte[] body = in.readNBytes((int) length);
+            if (body.length < length) {
+                throw new EOFException("the request ended after " + body.length + " of its " + length + " bytes");
+            }
+            int query = parts[1].indexOf('?');
+            return new Request(parts[0], query < 0 ? parts[1] : parts[1].substring(0, query), authorization, body,
+                    keepAlive);
+        }
+
+        private static long length(String value) throws Refused {
+            if (!value.matches("[0-9]{1,10}") || Long.parseLong(value) > HttpMessages.MAX_BODY) {
+                throw new Refused(400, "Content-Length " + quoted(value) + " is not a length up to "
+                        + HttpMessages.MAX_BODY);
+            }
+            return Long.parseLong(value);
+        }
+
+        /** One line up to LF, a CR before it dropped; the stream ending before a request is an EOF. */
+        private static String line(InputStream in, boolean first) throws IOException {
+            StringBuilder line = new StringBuilder(64);
+            while (true) {
+                int b = in.read();
+                if (b < 0) {
+                    if (first && line.length() == 0) {
+                        throw new EOFException("closed between requests");
+                    }
+                    throw new Refused(400, "the request ended in the middle of a line");
+                }
+                if (b == '\n') {
+                    int end = line.length();
+                    return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
+                }
+                if (line.length() == HttpMessages.MAX_LINE) {
+                    throw new Refused(400, "a line longer than " + HttpMessages.MAX_LINE + " bytes");
+                }
+                line.append((char) b);
+            }
+        }
+
+        private static String quoted(String text) {
+            return "\"" + (text.length() > 80 ? text.substring(0, 80) + "..." : text) + "\"";
+        }
+    }
+
+    private static void close(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing is all that was asked
+        }
+    }
+
+    /** Stops listening, closes every connection, and removes the socket file. */
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            // no longer listening either way
+        }
+        open.forEach(TimedChannel::close);
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.warn("cannot remove the local API socket {}: {}", path, e.getMessage());
+        }
+    }
+}
