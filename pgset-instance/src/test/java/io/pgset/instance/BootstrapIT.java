@@ -14,7 +14,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -50,13 +49,7 @@ class BootstrapIT {
 
     @AfterEach
     void stopAndDelete() throws IOException {
-        if (postgres != null) {
-            List<ProcessHandle> all = Stream.concat(Stream.of(postgres.toHandle()), postgres.descendants()).toList();
-            all.forEach(ProcessHandle::destroyForcibly);
-            all.forEach(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> p).join());
-        }
-        LeftoverSharedMemory.releaseUnder(root);
-        TestTrees.delete(root);
+        ScratchPostgres.stopAndDelete(postgres, root);
     }
 
     @Test

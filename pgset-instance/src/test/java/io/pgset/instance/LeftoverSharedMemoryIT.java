@@ -37,7 +37,7 @@ class LeftoverSharedMemoryIT {
     @AfterEach
     void stopAndDelete() throws IOException {
         if (postgres != null) {
-            kill(postgres);
+            ScratchPostgres.kill(postgres);
         }
         LeftoverSharedMemory.releaseUnder(root);
         try (Stream<Path> paths = Files.walk(root)) {
@@ -59,7 +59,7 @@ class LeftoverSharedMemoryIT {
         assertThat(LeftoverSharedMemory.releaseUnder(root)).isZero();
         assertThat(segment(recorded)).isPresent();
 
-        kill(postgres);
+        ScratchPostgres.kill(postgres);
         assertThat(segment(recorded)).as("what a killed postmaster leaves")
                 .hasValueSatisfying(s -> assertThat(s.attached()).isZero());
         assertThat(LeftoverSharedMemory.releaseUnder(root)).isEqualTo(1);
@@ -92,12 +92,5 @@ class LeftoverSharedMemoryIT {
         return LeftoverSharedMemory.segments(Files.readAllLines(Path.of("/proc/sysvipc/shm"))).stream()
                 .filter(s -> s.id() == recorded.id())
                 .findFirst();
-    }
-
-    /** SIGKILL to the postmaster and its children, as a crash or a killed instance manager's group. */
-    private static void kill(Process postmaster) {
-        List<ProcessHandle> all = Stream.concat(Stream.of(postmaster.toHandle()), postmaster.descendants()).toList();
-        all.forEach(ProcessHandle::destroyForcibly);
-        all.forEach(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> p).join());
     }
 }

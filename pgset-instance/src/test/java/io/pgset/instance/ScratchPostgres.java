@@ -31,6 +31,23 @@ final class ScratchPostgres {
                 "--locale=C.UTF-8", "--no-sync");
     }
 
+    /** SIGKILL to the postmaster and its children, as a crash or a killed instance manager's group; waits for them. */
+    static void kill(Process postmaster) {
+        java.util.List<ProcessHandle> all = java.util.stream.Stream.concat(java.util.stream.Stream.of(
+                postmaster.toHandle()), postmaster.descendants()).toList();
+        all.forEach(ProcessHandle::destroyForcibly);
+        all.forEach(p -> p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> p).join());
+    }
+
+    /** A test's end: its postgres (if it started one) killed, its shared memory released, its files deleted. */
+    static void stopAndDelete(Process postmaster, Path root) throws IOException {
+        if (postmaster != null) {
+            kill(postmaster);
+        }
+        LeftoverSharedMemory.releaseUnder(root);
+        TestTrees.delete(root);
+    }
+
     /** A TCP port nothing listens on just now. */
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
