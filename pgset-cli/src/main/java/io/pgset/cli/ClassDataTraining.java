@@ -98,6 +98,7 @@ public final class ClassDataTraining {
                     "training");
             if (role != Role.CONTROLLER) {
                 refusedConnection(api.port(), caFile);
+                refusedLocalConnection(dir);
             }
         } finally {
             api.close();
@@ -171,6 +172,22 @@ public final class ClassDataTraining {
     private static void refusedConnection(int port, Path caFile) {
         try {
             DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", connection(caFile)).close();
+        } catch (SQLException expected) {
+            // what is archived is the path, not the outcome
+        }
+    }
+
+    /**
+     * The driver's path onto a postgres Unix socket (an instance manager's own sessions) up to the
+     * refusal of a socket that is not there.
+     */
+    private static void refusedLocalConnection(Path dir) {
+        Properties props = connection(dir.resolve("no-ca.crt"));
+        props.setProperty("sslmode", "disable");
+        props.setProperty("socketFactory", io.pgset.instance.PostgresSocketFactory.class.getName());
+        props.setProperty("socketFactoryArg", dir.resolve(".s.PGSQL.5432").toString());
+        try {
+            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", props).close();
         } catch (SQLException expected) {
             // what is archived is the path, not the outcome
         }

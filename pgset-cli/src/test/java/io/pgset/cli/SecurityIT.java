@@ -54,14 +54,24 @@ class SecurityIT extends SharedCluster {
     @Test
     void everyHbaRuleAsksForTlsAndScramOrAReplicationCertificate() throws Exception {
         for (int i = 0; i < 3; i++) {
-            List<String> rules = Files.readAllLines(home.cluster("demo").resolve("volumes/data-demo-" + i + "/pgdata/pg_hba.conf"))
+            Path volume = home.cluster("demo").resolve("volumes/data-demo-" + i);
+            List<String> all = Files.readAllLines(volume.resolve("pgdata/pg_hba.conf"))
                     .stream().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+            // the instance manager's own socket: the superuser only, with its password, in a directory
+            // only the postgres user may enter
+            assertThat(all).filteredOn(rule -> rule.startsWith("local ")).singleElement()
+                    .satisfies(rule -> assertThat(rule.split("\\s+")).containsExactly("local", "all", "postgres",
+                            "scram-sha-256"));
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(volume.resolve("socket")))).isEqualTo("rwx------");
+            assertThat(Files.getOwner(volume.resolve("socket"))).isEqualTo(Files.getOwner(volume.resolve("pgdata")));
+            List<String> rules = all.stream().filter(rule -> !rule.startsWith("local ")).toList();
             assertThat(rules).isNotEmpty().allSatisfy(rule -> assertThat(rule).startsWith("hostssl "));
             assertThat(rules).filteredOn(rule -> !rule.contains(" replication ")).isNotEmpty()
                     .allSatisfy(rule -> assertThat(rule).endsWith("scram-sha-256"));
             assertThat(rules).filteredOn(rule -> rule.contains(" replication ")).isNotEmpty()
                     .allSatisfy(rule -> assertThat(rule).contains("pgset_replication").endsWith("cert"));
-            assertThat(String.join("\n", rules)).doesNotContain("trust", "peer", "md5", "local ");
+            assertThat(String.join("\n", all)).doesNotContain("trust", "peer", "md5");
         }
     }
 

@@ -348,20 +348,24 @@ final class DataDirectory {
                                     Map<String, String> archive) throws IOException {
         Optional<InstanceConfig.Upstream> upstream = follow.map(up -> new InstanceConfig.Upstream(up.host(), up.port(),
                 HbaRenderer.REPLICATION_USER, replicationPassfile().toString(), spec.slotName(options.ordinal())));
+        Optional<Path> socket = PostgresSocket.directory(options);
         InstanceConfig config = new InstanceConfig(options.pod(), options.host(), options.port(), upstream,
-                tls.files());
+                tls.files(), socket.map(Path::toString));
         Path pgdata = options.pgdata();
         if (!Files.exists(pgdata.resolve("global/pg_control"))) {
             // Writing would create a pgdata of two files, which the next start could not tell from garbage.
             throw new IOException("no data directory in " + options.volume() + " yet; configuration not written");
         }
         user.privateDirectory(logs.directory());
+        if (socket.isPresent()) {
+            user.privateDirectory(socket.get());
+        }
         Map<String, String> runtime = new LinkedHashMap<>(logs.settings());
         runtime.putAll(archive);
         runtime.putAll(fileSync.settings()); // the spec's parameters still win
         Map<String, String> settings = PostgresConfRenderer.settings(spec, config, runtime);
         user.privateFile(pgdata.resolve("postgresql.conf"), PostgresConfRenderer.render(config, settings));
-        user.privateFile(pgdata.resolve("pg_hba.conf"), HbaRenderer.render(spec, options.peers()));
+        user.privateFile(pgdata.resolve("pg_hba.conf"), HbaRenderer.render(spec, options.peers(), socket.isPresent()));
         return settings;
     }
 

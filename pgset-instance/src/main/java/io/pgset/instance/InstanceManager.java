@@ -109,10 +109,16 @@ public final class InstanceManager implements AutoCloseable {
         return new InstanceOptions.Endpoint(options.host(), options.port());
     }
 
-    /** A superuser session to a postgres of this cluster, verified against the cluster CA while TLS is on. */
+    /**
+     * A superuser session to a postgres of this cluster, verified against the cluster CA while TLS is
+     * on; to this instance's own postgres on its Unix socket when it has one.
+     */
     private PostgresSession session(InstanceOptions.Endpoint to) {
+        Optional<java.nio.file.Path> socket = to.equals(self())
+                ? PostgresSocket.directory(options).map(dir -> PostgresSocket.file(dir, options.port()))
+                : Optional.empty();
         return new PostgresSession(to.host(), to.port(), secrets.superuserPassword(),
-                () -> config.tlsOn() ? Optional.of(tls.caFile()) : Optional.empty());
+                () -> config.tlsOn() ? Optional.of(tls.caFile()) : Optional.empty(), socket);
     }
 
     /**

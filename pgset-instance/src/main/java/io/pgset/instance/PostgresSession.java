@@ -8,20 +8,35 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Supplier;
 
-/** Opens superuser connections to a postgres of the cluster over TCP with SCRAM, over verified TLS when it is on. */
+/**
+ * Opens superuser connections to a postgres of the cluster with SCRAM: over TCP, with verified TLS
+ * when it is on, or on the instance's own Unix socket when it has one (see {@link PostgresSocket}).
+ */
 final class PostgresSession {
 
     private final String host;
     private final int port;
     private final String password;
     private final Supplier<Optional<Path>> rootCertificate;
+    private final Optional<Path> socket;
 
     /** @param rootCertificate the CA to verify the server against (TLS, verify-full); empty for no TLS */
     PostgresSession(String host, int port, String password, Supplier<Optional<Path>> rootCertificate) {
+        this(host, port, password, rootCertificate, Optional.empty());
+    }
+
+    /**
+     * @param socket the Unix socket of this postgres, used instead of TCP whenever its file is there
+     *               (postgres makes it as it starts to listen, and an instance started before it had
+     *               one has none)
+     */
+    PostgresSession(String host, int port, String password, Supplier<Optional<Path>> rootCertificate,
+                    Optional<Path> socket) {
         this.host = host;
         this.port = port;
         this.password = password;
         this.rootCertificate = rootCertificate;
+        this.socket = socket;
     }
 
     Connection open(String database) throws SQLException {
@@ -31,8 +46,13 @@ final class PostgresSession {
         props.setProperty("connectTimeout", "2");
         props.setProperty("socketTimeout", "10");
         props.setProperty("ApplicationName", "pgset-instance");
-        Optional<Path> ca = rootCertificate.get();
-        if (ca.isPresent()) {
+        Optional<Path> local = socket.filter(java.nio.file.Files::exists);
+        Optional<Path> ca = local.isPresent() ? Optional.empty() : rootCertificate.get();
+        if (local.isPresent()) {
+            props.setProperty("socketFactory", PostgresSocketFactory.class.getName());
+            props.setProperty("socketFactoryArg", local.get().toString());
+            props.setProperty("sslmode", "disable");
+        } else if (ca.isPresent()) {
             props.setProperty("sslmode", "verify-full");
             props.setProperty("sslrootcert", ca.get().toString());
         } else {

@@ -16,7 +16,8 @@ import java.time.Duration;
  * channel is non-blocking and each wait is a select with what is left of the timeout. A channel of
  * that family has no {@code Socket} to set a read timeout on, and a plain blocking read would wait
  * for a stopped peer forever. An interrupt ends a wait at once, closing the channel, as a blocking
- * channel's {@link ClosedByInterruptException} does.
+ * channel's {@link ClosedByInterruptException} does. A timeout of zero bounds nothing (a
+ * {@code Socket}'s {@code soTimeout} of 0).
  */
 final class TimedChannel implements AutoCloseable {
 
@@ -71,13 +72,14 @@ final class TimedChannel implements AutoCloseable {
     }
 
     private void await(int operation, long deadline, String what) throws IOException {
+        boolean bounded = !timeout.isZero();
         long left = deadline - System.nanoTime();
-        if (left <= 0) {
+        if (bounded && left <= 0) {
             throw new SocketTimeoutException(what + " in " + timeout.toMillis() + " ms");
         }
         try {
             key.interestOps(operation);
-            selector.select(Math.max(1, left / 1_000_000));
+            selector.select(bounded ? Math.max(1, left / 1_000_000) : 0);
             selector.selectedKeys().clear();
         } catch (java.nio.channels.ClosedSelectorException | java.nio.channels.CancelledKeyException e) {
             throw new java.nio.channels.AsynchronousCloseException(); // closed by another thread meanwhile

@@ -39,9 +39,23 @@ public final class HbaRenderer {
      *              managers)
      */
     public static String render(ClusterSpec spec, List<String> peers) {
+        return render(spec, peers, false);
+    }
+
+    /**
+     * As {@link #render(ClusterSpec, List)}; with {@code localSocket}, first a rule for the
+     * instance's Unix socket (see {@link InstanceConfig#socketDirectory}): the superuser only, with
+     * its SCRAM password as over TCP. The socket never leaves the machine, so TLS has nothing to add
+     * there (and postgres offers none on it), and only the postgres OS user (and root) may enter its
+     * directory.
+     */
+    public static String render(ClusterSpec spec, List<String> peers, boolean localSocket) {
         boolean tls = spec.tls().enabled();
         StringBuilder out = new StringBuilder("# Written by pgset. Rewritten at every start.\n");
         out.append("# TYPE  DATABASE     USER  ADDRESS  METHOD\n");
+        if (localSocket) {
+            out.append("local   all  ").append(SUPERUSER).append("  scram-sha-256\n");
+        }
         Set<String> replicationSources = new LinkedHashSet<>(peers);
         for (String cidr : replicationSources) {
             out.append(line(tls, "replication", REPLICATION_USER, cidr, tls ? "cert" : "scram-sha-256"));

@@ -10,12 +10,19 @@ import java.util.Optional;
  * @param port            the instance's postgres port
  * @param upstream        present when the instance is a replica: whom it streams from
  * @param tls             the instance's certificate files when TLS is on
+ * @param socketDirectory where postgres also listens on a Unix socket, for its instance manager's
+ *                        own sessions; empty for none
  */
 public record InstanceConfig(String pod, String listenAddresses, int port, Optional<Upstream> upstream,
-                             Optional<Tls> tls) {
+                             Optional<Tls> tls, Optional<String> socketDirectory) {
 
     public InstanceConfig(String pod, String listenAddresses, int port, Optional<Upstream> upstream) {
-        this(pod, listenAddresses, port, upstream, Optional.empty());
+        this(pod, listenAddresses, port, upstream, Optional.empty(), Optional.empty());
+    }
+
+    public InstanceConfig(String pod, String listenAddresses, int port, Optional<Upstream> upstream,
+                          Optional<Tls> tls) {
+        this(pod, listenAddresses, port, upstream, tls, Optional.empty());
     }
 
     /**

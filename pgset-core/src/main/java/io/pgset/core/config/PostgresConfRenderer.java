@@ -54,7 +54,8 @@ public final class PostgresConfRenderer {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("listen_addresses", instance.listenAddresses());
         s.put("port", Integer.toString(instance.port()));
-        s.put("unix_socket_directories", "");
+        s.put("unix_socket_directories", instance.socketDirectory().orElse(""));
+        instance.socketDirectory().ifPresent(dir -> s.put("unix_socket_permissions", "0700"));
         s.put("cluster_name", instance.pod());
         s.put("wal_level", "replica");
         s.put("hot_standby", "on");

@@ -84,7 +84,7 @@ final class SpecParser {
      * user value would be overwritten or break the cluster, so it is refused rather than ignored.
      */
     private static final Set<String> MANAGED_PARAMETERS = Set.of("port", "listen_addresses",
-            "unix_socket_directories", "data_directory", "hba_file", "ident_file", "config_file",
+            "unix_socket_directories", "unix_socket_permissions", "unix_socket_group", "data_directory", "hba_file", "ident_file", "config_file",
             "primary_conninfo", "primary_slot_name", "synchronous_standby_names", "ssl", "ssl_cert_file", "ssl_key_file", "ssl_ca_file", "ssl_min_protocol_version",
             "hot_standby", "wal_level", "promote_trigger_file", "cluster_name",
             "logging_collector", "log_directory", "log_filename");

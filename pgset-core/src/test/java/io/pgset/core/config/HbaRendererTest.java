@@ -30,6 +30,16 @@ class HbaRendererTest {
     }
 
     @Test
+    void theInstancesSocketAdmitsOnlyTheSuperuserWithItsScramPassword() {
+        List<Rule> rules = rules(HbaRenderer.render(SPEC, PEERS, true));
+
+        assertThat(rules).filteredOn(r -> r.type().equals("local"))
+                .containsExactly(new Rule("local", "all", "postgres", "", "scram-sha-256"));
+        assertThat(rules).filteredOn(r -> !r.type().equals("local")).isEqualTo(rules(HbaRenderer.render(SPEC, PEERS)));
+        assertThat(HbaRenderer.render(SPEC, PEERS)).as("without a socket").doesNotContain("local");
+    }
+
+    @Test
     void withoutTlsEveryRuleDemandsScram() {
         ClusterSpec plain = PostgresConfRendererTest.spec("""
                 tls: {enabled: false}
@@ -123,8 +133,10 @@ class HbaRendererTest {
         return Arrays.stream(hba.split("\n"))
                 .filter(line -> !line.isBlank() && !line.startsWith("#"))
                 .map(line -> line.trim().split("\\s+"))
-                .peek(fields -> assertThat(fields).as("hba line %s", String.join(" ", fields)).hasSize(5))
-                .map(f -> new Rule(f[0], f[1], f[2], f[3], f[4]))
+                .peek(fields -> assertThat(fields).as("hba line %s", String.join(" ", fields))
+                        .hasSize(fields[0].equals("local") ? 4 : 5))
+                .map(f -> f[0].equals("local") ? new Rule(f[0], f[1], f[2], "", f[3])
+                        : new Rule(f[0], f[1], f[2], f[3], f[4]))
                 .toList();
     }
 }

@@ -32,6 +32,18 @@ class PostgresConfRendererTest {
     }
 
     @Test
+    void aUnixSocketOnlyInTheDirectoryGivenAndOnlyForItsOwner() {
+        assertThat(settings(PostgresConfRenderer.render(DEMO, PRIMARY))).containsEntry("unix_socket_directories", "")
+                .doesNotContainKey("unix_socket_permissions");
+
+        InstanceConfig withSocket = new InstanceConfig(PRIMARY.pod(), PRIMARY.listenAddresses(), PRIMARY.port(),
+                PRIMARY.upstream(), PRIMARY.tls(), java.util.Optional.of("/var/lib/pgset/socket"));
+        assertThat(settings(PostgresConfRenderer.render(DEMO, withSocket)))
+                .containsEntry("unix_socket_directories", "/var/lib/pgset/socket")
+                .containsEntry("unix_socket_permissions", "0700");
+    }
+
+    @Test
     void replicaStreamsFromItsUpstreamThroughItsSlot() {
         Map<String, String> conf = settings(PostgresConfRenderer.render(DEMO, REPLICA));
 

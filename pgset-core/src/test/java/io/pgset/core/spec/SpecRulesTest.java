@@ -77,6 +77,9 @@ class SpecRulesTest {
                                 + " digits, '_' and '.', starting with a letter or '_')"),
                 reject(withSpec("postgres: {parameters: {port: 5433}}"),
                         "spec.postgres.parameters.port: pgset manages this parameter itself; remove it from the spec"),
+                reject(withSpec("postgres: {parameters: {unix_socket_permissions: '0777'}}"),
+                        "spec.postgres.parameters.unix_socket_permissions: pgset manages this parameter itself;"
+                                + " remove it from the spec"),
                 reject(withSpec("postgres: {parameters: {recovery_target_time: '2024-01-01'}}"),
                         "spec.postgres.parameters.recovery_target_time: pgset manages this parameter itself;"
                                 + " remove it from the spec"),
