@@ -68,7 +68,8 @@ final class WarmStart {
             return;
         }
         CertificateAuthority created = CertificateAuthority.create("warm", Instant.now());
-        CertificateAuthority ca = CertificateAuthority.fromPem(created.certificatePem(), created.privateKeyPem());
+        // parsed as a daemon loads the cluster CA, whose check is recorded (see ApiTls.authority)
+        CertificateAuthority ca = CertificateAuthority.fromCheckedPem(created.certificatePem(), created.privateKeyPem());
         if (handedOver.getAsBoolean()) {
             return;
         }

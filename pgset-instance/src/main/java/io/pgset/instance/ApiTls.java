@@ -32,10 +32,52 @@ public final class ApiTls {
 
     private ApiTls() {}
 
-    /** The CA kept in a secrets directory ({@code ca.crt}, {@code ca.key}). */
+    /** Records, in a secrets directory, which CA files were found to belong together (see {@link #authority}). */
+    static final String CA_CHECKED = "ca.checked";
+
+    /**
+     * The CA kept in a secrets directory ({@code ca.crt}, {@code ca.key}). That the key is the
+     * certificate's is proven once for each pair of files (a signature made and verified: 30-40 ms
+     * of CPU in a JVM just started, and each daemon loaded the CA once or twice as it started, on
+     * its way to its API and its certificates) and recorded in {@value #CA_CHECKED}, as a digest of
+     * both files; a pair whose digest is recorded is only parsed. Whoever could write a false record
+     * could as well write the key itself, and a pair changed by hand has another digest, so it is
+     * checked again. Where the record cannot be written (a pod's read-only Secret), every load checks.
+     */
     public static CertificateAuthority authority(Path secrets) throws IOException {
-        return CertificateAuthority.fromPem(Files.readString(secrets.resolve(InstanceTls.CA_CERTIFICATE)),
-                Files.readString(secrets.resolve(InstanceTls.CA_KEY)));
+        String certificate = Files.readString(secrets.resolve(InstanceTls.CA_CERTIFICATE));
+        String key = Files.readString(secrets.resolve(InstanceTls.CA_KEY));
+        Path record = secrets.resolve(CA_CHECKED);
+        if (Files.isRegularFile(record) && Files.readString(record).strip().equals(digest(certificate, key))) {
+            return CertificateAuthority.fromCheckedPem(certificate, key);
+        }
+        CertificateAuthority ca = CertificateAuthority.fromPem(certificate, key);
+        recordChecked(secrets, certificate, key);
+        return ca;
+    }
+
+    /**
+     * Records that these CA files belong together, for {@link #authority}: after its check, or by
+     * whoever just made the pair. A record that cannot be written only means the next load checks.
+     */
+    public static void recordChecked(Path secrets, String certificatePem, String privateKeyPem) {
+        try {
+            DurableFiles.writePrivate(secrets.resolve(CA_CHECKED), digest(certificatePem, privateKeyPem) + "\n");
+        } catch (IOException e) {
+            // checked again at the next load
+        }
+    }
+
+    private static String digest(String certificatePem, String privateKeyPem) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(certificatePem.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(privateKeyPem.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /**

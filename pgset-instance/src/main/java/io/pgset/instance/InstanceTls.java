@@ -66,9 +66,7 @@ final class InstanceTls {
      * @return whether new certificates were written
      */
     synchronized boolean ensure(ClusterSpec spec, boolean force) throws IOException {
-        CertificateAuthority ca = CertificateAuthority.fromPem(
-                Files.readString(options.secrets().resolve(CA_CERTIFICATE)),
-                Files.readString(options.secrets().resolve(CA_KEY)));
+        CertificateAuthority ca = ApiTls.authority(options.secrets());
         Optional<X509Certificate> current = current();
         List<String> names = TlsNames.server(spec.name(), options.ordinal(), options.namespace());
         boolean due = current.isEmpty()

@@ -1,6 +1,7 @@
 package io.pgset.local;
 
 import io.pgset.core.tls.CertificateAuthority;
+import io.pgset.instance.ApiTls;
 import io.pgset.instance.DurableFiles;
 import io.pgset.instance.Secrets;
 import java.io.IOException;
@@ -33,6 +34,7 @@ public final class LocalSecrets {
             CertificateAuthority ca = CertificateAuthority.create(home.name(), Instant.now());
             DurableFiles.writePrivate(dir.resolve(CA_KEY), ca.privateKeyPem());
             DurableFiles.writePrivate(dir.resolve(CA_CERTIFICATE), ca.certificatePem());
+            ApiTls.recordChecked(dir, ca.certificatePem(), ca.privateKeyPem()); // made together just now
         }
         String app = Files.readString(dir.resolve(Secrets.APP_PASSWORD)).strip();
         // Any host and port: the same app password opens the services and every instance.

@@ -83,6 +83,16 @@ public final class CertificateAuthority {
         return new CertificateAuthority(certificate, key);
     }
 
+    /**
+     * As {@link #fromPem}, for a pair whose key was proven to be the certificate's before (pgset-instance's
+     * {@code ApiTls.authority} records which pairs were): parsed only.
+     *
+     * @throws IllegalArgumentException either is unreadable
+     */
+    public static CertificateAuthority fromCheckedPem(String certificatePem, String privateKeyPem) {
+        return new CertificateAuthority(parseCertificate(certificatePem), parsePrivateKey(privateKeyPem));
+    }
+
     public String certificatePem() {
         return pem(certificate);
     }
