@@ -30,10 +30,15 @@ final class Housekeeper implements AutoCloseable {
         });
     }
 
-    /** Runs {@code task} now and then {@code every} after each round ends. */
+    /**
+     * Runs {@code task} {@code every} after each round ends, the first round {@code every} after
+     * now: as an instance manager starts there is nothing yet for its periodic work to look at (no
+     * data, no postgres), and the CPU is wanted by the start itself. What must come at once comes
+     * from the start ({@link Supervisor#whenRunning}, say).
+     */
     void every(Duration every, String what, Task task) {
         executor.scheduleWithFixedDelay(guarded(what + " failed, trying again in " + every.toSeconds() + " s", task),
-                0, every.toMillis(), TimeUnit.MILLISECONDS);
+                every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Runs {@code task} once, soon, between the rounds of the periodic ones. */

@@ -84,9 +84,13 @@ public final class InstanceManager implements AutoCloseable {
     }
 
     public void start() {
-        // The first measurement can come before initdb or a clone wrote anything: measure again
-        // each time postgres runs, so the volume's figure is not up to VOLUME_MEASURE stale then.
-        supervisor.whenRunning(() -> housekeeper.soon("measuring the volume", volume::measure));
+        // The periodic rounds begin one period after the start, when there is something to look at;
+        // each time postgres runs, the volume is measured and the metrics sampled at once, so their
+        // figures are not a period stale then.
+        supervisor.whenRunning(() -> {
+            housekeeper.soon("measuring the volume", volume::measure);
+            metrics.sampleSoon();
+        });
         supervisor.start();
         housekeeper.every(VOLUME_MEASURE, "measuring the volume", volume::measure);
         housekeeper.every(CERTIFICATE_CHECK, "certificate renewal", this::renewWhenDue);

@@ -43,6 +43,11 @@ public final class InstanceMetrics implements AutoCloseable {
         sampler.start();
     }
 
+    /** Samples now rather than at the next round (postgres has just started). */
+    public void sampleSoon() {
+        sampler.soon();
+    }
+
     /** The exposition of the last sample, in the Prometheus text format. */
     public byte[] scrape() {
         return Exposition.text(registry);

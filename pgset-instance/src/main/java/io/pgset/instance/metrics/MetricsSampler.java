@@ -61,8 +61,14 @@ final class MetricsSampler implements AutoCloseable {
         });
     }
 
+    /** Samples every {@link #EVERY}, the first time {@link #EVERY} from now (see {@link #soon}). */
     void start() {
-        executor.scheduleWithFixedDelay(this::sampleGuarded, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::sampleGuarded, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Samples once, now, between the periodic rounds: when postgres has just started. */
+    void soon() {
+        executor.execute(this::sampleGuarded);
     }
 
     /** The last round's figures; never blocks. */
