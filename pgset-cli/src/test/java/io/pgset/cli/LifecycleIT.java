@@ -54,6 +54,8 @@ class LifecycleIT extends PerTestHome {
                 """).toString()).ok();
         int rw = home.servicePort("demo", "rw");
         long controller = controllerPid();
+        int killedApiPort = PgsetHome.JSON.readTree(home.cluster("demo").resolve("controller.json").toFile())
+                .path("apiPort").asInt();
         List<Long> instances = instancePids();
         long[] postmasters = {postmasterPid("demo-0"), postmasterPid("demo-1"), postmasterPid("demo-2")};
         assertThat(kernelRoutes()).as("the kernel routes rw to demo-0")
@@ -93,6 +95,19 @@ class LifecycleIT extends PerTestHome {
                     .as("the new controller adopted HAProxy as it ran").doesNotContain("HAProxy started", "HAProxy reloaded");
         }
         assertThat(instancePids()).as("the instances were adopted, not restarted").isEqualTo(instances);
+        int apiPort = PgsetHome.JSON.readTree(home.cluster("demo").resolve("controller.json").toFile())
+                .path("apiPort").asInt();
+        List<String> sockets = new ArrayList<>();
+        try (var files = Files.list(home.cluster("demo").resolve("sockets"))) {
+            files.forEach(f -> sockets.add(f.getFileName().toString()));
+        }
+        List<String> expected = new ArrayList<>(List.of(Integer.toString(apiPort)));
+        for (int i = 0; i < 3; i++) {
+            expected.add(PgsetHome.JSON.readTree(home.cluster("demo").resolve("pods/demo-" + i + "/ports.json").toFile())
+                    .path("api").asText());
+        }
+        assertThat(sockets).as("the killed controller's socket (%d) was removed by the next", killedApiPort)
+                .containsExactlyInAnyOrderElementsOf(expected);
         assertThat(new long[] {postmasterPid("demo-0"), postmasterPid("demo-1"), postmasterPid("demo-2")})
                 .as("postgres was not restarted").containsExactly(postmasters);
         assertThat(home.status("demo").path("primary").asText()).isEqualTo("demo-0");

@@ -175,6 +175,12 @@ public final class LocalController implements AutoCloseable {
 
     private void serve() throws IOException, InterruptedException {
         api.serveLocally(home.apiSockets()).start();
+        try {
+            StaleApiSockets.remove(home, api.port())
+                    .forEach(f -> LOG.info("cluster={} removed {}, left by a controller that was killed", home.name(), f));
+        } catch (IOException e) {
+            LOG.info("cluster={} could not look for sockets left by killed controllers: {}", home.name(), e.getMessage());
+        }
         dashboardServer.start();
         Json.write(home.controllerFile(), Json.object().put("pid", ProcessHandle.current().pid())
                 .put("apiPort", api.port()).put("rw", services.rw()).put("ro", services.ro())
