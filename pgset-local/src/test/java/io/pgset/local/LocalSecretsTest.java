@@ -25,7 +25,7 @@ class LocalSecretsTest {
             List<Path> all = files.toList();
             assertThat(all).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder(
                     Secrets.SUPERUSER_PASSWORD, Secrets.REPLICATION_PASSWORD, Secrets.APP_PASSWORD, Secrets.API_TOKEN,
-                    LocalSecrets.CA_CERTIFICATE, LocalSecrets.CA_KEY, "pgpass");
+                    LocalSecrets.CA_CERTIFICATE, LocalSecrets.CA_KEY, "ca.checked", "pgpass");
             assertThat(all).allSatisfy(file -> assertThat(mode(file)).as(file.toString()).isEqualTo("rw-------"));
         }
     }
