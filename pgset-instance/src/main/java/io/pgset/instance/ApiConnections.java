@@ -149,12 +149,9 @@ public final class ApiConnections {
         }
         ApiConnection fresh;
         try {
-            fresh = UnixConnection.open(socket, timeout);
-        } catch (IOException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw e;
-            }
-            return Optional.empty();
+            fresh = UnixConnection.open(socket, CONNECT_TIMEOUT);
+        } catch (java.net.ConnectException e) {
+            return Optional.empty(); // nothing listens there: the server is gone, or serves TCP only
         }
         return Optional.of(exchange(socket, fresh, request, timeout));
     }

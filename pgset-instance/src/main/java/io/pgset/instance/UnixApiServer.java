@@ -34,6 +34,12 @@ final class UnixApiServer implements AutoCloseable {
         Response answer(String method, String path, String authorization, byte[] body);
     }
 
+    /**
+     * What a caller sends first on a new connection, and the server answers at once with a 200
+     * without a body: that it answers shows it runs (see {@link UnixConnection#open}).
+     */
+    static final byte[] PING = "OPTIONS * HTTP/1.1\r\nHost: local\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
     /** Connections served at once; one more is closed as it comes (pgset's callers keep one each). */
     static final int MAX_CONNECTIONS = 16;
     /** How long a connection may idle, or a request take to arrive, before it is closed. */
@@ -120,8 +126,9 @@ final class UnixApiServer implements AutoCloseable {
                     channel.write(response(Response.text(e.code, e.getMessage() + "\n"), false));
                     return;
                 }
-                Response response = answers.answer(request.method(), request.path(), request.authorization(),
-                        request.body());
+                Response response = request.path().equals("*")
+                        ? new Response(200, "text/plain; charset=utf-8", new byte[0]) // the ping
+                        : answers.answer(request.method(), request.path(), request.authorization(), request.body());
                 channel.write(response(response, request.keepAlive()));
                 if (!request.keepAlive()) {
                     return;
@@ -173,7 +180,8 @@ final class UnixApiServer implements AutoCloseable {
         static Request read(InputStream in) throws IOException {
             String line = line(in, true);
             String[] parts = line.split(" ", -1);
-            if (parts.length != 3 || !parts[0].matches("[A-Z]{1,16}") || !parts[1].startsWith("/")
+            boolean asterisk = parts.length == 3 && parts[0].equals("OPTIONS") && parts[1].equals("*");
+            if (parts.length != 3 || !parts[0].matches("[A-Z]{1,16}") || !(parts[1].startsWith("/") || asterisk)
                     || !parts[2].matches("HTTP/1\\.[01]")) {
                 throw new Refused(400, "malformed request line: " + quoted(line));
             }

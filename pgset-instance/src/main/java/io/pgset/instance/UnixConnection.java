@@ -25,16 +25,34 @@ final class UnixConnection extends ApiConnection {
     }
 
     /**
-     * Connects to the socket at {@code path}: at once, as the server's backlog takes it, or refused
-     * at once when nothing listens (a socket file left by a server that stopped).
+     * Connects to the socket at {@code path} and makes sure its server answers, within
+     * {@code connectTimeout}. The kernel takes a connection into the backlog of a server that does
+     * not run (a process stopped, or frozen): the TLS handshake over TCP found that out within the
+     * connect timeout, and the ping ({@link UnixApiServer#PING}) does here, so that a call to such a
+     * server fails in a second rather than after its own, longer, timeout.
+     *
+     * @throws java.net.ConnectException nothing listens (a socket file left by a server that stopped)
+     * @throws java.net.SocketTimeoutException the server took the connection but did not answer
      */
-    static UnixConnection open(Path path, Duration timeout) throws IOException {
-        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+    static UnixConnection open(Path path, Duration connectTimeout) throws IOException {
+        SocketChannel opened = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            channel.connect(UnixDomainSocketAddress.of(path));
-            return new UnixConnection(new TimedChannel(channel, timeout));
+            try {
+                opened.connect(UnixDomainSocketAddress.of(path));
+            } catch (IOException e) {
+                java.net.ConnectException refused = new java.net.ConnectException("nothing listens on " + path);
+                refused.initCause(e);
+                throw refused;
+            }
+            UnixConnection connection = new UnixConnection(new TimedChannel(opened, connectTimeout));
+            ApiAnswer pong = connection.exchange(UnixApiServer.PING, connectTimeout);
+            if (pong.status() != 200) {
+                connection.close();
+                throw new IOException("the local API at " + path + " answered its ping with " + pong.status());
+            }
+            return connection;
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            opened.close();
             throw e;
         }
     }

@@ -242,6 +242,25 @@ class LocalApiSocketTest {
     }
 
     @Test
+    void aServerThatTakesConnectionsButDoesNotAnswerFailsACallWithinTheConnectTimeout() throws Exception {
+        // what a stopped (SIGSTOP) or frozen server looks like: the kernel still queues connections
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        try (ServerSocketChannel frozen = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            frozen.bind(UnixDomainSocketAddress.of(sockets.path(port)));
+            ApiConnections connections = new ApiConnections(TOKEN, NO_TLS, Optional.of(sockets));
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> connections.send("POST", "127.0.0.1", port, "/promote", new byte[0],
+                    Duration.ofSeconds(60))).isInstanceOf(java.net.SocketTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the connect timeout, not the call's")
+                    .isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
     void malformedRequestsAreRefusedWithWhatIsWrong() throws Exception {
         assertThat(raw("GET /status\r\n\r\n")).startsWith("HTTP/1.1 400 Bad Request")
                 .contains("malformed request line: \"GET /status\"").contains("Connection: close");
@@ -250,6 +269,8 @@ class LocalApiSocketTest {
         assertThat(raw("POST /follow HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n"))
                 .startsWith("HTTP/1.1 400 Bad Request").contains("Content-Length");
         assertThat(raw("GET /nowhere HTTP/1.1\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 404 Not Found");
+        assertThat(raw("OPTIONS * HTTP/1.1\r\nConnection: close\r\n\r\n")).as("the ping").startsWith("HTTP/1.1 200 OK");
+        assertThat(raw("GET * HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 400 Bad Request");
         assertThat(raw("GET /status HTTP/1.1\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 401 Unauthorized");
     }
 
