@@ -171,10 +171,7 @@ class LocalApiSocketTest {
 
     @Test
     void aNewServerReplacesASocketFileLeftByAStoppedOne() throws Exception {
-        int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        int port = ScratchPostgres.freePort();
         try (ServerSocketChannel gone = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             gone.bind(UnixDomainSocketAddress.of(sockets.path(port)));
         } // closed: the file stays, nothing listens
@@ -244,10 +241,7 @@ class LocalApiSocketTest {
     @Test
     void aServerThatTakesConnectionsButDoesNotAnswerFailsACallWithinTheConnectTimeout() throws Exception {
         // what a stopped (SIGSTOP) or frozen server looks like: the kernel still queues connections
-        int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        int port = ScratchPostgres.freePort();
         try (ServerSocketChannel frozen = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             frozen.bind(UnixDomainSocketAddress.of(sockets.path(port)));
             ApiConnections connections = new ApiConnections(TOKEN, NO_TLS, Optional.of(sockets));
