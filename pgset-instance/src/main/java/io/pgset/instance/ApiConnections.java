@@ -121,9 +121,12 @@ public final class ApiConnections {
         try {
             Optional<Path> socket = sockets.flatMap(s -> s.serving(host, port));
             if (socket.isPresent()) {
-                Optional<ApiAnswer> answer = sendLocally(socket.get(), request, timeout, repeatable);
-                if (answer.isPresent()) {
-                    return answer.get();
+                try {
+                    return send(socket.get(), () -> UnixConnection.open(socket.get(), CONNECT_TIMEOUT), request,
+                            timeout, repeatable);
+                } catch (java.net.ConnectException e) {
+                    // nothing listens on the socket (its server stopped, or serves TCP only now): the
+                    // request was not sent, and goes over TCP
                 }
             }
             Server server = new Server(tls.get(), host, port);
@@ -135,25 +138,6 @@ public final class ApiConnections {
             }
             throw e;
         }
-    }
-
-    /**
-     * A request on the local socket; empty when no connection to it opens (a socket file whose
-     * server stopped), so that the request, not sent at all, goes over TCP instead.
-     */
-    private static Optional<ApiAnswer> sendLocally(Path socket, byte[] request, Duration timeout, boolean repeatable)
-            throws IOException {
-        Optional<ApiAnswer> kept = onKept(socket, request, timeout, repeatable);
-        if (kept.isPresent()) {
-            return kept;
-        }
-        ApiConnection fresh;
-        try {
-            fresh = UnixConnection.open(socket, CONNECT_TIMEOUT);
-        } catch (java.net.ConnectException e) {
-            return Optional.empty(); // nothing listens there: the server is gone, or serves TCP only
-        }
-        return Optional.of(exchange(socket, fresh, request, timeout));
     }
 
     private static ApiAnswer send(Object server, Opener opener, byte[] request, Duration timeout, boolean repeatable)
