@@ -38,10 +38,6 @@ public final class InstanceApi {
 
     private InstanceApi() {}
 
-    public static ApiServer serve(InstanceManager manager, InstanceOptions options) throws IOException {
-        return serve(manager, options, Optional.empty());
-    }
-
     /** Serves the API, on a local socket as well (see {@link LocalApiSockets}). */
     public static ApiServer serve(InstanceManager manager, InstanceOptions options, Optional<LocalApiSockets> local)
             throws IOException {

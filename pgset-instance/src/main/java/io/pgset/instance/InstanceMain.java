@@ -10,18 +10,9 @@ public final class InstanceMain {
 
     private InstanceMain() {}
 
-    public static void run(InstanceOptions options) throws Exception {
-        run(options, () -> { });
-    }
-
-    /** As {@link #run(InstanceOptions)}, telling {@code whenReady} each time the instance becomes ready. */
-    public static void run(InstanceOptions options, Runnable whenReady) throws Exception {
-        run(options, whenReady, Optional.empty());
-    }
-
     /**
-     * As {@link #run(InstanceOptions, Runnable)}, serving the API on a local socket among
-     * {@code apiSockets} as well (see {@link LocalApiSockets}).
+     * Runs until SIGTERM, telling {@code whenReady} each time the instance becomes ready, and serving
+     * the API on a local socket among {@code apiSockets} as well (see {@link LocalApiSockets}).
      */
     public static void run(InstanceOptions options, Runnable whenReady, Optional<LocalApiSockets> apiSockets)
             throws Exception {
