@@ -178,11 +178,13 @@ class SecurityIT extends SharedCluster {
                     .status()).as("wrong token on the socket of %d", port).isEqualTo(401);
         }
         // the controller polls every instance several times a second: had it used TCP, it would show
-        Thread.sleep(1_000);
-        for (int port : apiPorts) {
-            assertThat(tcpClients(port)).as("pgset processes connected to %d over TCP", port)
-                    .doesNotContainAnyElementsOf(daemons);
-        }
+        org.awaitility.Awaitility.await().during(java.time.Duration.ofSeconds(1)).atMost(java.time.Duration.ofSeconds(5))
+                .untilAsserted(() -> {
+                    for (int port : apiPorts) {
+                        assertThat(tcpClients(port)).as("pgset processes connected to %d over TCP", port)
+                                .doesNotContainAnyElementsOf(daemons);
+                    }
+                });
     }
 
     /** The pids of the processes with an established TCP connection to this loopback port. */

@@ -51,6 +51,8 @@ class LocalApiSocketTest {
     private final AtomicReference<InstanceOptions.Endpoint> followed = new AtomicReference<>();
     private final AtomicInteger statusCalls = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
+    /** Released each time a /promote reaches its handler. */
+    private final java.util.concurrent.Semaphore promoting = new java.util.concurrent.Semaphore(0);
 
     @BeforeEach
     void serve() throws Exception {
@@ -70,6 +72,7 @@ class LocalApiSocketTest {
             statusCalls.incrementAndGet();
             return ApiServer.Response.json(io.pgset.core.model.InstanceStatus.unreachable("test-0", "fine"));
         }).secured("POST", "/promote", body -> {
+            promoting.release();
             release.await(10, TimeUnit.SECONDS);
             return ApiServer.Response.json(Map.of("promoted", true));
         }).open("GET", "/readyz", body -> ApiServer.Response.probe(true, ""));
@@ -228,7 +231,8 @@ class LocalApiSocketTest {
             }
         });
         caller.start();
-        Thread.sleep(200); // let it wait for the answer
+        // both calls reached the handler: the second now waits for its answer
+        assertThat(promoting.tryAcquire(2, 10, TimeUnit.SECONDS)).isTrue();
         long interrupted = System.nanoTime();
         caller.interrupt();
         caller.join(5_000);
