@@ -131,29 +131,48 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * Binds the TCP port and starts serving; with {@link #serveLocally}, the local socket too, made
-     * once the port is held (holding it shows that no other server still serves the socket, whose
-     * file is then replaced) and before the TCP port serves, so that pgset's own callers find the
-     * socket from the first request on. A local socket that cannot be made (a path too long for
-     * one, say) leaves the TCP port alone serving, and callers use that.
+     * Binds the TCP port and starts serving; with {@link #serveLocally}, the local socket too. On a
+     * port given in advance (an instance's, which the controller calls as soon as it started the
+     * process) the socket has its public name before the port is bound: a caller that reaches the
+     * port always finds the socket, and never pays the TLS handshake of a call that came a moment
+     * too early. On a port the kernel picks, nobody can call before this returns, and the socket is
+     * named once it is known. A socket file there whose server stopped is replaced; one whose server
+     * still listens is left alone. A local socket that cannot be made (a path too long for one, say)
+     * leaves the TCP port alone serving, and callers use that.
      *
      * @throws IOException the port is taken, or cannot be bound
      */
     public void start() throws IOException {
-        server.bind(address, BACKLOG);
-        if (localSockets != null) {
-            Path socket = localSockets.path(port());
-            if (!LocalApiSockets.fits(socket)) {
-                LOG.info("the API is served on TCP only: the path {} is too long for a local socket", socket);
-            } else {
-                try {
-                    local = UnixApiServer.start(socket, name, this::answer);
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("the API is served on TCP only: no local socket at {}: {}", socket, e.getMessage());
-                }
+        boolean portKnown = address.getPort() != 0;
+        UnixApiServer unix = localSockets != null && portKnown ? startLocally(address.getPort()) : null;
+        try {
+            server.bind(address, BACKLOG);
+        } catch (IOException | RuntimeException e) {
+            if (unix != null) {
+                unix.close();
             }
+            throw e;
         }
+        if (localSockets != null && !portKnown) {
+            unix = startLocally(port());
+        }
+        local = unix;
         server.start();
+    }
+
+    /** The local socket for {@code port}; null, and TCP alone serving, when there can be none. */
+    private UnixApiServer startLocally(int port) {
+        Path socket = localSockets.path(port);
+        if (!LocalApiSockets.fits(UnixApiServer.privatePath(socket))) {
+            LOG.info("the API is served on TCP only: the path {} is too long for a local socket", socket);
+            return null;
+        }
+        try {
+            return UnixApiServer.start(socket, name, this::answer);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("the API is served on TCP only: no local socket at {}: {}", socket, e.getMessage());
+            return null;
+        }
     }
 
     /**

@@ -13,7 +13,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Locale;
@@ -48,42 +51,74 @@ final class UnixApiServer implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("pgset.api");
 
     private final ServerSocketChannel server;
-    private final Path path;
     private final String name;
     private final Answers answers;
     private final Set<TimedChannel> open = ConcurrentHashMap.newKeySet();
+    private final Path path;
+    /** The socket file's identity, so that {@link #close} removes only its own. */
+    private final Object fileKey;
 
-    private UnixApiServer(ServerSocketChannel server, Path path, String name, Answers answers) {
+    private UnixApiServer(ServerSocketChannel server, Path path, Object fileKey, String name, Answers answers) {
         this.server = server;
         this.path = path;
+        this.fileKey = fileKey;
         this.name = name;
         this.answers = answers;
     }
 
     /**
-     * Listens at {@code path}, replacing a socket file left there (the caller holds the API's TCP
-     * port, so no other server is serving it), in a directory made or kept at mode 0700, the socket
-     * itself at 0600.
+     * Listens at {@code path}, in a directory made or kept at mode 0700, the socket itself at 0600.
+     * The socket is bound under a private name beside it ({@link #privatePath}) and then renamed to
+     * {@code path} in one step, so that it is never there half made, and replaces a file left there
+     * by a server that stopped. A server still listening at {@code path} keeps its socket.
+     *
+     * @throws IOException a server listens at {@code path}, or the socket cannot be made
      */
     static UnixApiServer start(Path path, String name, Answers answers) throws IOException {
-        Path dir = path.toAbsolutePath().getParent();
+        Path socket = path.toAbsolutePath();
+        Path dir = socket.getParent();
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        Files.deleteIfExists(path);
+        if (listening(socket)) {
+            throw new IOException("another server listens on " + socket);
+        }
+        Path own = privatePath(socket);
+        Files.deleteIfExists(own); // left by a server killed while it started
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        UnixApiServer unix;
         try {
-            server.bind(UnixDomainSocketAddress.of(path));
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+            server.bind(UnixDomainSocketAddress.of(own));
+            Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rw-------"));
+            Object fileKey = Files.readAttributes(own, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            Files.move(own, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            unix = new UnixApiServer(server, socket, fileKey, name, answers);
         } catch (IOException | RuntimeException e) {
             server.close();
-            Files.deleteIfExists(path);
+            Files.deleteIfExists(own);
             throw e;
         }
-        UnixApiServer unix = new UnixApiServer(server, path, name, answers);
         Thread acceptor = new Thread(unix::accept, name + "-api-local");
         acceptor.setDaemon(true);
         acceptor.start();
         return unix;
+    }
+
+    /** Where the socket for {@code path} is made before it is renamed to it: a dot before its name. */
+    static Path privatePath(Path path) {
+        return path.resolveSibling("." + path.getFileName());
+    }
+
+    /** Whether a server accepts connections on the socket file {@code socket}. */
+    static boolean listening(Path socket) {
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (IOException e) {
+            return false; // refused: a file whose server stopped
+        }
     }
 
     private void accept() {
@@ -272,7 +307,13 @@ final class UnixApiServer implements AutoCloseable {
         }
         open.forEach(TimedChannel::close);
         try {
-            Files.deleteIfExists(path);
+            // Only its own: one that replaced it since (its server had stopped listening) stays.
+            if (fileKey.equals(Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey())) {
+                Files.deleteIfExists(path);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // removed already
         } catch (IOException e) {
             LOG.warn("cannot remove the local API socket {}: {}", path, e.getMessage());
         }

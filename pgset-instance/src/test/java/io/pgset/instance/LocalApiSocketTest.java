@@ -141,8 +141,9 @@ class LocalApiSocketTest {
     /** Clients connected to the test's socket now, as the kernel counts them. */
     private long connectedClients() throws IOException {
         // every connection accepted on the socket has a peer; /proc/net/unix lists the server's side
-        // of each with the socket's path, and the listening socket with it too
-        String path = sockets.path(server.port()).toString();
+        // of each with the path the socket was bound at (its private one: the kernel keeps the name
+        // given to bind, not the one it was renamed to), and the listening socket with it too
+        String path = UnixApiServer.privatePath(sockets.path(server.port())).toString();
         return Files.readAllLines(Path.of("/proc/net/unix")).stream().filter(l -> l.endsWith(" " + path)).count() - 1;
     }
 
@@ -189,6 +190,44 @@ class LocalApiSocketTest {
         } finally {
             again.close();
         }
+    }
+
+    @Test
+    void anInstancesSocketIsThereBeforeItsPortIsBound() throws Exception {
+        // The controller polls a pod it has just started: a call that reached the TCP port while the
+        // socket was not there yet went over TLS. Seen here: with the port held by someone else the
+        // bind fails, and the socket must have had its name already (and be removed again).
+        Path dir = Files.createDirectories(sockets.dir());
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             java.nio.file.WatchService watch = dir.getFileSystem().newWatchService()) {
+            int port = taken.getLocalPort();
+            dir.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+            ApiTls.ServerTls tls = ApiTls.server(ca, List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1));
+            ApiServer instance = new ApiServer("127.0.0.1", port, TOKEN, "instance", tls.context()).serveLocally(sockets);
+
+            assertThatThrownBy(instance::start).isInstanceOf(java.net.BindException.class);
+
+            List<String> created = new java.util.ArrayList<>();
+            for (var key = watch.poll(5, TimeUnit.SECONDS); key != null; key = watch.poll(100, TimeUnit.MILLISECONDS)) {
+                key.pollEvents().forEach(e -> created.add(e.context().toString()));
+                key.reset();
+            }
+            assertThat(created).contains(Integer.toString(port));
+            assertThat(sockets.path(port)).doesNotExist();
+            assertThat(UnixApiServer.privatePath(sockets.path(port))).doesNotExist();
+        }
+    }
+
+    @Test
+    void aServerStillListeningKeepsItsSocketWhenAnotherTriesItsPort() throws Exception {
+        ApiTls.ServerTls tls = ApiTls.server(ca, List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1));
+        ApiServer second = new ApiServer("127.0.0.1", server.port(), TOKEN, "second", tls.context()).serveLocally(sockets);
+
+        assertThatThrownBy(second::start).isInstanceOf(java.net.BindException.class);
+
+        assertThat(new ApiConnections(TOKEN, NO_TLS, Optional.of(sockets)).send("GET", "127.0.0.1", server.port(),
+                "/readyz", new byte[0], Duration.ofSeconds(3)).status()).isEqualTo(200);
+        assertThat(UnixApiServer.privatePath(sockets.path(server.port()))).doesNotExist();
     }
 
     @Test

@@ -12,14 +12,16 @@ import java.util.stream.Stream;
  * The API sockets in a cluster's {@code sockets/} that no server will take again: each instance
  * keeps its API port for life (its {@code ports.json}), so its socket is replaced by its next
  * start, but each controller listens on a port of its own, and one that was killed left its socket
- * behind. A new controller removes those before it serves, so that they do not pile up.
+ * behind (and, killed while it started, a socket under its private name, a dot before the port:
+ * see {@code UnixApiServer.privatePath}). A new controller removes those before it serves, so that
+ * they do not pile up.
  */
 final class StaleApiSockets {
 
     private StaleApiSockets() {}
 
     /**
-     * Removes every socket file but the instances' and {@code ownPort}'s.
+     * Removes every socket file but the instances' and {@code ownPort}'s, under either name.
      *
      * @return the files removed
      */
@@ -36,8 +38,8 @@ final class StaleApiSockets {
             }
         }
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> stale = files.filter(f -> f.getFileName().toString().matches("[0-9]{1,5}"))
-                    .filter(f -> !kept.contains(f.getFileName().toString()))
+            List<Path> stale = files.filter(f -> f.getFileName().toString().matches("\\.?[0-9]{1,5}"))
+                    .filter(f -> !kept.contains(f.getFileName().toString().replace(".", "")))
                     .filter(f -> !Files.isDirectory(f, java.nio.file.LinkOption.NOFOLLOW_LINKS))
                     .toList();
             for (Path f : stale) {

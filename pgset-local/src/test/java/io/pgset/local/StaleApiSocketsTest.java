@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A new controller removes the sockets killed controllers left, and no instance's. */
+/** A new controller removes the sockets killed controllers left, under either name, and no instance's. */
 class StaleApiSocketsTest {
 
     @TempDir
@@ -27,14 +27,17 @@ class StaleApiSocketsTest {
         for (int port : new int[] {40001, 40002, 40003, 40004, 40005}) {
             leftSocket(home.apiSockets().path(port));
         }
+        leftSocket(dir.resolve(".40006")); // a controller killed between binding its socket and naming it
+        leftSocket(dir.resolve(".40001")); // demo-0's, killed likewise: its next start replaces it
         Files.writeString(dir.resolve("notes"), "not a socket of pgset's");
 
-        assertThat(StaleApiSockets.remove(home, 40005))
-                .containsExactlyInAnyOrder(home.apiSockets().path(40003), home.apiSockets().path(40004));
+        assertThat(StaleApiSockets.remove(home, 40005)).containsExactlyInAnyOrder(home.apiSockets().path(40003),
+                home.apiSockets().path(40004), dir.resolve(".40006"));
 
         assertThat(home.apiSockets().path(40001)).as("demo-0's, which its next start replaces").exists();
         assertThat(home.apiSockets().path(40002)).as("demo-1's").exists();
         assertThat(home.apiSockets().path(40005)).as("the new controller's own").exists();
+        assertThat(dir.resolve(".40001")).exists();
         assertThat(dir.resolve("notes")).exists();
     }
 
