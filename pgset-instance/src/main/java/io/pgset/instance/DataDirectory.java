@@ -276,7 +276,7 @@ final class DataDirectory {
 
     private String cloneFrom(InstanceOptions.Endpoint upstream) throws IOException {
         return clone.from(upstream, () -> this.upstream.systemIdentifier(upstream).stream()
-                .mapToObj(Long::toUnsignedString).findFirst(), () -> this.upstream.warmUpSessions(upstream));
+                .mapToObj(Long::toUnsignedString).findFirst());
     }
 
     /**

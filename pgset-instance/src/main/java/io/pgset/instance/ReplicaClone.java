@@ -53,11 +53,9 @@ final class ReplicaClone {
 
     /**
      * @param upstreamIdentifier the upstream's system identifier, asked only when a backup might be restored
-     * @param copied             told once pg_basebackup has copied everything, before the copy is synced
      * @return how it was cloned, for the log
      */
-    String from(InstanceOptions.Endpoint upstream, Supplier<Optional<String>> upstreamIdentifier, Runnable copied)
-            throws IOException {
+    String from(InstanceOptions.Endpoint upstream, Supplier<Optional<String>> upstreamIdentifier) throws IOException {
         Path staging = options.volume().resolve(STAGING);
         long start = System.nanoTime();
         ReplicaRestore.Result restored = replicaRestore.restore(options.spec(), upstreamIdentifier, staging);
@@ -77,7 +75,6 @@ final class ReplicaClone {
             }
             start = System.nanoTime();
             baseBackup(upstream, staging);
-            copied.run();
             fileSync.sync(staging); // durable before it becomes pgdata
             clone = new InstanceStatus.Clone(InstanceStatus.Clone.Method.PG_BASEBACKUP, "", seconds(start), "",
                     (restored.failed() ? "restore from the repository failed: " : "") + restored.whyNot(),

@@ -29,24 +29,4 @@ final class Upstream {
             return OptionalLong.empty();
         }
     }
-
-    /**
-     * Opens and closes one session to the upstream on a thread of its own, once pg_basebackup has
-     * copied everything: while the copy is synced and postgres starts, when this JVM only waits. A
-     * new instance manager's first session to any postgres costs it 150-200 ms more than the next
-     * (TLS, SCRAM and the driver's protocol run through code not yet compiled); paid here, it is not
-     * paid by the session that tells the replica is ready. Started earlier, beside pg_basebackup, it
-     * slowed the copy by as much as it saved. It asks nothing, and a failure means nothing here.
-     */
-    void warmUpSessions(InstanceOptions.Endpoint upstream) {
-        Thread thread = new Thread(() -> {
-            try (Connection c = sessions.apply(upstream).open("postgres")) {
-                c.isValid(1);
-            } catch (SQLException e) {
-                // only a warm-up: the replica connects to the upstream on its own, and says so when it cannot
-            }
-        }, "session-warm-up");
-        thread.setDaemon(true);
-        thread.start();
-    }
 }
