@@ -187,6 +187,33 @@ class SecurityIT extends SharedCluster {
                 });
     }
 
+    /**
+     * Each instance manager's sessions to its own postgres are on the postgres socket in its volume,
+     * the first one (made while postgres starts, when TCP listens a moment before the socket is
+     * there) included: none of them over TCP, which would have cost a TLS handshake on both sides.
+     */
+    @Test
+    void instanceManagersTalkToTheirOwnPostgresOnItsSocket() throws Exception {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", "postgres");
+        props.setProperty("password", home.secret("demo", "superuser-password"));
+        props.setProperty("sslmode", "verify-full");
+        props.setProperty("sslrootcert", home.cluster("demo").resolve("secrets/ca.crt").toString());
+        for (int i = 0; i < 3; i++) {
+            int port = PgsetHome.JSON.readTree(home.cluster("demo").resolve("pods/demo-" + i + "/ports.json").toFile())
+                    .path("postgres").asInt();
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port
+                    + "/postgres", props); java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE client_addr IS NULL),"
+                         + " count(*) FILTER (WHERE client_addr IS NOT NULL) FROM pg_stat_activity"
+                         + " WHERE application_name = 'pgset-instance'")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("demo-%d's instance manager's sessions on the socket", i).isPositive();
+                assertThat(rs.getLong(2)).as("demo-%d's instance manager's sessions over TCP", i).isZero();
+            }
+        }
+    }
+
     /** The pids of the processes with an established TCP connection to this loopback port. */
     private static List<Long> tcpClients(int port) throws Exception {
         Process ss = new ProcessBuilder("ss", "-Htnp", "state", "established", "( dport = :" + port + " )")

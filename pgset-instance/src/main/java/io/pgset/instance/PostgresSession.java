@@ -39,6 +39,14 @@ final class PostgresSession {
         this.socket = socket;
     }
 
+    /**
+     * Whether this postgres is to have a Unix socket that is not there yet: as it starts, postgres
+     * listens on TCP a moment before it makes its socket.
+     */
+    boolean socketPending() {
+        return socket.isPresent() && !java.nio.file.Files.exists(socket.get());
+    }
+
     Connection open(String database) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", "postgres");

@@ -285,10 +285,17 @@ final class Supervisor {
                 throw new IOException("postgres exited with code " + process.exitValue() + " while starting; see the"
                         + " log (pgset logs " + options.pod() + ")");
             }
-            try {
-                return sessions.apply(new InstanceOptions.Endpoint(options.host(), options.port())).open("postgres");
-            } catch (SQLException e) {
-                last = e; // still starting up or in crash recovery
+            PostgresSession own = sessions.apply(new InstanceOptions.Endpoint(options.host(), options.port()));
+            // Not over TCP while the socket is still to come: that session would pay a TLS handshake
+            // (tens of ms of CPU in a new JVM, and in postgres) that the socket a moment later spares.
+            // Once postgres says it is ready and there is still none (a configuration from before
+            // sockets), TCP it is.
+            if (!own.socketPending() || postgres.saysReady()) {
+                try {
+                    return own.open("postgres");
+                } catch (SQLException e) {
+                    last = e; // still starting up or in crash recovery
+                }
             }
             // Look again soon after postgres says it accepts connections, or in 100 ms anyway.
             for (int i = 0; i < 10 && !process.waitFor(10, TimeUnit.MILLISECONDS) && !postgres.saysReady(); i++) {
