@@ -4,13 +4,15 @@ import io.pgset.core.model.ClusterSpec;
 import io.pgset.core.model.InstanceStatus;
 import io.pgset.core.model.VolumeCapacity;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * How full an instance's volume is, measured by the housekeeper every few seconds (walking a
@@ -37,15 +39,15 @@ final class VolumeUsage {
     }
 
     /** Measures now. */
-    void measure() throws IOException {
+    void measure() {
         if (!Files.isDirectory(volume)) {
             return; // made when the instance first prepares its data
         }
         long free = freeBytes();
-        try (Stream<Path> files = Files.walk(volume)) {
-            usedBytes = files.filter(Files::isRegularFile).mapToLong(VolumeUsage::size).sum();
-        } catch (UncheckedIOException e) {
-            // files come and go under a running postgres; the next measurement gets a figure
+        try {
+            usedBytes = bytesOfFiles(volume);
+        } catch (IOException e) {
+            // a directory that cannot be read now: the last figure stands until the next measurement
         }
         storage = new InstanceStatus.Storage(free, free >= 0 && free < FULL_BELOW, keptCopies.get(), usedBytes, -1,
                 0);
@@ -97,11 +99,30 @@ final class VolumeUsage {
         }
     }
 
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0;
-        }
+    /**
+     * The bytes of the regular files under {@code dir}: one look at each file's attributes, as the
+     * walk reads them anyway. Files come and go under a running postgres; one gone before it was
+     * looked at counts for nothing.
+     */
+    static long bytesOfFiles(Path dir) throws IOException {
+        long[] total = {0};
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile()) {
+                    total[0] += attributes.size();
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        return total[0];
     }
 }
