@@ -2,6 +2,7 @@ package io.pgset.local;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -106,10 +107,22 @@ record KernelRoutes(String table, long haproxy, Services services, List<String> 
     }
 
     /**
-     * The sessions to cut after this table replaced one: for each service, every instance port of
-     * {@code servers} it does not route to now, as {@code (service port, instance port)}.
+     * The sessions to cut after this table replaced {@code before}, as {@code (service port,
+     * instance port)}: for each service, every instance it routed to and does not now. Without the
+     * table before (this controller's first, or one after a failed write), every instance port of
+     * {@code servers} a service does not route to now: a controller before this one may have routed
+     * there. Cutting where nothing was routed finds nothing, but costs a run of conntrack each, on
+     * the path of each change of rw or ro.
      */
-    List<int[]> cuts(Set<Integer> servers) {
+    List<int[]> cuts(Set<Integer> servers, Optional<KernelRoutes> before) {
+        if (before.isPresent() && before.get().services().equals(services)) {
+            List<int[]> cuts = new ArrayList<>();
+            before.get().rw().stream().filter(port -> !rw.contains(port)).forEach(port -> cuts.add(
+                    new int[] {services.rw(), port}));
+            before.get().ro().stream().filter(port -> !ro.contains(port)).forEach(port -> cuts.add(
+                    new int[] {services.ro(), port}));
+            return cuts;
+        }
         List<int[]> cuts = new ArrayList<>();
         for (int port : new TreeSet<>(servers)) {
             if (!rw.contains(port)) {

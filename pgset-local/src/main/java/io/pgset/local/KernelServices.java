@@ -48,7 +48,8 @@ public final class KernelServices {
 
     /** Why the kernel does not route, once that is known; empty while it may. */
     private Optional<String> off;
-    private Optional<String> applied = Optional.empty();
+    /** The routes last written, empty before the first or after a failed write. */
+    private Optional<KernelRoutes> applied = Optional.empty();
 
     KernelServices(ClusterHome home, Services services, String setting) {
         this.home = home;
@@ -77,12 +78,11 @@ public final class KernelServices {
                 .filter(p -> p.port() > 0 && Ports.LOOPBACK.equals(p.host())).toList();
         KernelRoutes routes = new KernelRoutes(table, haproxy, services, spec.network().allow(),
                 ports(pods, routing.rw()), ports(pods, routing.ro()));
-        String script = routes.render();
-        if (applied.equals(Optional.of(script))) {
+        if (applied.equals(Optional.of(routes))) {
             return;
         }
         try {
-            Nftables.apply(script);
+            Nftables.apply(routes.render());
         } catch (IOException e) {
             if (applied.isEmpty() && e.getMessage().contains("Operation not permitted")) {
                 off = Optional.of("pgset may not change the firewall (run it as root for kernel routing)");
@@ -95,9 +95,10 @@ public final class KernelServices {
         if (applied.isEmpty()) {
             LOG.info("cluster={} rw and ro are routed by the kernel (nftables table {}), HAProxy behind", home.name(), table);
         }
-        applied = Optional.of(script);
+        Optional<KernelRoutes> before = applied;
+        applied = Optional.of(routes);
         Set<Integer> servers = pods.stream().map(ClusterStatus.PodStatus::port).collect(Collectors.toSet());
-        for (int[] cut : routes.cuts(servers)) {
+        for (int[] cut : routes.cuts(servers, before)) {
             try {
                 Nftables.cut(cut[0], cut[1]);
             } catch (IOException e) {

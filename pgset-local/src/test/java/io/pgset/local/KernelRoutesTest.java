@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -54,11 +55,33 @@ class KernelRoutesTest {
     }
 
     @Test
-    void cutsAreEveryOtherInstanceOfEachService() {
+    void aControllersFirstTableCutsEveryOtherInstanceOfEachService() {
         KernelRoutes routes = new KernelRoutes("pgset_t", 1, SERVICES, List.of("127.0.0.1/32"), List.of(25001),
                 List.of(25002));
-        assertThat(routes.cuts(Set.of(25000, 25001, 25002))).containsExactly(
+        assertThat(routes.cuts(Set.of(25000, 25001, 25002), Optional.empty())).containsExactly(
                 new int[] {7001, 25000}, new int[] {7002, 25000}, new int[] {7002, 25001}, new int[] {7001, 25002});
+    }
+
+    @Test
+    void aChangeCutsOnlyTheInstancesAServiceLeft() {
+        KernelRoutes primaryOnly = new KernelRoutes("pgset_t", 1, SERVICES, List.of("127.0.0.1/32"), List.of(25000),
+                List.of(25000));
+        KernelRoutes oneReplica = new KernelRoutes("pgset_t", 1, SERVICES, List.of("127.0.0.1/32"), List.of(25000),
+                List.of(25001));
+        KernelRoutes twoReplicas = new KernelRoutes("pgset_t", 1, SERVICES, List.of("127.0.0.1/32"), List.of(25000),
+                List.of(25001, 25002));
+        KernelRoutes failedOver = new KernelRoutes("pgset_t", 1, SERVICES, List.of("127.0.0.1/32"), List.of(25001),
+                List.of(25002));
+        Set<Integer> servers = Set.of(25000, 25001, 25002);
+
+        assertThat(oneReplica.cuts(servers, Optional.of(primaryOnly))).as("ro left the primary")
+                .containsExactly(new int[] {7002, 25000});
+        assertThat(twoReplicas.cuts(servers, Optional.of(oneReplica))).as("a replica joined ro: nothing left").isEmpty();
+        assertThat(failedOver.cuts(servers, Optional.of(twoReplicas))).as("rw moved, ro lost the new primary")
+                .containsExactlyInAnyOrder(new int[] {7001, 25000}, new int[] {7002, 25001});
+        assertThat(failedOver.cuts(Set.of(25001, 25002), Optional.of(twoReplicas)))
+                .as("the old primary's pod is gone from the status: its sessions are cut all the same")
+                .contains(new int[] {7001, 25000});
     }
 
     @Test
