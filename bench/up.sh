@@ -42,6 +42,7 @@ PY
 # Each round's clusters are new ones of their own, stopped once measured and deleted only at the
 # end, so that no round measures the last one's delete (see bench/filesystem.sh).
 . bench/filesystem.sh
+. bench/machine.sh
 
 ordered() { # round: a new default cluster: up, one more replica, down, up again, down
   local c=bench$1
@@ -61,8 +62,10 @@ parallel() { # round: a new cluster of 3 instances with podManagementPolicy: Par
   bin/pgset --home "$home" down "$c" >/dev/null
 }
 
+waited=$(await_quiet_file_system "$home")
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 cost_before=$(file_cost "$home")
+loop_before=$(cpu_loop_seconds)
 up=() upp=() add=() restart=()
 for i in $(seq 1 "$rounds"); do
   # Alternating which goes first, so that a drift in the machine's load favours neither.
@@ -73,7 +76,8 @@ summary() { printf '%s\n' "${@:2}" | sort -n | awk -v what="$1" '{a[NR]=$1} END 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo "pgset bench on $(nproc) cores, PostgreSQL $(/usr/lib/postgresql/15/bin/postgres --version | awk '{print $3}'),"\
   "load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after"
-echo "creating a file in the bench's home: $cost_before us before, $(file_cost "$home") us after"
+echo "creating a file in the bench's home: $cost_before us before (after waiting $waited s for it), $(file_cost "$home") us after"
+echo "a fixed loop on the processor (bench/machine.sh): $loop_before s before, $(cpu_loop_seconds) s after"
 summary "up (new cluster, 3 instances) to Healthy" "${up[@]}"
 summary "  the same with podManagementPolicy: Parallel" "${upp[@]}"
 awk -v o="$(median "${up[@]}")" -v p="$(median "${upp[@]}")" \

@@ -12,13 +12,16 @@ rounds=${2:-3}
 . bench/common.sh
 . bench/filesystem.sh
 . bench/cpu.sh
+. bench/machine.sh
 trap 'cleanup; cpu_cleanup' EXIT
 require_builds "$here" "$other"
 
 seconds() { python3 -c "import sys,time; print(f'{(time.time_ns()-int(sys.argv[1]))/1e9:.2f}')" "$1"; }
 
 probe=$(mktemp -d); homes+=("$probe")
+waited=$(await_quiet_file_system "$probe")
 cost_before=$(file_cost "$probe")
+loop_before=$(cpu_loop_seconds)
 declare -A up restart cpu
 for i in $(seq 1 "$rounds"); do
   for tree in "$here" "$other"; do
@@ -36,7 +39,8 @@ done
 
 median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "pgset up, $rounds rounds interleaved, on $(nproc) cores (load now: $(cut -d' ' -f1-3 /proc/loadavg))"
-echo "creating a file where the homes are: $cost_before us before, $(file_cost "$probe") us after"
+echo "creating a file where the homes are: $cost_before us before (after waiting $waited s for it), $(file_cost "$probe") us after"
+echo "a fixed loop on the processor (bench/machine.sh): $loop_before s before, $(cpu_loop_seconds) s after"
 printf '%-40s %10s %10s %8s\n' "" "this" "other" "ratio"
 for what in up cpu restart; do
   declare -n times=$what
