@@ -97,7 +97,9 @@ public final class Main {
         CommandLine cli = new CommandLine(main);
         List<Class<?>> commands = CommandArguments.named(args).<List<Class<?>>>map(List::of)
                 .orElseGet(Main::everyCommand);
-        commands.forEach(cli::addSubcommand);
+        for (Class<?> command : commands) { // not a method reference: see Errors
+            cli.addSubcommand(command);
+        }
         return cli;
     }
 
@@ -121,14 +123,40 @@ public final class Main {
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setUsageHelpWidth(100);
-        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+        cli.setExecutionExceptionHandler(Errors.to(err));
+        return cli.execute(args);
+    }
+
+    /**
+     * pgset's own errors as one line; anything else as picocli shows it. A class, not a lambda: the
+     * class-data archive cannot hold a lambda of picocli's interfaces (picocli is compiled for Java
+     * 5), and building one links picocli's main class at dump time, which keeps that class, 70 KB
+     * of bytecode, out of the archive too.
+     */
+    private static final class Errors implements CommandLine.IExecutionExceptionHandler {
+        private final PrintStream err;
+
+        private Errors(PrintStream err) {
+            this.err = err;
+        }
+
+        /**
+         * Made here, not in {@link Main}: there, verifying {@code Main} would load picocli's
+         * interface to check that this class is one, in the daemons too, which never use picocli.
+         */
+        static CommandLine.IExecutionExceptionHandler to(PrintStream err) {
+            return new Errors(err);
+        }
+
+        @Override
+        public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed)
+                throws Exception {
             if (e instanceof PgsetException || e instanceof SpecException) {
                 err.println("error: " + e.getMessage());
                 return 1;
             }
             throw e;
-        });
-        return cli.execute(args);
+        }
     }
 
     Path pgsetHome() {
