@@ -1,5 +1,6 @@
 package io.pgset.instance;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -44,7 +45,7 @@ final class PostgresSession {
      * listens on TCP a moment before it makes its socket.
      */
     boolean socketPending() {
-        return socket.isPresent() && !java.nio.file.Files.exists(socket.get());
+        return socket.isPresent() && !Files.exists(socket.get());
     }
 
     Connection open(String database) throws SQLException {
@@ -54,7 +55,7 @@ final class PostgresSession {
         props.setProperty("connectTimeout", "2");
         props.setProperty("socketTimeout", "10");
         props.setProperty("ApplicationName", "pgset-instance");
-        Optional<Path> local = socket.filter(java.nio.file.Files::exists);
+        Optional<Path> local = socket.filter(Files::exists);
         Optional<Path> ca = local.isPresent() ? Optional.empty() : rootCertificate.get();
         if (local.isPresent()) {
             props.setProperty("socketFactory", PostgresSocketFactory.class.getName());

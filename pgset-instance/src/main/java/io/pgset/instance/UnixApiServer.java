@@ -109,7 +109,7 @@ final class UnixApiServer implements AutoCloseable {
     }
 
     /** Whether a server accepts connections on the socket file {@code socket}. */
-    static boolean listening(Path socket) {
+    private static boolean listening(Path socket) {
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
