@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,19 +69,21 @@ class LeftoverSharedMemoryIT {
     }
 
     private LeftoverSharedMemory.Recorded awaitReady() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         Path pidFile = pgdata.resolve("postmaster.pid");
-        while (System.nanoTime() < deadline) {
-            assertThat(postgres.isAlive()).as("postgres runs; its log: %s", log()).isTrue();
-            if (Files.exists(pidFile)) {
-                List<String> lines = Files.readAllLines(pidFile);
-                if (lines.size() > 7 && lines.get(7).strip().equals("ready")) {
-                    return LeftoverSharedMemory.recorded(lines).orElseThrow();
-                }
+        AtomicReference<LeftoverSharedMemory.Recorded> recorded = new AtomicReference<>();
+        boolean ready = Poll.until(Duration.ofSeconds(60), Duration.ofMillis(50), () -> {
+            if (!postgres.isAlive()) {
+                throw new Poll.GiveUp(new IllegalStateException("postgres exited; its log: " + log()));
             }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("postgres was not ready within 60 s; its log: " + log());
+            List<String> lines = Files.readAllLines(pidFile); // not there yet: not yet
+            if (lines.size() > 7 && lines.get(7).strip().equals("ready")) {
+                recorded.set(LeftoverSharedMemory.recorded(lines).orElseThrow());
+                return true;
+            }
+            return false;
+        });
+        assertThat(ready).as("postgres ready within 60 s; its log: %s", log()).isTrue();
+        return recorded.get();
     }
 
     private String log() throws IOException {
