@@ -82,24 +82,36 @@ public final class ApiTls {
 
     /**
      * A server's TLS: one SSLContext for the server's life, whose certificate {@link #renew} swaps
-     * (new connections get the new one; open ones keep theirs).
+     * (new connections get the new one; open ones keep theirs). Nothing is issued or set up until
+     * the first handshake (or a renewal) needs it: most of these servers are only ever called on
+     * their local socket, and the certificate and JSSE's setup cost each JVM 50-70 ms of CPU at
+     * start.
      */
     public static final class ServerTls {
         private final Supplier<CertificateAuthority.Issued> issue;
         private final CertificateAuthority ca;
         private final Swappable keys = new Swappable();
-        private final SSLContext context;
+        private final SSLContext context = new DeferredSslContext(PROTOCOL, this::make);
+        /** Null until the first certificate is issued. */
         private volatile Instant renewAt;
 
-        private ServerTls(CertificateAuthority ca, Supplier<CertificateAuthority.Issued> issue) {
+        ServerTls(CertificateAuthority ca, Supplier<CertificateAuthority.Issued> issue) {
             this.ca = ca;
             this.issue = issue;
-            renew();
+        }
+
+        private SSLContext make() {
+            synchronized (keys) {
+                if (renewAt == null) {
+                    renew();
+                }
+            }
             try {
-                context = SSLContext.getInstance(PROTOCOL);
+                SSLContext made = SSLContext.getInstance(PROTOCOL);
                 // No trust managers rather than null: null loads the JDK's ~140 root certificates
                 // (a few MB of heap) to check client certificates these servers never ask for.
-                context.init(new KeyManager[] {keys}, new TrustManager[0], null);
+                made.init(new KeyManager[] {keys}, new TrustManager[0], null);
+                return made;
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot set up TLS for an API: " + e.getMessage(), e);
             }
@@ -109,17 +121,23 @@ public final class ApiTls {
             return context;
         }
 
-        /** When the certificate in use is due for renewal (two thirds into its validity). */
+        /**
+         * When the certificate in use is due for renewal (two thirds into its validity); never while
+         * none has been issued, since the first handshake issues a new one.
+         */
         public Instant renewAt() {
-            return renewAt;
+            Instant due = renewAt;
+            return due == null ? Instant.MAX : due;
         }
 
         /** Issues a new certificate and serves it from now on; returns when that one is due. */
         public Instant renew() {
-            CertificateAuthority.Issued issued = issue.get();
-            keys.serve(Served.of(ca, issued));
-            renewAt = issued.renewAt();
-            return renewAt;
+            synchronized (keys) {
+                CertificateAuthority.Issued issued = issue.get();
+                keys.serve(Served.of(ca, issued));
+                renewAt = issued.renewAt();
+                return renewAt;
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * One instance: its postgres, kept alive by the {@link Supervisor}; its role, changed through
@@ -53,8 +54,9 @@ public final class InstanceManager implements AutoCloseable {
 
     /** Renews the instance API's certificate (its server's business); returns when the next is due. */
     private volatile Callable<Instant> apiRenewal = () -> Instant.MAX;
+    /** When the instance API's certificate is due (its server issues the first at the first handshake). */
+    private volatile Supplier<Instant> apiRenewAt = () -> Instant.MAX;
     private final RecentStatus statuses = new RecentStatus(this::readStatus, RECENT);
-    private volatile Instant apiRenewAt = Instant.MAX;
 
     public InstanceManager(InstanceOptions options, Clock clock) {
         this.options = options;
@@ -293,7 +295,7 @@ public final class InstanceManager implements AutoCloseable {
             tls.ensure(config.spec(), true);
             Instant expires = tls.expires().orElseThrow();
             try {
-                apiRenewAt = apiRenewal.call();
+                apiRenewal.call();
             } catch (Exception e) {
                 throw new IOException("cannot renew the instance API's certificate: " + e.getMessage(), e);
             }
@@ -306,8 +308,8 @@ public final class InstanceManager implements AutoCloseable {
         }
     }
 
-    /** How the instance API renews its certificate, and when it is first due. */
-    public void renewApiCertificate(Instant due, Callable<Instant> renew) {
+    /** How the instance API renews its certificate, and when its certificate is due. */
+    public void renewApiCertificate(Supplier<Instant> due, Callable<Instant> renew) {
         this.apiRenewal = renew;
         this.apiRenewAt = due;
     }
@@ -316,8 +318,8 @@ public final class InstanceManager implements AutoCloseable {
     private void renewWhenDue() throws Exception {
         if (started() && config.spec().tls().enabled() && tls.due(clock.instant())) {
             renewCertificates();
-        } else if (!clock.instant().isBefore(apiRenewAt)) {
-            apiRenewAt = apiRenewal.call();
+        } else if (!clock.instant().isBefore(apiRenewAt.get())) {
+            apiRenewal.call();
             log.info("instance API certificate renewed");
         }
     }

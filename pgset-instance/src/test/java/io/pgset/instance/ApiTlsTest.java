@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,35 @@ class ApiTlsTest {
         tls.renew();
 
         assertThat(servedSerial(tls)).isNotEqualTo(first);
+    }
+
+    @Test
+    void aServerStartsWithoutACertificateAndTheFirstHandshakeIssuesOne() throws Exception {
+        AtomicInteger issued = new AtomicInteger();
+        ApiTls.ServerTls tls = counted(issued, Duration.ofDays(3));
+        ApiServer api = new ApiServer("127.0.0.1", 0, "token", "test", tls.context());
+        api.start();
+        api.close();
+        assertThat(issued).as("issued by a server no client called").hasValue(0);
+        assertThat(tls.renewAt()).as("nothing to renew").isEqualTo(Instant.MAX);
+
+        BigInteger first = servedSerial(tls);
+
+        assertThat(issued).hasValue(1);
+        assertThat(tls.renewAt()).isBetween(Instant.now().plus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(3)));
+        assertThat(servedSerial(tls)).isEqualTo(first);
+        assertThat(issued).as("one certificate for every handshake until renewed").hasValue(1);
+    }
+
+    @Test
+    void aRenewalBeforeAnyHandshakeIsWhatTheFirstHandshakeIsShown() throws Exception {
+        AtomicInteger issued = new AtomicInteger();
+        ApiTls.ServerTls tls = counted(issued, Duration.ofDays(1));
+        Instant due = tls.renew();
+
+        assertThat(tls.renewAt()).isEqualTo(due).isBefore(Instant.MAX);
+        servedSerial(tls);
+        assertThat(issued).as("the renewal's certificate, not another").hasValue(1);
     }
 
     @Test
@@ -57,6 +87,14 @@ class ApiTlsTest {
         assertThat(keys.chooseServerAlias("EC", null, null)).isEqualTo(renewed.alias()).isNotEqualTo(chosen);
         assertThat(keys.chooseServerAlias("RSA", null, null)).isNull();
         assertThat(keys.getPrivateKey("api-unknown")).isNull();
+    }
+
+    /** A server TLS whose certificates, each valid {@code validity}, are counted in {@code issued}. */
+    private ApiTls.ServerTls counted(AtomicInteger issued, Duration validity) {
+        return new ApiTls.ServerTls(ca, () -> {
+            issued.incrementAndGet();
+            return ca.issueServer(List.of("localhost"), List.of("127.0.0.1"), validity, Instant.now());
+        });
     }
 
     private ApiTls.Served served() {
