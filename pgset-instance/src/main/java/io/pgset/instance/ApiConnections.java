@@ -55,40 +55,29 @@ public final class ApiConnections {
     /** The kept connection of each server: a {@link Server}, or the {@link Path} of a local socket. */
     private static final ConcurrentHashMap<Object, ApiConnection> IDLE = new ConcurrentHashMap<>();
 
-    private final Supplier<SSLContext> tls;
+    private final SSLContext tls;
     private final String token;
     private final Optional<LocalApiSockets> sockets;
 
     /** @param tls trusts the CA of the servers called only (see {@link ApiTls#client}) */
     public ApiConnections(String token, SSLContext tls) {
-        this(token, () -> tls, Optional.empty());
+        this.token = token;
+        this.tls = tls;
+        this.sockets = Optional.empty();
     }
 
     /**
      * Calls that go to a local socket where {@code sockets} has one for the loopback port called (see
      * {@link LocalApiSockets}), over TLS otherwise.
      *
-     * @param tls made at the first call that needs it, once: a caller that only ever uses local
-     *            sockets never loads the CA nor initialises TLS
+     * @param tls made at the first handshake, once: a caller that only ever uses local sockets, or
+     *            whose servers refuse the connection (not listening yet), never loads the CA nor
+     *            initialises TLS
      */
     public ApiConnections(String token, Supplier<SSLContext> tls, Optional<LocalApiSockets> sockets) {
         this.token = token;
-        this.tls = memoized(tls);
+        this.tls = new DeferredSslContext(ApiTls.PROTOCOL, tls);
         this.sockets = sockets;
-    }
-
-    private static Supplier<SSLContext> memoized(Supplier<SSLContext> make) {
-        return new Supplier<>() {
-            private SSLContext made;
-
-            @Override
-            public synchronized SSLContext get() {
-                if (made == null) {
-                    made = make.get();
-                }
-                return made;
-            }
-        };
     }
 
     /**
@@ -129,7 +118,7 @@ public final class ApiConnections {
                     // request was not sent, and goes over TCP
                 }
             }
-            Server server = new Server(tls.get(), host, port);
+            Server server = new Server(tls, host, port);
             return send(server, () -> HttpsConnection.open(server.tls(), host, port, CONNECT_TIMEOUT), request,
                     timeout, repeatable);
         } catch (IOException e) {

@@ -178,6 +178,27 @@ class InstanceHttpClientTest {
     }
 
     @Test
+    void aRefusedConnectionSetsUpNoTls() throws IOException {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        AtomicInteger made = new AtomicInteger();
+        ApiConnections connections = new ApiConnections(TOKEN, () -> {
+            made.incrementAndGet();
+            return trust;
+        }, java.util.Optional.empty());
+
+        assertThatThrownBy(() -> connections.send("GET", HOST, port, "/status", new byte[0], Duration.ofSeconds(5)))
+                .isInstanceOf(java.net.ConnectException.class);
+        assertThat(made).as("TLS set up for a server that refused the connection").hasValue(0);
+
+        assertThat(connections.send("GET", HOST, relay.port(), "/status", new byte[0], Duration.ofSeconds(5)).status())
+                .isEqualTo(200);
+        assertThat(made).as("once a server answers").hasValue(1);
+    }
+
+    @Test
     void aSlowAnswerTimesOutAsNoAnswerInTimeAndIsNotRetried() {
         ApiConnections connections = new ApiConnections(TOKEN, trust);
         assertThat(status()).isEqualTo("polled"); // a kept connection that must not be tried twice
