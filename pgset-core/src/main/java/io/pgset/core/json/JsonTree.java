@@ -402,7 +402,10 @@ public final class JsonTree implements Iterable<JsonTree> {
         return JsonText.write(this);
     }
 
-    /** Same kind and same content; numbers compare by value ({@code 1} equals {@code 1L}, {@code 1.0} not {@code 1.00}). */
+    /**
+     * Same kind and same content; numbers compare by value as written ({@code 1} equals {@code 1L}, a double
+     * {@code 2.5} equals a BigDecimal {@code 2.5}, {@code 1.0} not {@code 1.00}).
+     */
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -425,6 +428,9 @@ public final class JsonTree implements Iterable<JsonTree> {
     private Object numberKey() {
         if (isIntegralNumber()) {
             return bigIntegerValue();
+        }
+        if (value instanceof Double d && Double.isFinite(d)) {
+            return BigDecimal.valueOf(d);
         }
         return value;
     }
