@@ -33,10 +33,16 @@ require_builds .
 
 home=$(mktemp -d); chmod 755 "$home"; homes+=("$home")
 round_dir=""
-stop_patroni() { # stops the round's members (each stops its postgres), then whatever is left of them
+stop_patroni() { # stops the round's members, then any postgres one of them left, then whatever is left
   [ -n "$round_dir" ] || return 0
   pkill -f -- "$round_dir/m[0-9].yml" 2>/dev/null || true
-  for _ in $(seq 1 300); do pgrep -f -- "$round_dir/" >/dev/null || break; sleep 0.1; done
+  for _ in $(seq 1 300); do pgrep -f -- "$round_dir/m[0-9].yml" >/dev/null || break; sleep 0.1; done
+  # A member stopped while its replica was still starting exits and leaves that postgres running.
+  for data in "$round_dir"/m[0-9]; do
+    if [ -f "$data/postmaster.pid" ]; then
+      "${as_owner[@]}" "$bin/pg_ctl" -D "$data" -m fast -w -t 30 stop >/dev/null 2>&1 || true
+    fi
+  done
   pkill -9 -f -- "$round_dir/" 2>/dev/null || true
   round_dir=""
 }
