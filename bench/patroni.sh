@@ -69,7 +69,9 @@ start=$(date +%s%N)
   --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
   --initial-cluster "bench=http://127.0.0.1:$etcd_peer" >"$home/etcd.log" 2>&1 &
 etcd_pid=$!
-trap 'stop_patroni; kill "$etcd_pid" 2>/dev/null; wait "$etcd_pid" 2>/dev/null; cleanup; cpu_cleanup' EXIT
+# wait returns non-zero for an etcd ended by SIGTERM: without || true, errexit would end the trap
+# before the clean-up.
+trap 'stop_patroni; kill "$etcd_pid" 2>/dev/null; wait "$etcd_pid" 2>/dev/null || true; cleanup; cpu_cleanup' EXIT
 until curl -sf "http://127.0.0.1:$etcd_client/health" >/dev/null; do
   kill -0 "$etcd_pid" 2>/dev/null || { echo "etcd did not start; its log:" >&2; cat "$home/etcd.log" >&2; exit 1; }
   sleep 0.05
@@ -159,6 +161,7 @@ patroni_round() { # ROUND
     pg_ports+=("${ports[i + 3]}")
   done
   group=$(cpu_group "$scope")
+  cpu_groups+=(${group:+"$group"}) # in_group runs in the background here: its own note of it is lost
   etcd_before=$(etcd_cpu)
   start=$(date +%s%N)
   for i in 0 1 2; do
