@@ -46,7 +46,7 @@ public final class InstanceApi {
                 Duration.ofDays(options.spec().tls().validityDays()));
         ApiServer api = new ApiServer(options.host(), options.apiPort(), manager.secrets().apiToken(), options.pod(),
                 tls.context());
-        manager.renewApiCertificate(tls::renewAt, tls::renew);
+        manager.renewApiCertificate(tls);
         api.open("GET", "/startupz", body -> Response.probe(manager.started(), "bootstrap or first start not finished"))
            .open("GET", "/healthz", body -> Response.probe(manager.live(), "postgres has been down too long"))
            .open("GET", "/readyz", body -> {

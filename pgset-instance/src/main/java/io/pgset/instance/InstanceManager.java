@@ -14,8 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 
 /**
  * One instance: its postgres, kept alive by the {@link Supervisor}; its role, changed through
@@ -52,10 +50,8 @@ public final class InstanceManager implements AutoCloseable {
     private final InstanceBackups backups;
     private final io.pgset.instance.metrics.InstanceMetrics metrics;
 
-    /** Renews the instance API's certificate (its server's business); returns when the next is due. */
-    private volatile Callable<Instant> apiRenewal = () -> Instant.MAX;
-    /** When the instance API's certificate is due (its server issues the first at the first handshake). */
-    private volatile Supplier<Instant> apiRenewAt = () -> Instant.MAX;
+    /** The instance API's TLS, whose certificate the housekeeper renews when due; empty until the API serves. */
+    private volatile Optional<ApiTls.ServerTls> apiTls = Optional.empty();
     private final RecentStatus statuses = new RecentStatus(this::readStatus, RECENT);
 
     public InstanceManager(InstanceOptions options, Clock clock) {
@@ -295,8 +291,8 @@ public final class InstanceManager implements AutoCloseable {
             tls.ensure(config.spec(), true);
             Instant expires = tls.expires().orElseThrow();
             try {
-                apiRenewal.call();
-            } catch (Exception e) {
+                apiTls.ifPresent(ApiTls.ServerTls::renew);
+            } catch (RuntimeException e) {
                 throw new IOException("cannot renew the instance API's certificate: " + e.getMessage(), e);
             }
             if (started()) {
@@ -308,18 +304,17 @@ public final class InstanceManager implements AutoCloseable {
         }
     }
 
-    /** How the instance API renews its certificate, and when its certificate is due. */
-    public void renewApiCertificate(Supplier<Instant> due, Callable<Instant> renew) {
-        this.apiRenewal = renew;
-        this.apiRenewAt = due;
+    /** The instance API's TLS: its certificate is renewed with the instance's, and on its own when due. */
+    public void renewApiCertificate(ApiTls.ServerTls tls) {
+        this.apiTls = Optional.of(tls);
     }
 
     /** The housekeeper's check: certificates two thirds into their validity are renewed. */
     private void renewWhenDue() throws Exception {
         if (started() && config.spec().tls().enabled() && tls.due(clock.instant())) {
             renewCertificates();
-        } else if (!clock.instant().isBefore(apiRenewAt.get())) {
-            apiRenewal.call();
+        } else if (apiTls.isPresent() && !clock.instant().isBefore(apiTls.get().renewAt())) {
+            apiTls.get().renew();
             log.info("instance API certificate renewed");
         }
     }
