@@ -32,7 +32,10 @@ public final class JsonTree implements Iterable<JsonTree> {
     public static final JsonTree FALSE = new JsonTree(Kind.BOOLEAN, Boolean.FALSE);
 
     private final Kind kind;
-    /** A LinkedHashMap, an ArrayList, a String, an Integer, Long, BigInteger, Double or BigDecimal, a Boolean, or null. */
+    /**
+     * A LinkedHashMap, an ArrayList, a String, an Integer, Long, BigInteger, Double or BigDecimal, a
+     * Boolean, or null. How a scalar compares and converts is {@link JsonScalars}'s.
+     */
     private final Object value;
 
     private JsonTree(Kind kind, Object value) {
@@ -105,7 +108,7 @@ public final class JsonTree implements Iterable<JsonTree> {
 
     /** An integer, of any size (not a number written with a decimal point or an exponent). */
     public boolean isIntegralNumber() {
-        return value instanceof Integer || value instanceof Long || value instanceof BigInteger;
+        return JsonScalars.integral(value);
     }
 
     /** An integer that fits an int. */
@@ -211,26 +214,11 @@ public final class JsonTree implements Iterable<JsonTree> {
     }
 
     public BigInteger bigIntegerValue() {
-        if (value instanceof BigInteger big) {
-            return big;
-        }
-        if (value instanceof BigDecimal decimal) {
-            return decimal.toBigInteger();
-        }
-        return isNumber() ? BigInteger.valueOf(((Number) value).longValue()) : BigInteger.ZERO;
+        return value instanceof Number n ? JsonScalars.bigInteger(n) : BigInteger.ZERO;
     }
 
     public BigDecimal decimalValue() {
-        if (value instanceof BigDecimal decimal) {
-            return decimal;
-        }
-        if (value instanceof BigInteger big) {
-            return new BigDecimal(big);
-        }
-        if (value instanceof Double d) {
-            return BigDecimal.valueOf(d);
-        }
-        return isNumber() ? BigDecimal.valueOf(((Number) value).longValue()) : BigDecimal.ZERO;
+        return value instanceof Number n ? JsonScalars.decimal(n) : BigDecimal.ZERO;
     }
 
     /**
@@ -265,24 +253,7 @@ public final class JsonTree implements Iterable<JsonTree> {
     }
 
     public long asLong(long fallback) {
-        if (isNumber()) {
-            return ((Number) value).longValue();
-        }
-        if (isBoolean()) {
-            return booleanValue() ? 1 : 0;
-        }
-        if (isTextual()) {
-            try {
-                return Long.parseLong(((String) value).strip());
-            } catch (NumberFormatException e) {
-                try {
-                    return (long) Double.parseDouble(((String) value).strip());
-                } catch (NumberFormatException notANumber) {
-                    return fallback;
-                }
-            }
-        }
-        return fallback;
+        return JsonScalars.toLong(value, fallback);
     }
 
     public double asDouble() {
@@ -290,44 +261,16 @@ public final class JsonTree implements Iterable<JsonTree> {
     }
 
     public double asDouble(double fallback) {
-        if (isNumber()) {
-            return ((Number) value).doubleValue();
-        }
-        if (isBoolean()) {
-            return booleanValue() ? 1 : 0;
-        }
-        if (isTextual()) {
-            try {
-                return Double.parseDouble(((String) value).strip());
-            } catch (NumberFormatException e) {
-                return fallback;
-            }
-        }
-        return fallback;
+        return JsonScalars.toDouble(value, fallback);
     }
 
     public boolean asBoolean() {
         return asBoolean(false);
     }
 
-    /** A boolean, a number other than 0, or the string {@code true}; {@code fallback} for what is none of these. */
+    /** See {@link JsonScalars#toBoolean}: a boolean, a number other than 0, {@code "true"} or {@code "false"}. */
     public boolean asBoolean(boolean fallback) {
-        if (isBoolean()) {
-            return booleanValue();
-        }
-        if (isNumber()) {
-            return ((Number) value).doubleValue() != 0;
-        }
-        if (isTextual()) {
-            String text = ((String) value).strip();
-            if (text.equals("true")) {
-                return true;
-            }
-            if (text.equals("false")) {
-                return false;
-            }
-        }
-        return fallback;
+        return JsonScalars.toBoolean(value, fallback);
     }
 
     /** Sets a field of this object (replacing one of the same name in place); returns this object. */
@@ -414,25 +357,15 @@ public final class JsonTree implements Iterable<JsonTree> {
         if (!(o instanceof JsonTree other) || kind != other.kind) {
             return false;
         }
-        if (isNumber()) {
-            return numberKey().equals(other.numberKey());
+        if (value instanceof Number n) {
+            return JsonScalars.equalityKey(n).equals(JsonScalars.equalityKey((Number) other.value));
         }
         return Objects.equals(value, other.value);
     }
 
     @Override
     public int hashCode() {
-        return isNumber() ? numberKey().hashCode() : Objects.hash(kind, value);
-    }
-
-    private Object numberKey() {
-        if (isIntegralNumber()) {
-            return bigIntegerValue();
-        }
-        if (value instanceof Double d && Double.isFinite(d)) {
-            return BigDecimal.valueOf(d);
-        }
-        return value;
+        return value instanceof Number n ? JsonScalars.equalityKey(n).hashCode() : Objects.hash(kind, value);
     }
 
     @SuppressWarnings("unchecked")
